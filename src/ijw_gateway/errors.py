@@ -1,0 +1,58 @@
+"""The exception tree. Each class knows its outcome, so raising it chooses the answer.
+
+    IjwGatewayError                  exit 3, HTTP 500  (something we did not expect)
+    ├── UsageError                   exit 2, HTTP 400  (bad arguments, unreadable path)
+    ├── ConfigurationError           exit 2, HTTP 500  (settings, schema bundle, contracts)
+    │   └── SchemaBundleError        exit 2            (a schema directory that cannot be used)
+    └── InputRejected                exit 1, HTTP 422  (input that cannot be processed at all;
+                                                        carries the findings that explain why)
+
+Bad *messages* are not exceptions: they are reports with findings (``findings.py``).
+Raise only when processing cannot go on.
+"""
+
+from __future__ import annotations
+
+from ijw_gateway.findings import Finding
+
+
+class IjwGatewayError(Exception):
+    """Base class; an unexpected failure inside the gateway."""
+
+    exit_code = 3
+    http_status = 500
+    code = "internal_error"
+
+
+class UsageError(IjwGatewayError):
+    """The caller asked for something that cannot be done as asked."""
+
+    exit_code = 2
+    http_status = 400
+    code = "usage_error"
+
+
+class ConfigurationError(IjwGatewayError):
+    """The gateway's own configuration is wrong or incomplete."""
+
+    exit_code = 2
+    http_status = 500
+    code = "configuration_error"
+
+
+class SchemaBundleError(ConfigurationError):
+    """A schema directory lacks files or holds schemas that do not compile."""
+
+    code = "schema_bundle_error"
+
+
+class InputRejected(IjwGatewayError):
+    """The input cannot be treated as a message at all; the findings say why."""
+
+    exit_code = 1
+    http_status = 422
+    code = "input_rejected"
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.text)
+        self.finding = finding

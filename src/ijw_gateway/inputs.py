@@ -1,0 +1,86 @@
+"""Turn command-line paths into (name, bytes) pairs: files, directories and zip archives.
+
+The exchange bundles up to 30 declarations in one zip; a larger archive, a member that
+is too big or an archive that is not a zip gets a report of its own instead of a crash.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ijw_gateway.errors import UsageError
+from ijw_gateway.findings import Finding
+from ijw_gateway.xmlparse import MAX_BYTES
+
+MAX_ZIP_MEMBERS = 30
+
+
+@dataclass(frozen=True)
+class Item:
+    """One input: its display name and either its bytes or the finding that replaced them."""
+
+    name: str
+    data: bytes | None = None
+    problem: Finding | None = None
+
+
+def _problem(name: str, text: str, rule: str | None = None) -> Item:
+    return Item(name, problem=Finding("xml", rule, None, "/", 1, text))
+
+
+def _read_capped(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(MAX_BYTES + 1)
+
+
+def _zip_items(path: Path) -> Iterator[Item]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        yield _problem(str(path), "The file has a .zip name but is not a readable zip archive.")
+        return
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) > MAX_ZIP_MEMBERS:
+            yield _problem(
+                str(path),
+                f"The archive holds {len(members)} files; the exchange allows at most "
+                f"{MAX_ZIP_MEMBERS} messages per zip. Split it into several archives.",
+            )
+            return
+        for member in members:
+            name = f"{path}!{member.filename}"
+            if member.file_size > MAX_BYTES:
+                yield _problem(name, "This archive member unpacks to more than 25 MB.", "OP179")
+                continue
+            try:
+                with archive.open(member) as handle:
+                    yield Item(name, handle.read(MAX_BYTES + 1))
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+                yield _problem(name, "This archive member cannot be unpacked.")
+
+
+def _file_items(path: Path) -> Iterator[Item]:
+    if path.suffix.lower() == ".zip":
+        yield from _zip_items(path)
+    else:
+        yield Item(str(path), _read_capped(path))
+
+
+def iter_items(paths: list[Path]) -> Iterator[Item]:
+    """Every message-to-be in the given paths; an unreadable path is a usage error."""
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        try:
+            if path.is_dir():
+                for child in sorted(path.rglob("*")):
+                    if child.is_file() and child.suffix.lower() in (".xml", ".zip"):
+                        yield from _file_items(child)
+            else:
+                yield from _file_items(path)
+        except PermissionError:
+            raise UsageError(f"{path}: permission denied") from None

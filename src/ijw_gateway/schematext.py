@@ -1,0 +1,88 @@
+"""Plain-language texts for schema (level 1) errors, without echoing values.
+
+libxml2 reports errors such as ``Element '{ns}Bsn': [facet 'pattern'] The value '123'
+is not accepted by the pattern '[0-9]{9}'.`` We drop namespaces and never repeat the
+offending value: it may be a BSN or a name, and findings end up in logs and responses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ijw_gateway.catalogue.structure import SIMPLE_TYPES
+
+_NS = re.compile(r"\{[^}]*\}")
+_ELEMENT = re.compile(r"^Element '([^']+)'(?:, attribute '([^']+)')?: ")
+_EXPECTED = re.compile(r"Expected is (?:one of )?\( ([^)]*) \)")
+
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"This element is not expected"),
+     "<{el}> is not allowed here. {expected}Check the element order and spelling against the "
+     "message's schema."),
+    (re.compile(r"Missing child element"),
+     "<{el}> is incomplete: a required element is missing. {expected}"),
+    (re.compile(r"\[facet 'enumeration'\].*set \{([^}]*)\}"),
+     "<{el}> holds a code that is not in its code list. Allowed: {m1}."),
+    (re.compile(r"\[facet 'pattern'\].*pattern '(.*)'"),
+     "<{el}> does not have the required format (pattern {m1})."),
+    (re.compile(r"\[facet 'maxLength'\].*maximum length of '(\d+)'"),
+     "<{el}> is too long: at most {m1} characters are allowed."),
+    (re.compile(r"\[facet 'minLength'\].*minimum length of '(\d+)'"),
+     "<{el}> is too short or empty: at least {m1} character(s) are required."),
+    (re.compile(r"\[facet 'maxInclusive'\].*allowed \('(-?\d+)'\)"),
+     "<{el}> is too large: the maximum is {m1}."),
+    (re.compile(r"\[facet 'minInclusive'\].*allowed \('(-?\d+)'\)"),
+     "<{el}> is too small: the minimum is {m1}."),
+    (re.compile(r"No matching global declaration"),
+     "<{el}> is not the root element this schema expects (<Bericht>)."),
+    (re.compile(r"Character content other than whitespace is not allowed"),
+     "<{el}> holds text, but it may only contain elements."),
+    (re.compile(r"Element content is not allowed"),
+     "<{el}> contains elements, but it may only hold a value."),
+    (re.compile(r"attribute .* is not allowed", re.IGNORECASE),
+     "<{el}> carries the attribute '{attr}', which iJw messages do not have."),
+)
+
+
+_ATOMIC = re.compile(r"is not a valid value of the (?:local )?atomic type(?: '(?:xs:)?(\w+)')?")
+_BY_BASE = {
+    "date": "<{el}> is not a valid date; write an existing date as YYYY-MM-DD without a time zone.",
+    "time": "<{el}> is not a valid time; write HH:MM:SS without a time zone.",
+    "integer": "<{el}> must be a whole number without sign, decimals or spaces.",
+}
+
+
+def _atomic(body: str, element: str) -> str | None:
+    match = _ATOMIC.search(body)
+    if match is None:
+        return None
+    type_name = match.group(1) or ""
+    simple = SIMPLE_TYPES.get(type_name)
+    base = simple.base if simple else type_name
+    template = _BY_BASE.get(base, "<{el}> does not have a valid value for its datatype.")
+    return template.format(el=element)
+
+
+def _names(text: str) -> str:
+    return ", ".join(f"<{n.strip()}>" for n in text.split(",") if n.strip())
+
+
+def explain_schema_error(raw: str) -> str:
+    """Turn one libxml2 schema message into a sentence that names the element, not the value."""
+    message = _NS.sub("", raw).strip()
+    head = _ELEMENT.match(message)
+    element = head.group(1) if head else "?"
+    attribute = head.group(2) if head and head.group(2) else ""
+    body = message[head.end():] if head else message
+    expected = _EXPECTED.search(body)
+    expected_text = f"Expected here: {_names(expected.group(1))}. " if expected else ""
+    atomic = _atomic(body, element)
+    if atomic is not None:
+        return atomic
+    for pattern, template in _RULES:
+        match = pattern.search(body)
+        if match:
+            m1 = match.group(1) if match.groups() else ""
+            return template.format(el=element, expected=expected_text, m1=m1, attr=attribute).strip()
+    # Unknown wording: keep the structure, drop every quoted value.
+    return f"<{element}>: " + re.sub(r"'[^']*'", "'…'", body)

@@ -1,0 +1,83 @@
+"""parse -> detect -> schema -> checks: the validation pipeline, pure and reusable.
+
+Levels follow the standard (RULES.md §0): a document that is not well-formed or not
+schema-valid stops at level 1; within-message rules (level 2, retourcode 0001) reject the
+whole message and stop there too; cross-message, contract and policy checks then all run,
+so a sender sees every later-level fault at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ijw_gateway import xmlparse
+from ijw_gateway.detect import Detected, detect
+from ijw_gateway.errors import InputRejected
+from ijw_gateway.findings import Finding, Report
+from ijw_gateway.schemas import SchemaRegistry
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    """A schema-valid iJw message, ready for the rules."""
+
+    type: str  # "JW301"
+    release: str
+    tree: etree._ElementTree
+    raw: bytes
+
+    @property
+    def root(self) -> etree._Element:
+        return self.tree.getroot()
+
+
+Check = Callable[[ParsedMessage], Iterable[Finding]]
+"""A stage after the schema: within-message rules, history rules, contracts, policy."""
+
+STOPPING_LEVELS = frozenset({"message"})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A report plus, when the document got that far, the parsed message."""
+
+    report: Report
+    message: ParsedMessage | None
+
+
+class Validator:
+    """Validates bytes against the schemas and then runs the configured checks in order."""
+
+    def __init__(self, registry: SchemaRegistry, checks: Sequence[Check] = ()) -> None:
+        self.registry = registry
+        self.checks = tuple(checks)
+
+    def validate(self, data: bytes, file: str = "<message>") -> Report:
+        return self.run(data, file).report
+
+    def run(self, data: bytes, file: str = "<message>") -> Outcome:
+        try:
+            tree = xmlparse.parse(data)
+        except InputRejected as rejected:
+            return Outcome(Report(file, findings=(rejected.finding,)), None)
+        detected = detect(tree.getroot())
+        if not isinstance(detected, Detected):
+            return Outcome(Report(file, findings=(detected,)), None)
+        schema_findings = self.registry.check(tree, detected.message)
+        if schema_findings:
+            report = Report(file, detected.message, detected.release, False, tuple(schema_findings))
+            return Outcome(report, None)
+        message = ParsedMessage(detected.message, detected.release, tree, data)
+        return Outcome(self._checked(file, message), message)
+
+    def _checked(self, file: str, message: ParsedMessage) -> Report:
+        report = Report(file, message.type, message.release, True)
+        for check in self.checks:
+            found = tuple(check(message))
+            report = report.with_findings(found)
+            if any(f.level in STOPPING_LEVELS for f in found):
+                break
+        return report
