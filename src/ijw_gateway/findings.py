@@ -63,8 +63,9 @@ class Report:
         return list(seen)
 
     def with_findings(self, extra: Iterable[Finding]) -> Report:
-        return Report(self.file, self.message, self.release, self.schema_valid,
-                      self.findings + tuple(extra))
+        return Report(
+            self.file, self.message, self.release, self.schema_valid, self.findings + tuple(extra)
+        )
 
     def to_json(self) -> JsonDict:
         return {

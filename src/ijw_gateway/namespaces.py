@@ -11,7 +11,9 @@ IJW_32 = IJW_ROOT + "3_2/"
 BASIS = IJW_32 + "basisschema/schema"
 
 # Any iJw-looking namespace: http://www.istandaarden.nl/ijw/<major>_<minor>/<name>/schema
-_IJW_NS = re.compile(r"^http://www\.istandaarden\.nl/(?P<std>[a-z]+)/(?P<rel>[0-9]+_[0-9]+)/(?P<name>[a-z0-9]+)/schema$")
+_IJW_NS = re.compile(
+    r"^http://www\.istandaarden\.nl/(?P<std>[a-z]+)/(?P<rel>[0-9]+_[0-9]+)/(?P<name>[a-z0-9]+)/schema$"
+)
 
 
 def message_namespace(message: str) -> str:

@@ -1,4 +1,8 @@
-"""Wiring: build the validator and its checks from settings. The only place that composes."""
+"""Wiring: build the validator and its checks from settings. The only place that composes.
+
+Each area contributes its check here (rules, history, contracts, policy); the core modules
+never import each other's edges.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import os
 from pathlib import Path
 
 from ijw_gateway.config import Settings
+from ijw_gateway.rules.stages import within_message
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Check, Validator
 
@@ -15,6 +20,11 @@ def build_registry(schema_dir: Path | None = None) -> SchemaRegistry:
     return SchemaRegistry(schema_dir or settings.schema_dir)
 
 
-def build_validator(schema_dir: Path | None = None) -> Validator:
-    checks: list[Check] = []
-    return Validator(build_registry(schema_dir), checks)
+def build_checks(lang: str = "en") -> list[Check]:
+    """The checks after the schema, in the order the standard's levels prescribe."""
+    checks: list[Check] = [within_message(lang=lang)]
+    return checks
+
+
+def build_validator(schema_dir: Path | None = None, lang: str = "en") -> Validator:
+    return Validator(build_registry(schema_dir), build_checks(lang))

@@ -30,10 +30,12 @@ class _GeneratedResolver(etree.Resolver):
         super().__init__()
         self._files = files
 
-    def resolve(self, system_url: str, public_id: str, context: object) -> object:
+    def resolve(  # type: ignore[override]  # lxml passes a context the stubs omit
+        self, system_url: str, public_id: str, context: object
+    ) -> object:
         name = system_url.rsplit("/", 1)[-1]
         if name in self._files:
-            return self.resolve_string(self._files[name], context)
+            return self.resolve_string(self._files[name], context)  # type: ignore[call-arg]
         return None
 
 
@@ -116,4 +118,6 @@ class SchemaRegistry:
 def _findings(log: etree._ListErrorLog) -> Iterator[Finding]:
     for error in log:
         path = strip_prefixes(error.path or "/") or "/"
-        yield Finding("schema", None, None, path, error.line or 1, explain_schema_error(error.message))
+        yield Finding(
+            "schema", None, None, path, error.line or 1, explain_schema_error(error.message)
+        )

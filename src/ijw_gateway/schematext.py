@@ -16,31 +16,55 @@ _ELEMENT = re.compile(r"^Element '([^']+)'(?:, attribute '([^']+)')?: ")
 _EXPECTED = re.compile(r"Expected is (?:one of )?\( ([^)]*) \)")
 
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"This element is not expected"),
-     "<{el}> is not allowed here. {expected}Check the element order and spelling against the "
-     "message's schema."),
-    (re.compile(r"Missing child element"),
-     "<{el}> is incomplete: a required element is missing. {expected}"),
-    (re.compile(r"\[facet 'enumeration'\].*set \{([^}]*)\}"),
-     "<{el}> holds a code that is not in its code list. Allowed: {m1}."),
-    (re.compile(r"\[facet 'pattern'\].*pattern '(.*)'"),
-     "<{el}> does not have the required format (pattern {m1})."),
-    (re.compile(r"\[facet 'maxLength'\].*maximum length of '(\d+)'"),
-     "<{el}> is too long: at most {m1} characters are allowed."),
-    (re.compile(r"\[facet 'minLength'\].*minimum length of '(\d+)'"),
-     "<{el}> is too short or empty: at least {m1} character(s) are required."),
-    (re.compile(r"\[facet 'maxInclusive'\].*allowed \('(-?\d+)'\)"),
-     "<{el}> is too large: the maximum is {m1}."),
-    (re.compile(r"\[facet 'minInclusive'\].*allowed \('(-?\d+)'\)"),
-     "<{el}> is too small: the minimum is {m1}."),
-    (re.compile(r"No matching global declaration"),
-     "<{el}> is not the root element this schema expects (<Bericht>)."),
-    (re.compile(r"Character content other than whitespace is not allowed"),
-     "<{el}> holds text, but it may only contain elements."),
-    (re.compile(r"Element content is not allowed"),
-     "<{el}> contains elements, but it may only hold a value."),
-    (re.compile(r"attribute .* is not allowed", re.IGNORECASE),
-     "<{el}> carries the attribute '{attr}', which iJw messages do not have."),
+    (
+        re.compile(r"This element is not expected"),
+        "<{el}> is not allowed here. {expected}Check the element order and spelling against the "
+        "message's schema.",
+    ),
+    (
+        re.compile(r"Missing child element"),
+        "<{el}> is incomplete: a required element is missing. {expected}",
+    ),
+    (
+        re.compile(r"\[facet 'enumeration'\].*set \{([^}]*)\}"),
+        "<{el}> holds a code that is not in its code list. Allowed: {m1}.",
+    ),
+    (
+        re.compile(r"\[facet 'pattern'\].*pattern '(.*)'"),
+        "<{el}> does not have the required format (pattern {m1}).",
+    ),
+    (
+        re.compile(r"\[facet 'maxLength'\].*maximum length of '(\d+)'"),
+        "<{el}> is too long: at most {m1} characters are allowed.",
+    ),
+    (
+        re.compile(r"\[facet 'minLength'\].*minimum length of '(\d+)'"),
+        "<{el}> is too short or empty: at least {m1} character(s) are required.",
+    ),
+    (
+        re.compile(r"\[facet 'maxInclusive'\].*allowed \('(-?\d+)'\)"),
+        "<{el}> is too large: the maximum is {m1}.",
+    ),
+    (
+        re.compile(r"\[facet 'minInclusive'\].*allowed \('(-?\d+)'\)"),
+        "<{el}> is too small: the minimum is {m1}.",
+    ),
+    (
+        re.compile(r"No matching global declaration"),
+        "<{el}> is not the root element this schema expects (<Bericht>).",
+    ),
+    (
+        re.compile(r"Character content other than whitespace is not allowed"),
+        "<{el}> holds text, but it may only contain elements.",
+    ),
+    (
+        re.compile(r"Element content is not allowed"),
+        "<{el}> contains elements, but it may only hold a value.",
+    ),
+    (
+        re.compile(r"attribute .* is not allowed", re.IGNORECASE),
+        "<{el}> carries the attribute '{attr}', which iJw messages do not have.",
+    ),
 )
 
 
@@ -73,7 +97,7 @@ def explain_schema_error(raw: str) -> str:
     head = _ELEMENT.match(message)
     element = head.group(1) if head else "?"
     attribute = head.group(2) if head and head.group(2) else ""
-    body = message[head.end():] if head else message
+    body = message[head.end() :] if head else message
     expected = _EXPECTED.search(body)
     expected_text = f"Expected here: {_names(expected.group(1))}. " if expected else ""
     atomic = _atomic(body, element)
@@ -83,6 +107,8 @@ def explain_schema_error(raw: str) -> str:
         match = pattern.search(body)
         if match:
             m1 = match.group(1) if match.groups() else ""
-            return template.format(el=element, expected=expected_text, m1=m1, attr=attribute).strip()
+            return template.format(
+                el=element, expected=expected_text, m1=m1, attr=attribute
+            ).strip()
     # Unknown wording: keep the structure, drop every quoted value.
     return f"<{element}>: " + re.sub(r"'[^']*'", "'…'", body)

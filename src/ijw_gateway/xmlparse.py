@@ -62,7 +62,7 @@ def _check_bytes(data: bytes) -> None:
     if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
         raise _reject(
             f"The XML declaration says encoding '{declared.group(1).decode('ascii')}'; "
-            "iJw files are UTF-8. Re-encode the file as UTF-8 and declare encoding=\"UTF-8\".",
+            'iJw files are UTF-8. Re-encode the file as UTF-8 and declare encoding="UTF-8".',
             "OP192",
         )
     try:

@@ -39,4 +39,5 @@ def strip_prefixes(xpath: str) -> str:
 
 
 def line_of(element: etree._Element) -> int:
-    return element.sourceline or 1
+    line = element.sourceline
+    return line if isinstance(line, int) and line > 0 else 1

@@ -43,15 +43,22 @@ def _schema(target: str, prefix: str) -> etree._Element:
     return root
 
 
-def _sequence(parent: etree._Element, name: str, elements: tuple[Element, ...],
-              prefix: str, local_pattern: dict[str, str]) -> None:
+def _sequence(
+    parent: etree._Element,
+    name: str,
+    elements: tuple[Element, ...],
+    prefix: str,
+    local_pattern: dict[str, str],
+) -> None:
     complex_type = _xs(parent, "complexType", name=name)
     sequence = _xs(complex_type, "sequence")
     for element in elements:
         attrs = {"name": element.name}
         pattern = local_pattern.get(element.name) or element.pattern
         if pattern is None:
-            attrs["type"] = f"ijw:{element.type}" if element.is_shared else f"{prefix}:{element.type}"
+            attrs["type"] = (
+                f"ijw:{element.type}" if element.is_shared else f"{prefix}:{element.type}"
+            )
         if element.optional:
             attrs["minOccurs"] = "0"
         if element.repeated:
@@ -68,7 +75,9 @@ def basis_schema() -> bytes:
     for name, elements in sorted(SHARED_CLASSES.items()):
         _sequence(root, name, elements, "ijw", {})
     for name, simple in sorted(SIMPLE_TYPES.items()):
-        restriction = _xs(_xs(root, "simpleType", name=name), "restriction", base=f"xs:{simple.base}")
+        restriction = _xs(
+            _xs(root, "simpleType", name=name), "restriction", base=f"xs:{simple.base}"
+        )
         for facet in _FACETS:
             value = getattr(simple, facet)
             if value is not None:

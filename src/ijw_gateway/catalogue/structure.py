@@ -183,9 +183,7 @@ SHARED_CLASSES: Classes = _classes(
     }
 )
 
-_PERSON_301 = (
-    "Bsn:LDT_BurgerServicenummer Geboortedatum:CDT_Geboortedatum Geslacht:LDT_Geslacht "
-)
+_PERSON_301 = "Bsn:LDT_BurgerServicenummer Geboortedatum:CDT_Geboortedatum Geslacht:LDT_Geslacht "
 _PERSON_SHORT = _PERSON_301 + "Naam:CDT_VerkorteNaam "
 
 # Per heen message: the classes below the header, in document order.
@@ -375,11 +373,15 @@ _MESSAGES: Mapping[str, tuple[str, str, str, str | None]] = {
 
 def _build_all() -> Mapping[str, MessageStructure]:
     built: dict[str, MessageStructure] = {}
+    body: Mapping[str, str]
     for message, (code, sender, receiver, answers) in _MESSAGES.items():
         if message == "JW325":
             tail, body = _HEEN_HEADER_TAIL + _JW325_HEADER_TAIL, _JW325_BODY
         elif answers is not None:
-            tail, body = _HEEN_HEADER_TAIL + _RETOUR_HEADER_TAIL, _retour_body(_HEEN_BODIES[answers])
+            tail, body = (
+                _HEEN_HEADER_TAIL + _RETOUR_HEADER_TAIL,
+                _retour_body(_HEEN_BODIES[answers]),
+            )
         else:
             tail, body = _HEEN_HEADER_TAIL, _HEEN_BODIES[message]
         built[message] = _structure(message, code, sender, receiver, tail, body)

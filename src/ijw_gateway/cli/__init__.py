@@ -41,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"ijw-gateway: {exc}", err=True)
         return exc.exit_code
     except Exception as exc:  # the one place that turns surprises into exit status 3
-        click.echo(f"ijw-gateway: internal error ({type(exc).__name__}); please report it.",
-                   err=True)
+        click.echo(
+            f"ijw-gateway: internal error ({type(exc).__name__}); please report it.", err=True
+        )
         return 3
     return int(result or 0)
 

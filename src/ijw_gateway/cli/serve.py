@@ -18,6 +18,10 @@ def serve(host: str | None, port: int | None) -> int:
     from ijw_gateway.api.app import create_app
 
     settings = Settings.from_env()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
     return 0

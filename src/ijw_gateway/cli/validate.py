@@ -29,8 +29,11 @@ def render_human(report: Report) -> str:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
-@click.option("--schemas", type=click.Path(path_type=Path, file_okay=False),
-              help="Validate against the XSDs in this directory (e.g. the official bundle).")
+@click.option(
+    "--schemas",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Validate against the XSDs in this directory (e.g. the official bundle).",
+)
 def validate(paths: tuple[Path, ...], as_json: bool, schemas: Path | None) -> int:
     """Validate iJw 3.2 messages: files, directories or zip archives."""
     validator = build_validator(schema_dir=schemas)
@@ -42,6 +45,7 @@ def validate(paths: tuple[Path, ...], as_json: bool, schemas: Path | None) -> in
         else:
             report = validator.validate(item.data, item.name)
         rejected |= not report.accepted
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False) if as_json
-                   else render_human(report))
+        click.echo(
+            json.dumps(report.to_json(), ensure_ascii=False) if as_json else render_human(report)
+        )
     return 1 if rejected else 0

@@ -1,0 +1,82 @@
+"""The rule catalogue: every rule of the standard the gateway checks, as data.
+
+Loaded from ``catalogue/rules/*.toml``. One table per rule code::
+
+    [CS002]
+    messages = ["JW301", "JW305"]
+    level = "message"            # message (level 2) | history (3/4) | contract | policy
+    retourcode = "0001"
+    provisional = false          # true where RULES.md marks a Gap and we chose a reading
+    source = "RULES.md §2"
+    title = { nl = "...", en = "..." }
+    explain = { nl = "...", en = "..." }   # what is wrong, where, what to do about it
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+
+from ijw_gateway.findings import LEVELS, Level
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str
+    messages: frozenset[str]
+    level: Level
+    retourcode: str | None
+    provisional: bool
+    source: str
+    title: Mapping[str, str]
+    explain: Mapping[str, str]
+
+    def text(self, lang: str = "en") -> str:
+        return self.explain.get(lang) or self.explain["en"]
+
+
+class CatalogueError(ValueError):
+    """A rule table is malformed."""
+
+
+def _spec(code: str, table: Mapping[str, object], origin: str) -> RuleSpec:
+    try:
+        level = str(table["level"])
+        if level not in LEVELS:
+            raise CatalogueError(f"{origin} [{code}]: unknown level {level!r}")
+        messages = table["messages"]
+        title, explain = table["title"], table["explain"]
+        assert isinstance(messages, list) and isinstance(title, dict) and isinstance(explain, dict)
+        retourcode = table.get("retourcode")
+        return RuleSpec(
+            code=code,
+            messages=frozenset(str(m) for m in messages),
+            level=level,  # checked against LEVELS above
+            retourcode=str(retourcode) if retourcode is not None else None,
+            provisional=bool(table.get("provisional", False)),
+            source=str(table.get("source", "")),
+            title=MappingProxyType({str(k): str(v) for k, v in title.items()}),
+            explain=MappingProxyType({str(k): str(v) for k, v in explain.items()}),
+        )
+    except (KeyError, AssertionError) as exc:
+        raise CatalogueError(f"{origin} [{code}]: missing or malformed field ({exc})") from None
+
+
+@cache
+def rules() -> Mapping[str, RuleSpec]:
+    """Every rule in the catalogue, by code."""
+    found: dict[str, RuleSpec] = {}
+    folder = resources.files("ijw_gateway.catalogue") / "rules"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        for code, table in data.items():
+            if code in found:
+                raise CatalogueError(f"{entry.name}: rule {code} is defined twice")
+            found[code] = _spec(code, table, entry.name)
+    return MappingProxyType(found)

@@ -1,0 +1,1 @@
+"""Messages as data: the lossless XML <-> JSON model driven by the catalogue."""

@@ -1,0 +1,159 @@
+"""Lossless translation between iJw XML and a JSON model that back-offices can use.
+
+The JSON of a message is ``{"message": "JW301", "release": "3.2", "Header": {...},
+"Client": {...}}``: one key per element, in the catalogue's order; values are the
+element's text exactly as written (codes keep their leading zeros, dates stay strings);
+an element that may repeat is always a list. XML -> JSON -> XML gives the same document,
+canonically (namespaces, element order and text; formatting whitespace is not kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from lxml import etree
+
+from ijw_gateway.catalogue.structure import (
+    MESSAGES,
+    SHARED_CLASSES,
+    SIMPLE_TYPES,
+    Element,
+    MessageStructure,
+)
+from ijw_gateway.namespaces import BASIS, RELEASE, message_namespace, split_namespace
+
+JsonValue = str | dict[str, "JsonValue"] | list["JsonValue"]
+JsonObject = dict[str, JsonValue]
+
+
+class ModelError(ValueError):
+    """The XML or JSON does not fit the message catalogue."""
+
+
+def _children(
+    structure: MessageStructure, element: Element
+) -> tuple[tuple[Element, ...], str] | None:
+    """The sequence and namespace of a complex element, or None for a simple one."""
+    if element.type in SIMPLE_TYPES:
+        return None
+    if element.is_shared:
+        return SHARED_CLASSES[element.type], BASIS
+    return structure.classes[element.type], message_namespace(structure.message)
+
+
+def _message_of(root: etree._Element) -> MessageStructure:
+    parts = split_namespace(etree.QName(root).namespace or "")
+    if (
+        parts is None
+        or parts[0] != "ijw"
+        or parts[1] != RELEASE
+        or parts[2].upper() not in MESSAGES
+    ):
+        raise ModelError("not an iJw 3.2 message")
+    return MESSAGES[parts[2].upper()]
+
+
+def _class_to_json(
+    structure: MessageStructure, node: etree._Element, sequence: tuple[Element, ...], namespace: str
+) -> JsonObject:
+    out: JsonObject = {}
+    known = {f"{{{namespace}}}{e.name}" for e in sequence}
+    for child in node:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag not in known:
+            raise ModelError(f"unexpected element {etree.QName(child).localname}")
+    for element in sequence:
+        found = node.findall(f"{{{namespace}}}{element.name}")
+        values = [_value_to_json(structure, element, f) for f in found]
+        if element.repeated:
+            if values:
+                out[element.name] = list(values)
+        elif len(values) > 1:
+            raise ModelError(f"{element.name} occurs more than once")
+        elif values:
+            out[element.name] = values[0]
+    return out
+
+
+def _value_to_json(
+    structure: MessageStructure, element: Element, node: etree._Element
+) -> JsonValue:
+    inner = _children(structure, element)
+    if inner is None:
+        return node.text or ""
+    return _class_to_json(structure, node, inner[0], inner[1])
+
+
+def to_json(root: etree._Element) -> JsonObject:
+    """The JSON model of a (schema-valid) message tree."""
+    structure = _message_of(root)
+    body = _class_to_json(
+        structure, root, structure.classes["Root"], message_namespace(structure.message)
+    )
+    return {"message": structure.message, "release": RELEASE, **body}
+
+
+def _class_from_json(
+    structure: MessageStructure,
+    parent: etree._Element,
+    data: Mapping[str, JsonValue],
+    sequence: tuple[Element, ...],
+    namespace: str,
+) -> None:
+    names = {e.name for e in sequence}
+    unknown = [k for k in data if k not in names]
+    if unknown:
+        raise ModelError(
+            f"unknown element(s) {', '.join(unknown)} in {etree.QName(parent).localname}"
+        )
+    for element in sequence:
+        if element.name not in data:
+            continue
+        value = data[element.name]
+        items = value if element.repeated and isinstance(value, list) else [value]
+        for item in items:
+            _value_from_json(structure, parent, element, item, namespace)
+
+
+def _value_from_json(
+    structure: MessageStructure,
+    parent: etree._Element,
+    element: Element,
+    value: JsonValue,
+    namespace: str,
+) -> None:
+    node = etree.SubElement(parent, f"{{{namespace}}}{element.name}")
+    inner = _children(structure, element)
+    if inner is None:
+        if not isinstance(value, str):
+            raise ModelError(f"{element.name} must be a string")
+        node.text = value
+        return
+    if not isinstance(value, dict):
+        raise ModelError(f"{element.name} must be an object")
+    _class_from_json(structure, node, value, inner[0], inner[1])
+
+
+def from_json(data: Mapping[str, JsonValue]) -> etree._Element:
+    """The XML tree of a JSON model; raises ModelError when it does not fit the catalogue."""
+    message = data.get("message")
+    if not isinstance(message, str) or message not in MESSAGES:
+        raise ModelError(f"'message' must be one of {', '.join(MESSAGES)}")
+    if data.get("release", RELEASE) != RELEASE:
+        raise ModelError(f"only release {RELEASE} is supported")
+    structure = MESSAGES[message]
+    namespace = message_namespace(message)
+    root = etree.Element(
+        f"{{{namespace}}}Bericht", nsmap={message.lower(): namespace, "ijw": BASIS}
+    )
+    body = {k: v for k, v in data.items() if k not in ("message", "release")}
+    _class_from_json(structure, root, body, structure.classes["Root"], namespace)
+    return root
+
+
+def to_xml_bytes(data: Mapping[str, JsonValue]) -> bytes:
+    """Serialise a JSON model as an iJw XML file (UTF-8, declaration, no BOM)."""
+    return etree.tostring(
+        from_json(data), xml_declaration=True, encoding="UTF-8", pretty_print=True
+    )

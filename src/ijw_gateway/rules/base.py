@@ -1,0 +1,77 @@
+"""What every rule shares: its context, its registration, and how it reports a finding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from lxml import etree
+
+from ijw_gateway.catalogue.rulecat import RuleSpec, rules
+from ijw_gateway.findings import Finding, Level
+from ijw_gateway.validation import ParsedMessage
+from ijw_gateway.xmlpath import line_of, path_of
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule may look at: the message, today's date, and read-only lookups."""
+
+    message: ParsedMessage
+    today: date
+    lang: str = "en"
+    lookups: dict[str, object] = field(default_factory=dict)  # e.g. "history", "contracts"
+
+
+RuleFunc = Callable[[RuleContext], Iterable[Finding]]
+_IMPLEMENTATIONS: dict[str, RuleFunc] = {}
+
+
+def rule(code: str) -> Callable[[RuleFunc], RuleFunc]:
+    """Register the implementation of a catalogue rule."""
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if code in _IMPLEMENTATIONS:
+            raise ValueError(f"rule {code} is implemented twice")
+        _IMPLEMENTATIONS[code] = func
+        return func
+
+    return register
+
+
+def implementations() -> dict[str, RuleFunc]:
+    return dict(_IMPLEMENTATIONS)
+
+
+def finding(
+    ctx: RuleContext,
+    code: str,
+    element: etree._Element,
+    detail: str = "",
+    retourcode: str | None = None,
+) -> Finding:
+    """A finding of rule ``code`` at ``element``; the text is the catalogue's explanation."""
+    spec = rules()[code]
+    text = spec.text(ctx.lang)
+    if detail:
+        text = f"{text} {detail}"
+    return Finding(
+        spec.level, code, retourcode or spec.retourcode, path_of(element), line_of(element), text
+    )
+
+
+def applicable(message: str, levels: frozenset[Level]) -> Iterator[tuple[RuleSpec, RuleFunc]]:
+    """The implemented rules of the given levels that apply to a message type."""
+    for code, spec in rules().items():
+        func = _IMPLEMENTATIONS.get(code)
+        if func is not None and message in spec.messages and spec.level in levels:
+            yield spec, func
+
+
+def run(ctx: RuleContext, levels: frozenset[Level]) -> list[Finding]:
+    """Run every applicable rule; findings come back in catalogue order."""
+    found: list[Finding] = []
+    for _spec, func in applicable(ctx.message.type, levels):
+        found.extend(func(ctx))
+    return found
