@@ -37,6 +37,11 @@ class ParsedMessage:
 Check = Callable[[ParsedMessage], Iterable[Finding]]
 """A stage after the schema: within-message rules, history rules, contracts, policy."""
 
+Screen = Callable[[etree._ElementTree, str], Iterable[Finding]]
+"""A look at the detected document *before* the schema (tree, message type): for content
+that the standard does not allow and that must be refused for its own reason (policy),
+not merely as a schema error."""
+
 STOPPING_LEVELS = frozenset({"message"})
 
 
@@ -51,9 +56,12 @@ class Outcome:
 class Validator:
     """Validates bytes against the schemas and then runs the configured checks in order."""
 
-    def __init__(self, registry: SchemaRegistry, checks: Sequence[Check] = ()) -> None:
+    def __init__(
+        self, registry: SchemaRegistry, checks: Sequence[Check] = (), screens: Sequence[Screen] = ()
+    ) -> None:
         self.registry = registry
         self.checks = tuple(checks)
+        self.screens = tuple(screens)
 
     def validate(self, data: bytes, file: str = "<message>") -> Report:
         return self.run(data, file).report
@@ -66,9 +74,13 @@ class Validator:
         detected = detect(tree.getroot())
         if not isinstance(detected, Detected):
             return Outcome(Report(file, findings=(detected,)), None)
-        schema_findings = self.registry.check(tree, detected.message)
-        if schema_findings:
-            report = Report(file, detected.message, detected.release, False, tuple(schema_findings))
+        screened = tuple(f for screen in self.screens for f in screen(tree, detected.message))
+        schema_findings = tuple(self.registry.check(tree, detected.message))
+        if schema_findings or screened:
+            valid = not schema_findings
+            report = Report(
+                file, detected.message, detected.release, valid, screened + schema_findings
+            )
             return Outcome(report, None)
         message = ParsedMessage(detected.message, detected.release, tree, data)
         return Outcome(self._checked(file, message), message)
