@@ -13,7 +13,7 @@ from lxml import etree
 
 from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.findings import Finding
-from ijw_gateway.namespaces import RELEASE, split_namespace
+from ijw_gateway.namespaces import RELEASE, message_namespace, split_namespace
 from ijw_gateway.xmlpath import line_of
 
 SUPPORTED = ", ".join(MESSAGES)
@@ -24,6 +24,10 @@ _BY_CODE = {s.berichtcode: m for m, s in MESSAGES.items()}
 class Detected:
     message: str  # "JW301"
     release: str  # "3.2"
+
+
+# Root tag -> answer for every supported message: the common case needs one dict lookup.
+_SUPPORTED_ROOTS = {f"{{{message_namespace(m)}}}Bericht": Detected(m, RELEASE) for m in MESSAGES}
 
 
 def _finding(root: etree._Element, text: str) -> Finding:
@@ -65,6 +69,9 @@ def _old_declaration(root: etree._Element, name: str, release: str) -> Finding:
 
 def detect(root: etree._Element) -> Detected | Finding:
     """Detect message type and release, or explain why the document is not supported."""
+    known = _SUPPORTED_ROOTS.get(root.tag)
+    if known is not None:
+        return known
     qname = etree.QName(root)
     parts = split_namespace(qname.namespace or "")
     if parts is None:

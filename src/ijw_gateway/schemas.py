@@ -50,6 +50,10 @@ class SchemaRegistry:
         self.directory = directory
         self._compiled: dict[tuple[str, str], etree.XMLSchema] = {}
         self._lock = threading.Lock()
+        # A compiled schema has one error log, cleared and filled by every validation (with
+        # the GIL released): validating and reading the log must not interleave with another
+        # thread validating the same message type, or findings leak between messages.
+        self._validating = {message: threading.Lock() for message in MESSAGES}
         self._generated = xsdgen.all_schemas() if directory is None else {}
         if directory is not None:
             self._check_directory(directory)
@@ -110,9 +114,11 @@ class SchemaRegistry:
     def check(self, tree: etree._ElementTree, message: str) -> list[Finding]:
         """Schema findings for a tree, empty when it is valid."""
         schema = self.schema(message)
-        if schema.validate(tree):
-            return []
-        return list(_findings(schema.error_log))
+        with self._validating[message]:
+            if schema.validate(tree):
+                return []
+            log = schema.error_log  # a copy, safe to read after the lock
+        return list(_findings(log))
 
 
 def _findings(log: etree._ListErrorLog) -> Iterator[Finding]:

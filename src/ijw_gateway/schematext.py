@@ -11,7 +11,10 @@ import re
 
 from ijw_gateway.catalogue.structure import SIMPLE_TYPES
 
-_NS = re.compile(r"\{[^}]*\}")
+# A namespace in Clark notation ({http://...}Name); not a pattern quantifier such as {9} or
+# the set of codes ({'01', '02'}) of an enumeration error, which must survive.
+_NS = re.compile(r"\{[A-Za-z][A-Za-z0-9+.-]*:[^{}'\s]*\}")
+_MAX_LISTED_CODES = 12
 _ELEMENT = re.compile(r"^Element '([^']+)'(?:, attribute '([^']+)')?: ")
 _EXPECTED = re.compile(r"Expected is (?:one of )?\( ([^)]*) \)")
 
@@ -26,27 +29,27 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         "<{el}> is incomplete: a required element is missing. {expected}",
     ),
     (
-        re.compile(r"\[facet 'enumeration'\].*set \{([^}]*)\}"),
+        re.compile(r"\[facet 'enumeration'\].*set \{([^}]*)\}", re.DOTALL),
         "<{el}> holds a code that is not in its code list. Allowed: {m1}.",
     ),
     (
-        re.compile(r"\[facet 'pattern'\].*pattern '(.*)'"),
+        re.compile(r"\[facet 'pattern'\].*pattern '(.*)'", re.DOTALL),
         "<{el}> does not have the required format (pattern {m1}).",
     ),
     (
-        re.compile(r"\[facet 'maxLength'\].*maximum length of '(\d+)'"),
+        re.compile(r"\[facet 'maxLength'\].*maximum length of '(\d+)'", re.DOTALL),
         "<{el}> is too long: at most {m1} characters are allowed.",
     ),
     (
-        re.compile(r"\[facet 'minLength'\].*minimum length of '(\d+)'"),
+        re.compile(r"\[facet 'minLength'\].*minimum length of '(\d+)'", re.DOTALL),
         "<{el}> is too short or empty: at least {m1} character(s) are required.",
     ),
     (
-        re.compile(r"\[facet 'maxInclusive'\].*allowed \('(-?\d+)'\)"),
+        re.compile(r"\[facet 'maxInclusive'\].*allowed \('(-?\d+)'\)", re.DOTALL),
         "<{el}> is too large: the maximum is {m1}.",
     ),
     (
-        re.compile(r"\[facet 'minInclusive'\].*allowed \('(-?\d+)'\)"),
+        re.compile(r"\[facet 'minInclusive'\].*allowed \('(-?\d+)'\)", re.DOTALL),
         "<{el}> is too small: the minimum is {m1}.",
     ),
     (
@@ -62,8 +65,12 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         "<{el}> contains elements, but it may only hold a value.",
     ),
     (
-        re.compile(r"attribute .* is not allowed", re.IGNORECASE),
+        re.compile(r"attribute .* is not allowed", re.IGNORECASE | re.DOTALL),
         "<{el}> carries the attribute '{attr}', which iJw messages do not have.",
+    ),
+    (
+        re.compile(r"The element is not 'nillable'"),
+        "<{el}> is marked xsi:nil, which iJw elements cannot be; leave it out or give a value.",
     ),
 )
 
@@ -87,6 +94,14 @@ def _atomic(body: str, element: str) -> str | None:
     return template.format(el=element)
 
 
+def _codes(listed: str) -> str:
+    """The allowed codes, shortened when the list is long (a country list has 250)."""
+    codes = [c.strip() for c in listed.split(",") if c.strip()]
+    if len(codes) <= _MAX_LISTED_CODES:
+        return ", ".join(codes)
+    return ", ".join(codes[:_MAX_LISTED_CODES]) + f", … ({len(codes)} codes in all)"
+
+
 def _names(text: str) -> str:
     return ", ".join(f"<{n.strip()}>" for n in text.split(",") if n.strip())
 
@@ -107,6 +122,8 @@ def explain_schema_error(raw: str) -> str:
         match = pattern.search(body)
         if match:
             m1 = match.group(1) if match.groups() else ""
+            if "code list" in template:
+                m1 = _codes(m1)
             return template.format(
                 el=element, expected=expected_text, m1=m1, attr=attribute
             ).strip()

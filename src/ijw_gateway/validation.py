@@ -74,7 +74,11 @@ class Validator:
         detected = detect(tree.getroot())
         if not isinstance(detected, Detected):
             return Outcome(Report(file, findings=(detected,)), None)
-        screened = tuple(f for screen in self.screens for f in screen(tree, detected.message))
+        screened = (
+            tuple(f for screen in self.screens for f in screen(tree, detected.message))
+            if self.screens
+            else ()
+        )
         schema_findings = tuple(self.registry.check(tree, detected.message))
         if schema_findings or screened:
             valid = not schema_findings
