@@ -1,0 +1,75 @@
+"""Namespace-agnostic element lookup for rules: ``find(client, "Product/Code")``.
+
+An iJw message mixes two namespaces (the message's own and the basisschema's), and which
+element lives where is a detail rules should not have to repeat. Every helper here walks
+element paths by *local name*, the way RULES.md writes them, and skips comments and
+processing instructions. Paths are relative to the element given; steps are separated
+by ``/``; there are no predicates or wildcards, on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from lxml import etree
+
+Element = etree._Element
+
+
+def local(element: Element) -> str:
+    """The local name of an element (no namespace); "" for comments and PIs."""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+@lru_cache(maxsize=1024)
+def _any_namespace(path: str) -> str:
+    """``Product/Code`` -> ``{*}Product/{*}Code``: lxml matches that in C, per step."""
+    return "/".join("{*}" + step for step in path.split("/"))
+
+
+def children(element: Element, name: str) -> list[Element]:
+    """The direct children of ``element`` called ``name``, in document order."""
+    return list(element.iterchildren(_any_namespace(name)))
+
+
+def child(element: Element, name: str) -> Element | None:
+    """The first direct child called ``name``, or None."""
+    return next(element.iterchildren(_any_namespace(name)), None)
+
+
+def find_all(element: Element, path: str) -> list[Element]:
+    """Every element reached by ``path``; each step may match several siblings."""
+    return element.findall(_any_namespace(path))
+
+
+def find(element: Element | None, path: str) -> Element | None:
+    """The first element reached by ``path``, or None (also when ``element`` is None)."""
+    if element is None:
+        return None
+    matches = find_all(element, path)
+    return matches[0] if matches else None
+
+
+def text(element: Element | None) -> str | None:
+    """The text of an element exactly as written, or None when there is no element."""
+    if element is None:
+        return None
+    return element.text or ""
+
+
+def text_at(element: Element | None, path: str) -> str | None:
+    """The text of the first element at ``path``, or None when it is absent."""
+    return text(find(element, path))
+
+
+def has(element: Element | None, path: str) -> bool:
+    """Whether an element exists at ``path``."""
+    return find(element, path) is not None
+
+
+def iter_paths(element: Element, paths: tuple[str, ...]) -> Iterator[Element]:
+    """Every element reached by any of ``paths``, path by path."""
+    for path in paths:
+        yield from find_all(element, path)

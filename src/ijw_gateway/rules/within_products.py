@@ -1,0 +1,257 @@
+"""Within-message rules on allocated and requested products (JW301, JW315, JW317).
+
+The allocation (``ToegewezenProduct``), the request for one (``AangevraagdProduct``) and the
+products of a request for change (``NieuwProduct``, ``TeWijzigenProduct``) share one shape:
+a product, a period, and either an Omvang (volume, unit, frequency) or a Budget. The
+standard gives them the same conditions under different codes (RULES.md §1.3, §3.1–3.5),
+so each class is described once here and each rule names the classes it binds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from ijw_gateway.findings import Finding
+from ijw_gateway.rules._dates import NEW_FUNDING_CUTOFF, Period, date_at, period_at
+from ijw_gateway.rules._detail import detail
+from ijw_gateway.rules._xml import Element, child, find_all, text, text_at
+from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.xmlpath import path_of
+
+
+@dataclass(frozen=True)
+class ProductClass:
+    """Where a product-like class sits and what its period elements are called."""
+
+    path: str
+    start: str
+    end: str
+
+
+TP = ProductClass("Client/ToegewezenProducten/ToegewezenProduct", "Ingangsdatum", "Einddatum")
+AP = ProductClass(
+    "Client/AangevraagdeProducten/AangevraagdProduct",
+    "ToewijzingIngangsdatum",
+    "ToewijzingEinddatum",
+)
+NIEUW = ProductClass(
+    "Client/Verzoek/NieuweProducten/NieuwProduct", "GewensteIngangsdatum", "Einddatum"
+)
+TE_WIJZIGEN = ProductClass(
+    "Client/Verzoek/TeWijzigenProducten/TeWijzigenProduct", "GewensteIngangsdatum", "Einddatum"
+)
+
+Classes = Mapping[str, tuple[ProductClass, ...]]
+ALL: Classes = {"JW301": (TP,), "JW315": (AP,), "JW317": (NIEUW, TE_WIJZIGEN)}
+WITH_PRODUCT: Classes = {"JW301": (TP,), "JW315": (AP,), "JW317": (NIEUW,)}
+
+
+def instances(ctx: RuleContext, classes: Classes) -> Iterator[tuple[ProductClass, Element]]:
+    """Every element of the given product classes in this message."""
+    for spec in classes.get(ctx.message.type, ()):
+        for element in find_all(ctx.message.root, spec.path):
+            yield spec, element
+
+
+# --- CS003: the end is not before the start ------------------------------------------
+
+_CONTACT_PERIODS = (
+    "Client/Contactgegevens/Contact/Periode",
+    "Client/Relaties/Relatie/Contact/Periode",
+)
+
+
+def _end_before_start(element: Element, start: str, end: str) -> Element | None:
+    begin, finish = date_at(element, start), date_at(element, end)
+    if begin is not None and finish is not None and finish < begin:
+        return child(element, end)
+    return None
+
+
+@rule("CS003")
+def end_not_before_start(ctx: RuleContext) -> Iterator[Finding]:
+    """An end date, when given, is on or after the start of the same period."""
+    pairs = [(e, spec.start, spec.end) for spec, e in instances(ctx, ALL)]
+    if ctx.message.type == "JW301":
+        for path in _CONTACT_PERIODS:
+            pairs += [(p, "Begindatum", "Einddatum") for p in find_all(ctx.message.root, path)]
+    for element, start, end in pairs:
+        wrong = _end_before_start(element, start, end)
+        if wrong is not None:
+            yield finding(ctx, "CS003", wrong, detail(ctx, "before", start))
+
+
+# --- Omvang, Budget, Product and end date go together ---------------------------------
+
+
+@rule("CD041")
+def omvang_with_product_code(ctx: RuleContext) -> Iterator[Finding]:
+    """A specific product (with a Code) always comes with an Omvang."""
+    for _spec, element in instances(ctx, WITH_PRODUCT):
+        if text_at(element, "Product/Code") and child(element, "Omvang") is None:
+            yield finding(ctx, "CD041", element, detail(ctx, "missing", "Omvang"))
+
+
+@rule("CD075")
+def end_date_with_budget(ctx: RuleContext) -> Iterator[Finding]:
+    """A budget is always given for a closed period: with Budget an end date is required."""
+    for spec, element in instances(ctx, ALL):
+        if child(element, "Budget") is not None and child(element, spec.end) is None:
+            yield finding(ctx, "CD075", element, detail(ctx, "missing", spec.end))
+
+
+@rule("CD076")
+def end_date_with_weekly_volume(ctx: RuleContext) -> Iterator[Finding]:
+    """A volume per week (Frequentie 2) needs an end date to be countable."""
+    for spec, element in instances(ctx, ALL):
+        if text_at(element, "Omvang/Frequentie") == "2" and child(element, spec.end) is None:
+            yield finding(ctx, "CD076", element, detail(ctx, "missing", spec.end))
+
+
+@rule("CD077")
+def no_omvang_with_budget(ctx: RuleContext) -> Iterator[Finding]:
+    """A class has an Omvang or a Budget, not both: Omvang is absent when Budget is given."""
+    for _spec, element in instances(ctx, ALL):
+        omvang = child(element, "Omvang")
+        if omvang is not None and child(element, "Budget") is not None:
+            yield finding(ctx, "CD077", omvang)
+
+
+@rule("CD078")
+def no_budget_with_omvang(ctx: RuleContext) -> Iterator[Finding]:
+    """A class has an Omvang or a Budget, not both: Budget is absent when Omvang is given."""
+    for _spec, element in instances(ctx, ALL):
+        budget = child(element, "Budget")
+        if budget is not None and child(element, "Omvang") is not None:
+            yield finding(ctx, "CD078", budget)
+
+
+@rule("CD079")
+def product_without_budget(ctx: RuleContext) -> Iterator[Finding]:
+    """Only a generic allocation (with Budget) may leave out the Product."""
+    for _spec, element in instances(ctx, WITH_PRODUCT):
+        if child(element, "Budget") is None and child(element, "Product") is None:
+            yield finding(ctx, "CD079", element, detail(ctx, "missing", "Product"))
+
+
+# --- CS338 / CS343: units that need a frequency per week, month or in total -----------
+
+_COARSE_UNITS = frozenset({"14", "16", "83", "84"})
+_COARSE_FREQUENCIES = frozenset({"2", "4", "6"})
+
+
+def _frequency_faults(ctx: RuleContext, code: str, classes: Classes) -> Iterator[Finding]:
+    for spec, element in instances(ctx, classes):
+        omvang = child(element, "Omvang")
+        unit = text_at(omvang, "Eenheid")
+        freq = child(omvang, "Frequentie") if omvang is not None else None
+        if freq is None or unit not in _COARSE_UNITS or text(freq) in _COARSE_FREQUENCIES:
+            continue
+        period = period_at(element, spec.start, spec.end)
+        if period is None or period.ends_after(NEW_FUNDING_CUTOFF):
+            yield finding(ctx, code, freq, detail(ctx, "value", "Eenheid", unit))
+
+
+@rule("CS338")
+def coarse_unit_frequency(ctx: RuleContext) -> Iterator[Finding]:
+    """Etmaal, dagdeel, euro and stuks are allocated per week, per month or in total."""
+    yield from _frequency_faults(ctx, "CS338", {"JW301": (TP,), "JW317": (NIEUW, TE_WIJZIGEN)})
+
+
+@rule("CS343")
+def coarse_unit_frequency_request(ctx: RuleContext) -> Iterator[Finding]:
+    """The same as CS338 for the products of a request for allocation (JW315)."""
+    yield from _frequency_faults(ctx, "CS343", {"JW315": (AP,)})
+
+
+# --- CD080 / CD095 / CD096: no Omvang without a product code (since 2021) -------------
+
+
+def _omvang_without_code(ctx: RuleContext, code: str, spec: ProductClass) -> Iterator[Finding]:
+    for element in find_all(ctx.message.root, spec.path):
+        omvang = child(element, "Omvang")
+        period = period_at(element, spec.start, spec.end)
+        ends_late = period is None or period.ends_after(NEW_FUNDING_CUTOFF)
+        if omvang is not None and not text_at(element, "Product/Code") and ends_late:
+            yield finding(ctx, code, omvang)
+
+
+@rule("CD080")
+def no_omvang_without_code_301(ctx: RuleContext) -> Iterator[Finding]:
+    """An aspecific or generic allocation (no product Code) carries no Omvang."""
+    yield from _omvang_without_code(ctx, "CD080", TP)
+
+
+@rule("CD095")
+def no_omvang_without_code_315(ctx: RuleContext) -> Iterator[Finding]:
+    """An aspecific or generic request (no product Code) carries no Omvang."""
+    yield from _omvang_without_code(ctx, "CD095", AP)
+
+
+@rule("CD096")
+def no_omvang_without_code_317(ctx: RuleContext) -> Iterator[Finding]:
+    """A new aspecific or generic product in a request for change carries no Omvang."""
+    yield from _omvang_without_code(ctx, "CD096", NIEUW)
+
+
+# --- TR302 / TR386 / TR410: the same product twice only in separate periods -----------
+
+
+def product_key(element: Element) -> tuple[str, str] | None:
+    """What counts as 'the same product': the Code, else the Categorie, else None (any)."""
+    code = text_at(element, "Product/Code")
+    if code:
+        return ("code", code)
+    categorie = text_at(element, "Product/Categorie")
+    return ("categorie", categorie) if categorie else None
+
+
+def _deleted(element: Element) -> bool:
+    """An allocation withdrawn as a whole: Einddatum = Ingangsdatum with reden 13 (or 01)."""
+    start, end = date_at(element, "Ingangsdatum"), date_at(element, "Einddatum")
+    return (
+        start is not None
+        and start == end
+        and text(child(element, "RedenWijziging")) in {"13", "01"}
+    )
+
+
+def overlapping(items: list[tuple[Element, Period]]) -> Iterator[tuple[Element, Element]]:
+    """(later, earlier) for each class that clashes with an earlier one (reported once)."""
+    for i, (element, period) in enumerate(items):
+        key = product_key(element)
+        for other, other_period in items[:i]:
+            other_key = product_key(other)
+            same = key is None or other_key is None or key == other_key
+            if same and period.overlaps(other_period):
+                yield element, other
+                break
+
+
+def _overlap_faults(ctx: RuleContext, code: str, spec: ProductClass) -> Iterator[Finding]:
+    items = []
+    for element in find_all(ctx.message.root, spec.path):
+        period = period_at(element, spec.start, spec.end)
+        if period is not None and not (spec is TP and _deleted(element)):
+            items.append((element, period))
+    for element, other in overlapping(items):
+        yield finding(ctx, code, element, detail(ctx, "overlaps", path_of(other)))
+
+
+@rule("TR302")
+def allocations_do_not_overlap(ctx: RuleContext) -> Iterator[Finding]:
+    """One product is allocated at most once for any day within one message."""
+    yield from _overlap_faults(ctx, "TR302", TP)
+
+
+@rule("TR386")
+def requests_do_not_overlap(ctx: RuleContext) -> Iterator[Finding]:
+    """One product is requested at most once for any day within one JW315."""
+    yield from _overlap_faults(ctx, "TR386", AP)
+
+
+@rule("TR410")
+def new_products_do_not_overlap(ctx: RuleContext) -> Iterator[Finding]:
+    """One new product is asked for at most once for any day within one JW317."""
+    yield from _overlap_faults(ctx, "TR410", NIEUW)
