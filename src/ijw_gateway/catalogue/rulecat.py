@@ -7,6 +7,8 @@ Loaded from ``catalogue/rules/*.toml``. One table per rule code::
     level = "message"            # message (level 2) | history (3/4) | contract | policy
     retourcode = "0001"
     provisional = false          # true where RULES.md marks a Gap and we chose a reading
+    needs_history = true         # level "history" only: false for external-source rules
+                                 # (clock, CBS list) that run even without a history
     source = "RULES.md §2"
     title = { nl = "...", en = "..." }
     explain = { nl = "...", en = "..." }   # what is wrong, where, what to do about it
@@ -31,6 +33,7 @@ class RuleSpec:
     level: Level
     retourcode: str | None
     provisional: bool
+    needs_history: bool
     source: str
     title: Mapping[str, str]
     explain: Mapping[str, str]
@@ -58,6 +61,7 @@ def _spec(code: str, table: Mapping[str, object], origin: str) -> RuleSpec:
             level=level,  # checked against LEVELS above
             retourcode=str(retourcode) if retourcode is not None else None,
             provisional=bool(table.get("provisional", False)),
+            needs_history=bool(table.get("needs_history", level == "history")),
             source=str(table.get("source", "")),
             title=MappingProxyType({str(k): str(v) for k, v in title.items()}),
             explain=MappingProxyType({str(k): str(v) for k, v in explain.items()}),

@@ -61,17 +61,25 @@ def finding(
     )
 
 
-def applicable(message: str, levels: frozenset[Level]) -> Iterator[tuple[RuleSpec, RuleFunc]]:
-    """The implemented rules of the given levels that apply to a message type."""
+def applicable(
+    message: str, levels: frozenset[Level], with_history: bool = True
+) -> Iterator[tuple[RuleSpec, RuleFunc]]:
+    """The implemented rules of the given levels that apply to a message type.
+
+    Without a history only the rules that do not need one qualify (the clock, the CBS list).
+    """
     for code, spec in rules().items():
         func = _IMPLEMENTATIONS.get(code)
-        if func is not None and message in spec.messages and spec.level in levels:
+        if func is None or message not in spec.messages or spec.level not in levels:
+            continue
+        if with_history or not spec.needs_history:
             yield spec, func
 
 
 def run(ctx: RuleContext, levels: frozenset[Level]) -> list[Finding]:
     """Run every applicable rule; findings come back in catalogue order."""
     found: list[Finding] = []
-    for _spec, func in applicable(ctx.message.type, levels):
+    with_history = "history" in ctx.lookups
+    for _spec, func in applicable(ctx.message.type, levels, with_history):
         found.extend(func(ctx))
     return found

@@ -1,0 +1,388 @@
+"""From a message to history records: pure, and shared by the rules and every store.
+
+The rules read the *current* message through the same functions that record it, so a
+rule compares like with like (a ``CareClass`` in the message against the ``CareClass``es
+received before). ``Located`` keeps the element a record came from, because findings
+point at the class in which the fault sits.
+
+``facts`` decides what an accepted message adds to the history. A message with any
+finding counts as never sent (OP286) and adds nothing, with one exception: a JW323
+whose findings all sit inside Clients is processed per Prestatie (IV087), so it is
+recorded with the refused Prestaties marked ``rejected``.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from typing import Generic, Literal, TypeVar
+
+from ijw_gateway.catalogue.structure import MESSAGES
+from ijw_gateway.findings import Report
+from ijw_gateway.history.model import (
+    Allocation,
+    Answer,
+    CareClass,
+    Declaration,
+    Facts,
+    MessageId,
+    Omvang,
+    Prestatie,
+    Rejection,
+    Request,
+)
+from ijw_gateway.rules._dates import date_at
+from ijw_gateway.rules._xml import Element, child, find, find_all, text_at
+from ijw_gateway.validation import ParsedMessage
+from ijw_gateway.xmlpath import path_of
+
+_R = TypeVar("_R")
+
+
+def _per_message(extract: Callable[[ParsedMessage], _R]) -> Callable[[ParsedMessage], _R]:
+    """Extract once per message: a dozen rules ask for the same records of one message.
+
+    Results are shared between callers, so extraction results must not be mutated.
+    """
+    memo: weakref.WeakKeyDictionary[ParsedMessage, _R] = weakref.WeakKeyDictionary()
+
+    def cached(message: ParsedMessage) -> _R:
+        try:
+            return memo[message]
+        except KeyError:
+            memo[message] = result = extract(message)
+            return result
+
+    cached.__doc__ = extract.__doc__
+    cached.__name__ = extract.__name__
+    return cached
+
+
+T = TypeVar("T")
+
+GRANTED_CODES = frozenset({"0200", "8001"})
+"""JW325 codes on the header and DeclaratieAntwoord that do not refuse the declaration."""
+COUNTED_LEVELS = frozenset({"history", "contract"})
+"""Finding levels that refuse single Prestaties of a JW323 instead of the message."""
+
+
+class ExtractError(ValueError):
+    """A message lacks an element its schema makes mandatory (it was not schema-valid)."""
+
+
+@dataclass(frozen=True)
+class Located(Generic[T]):
+    """A record together with the element (class) it was read from."""
+
+    element: Element
+    record: T
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Who a message is between, whatever its direction, and how it identifies itself."""
+
+    gemeente: str
+    agb: str
+    sender: str
+    berichtcode: str
+    identificatie: str
+    dagtekening: date
+
+
+def _need(element: Element | None, path: str) -> str:
+    value = text_at(element, path)
+    if value is None:
+        raise ExtractError(f"missing {path}")
+    return value.strip()
+
+
+def _opt(element: Element | None, path: str) -> str | None:
+    value = text_at(element, path)
+    return value.strip() if value is not None else None
+
+
+def _need_date(element: Element, path: str) -> date:
+    value = date_at(element, path)
+    if value is None:
+        raise ExtractError(f"missing or invalid date {path}")
+    return value
+
+
+def _opt_int(element: Element, path: str) -> int | None:
+    value = _opt(element, path)
+    return int(value) if value is not None else None
+
+
+@_per_message
+def parties(message: ParsedMessage) -> Parties:
+    """The municipality and provider of a message, read from its header."""
+    header = find(message.root, "Header")
+    structure = MESSAGES[message.type]
+    sender, receiver = _need(header, "Afzender"), _need(header, "Ontvanger")
+    municipal = structure.sender_type == "LDT_Gemeente"
+    dagtekening = date_at(header, "BerichtIdentificatie/Dagtekening")
+    if dagtekening is None:
+        raise ExtractError("missing Dagtekening")
+    return Parties(
+        gemeente=sender if municipal else receiver,
+        agb=receiver if municipal else sender,
+        sender=sender,
+        berichtcode=_need(header, "BerichtCode"),
+        identificatie=_need(header, "BerichtIdentificatie/Identificatie"),
+        dagtekening=dagtekening,
+    )
+
+
+def _omvang(element: Element) -> Omvang | None:
+    node = child(element, "Omvang")
+    if node is None:
+        return None
+    return Omvang(int(_need(node, "Volume")), _need(node, "Eenheid"), _need(node, "Frequentie"))
+
+
+def _allocation(tp: Element, who: Parties, bsn: str) -> Allocation:
+    stamp = datetime.combine(
+        _need_date(tp, "Toewijzingsdatum"), time.fromisoformat(_need(tp, "Toewijzingstijd"))
+    )
+    return Allocation(
+        gemeente=who.gemeente,
+        nummer=int(_need(tp, "ToewijzingNummer")),
+        agb=who.agb,
+        bsn=bsn,
+        categorie=_opt(tp, "Product/Categorie"),
+        code=_opt(tp, "Product/Code"),
+        ingangsdatum=_need_date(tp, "Ingangsdatum"),
+        einddatum=date_at(tp, "Einddatum"),
+        reden_wijziging=_opt(tp, "RedenWijziging"),
+        omvang=_omvang(tp),
+        budget=_opt_int(tp, "Budget"),
+        toegewezen_op=stamp,
+        referentie_aanbieder=_opt(tp, "ReferentieAanbieder"),
+    )
+
+
+@_per_message
+def allocations(message: ParsedMessage) -> list[Located[Allocation]]:
+    """The ToegewezenProducten of a JW301."""
+    if message.type != "JW301":
+        return []
+    who, bsn = parties(message), _need(message.root, "Client/Bsn")
+    products = find_all(message.root, "Client/ToegewezenProducten/ToegewezenProduct")
+    return [Located(tp, _allocation(tp, who, bsn)) for tp in products]
+
+
+_REQUEST_PATHS = {
+    "JW315": "Client/AangevraagdeProducten/AangevraagdProduct",
+    "JW317": "Client/Verzoek",
+}
+
+
+@_per_message
+def requests(message: ParsedMessage) -> list[Located[Request]]:
+    """The request references of a JW315 (per AangevraagdProduct) or JW317 (the Verzoek)."""
+    if message.type not in _REQUEST_PATHS:
+        return []
+    kind: Literal["JW315", "JW317"] = "JW315" if message.type == "JW315" else "JW317"
+    who, bsn = parties(message), _need(message.root, "Client/Bsn")
+    found = []
+    for node in find_all(message.root, _REQUEST_PATHS[kind]):
+        ref = _need(node, "ReferentieAanbieder")
+        request = Request(kind, who.gemeente, who.agb, bsn, ref, who.identificatie, who.dagtekening)
+        found.append(Located(node, request))
+    return found
+
+
+@_per_message
+def answers(message: ParsedMessage) -> list[Located[Answer]]:
+    """A JW319 Antwoord, or the JW301 products that carry a ReferentieAanbieder."""
+    if message.type not in ("JW319", "JW301"):
+        return []
+    who = parties(message)
+    if message.type == "JW319":
+        node = find(message.root, "Antwoord")
+        if node is None:
+            return []
+        ref, verdict = _need(node, "ReferentieAanbieder"), _need(node, "VerzoekAntwoord")
+        return [
+            Located(node, Answer("JW319", who.gemeente, who.agb, ref, verdict, who.dagtekening))
+        ]
+    found = []
+    for located in allocations(message):
+        ref_or_none = located.record.referentie_aanbieder
+        if ref_or_none is not None:
+            answer = Answer("JW301", who.gemeente, who.agb, ref_or_none, None, who.dagtekening)
+            found.append(Located(located.element, answer))
+    return found
+
+
+def _care(node: Element, kind: str, who: Parties, bsn: str) -> CareClass:
+    return CareClass(
+        kind="start" if kind == "JW305" else "stop",
+        gemeente=who.gemeente,
+        agb=who.agb,
+        bsn=bsn,
+        nummer=_opt_int(node, "ToewijzingNummer"),
+        categorie=_opt(node, "Product/Categorie"),
+        code=_opt(node, "Product/Code"),
+        begindatum=_need_date(node, "Begindatum"),
+        einddatum=date_at(node, "Einddatum"),
+        reden=_opt(node, "RedenBeeindiging"),
+        status=_need(node, "StatusAanlevering"),
+    )
+
+
+@_per_message
+def care(message: ParsedMessage) -> list[Located[CareClass]]:
+    """The StartProducten of a JW305 or StopProducten of a JW307, in document order."""
+    paths = {
+        "JW305": "Client/StartProducten/StartProduct",
+        "JW307": "Client/StopProducten/StopProduct",
+    }
+    if message.type not in paths:
+        return []
+    who, bsn = parties(message), _need(message.root, "Client/Bsn")
+    nodes = find_all(message.root, paths[message.type])
+    return [Located(node, _care(node, message.type, who, bsn)) for node in nodes]
+
+
+@_per_message
+def declaration(message: ParsedMessage) -> Located[Declaration] | None:
+    """The Declaratie class of a JW323."""
+    node = find(message.root, "Declaratie")
+    if message.type != "JW323" or node is None:
+        return None
+    who = parties(message)
+    record = Declaration(
+        gemeente=who.gemeente,
+        agb=who.agb,
+        identificatie=who.identificatie,
+        dagtekening=who.dagtekening,
+        nummer=_need(node, "DeclaratieNummer"),
+        periode_begin=_need_date(node, "DeclaratiePeriode/Begindatum"),
+        periode_eind=_need_date(node, "DeclaratiePeriode/Einddatum"),
+        xsd_versie=xsd_versie(message.root, "Header/XsdVersie"),
+    )
+    return Located(node, record)
+
+
+def xsd_versie(root: Element, path: str) -> tuple[str, str]:
+    """(BasisschemaXsdVersie, BerichtXsdVersie) at ``path``."""
+    node = find(root, path)
+    return (_need(node, "BasisschemaXsdVersie"), _need(node, "BerichtXsdVersie"))
+
+
+def _prestatie(node: Element, who: Parties, bsn: str, declaratie: str) -> Prestatie:
+    return Prestatie(
+        gemeente=who.gemeente,
+        agb=who.agb,
+        bsn=bsn,
+        declaratie=declaratie,
+        referentie=_need(node, "ProductReferentie/ReferentieNummer"),
+        vorig_referentie=_opt(node, "ProductReferentie/VorigReferentieNummer"),
+        nummer=int(_need(node, "ToewijzingNummer")),
+        categorie=_need(node, "ProductCategorie"),
+        code=_need(node, "ProductCode"),
+        begindatum=_need_date(node, "ProductPeriode/Begindatum"),
+        einddatum=_need_date(node, "ProductPeriode/Einddatum"),
+        volume=int(_need(node, "GeleverdVolume")),
+        eenheid=_need(node, "Eenheid"),
+        tarief=_opt_int(node, "ProductTarief"),
+        bedrag=int(_need(node, "IngediendBedrag/Bedrag")),
+        debet_credit=_need(node, "IngediendBedrag/DebetCredit"),
+    )
+
+
+@_per_message
+def prestaties(message: ParsedMessage) -> list[Located[Prestatie]]:
+    """The Prestaties of a JW323, or those a JW325 lists, in document order."""
+    if message.type == "JW323":
+        clients_path, declaratie_path = "Declaratie/Clienten/Client", "Header/BerichtIdentificatie"
+    elif message.type == "JW325":
+        clients_path = "DeclaratieAntwoord/Clienten/Client"
+        declaratie_path = "Header/DeclaratieIdentificatie"
+    else:
+        return []
+    who = parties(message)
+    declaratie = _need(message.root, f"{declaratie_path}/Identificatie")
+    found = []
+    for client in find_all(message.root, clients_path):
+        bsn = _need(client, "Bsn")
+        for node in find_all(client, "Prestaties/Prestatie"):
+            found.append(Located(node, _prestatie(node, who, bsn, declaratie)))
+    return found
+
+
+def message_id(message: ParsedMessage) -> MessageId:
+    who = parties(message)
+    return MessageId(who.sender, who.berichtcode, who.identificatie, who.dagtekening)
+
+
+def _refused(path: str, report: Report) -> bool:
+    """Whether a finding sits on the class at ``path``, inside it or on an ancestor."""
+    return any(
+        f.path == path or f.path.startswith(path + "/") or path.startswith(f.path + "/")
+        for f in report.findings
+    )
+
+
+def _counts_per_prestatie(report: Report) -> bool:
+    """A JW323 report whose findings all refuse Prestaties or Clients, not the message."""
+    return all(f.level in COUNTED_LEVELS and "/Clienten/Client" in f.path for f in report.findings)
+
+
+def _declaration_facts(message: ParsedMessage, report: Report) -> Facts | None:
+    located = declaration(message)
+    if located is None or not _counts_per_prestatie(report):
+        return None
+    marked = tuple(
+        _with_rejected(p.record, _refused(path_of(p.element), report)) for p in prestaties(message)
+    )
+    return Facts(message_id(message), declaration=located.record, prestaties=marked)
+
+
+def _with_rejected(prestatie: Prestatie, rejected: bool) -> Prestatie:
+    return replace(prestatie, rejected=True) if rejected else prestatie
+
+
+def _codes(element: Element | None) -> set[str]:
+    if element is None:
+        return set()
+    return {(c.text or "").strip() for c in find_all(element, "RetourCodes/RetourCode")}
+
+
+def _answer_facts(message: ParsedMessage) -> Facts:
+    """A JW325 refuses the whole declaration, or the Prestaties it lists (TR342)."""
+    who = parties(message)
+    declaratie = _need(message.root, "Header/DeclaratieIdentificatie/Identificatie")
+    body = find(message.root, "DeclaratieAntwoord")
+    header_codes = _codes(find(message.root, "Header"))
+    if body is None or not (header_codes | _codes(body)) <= GRANTED_CODES:
+        whole = (Rejection(who.gemeente, who.agb, declaratie, None),)
+        return Facts(message_id(message), rejections=whole)
+    listed = tuple(
+        Rejection(who.gemeente, who.agb, declaratie, p.record.referentie)
+        for p in prestaties(message)
+    )
+    return Facts(message_id(message), rejections=listed)
+
+
+def facts(message: ParsedMessage, report: Report) -> Facts | None:
+    """What ``message`` adds to the history given its report; None when it counts as unsent."""
+    if not report.schema_valid:
+        return None
+    if message.type == "JW323":
+        return _declaration_facts(message, report)
+    if report.findings:
+        return None
+    if message.type == "JW325":
+        return _answer_facts(message)
+    return Facts(
+        message_id(message),
+        allocations=tuple(a.record for a in allocations(message)),
+        requests=tuple(r.record for r in requests(message)),
+        answers=tuple(a.record for a in answers(message)),
+        care=tuple(c.record for c in care(message)),
+    )

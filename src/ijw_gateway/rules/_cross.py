@@ -1,0 +1,61 @@
+"""What the cross-message rule families share: their lookups and the message's parties.
+
+Cross-message rules (levels 3 and 4) get earlier messages only through the read-only
+``History`` in ``ctx.lookups["history"]``; without one they stay silent, so a validator
+without a history never rejects for lack of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import cast
+
+from ijw_gateway.history.extract import Located, Parties, parties, prestaties
+from ijw_gateway.history.model import Allocation, History, Prestatie, TaskBased
+from ijw_gateway.rules._xml import Element, find
+from ijw_gateway.rules.base import RuleContext
+
+
+def history_of(ctx: RuleContext) -> History | None:
+    """The history lookup, when the validator was given one.
+
+    A cast, not an isinstance check: runtime Protocol checks cost ~20 µs each, and the
+    lookups are put there by ``cross_message`` with exactly these types.
+    """
+    return cast("History | None", ctx.lookups.get("history"))
+
+
+def task_based_of(ctx: RuleContext) -> TaskBased | None:
+    """The contracts' task-based lookup (issue C), when configured."""
+    return cast("TaskBased | None", ctx.lookups.get("task_based"))
+
+
+def parties_of(ctx: RuleContext) -> Parties:
+    return parties(ctx.message)
+
+
+def header(ctx: RuleContext) -> Element:
+    """The Header class: where faults in the message's identity are reported."""
+    node = find(ctx.message.root, "Header")
+    return node if node is not None else ctx.message.root
+
+
+def claims(ctx: RuleContext) -> list[Located[Prestatie]]:
+    """The Prestaties of a JW323 (empty for any other message)."""
+    return prestaties(ctx.message) if ctx.message.type == "JW323" else []
+
+
+def claims_on_allocation(ctx: RuleContext) -> Iterator[tuple[Located[Prestatie], Allocation]]:
+    """Prestaties of a JW323 whose allocation is known and made to this provider.
+
+    Why: every allocation-based declaration rule stays silent when TR338 (no such
+    allocation) already faults the Prestatie, so one fault gives one finding.
+    """
+    history = history_of(ctx)
+    if history is None:
+        return
+    for located in claims(ctx):
+        claim = located.record
+        allocation = history.allocation(claim.gemeente, claim.nummer)
+        if allocation is not None and allocation.agb == claim.agb:
+            yield located, allocation

@@ -1,0 +1,172 @@
+"""Start (JW305) and stop (JW307) classes against the allocation and earlier classes.
+
+Each class is judged against everything received before it: the history plus the
+classes that precede it in the same message, so a delete (status 3) followed by a
+corrected class (status 1) in one message works as the standard's correction flow
+intends. A class "stands" when it was delivered and not removed by a later status 3
+with the same key (``history.state.standing``). Findings sit on the StartProduct or
+StopProduct at fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ijw_gateway.findings import Finding
+from ijw_gateway.history import extract
+from ijw_gateway.history.model import TEMPORARY_STOP, Allocation, CareClass, CareKind
+from ijw_gateway.history.state import DELIVERED, REMOVED, standing
+from ijw_gateway.rules._cross import history_of, task_based_of
+from ijw_gateway.rules._xml import Element
+from ijw_gateway.rules.base import RuleContext, finding, rule
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One class of the message with what was received before it."""
+
+    element: Element
+    item: CareClass
+    before: tuple[CareClass, ...]
+
+    def standing(self, kind: CareKind) -> list[CareClass]:
+        return standing(self.before, kind)
+
+    def stops_of_same_start(self) -> list[CareClass]:
+        """Standing stops with the same client, ToewijzingNummer and Begindatum."""
+        mine = (self.item.nummer, self.item.begindatum)
+        return [s for s in self.standing("stop") if (s.nummer, s.begindatum) == mine]
+
+
+def _steps(ctx: RuleContext) -> list[_Step]:
+    history = history_of(ctx)
+    located = extract.care(ctx.message)
+    if history is None or not located:
+        return []
+    first = located[0].record
+    before = list(history.care_classes(first.gemeente, first.agb, first.bsn))
+    steps = []
+    for found in located:
+        steps.append(_Step(found.element, found.record, tuple(before)))
+        before.append(found.record)
+    return steps
+
+
+def _delivered(ctx: RuleContext) -> Iterator[_Step]:
+    return (s for s in _steps(ctx) if s.item.status in DELIVERED)
+
+
+def _contradicts(item: CareClass, allocation: Allocation) -> bool:
+    """The class names another product than the allocation (only where both are given)."""
+    pairs = ((item.categorie, allocation.categorie), (item.code, allocation.code))
+    return any(mine is not None and theirs is not None and mine != theirs for mine, theirs in pairs)
+
+
+def _linked(ctx: RuleContext, item: CareClass) -> bool:
+    """TR019: the class belongs to an allocation of this municipality, provider and client."""
+    history = history_of(ctx)
+    if history is None:
+        return True
+    if item.nummer is None:
+        task_based = task_based_of(ctx)
+        return task_based is not None and task_based(
+            item.gemeente, item.agb, item.categorie, item.code
+        )
+    allocation = history.allocation(item.gemeente, item.nummer)
+    if allocation is None or (allocation.agb, allocation.bsn) != (item.agb, item.bsn):
+        return False
+    return not _contradicts(item, allocation)
+
+
+@rule("TR019")
+def linked_to_allocation(ctx: RuleContext) -> Iterator[Finding]:
+    """A start or stop refers to an allocation, unless the care is task-based."""
+    for step in _delivered(ctx):
+        if not _linked(ctx, step.item):
+            yield finding(ctx, "TR019", step.element)
+
+
+@rule("TR326")
+def no_second_running_start(ctx: RuleContext) -> Iterator[Finding]:
+    """No new start for an allocation while an earlier start for it has no stop."""
+    for step in _delivered(ctx):
+        if step.item.nummer is None:
+            continue
+        stopped = {s.start_key for s in step.standing("stop")}
+        running = [
+            s
+            for s in step.standing("start")
+            if s.nummer == step.item.nummer and s.start_key not in stopped
+        ]
+        if running:
+            yield finding(ctx, "TR326", step.element)
+
+
+@rule("TR063")
+def removal_needs_delivery(ctx: RuleContext) -> Iterator[Finding]:
+    """A status-3 class removes a standing class with the same key; it needs one."""
+    for step in _steps(ctx):
+        if step.item.status != REMOVED:
+            continue
+        if not any(s.key == step.item.key for s in step.standing(step.item.kind)):
+            yield finding(ctx, "TR063", step.element)
+
+
+@rule("TR071")
+def no_removal_after_stop(ctx: RuleContext) -> Iterator[Finding]:
+    """A start cannot be removed once a stop refers to it."""
+    for step in _steps(ctx):
+        if step.item.kind != "start" or step.item.status != REMOVED:
+            continue
+        if any(s.start_key == step.item.start_key for s in step.standing("stop")):
+            yield finding(ctx, "TR071", step.element)
+
+
+@rule("TR074")
+def key_not_delivered_twice(ctx: RuleContext) -> Iterator[Finding]:
+    """A delivered class may not repeat the key of a standing class."""
+    for step in _delivered(ctx):
+        if any(s.key == step.item.key for s in step.standing(step.item.kind)):
+            yield finding(ctx, "TR074", step.element)
+
+
+@rule("TR382")
+def stop_has_current_start(ctx: RuleContext) -> Iterator[Finding]:
+    """A stop repeats the key of a standing start unchanged."""
+    for step in _delivered(ctx):
+        if step.item.kind != "stop":
+            continue
+        if not any(s.start_key == step.item.start_key for s in step.standing("start")):
+            yield finding(ctx, "TR382", step.element)
+
+
+@rule("TR413")
+def one_temporary_stop(ctx: RuleContext) -> Iterator[Finding]:
+    """After a temporary stop the next stop for that start is definitive."""
+    for step in _delivered(ctx):
+        if step.item.kind != "stop" or step.item.reden != TEMPORARY_STOP:
+            continue
+        if any(s.reden == TEMPORARY_STOP for s in step.stops_of_same_start()):
+            yield finding(ctx, "TR413", step.element)
+
+
+@rule("TR414")
+def stop_not_earlier(ctx: RuleContext) -> Iterator[Finding]:
+    """A later stop for the same start does not end before the standing one."""
+    for step in _delivered(ctx):
+        if step.item.kind != "stop" or step.item.einddatum is None:
+            continue
+        ends = [s.einddatum for s in step.stops_of_same_start() if s.einddatum is not None]
+        if ends and step.item.einddatum < max(ends):
+            yield finding(ctx, "TR414", step.element)
+
+
+@rule("TR415")
+def nothing_after_definitive_stop(ctx: RuleContext) -> Iterator[Finding]:
+    """No further stop for a start that already has a definitive stop."""
+    for step in _delivered(ctx):
+        if step.item.kind != "stop":
+            continue
+        if any(s.reden != TEMPORARY_STOP for s in step.stops_of_same_start()):
+            yield finding(ctx, "TR415", step.element)

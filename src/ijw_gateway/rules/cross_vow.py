@@ -1,0 +1,247 @@
+"""JW317 (verzoek om wijziging) against the allocations it refers to.
+
+A VOW states the complete desired package: every current allocation of the client at
+this provider appears as unchanged or to-be-changed product (by ToewijzingNummer), plus
+new products. "Current" means not deleted and not ended before the message date
+(allocations starting later count). Findings sit on the product class at fault, or on
+the Verzoek when an allocation is missing from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ijw_gateway.findings import Finding
+from ijw_gateway.history.model import Allocation, History
+from ijw_gateway.rules._cross import history_of, parties_of
+from ijw_gateway.rules._dates import NEW_FUNDING_CUTOFF, Period, date_at
+from ijw_gateway.rules._xml import Element, find, find_all, has, text_at
+from ijw_gateway.rules.base import RuleContext, finding, rule
+
+VERZOEK = "Client/Verzoek"
+UNCHANGED = "OngewijzigdeProducten/OngewijzigdProduct"
+TO_CHANGE = "TeWijzigenProducten/TeWijzigenProduct"
+NEW = "NieuweProducten/NieuwProduct"
+TOTAL = "6"  # Frequentie: total within the validity of the allocation
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A product class of the VOW that names an allocation by its ToewijzingNummer."""
+
+    element: Element
+    changed: bool  # TeWijzigenProduct (True) or OngewijzigdProduct (False)
+    nummer: int
+    allocation: Allocation | None  # of this municipality, any provider; None when unknown
+
+
+def _references(ctx: RuleContext, history: History) -> list[Reference]:
+    verzoek = find(ctx.message.root, VERZOEK)
+    if ctx.message.type != "JW317" or verzoek is None:
+        return []
+    gemeente = parties_of(ctx).gemeente
+    found = []
+    for path, changed in ((UNCHANGED, False), (TO_CHANGE, True)):
+        for node in find_all(verzoek, path):
+            number = text_at(node, "ToewijzingNummer")
+            if number is not None and number.strip().isdigit():
+                nummer = int(number)
+                found.append(Reference(node, changed, nummer, history.allocation(gemeente, nummer)))
+    return found
+
+
+def _bsn(ctx: RuleContext) -> str:
+    return (text_at(ctx.message.root, "Client/Bsn") or "").strip()
+
+
+def _of_client(ctx: RuleContext, history: History) -> Iterator[tuple[Reference, Allocation]]:
+    """References resolved to an allocation of this provider for this client."""
+    agb, bsn = parties_of(ctx).agb, _bsn(ctx)
+    for ref in _references(ctx, history):
+        if ref.allocation is not None and (ref.allocation.agb, ref.allocation.bsn) == (agb, bsn):
+            yield ref, ref.allocation
+
+
+def _not_current(ctx: RuleContext, changed: bool) -> Iterator[Reference]:
+    """References that name no current allocation of this provider (a client mismatch is TR304)."""
+    history = history_of(ctx)
+    if history is None:
+        return
+    who, bsn = parties_of(ctx), _bsn(ctx)
+    for ref in _references(ctx, history):
+        found = ref.allocation
+        if ref.changed != changed:
+            continue
+        if found is None or found.agb != who.agb:
+            yield ref
+            continue
+        if found.bsn == bsn and not found.current_on(who.dagtekening):
+            yield ref
+
+
+@rule("TR349")
+def package_complete(ctx: RuleContext) -> Iterator[Finding]:
+    """Every current allocation of the client at this provider is in the VOW."""
+    history = history_of(ctx)
+    verzoek = find(ctx.message.root, VERZOEK)
+    if history is None or verzoek is None or ctx.message.type != "JW317":
+        return
+    who = parties_of(ctx)
+    named = {ref.nummer for ref in _references(ctx, history)}
+    current = history.allocations_of(who.gemeente, who.agb, _bsn(ctx))
+    missing = sorted(a.nummer for a in current if a.current_on(who.dagtekening))
+    missing = [n for n in missing if n not in named]
+    if missing:
+        listed = ", ".join(str(n) for n in missing)
+        yield finding(ctx, "TR349", verzoek, f"(ToewijzingNummer {listed})")
+
+
+@rule("TR350")
+def unchanged_is_current(ctx: RuleContext) -> Iterator[Finding]:
+    """An OngewijzigdProduct names a current allocation of this client and provider."""
+    for ref in _not_current(ctx, changed=False):
+        yield finding(ctx, "TR350", ref.element, f"(ToewijzingNummer {ref.nummer})")
+
+
+@rule("TR351")
+def to_change_is_current(ctx: RuleContext) -> Iterator[Finding]:
+    """A TeWijzigenProduct names a current allocation of this client and provider."""
+    for ref in _not_current(ctx, changed=True):
+        yield finding(ctx, "TR351", ref.element, f"(ToewijzingNummer {ref.nummer})")
+
+
+def vow_other_client(ctx: RuleContext) -> Iterator[Finding]:
+    """TR304 in a JW317: a named allocation of this provider belongs to another client."""
+    history = history_of(ctx)
+    if history is None:
+        return
+    who, bsn = parties_of(ctx), _bsn(ctx)
+    for ref in _references(ctx, history):
+        found = ref.allocation
+        if found is not None and found.agb == who.agb and found.bsn != bsn:
+            yield finding(ctx, "TR304", ref.element, f"(ToewijzingNummer {ref.nummer})")
+
+
+def _changes(ctx: RuleContext) -> Iterator[tuple[Element, Allocation]]:
+    history = history_of(ctx)
+    if history is None:
+        return
+    for ref, allocation in _of_client(ctx, history):
+        if ref.changed:
+            yield ref.element, allocation
+
+
+@rule("TR357")
+def past_change_starts_at_allocation(ctx: RuleContext) -> Iterator[Finding]:
+    """A change wished from a date not after the message date keeps the allocation's start."""
+    dagtekening = parties_of(ctx).dagtekening
+    for element, allocation in _changes(ctx):
+        wished = date_at(element, "GewensteIngangsdatum")
+        if wished is not None and wished <= dagtekening and wished != allocation.ingangsdatum:
+            yield finding(ctx, "TR357", element)
+
+
+def _changes_total(element: Element, allocation: Allocation) -> bool:
+    """Whether the change alters the budget, or the volume of a total-volume allocation."""
+    budget = text_at(element, "Budget")
+    if budget is not None and int(budget) != allocation.budget:
+        return True
+    volume = text_at(element, "Omvang/Volume")
+    omvang = allocation.omvang
+    if volume is None or omvang is None or omvang.frequentie != TOTAL:
+        return False
+    return int(volume) != omvang.volume
+
+
+@rule("TR373")
+def total_change_starts_at_allocation(ctx: RuleContext) -> Iterator[Finding]:
+    """Changing a budget or a total volume applies from the allocation's own start."""
+    for element, allocation in _changes(ctx):
+        wished = date_at(element, "GewensteIngangsdatum")
+        if _changes_total(element, allocation) and wished != allocation.ingangsdatum:
+            yield finding(ctx, "TR373", element)
+
+
+def _ends_after_cutoff(allocation: Allocation) -> bool:
+    return allocation.einddatum is None or allocation.einddatum > NEW_FUNDING_CUTOFF
+
+
+@rule("TR411")
+def omvang_for_specific(ctx: RuleContext) -> Iterator[Finding]:
+    """Changing a specific allocation (with a product code) states the new Omvang."""
+    for element, allocation in _changes(ctx):
+        if allocation.code is not None and not has(element, "Omvang"):
+            yield finding(ctx, "TR411", element)
+
+
+@rule("TR412")
+def no_omvang_for_aspecific(ctx: RuleContext) -> Iterator[Finding]:
+    """Changing an aspecific allocation (category, no code) states no Omvang."""
+    for element, allocation in _changes(ctx):
+        aspecific = allocation.categorie is not None and allocation.code is None
+        if aspecific and _ends_after_cutoff(allocation) and has(element, "Omvang"):
+            yield finding(ctx, "TR412", element)
+
+
+@rule("TR375")
+def no_omvang_for_generic(ctx: RuleContext) -> Iterator[Finding]:
+    """Changing a generic allocation (no product) states no Omvang."""
+    for element, allocation in _changes(ctx):
+        generic = allocation.categorie is None
+        if generic and _ends_after_cutoff(allocation) and has(element, "Omvang"):
+            yield finding(ctx, "TR375", element)
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """One product of the desired package with the period it is wanted for."""
+
+    element: Element
+    new: bool
+    categorie: str | None
+    code: str | None
+    period: Period
+
+
+def _package(ctx: RuleContext, history: History) -> list[_Wanted]:
+    """Named allocations resolved to product and (desired) period, then the new products."""
+    wanted = []
+    for ref, alloc in _of_client(ctx, history):
+        period = Period(alloc.ingangsdatum, alloc.einddatum)
+        if ref.changed:
+            start = date_at(ref.element, "GewensteIngangsdatum") or alloc.ingangsdatum
+            period = Period(start, date_at(ref.element, "Einddatum") or alloc.einddatum)
+        wanted.append(_Wanted(ref.element, False, alloc.categorie, alloc.code, period))
+    for node in find_all(ctx.message.root, f"{VERZOEK}/{NEW}"):
+        wished = date_at(node, "GewensteIngangsdatum")
+        if wished is not None:
+            period = Period(wished, date_at(node, "Einddatum"))
+            categorie, code = text_at(node, "Product/Categorie"), text_at(node, "Product/Code")
+            wanted.append(_Wanted(node, True, categorie, code, period))
+    return wanted
+
+
+def _same_product(a: _Wanted, b: _Wanted) -> bool:
+    """Compare by code, else by category; a product-less entry clashes with anything."""
+    if a.categorie is None or b.categorie is None:
+        return True
+    if a.code is not None and b.code is not None:
+        return a.code == b.code
+    return a.categorie == b.categorie
+
+
+@rule("TR361")
+def package_without_overlap(ctx: RuleContext) -> Iterator[Finding]:
+    """The desired package holds no product twice in overlapping periods."""
+    history = history_of(ctx)
+    if history is None or ctx.message.type != "JW317":
+        return
+    package = _package(ctx, history)
+    for j, later in enumerate(package):
+        for earlier in package[:j]:
+            if earlier.new and later.new:
+                continue  # two new products: within-message rule TR410
+            if _same_product(earlier, later) and earlier.period.overlaps(later.period):
+                yield finding(ctx, "TR361", later.element)
+                break
