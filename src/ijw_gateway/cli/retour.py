@@ -1,0 +1,110 @@
+"""``ijw-gateway retour PATH [--json-report] [--identificatie ID] [--dagtekening DATE]``.
+
+Validates one message and prints the answer the standard prescribes (a retour, or a JW325
+for a JW323) to stdout, so it can be redirected into a file. The verdict goes to stderr.
+Exit status: 0 when nothing is refused, 1 when the answer (or a finding it cannot express)
+refuses something or when there is no answer at all (a schema-invalid document), 2 when
+PATH is itself an answer.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from ijw_gateway.cli import cli
+from ijw_gateway.cli.validate import render_human
+from ijw_gateway.errors import UsageError
+from ijw_gateway.findings import Report
+from ijw_gateway.history.service import open_history, replay, summary
+from ijw_gateway.inputs import iter_items
+from ijw_gateway.retour import NoReturnMessage, compose_outcome, new_identificatie
+from ijw_gateway.runtime import build_validator
+from ijw_gateway.validation import Outcome
+
+
+def _one_message(path: Path) -> tuple[str, bytes]:
+    """The bytes of the single message at ``path``; anything else is a usage error."""
+    items = list(iter_items([path]))
+    if len(items) != 1:
+        raise UsageError(f"{path}: give exactly one message ({len(items)} found)")
+    item = items[0]
+    if item.data is None:
+        assert item.problem is not None
+        raise UsageError(f"{item.name}: {item.problem.text}")
+    return item.name, item.data
+
+
+def _show_report(report: Report, as_json: bool, always: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False), err=True)
+    elif always or not report.accepted:
+        click.echo(render_human(report), err=True)
+
+
+def _judge(path: Path, schemas: Path | None, history_source: str | None) -> Outcome:
+    history = open_history(history_source) if history_source is not None else None
+    validator = build_validator(schema_dir=schemas, history=history)
+    if history is not None and history_source is not None:
+        for replayed in replay(validator, history, [Path(history_source)]):
+            click.echo(summary(replayed), err=True)
+    name, data = _one_message(path)
+    return validator.run(data, name)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json-report", is_flag=True, help="Write the validation report to stderr as JSON.")
+@click.option(
+    "--identificatie",
+    metavar="ID",
+    help="Identification of the answer (1-12 characters; default: 12 random hex digits).",
+)
+@click.option(
+    "--dagtekening",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the answer, YYYY-MM-DD (default: today).",
+)
+@click.option(
+    "--schemas",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Validate against the XSDs in this directory (e.g. the official bundle).",
+)
+@click.option(
+    "--history",
+    "history_source",
+    metavar="DIR",
+    help="Replay the messages in DIR (by file name) as earlier traffic first, so the "
+    "cross-message rules can judge PATH.",
+)
+def retour(
+    path: Path,
+    json_report: bool,
+    identificatie: str | None,
+    dagtekening: datetime | None,
+    schemas: Path | None,
+    history_source: str | None,
+) -> int:
+    """Print the return message (or JW325) the standard prescribes for the message at PATH."""
+    outcome = _judge(path, schemas, history_source)
+    try:
+        answer = compose_outcome(
+            outcome,
+            identificatie=identificatie if identificatie is not None else new_identificatie,
+            dagtekening=dagtekening.date() if dagtekening is not None else None,
+        )
+    except NoReturnMessage:
+        _show_report(outcome.report, json_report, always=True)
+        raise
+    _show_report(outcome.report, json_report, always=False)
+    if answer.unexpressed:
+        click.echo(
+            f"note: {len(answer.unexpressed)} finding(s) refuse the message for a reason the "
+            "standard has no retourcode for; the return message cannot show them.",
+            err=True,
+        )
+    click.echo(answer.to_bytes().decode("utf-8"), nl=False)
+    return 0 if answer.accepted and not answer.unexpressed else 1
