@@ -1,0 +1,235 @@
+"""The no-extra-data screen: refuse content outside the iJw standard, before the schema.
+
+A schema error says *that* a document is wrong; this screen says *why it is refused*:
+under Regeling Jeugdwet art. 6c.1 nothing beyond the standard's messages may be asked of
+a provider, so extension content is a policy matter, recorded for the region's report.
+
+Refused: elements or attributes in a foreign namespace, elements the message does not
+define (extensions), attributes on iJw elements, ``xsi:type``/``xsi:nil`` (they change how
+content is read), processing instructions, and embedded attachments (a base64 run or a
+``data:`` URI) in element text or comments.
+Allowed: ``xsi:schemaLocation``/``xsi:noNamespaceSchemaLocation`` (schema hints that
+carry no data and that the schema itself admits), unused namespace declarations, and
+comments (receivers ignore them and the standard gives them no meaning) unless they hold
+an attachment. Element *content* never appears in a finding or a refusal record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date
+
+from lxml import etree
+
+from ijw_gateway.catalogue.rulecat import rules
+from ijw_gateway.catalogue.structure import (
+    MESSAGES,
+    SHARED_CLASSES,
+    SIMPLE_TYPES,
+    Element,
+    MessageStructure,
+)
+from ijw_gateway.contracts.items import child, local, parties
+from ijw_gateway.contracts.refusals import RULE_CITATION, Refusal, RefusalLog
+from ijw_gateway.findings import Finding
+from ijw_gateway.namespaces import BASIS, message_namespace
+from ijw_gateway.validation import Screen
+from ijw_gateway.xmlpath import line_of, path_of
+
+RULE = "NO-EXTRA-DATA"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+ALLOWED_ATTRIBUTES = frozenset({f"{{{XSI}}}schemaLocation", f"{{{XSI}}}noNamespaceSchemaLocation"})
+_ATTACHMENT = re.compile(r"data:[\w.+-]+/[\w.+-]+;base64,|[A-Za-z0-9+/]{64,}={0,2}")
+_IDENT = re.compile(r"[A-Za-z0-9._-]{1,12}")
+_MAX_WHAT = 5  # the refusal record names the first few things found
+
+Known = Mapping[str, Element]  # expected child tag -> its declaration
+
+
+def no_extra_data_screen(log: RefusalLog | None = None, lang: str = "en") -> Screen:
+    """A validator screen that refuses content outside the standard and records why."""
+
+    def screen(tree: etree._ElementTree, message: str) -> list[Finding]:
+        found = list(_scan(tree, message, lang))
+        if found and log is not None:
+            log.record(refusal_for(tree, message, [what for _f, what in found]))
+        return [f for f, _what in found]
+
+    return screen
+
+
+def extra_content(tree: etree._ElementTree, message: str, lang: str = "en") -> Iterator[Finding]:
+    """Every piece of content in ``tree`` that the standard does not define."""
+    return (f for f, _what in _scan(tree, message, lang))
+
+
+Found = tuple[Finding, str]  # the finding and, for the refusal record, what (in English)
+
+
+def _scan(tree: etree._ElementTree, message: str, lang: str) -> Iterator[Found]:
+    structure = MESSAGES.get(message)
+    root = tree.getroot()
+    if structure is None:
+        return
+    say = _Sayer(lang)
+    for sibling in (*root.itersiblings(preceding=True), *root.itersiblings()):
+        yield from _misc(say, sibling, root)
+    yield from _element(say, root, _known(structure, structure.classes["Root"], False), structure)
+
+
+def _known(structure: MessageStructure, sequence: tuple[Element, ...], shared: bool) -> Known:
+    namespace = BASIS if shared else message_namespace(structure.message)
+    return {f"{{{namespace}}}{e.name}": e for e in sequence}
+
+
+def _children_of(structure: MessageStructure, element: Element) -> Known | None:
+    """What may appear inside an element of this declaration; None for a simple type."""
+    if element.type in SIMPLE_TYPES:
+        return None
+    if element.is_shared:
+        return _known(structure, SHARED_CLASSES[element.type], True)
+    return _known(structure, structure.classes[element.type], False)
+
+
+class _Sayer:
+    """Builds NO-EXTRA-DATA findings in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.base = rules()[RULE].text(lang)
+
+    def __call__(self, node: etree._Element, anchor: etree._Element, en: str, nl: str) -> Found:
+        detail = nl if self.lang == "nl" else en
+        text = f"{self.base} {detail}"
+        where = path_of(anchor)
+        what = f"{en.removeprefix('Found: ').rstrip('.')} at {where}"
+        return Finding("policy", RULE, None, where, line_of(node), text), what
+
+
+def _element(
+    say: _Sayer, element: etree._Element, known: Known | None, structure: MessageStructure
+) -> Iterator[Found]:
+    yield from _attributes(say, element)
+    if known is None:
+        yield from _text(say, element)
+    for node in element:
+        if not isinstance(node.tag, str):
+            yield from _misc(say, node, element)
+            continue
+        declared = known.get(node.tag) if known is not None else None
+        if declared is None:
+            yield _unknown(say, node)
+        else:
+            yield from _element(say, node, _children_of(structure, declared), structure)
+
+
+def _unknown(say: _Sayer, node: etree._Element) -> Found:
+    qname = etree.QName(node)
+    namespace = qname.namespace or ""
+    if namespace.startswith("http://www.istandaarden.nl/ijw/"):
+        return say(
+            node,
+            node,
+            f"Found: element {qname.localname}, which this message does not define.",
+            f"Gevonden: element {qname.localname}, dat dit bericht niet kent.",
+        )
+    where = namespace or "no namespace"
+    return say(
+        node,
+        node,
+        f"Found: element {qname.localname} from a foreign namespace ({where}).",
+        f"Gevonden: element {qname.localname} uit een vreemde namespace ({where}).",
+    )
+
+
+def _attributes(say: _Sayer, element: etree._Element) -> Iterator[Found]:
+    for name in element.attrib:
+        key = str(name)
+        if key in ALLOWED_ATTRIBUTES:
+            continue
+        qname = etree.QName(key)
+        if qname.namespace == XSI:
+            en = f"Found: attribute xsi:{qname.localname}, which changes how content is read."
+            nl = f"Gevonden: attribuut xsi:{qname.localname}, dat de betekenis van inhoud wijzigt."
+        elif qname.namespace:
+            en = f"Found: attribute {qname.localname} from a foreign namespace ({qname.namespace})."
+            nl = f"Gevonden: attribuut {qname.localname} uit een vreemde namespace ({qname.namespace})."
+        else:
+            en = f"Found: attribute {qname.localname}; iJw elements have no attributes."
+            nl = f"Gevonden: attribuut {qname.localname}; iJw-elementen hebben geen attributen."
+        yield say(element, element, en, nl)
+
+
+def _text(say: _Sayer, element: etree._Element) -> Iterator[Found]:
+    if element.text and _ATTACHMENT.search(element.text):
+        yield say(
+            element,
+            element,
+            f"Found: an embedded attachment (encoded data) in {local(element)}.",
+            f"Gevonden: een ingesloten bijlage (gecodeerde gegevens) in {local(element)}.",
+        )
+
+
+def _misc(say: _Sayer, node: etree._Element, parent: etree._Element) -> Iterator[Found]:
+    """Processing instructions are refused; comments only when they hold an attachment."""
+    if isinstance(node, etree._ProcessingInstruction):
+        target = node.target.decode() if isinstance(node.target, bytes) else str(node.target)
+        yield say(
+            node,
+            parent,
+            f"Found: processing instruction <?{target}?>.",
+            f"Gevonden: processing instruction <?{target}?>.",
+        )
+    elif isinstance(node, etree._Comment) and node.text and _ATTACHMENT.search(node.text):
+        yield say(
+            node,
+            parent,
+            "Found: an embedded attachment (encoded data) in a comment.",
+            "Gevonden: een ingesloten bijlage (gecodeerde gegevens) in commentaar.",
+        )
+
+
+def refusal_for(tree: etree._ElementTree, message: str, found: list[str]) -> Refusal:
+    """The record of a refused message: parties, date and what was found — no content."""
+    root = tree.getroot()
+    who = parties(message, root)
+    header = child(root, "Header")
+    ident = (
+        (_text_of(child(header, "BerichtIdentificatie", "Identificatie")) or "")
+        if (header is not None)
+        else ""
+    )
+    what = "; ".join(found[:_MAX_WHAT])
+    if len(found) > _MAX_WHAT:
+        what += f"; and {len(found) - _MAX_WHAT} more"
+    return Refusal(
+        source="message",
+        municipality=_code(who.gemeente if who else None, r"[0-9]{4}"),
+        provider=_code(who.agb if who else None, r"[0-9]{8}"),
+        on=_dagtekening(header),
+        subject=f"{message} {ident}" if _IDENT.fullmatch(ident) else message,
+        what=what,
+        rule=RULE,
+        why=f"content outside the iJw standard ({RULE_CITATION})",
+    )
+
+
+def _text_of(element: etree._Element | None) -> str | None:
+    return (element.text or "").strip() if element is not None else None
+
+
+def _code(value: str | None, pattern: str) -> str | None:
+    return value if value is not None and re.fullmatch(pattern, value) else None
+
+
+def _dagtekening(header: etree._Element | None) -> date | None:
+    text = (
+        _text_of(child(header, "BerichtIdentificatie", "Dagtekening"))
+        if header is not None
+        else None
+    )
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
