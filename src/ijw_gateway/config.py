@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ijw_gateway.errors import ConfigurationError
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
@@ -18,8 +20,20 @@ class Settings:
     schema_dir: Path | None = None  # None: the schemas generated from our catalogue
     database_url: str = "sqlite:///ijw-gateway.db"
     contracts: Path | None = None  # None: the embedded Zuid-Holland-Zuid example
+    refusal_log: Path | None = None  # None: ijw-refusals.jsonl in the working directory
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
+    parties: Path | None = None  # None: the ZHZ example parties, but only with the default DB
+    delivery_deadline_hours: float = 72.0  # then dead-lettered (kept in the mailbox)
+    delivery_timeout_seconds: float = 10.0  # one HTTP push to a receiver
+    delivery_lease_seconds: float = 60.0  # a worker's hold on a claimed delivery
+    worker_poll_seconds: float = 1.0  # idle wait between outbox polls
+    worker_in_serve: bool = False  # set by `serve --with-worker` for its uvicorn processes
+
+    @property
+    def embedded_defaults(self) -> bool:
+        """The Quick start: default database and no parties file of one's own."""
+        return self.database_url == Settings.database_url and self.parties is None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -30,6 +44,26 @@ class Settings:
             schema_dir=Path(schema_dir) if schema_dir else None,
             database_url=env.get("IJW_DATABASE_URL", cls.database_url),
             contracts=Path(contracts) if contracts else None,
+            refusal_log=Path(env["IJW_REFUSAL_LOG"]) if env.get("IJW_REFUSAL_LOG") else None,
             host=env.get("IJW_HOST", DEFAULT_HOST),
             port=int(env.get("IJW_PORT", str(DEFAULT_PORT))),
+            parties=Path(env["IJW_PARTIES"]) if env.get("IJW_PARTIES") else None,
+            delivery_deadline_hours=_number(env, "IJW_DELIVERY_DEADLINE_HOURS", 72.0),
+            delivery_timeout_seconds=_number(env, "IJW_DELIVERY_TIMEOUT_SECONDS", 10.0),
+            delivery_lease_seconds=_number(env, "IJW_DELIVERY_LEASE_SECONDS", 60.0),
+            worker_poll_seconds=_number(env, "IJW_WORKER_POLL_SECONDS", 1.0),
+            worker_in_serve=env.get("IJW_WORKER_IN_SERVE", "") == "1",
         )
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be a positive number, not {text!r}")
+    return value

@@ -4,8 +4,16 @@
     ├── UsageError                   exit 2, HTTP 400  (bad arguments, unreadable path)
     ├── ConfigurationError           exit 2, HTTP 500  (settings, schema bundle, contracts)
     │   └── SchemaBundleError        exit 2            (a schema directory that cannot be used)
-    └── InputRejected                exit 1, HTTP 422  (input that cannot be processed at all;
-                                                        carries the findings that explain why)
+    ├── InputRejected                exit 1, HTTP 422  (input that cannot be processed at all;
+    │                                                   carries the findings that explain why)
+    ├── StoreUnavailable             exit 3, HTTP 503  (the database cannot be reached)
+    └── RequestRefused               exit 2, HTTP 400  (the service refuses a request)
+        ├── Unauthenticated          HTTP 401          (no or an unknown API key)
+        ├── Forbidden                HTTP 403          (not this party's message or mailbox)
+        ├── NotFound                 HTTP 404          (no such message, party or key)
+        ├── Conflict                 HTTP 409          (e.g. a second answer to one message)
+        ├── PayloadTooLarge          HTTP 413          (a request body over the limit)
+        └── Unprocessable            HTTP 422          (e.g. an unknown receiving party)
 
 Bad *messages* are not exceptions: they are reports with findings (``findings.py``).
 Raise only when processing cannot go on.
@@ -56,3 +64,53 @@ class InputRejected(IjwGatewayError):
     def __init__(self, finding: Finding) -> None:
         super().__init__(finding.text)
         self.finding = finding
+
+
+class StoreUnavailable(IjwGatewayError):
+    """The database cannot be reached or refused the work; retrying later may succeed."""
+
+    http_status = 503
+    code = "store_unavailable"
+
+
+class RequestRefused(IjwGatewayError):
+    """The service refuses a request; ``code`` and the message say why."""
+
+    exit_code = 2
+    http_status = 400
+    code = "bad_request"
+
+    def __init__(self, reason: str, code: str | None = None) -> None:
+        super().__init__(reason)
+        if code is not None:
+            self.code = code
+
+
+class Unauthenticated(RequestRefused):
+    http_status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(RequestRefused):
+    http_status = 403
+    code = "forbidden"
+
+
+class NotFound(RequestRefused):
+    http_status = 404
+    code = "not_found"
+
+
+class Conflict(RequestRefused):
+    http_status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(RequestRefused):
+    http_status = 413
+    code = "payload_too_large"
+
+
+class Unprocessable(RequestRefused):
+    http_status = 422
+    code = "unprocessable"

@@ -1,23 +1,98 @@
-"""FastAPI application factory."""
+"""FastAPI application factory: routes, error handlers, trace ids, health and metrics."""
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
 from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
 
 from ijw_gateway import __version__
+from ijw_gateway.api import errors
+from ijw_gateway.api.middleware import TraceMiddleware
+from ijw_gateway.api.routes import router
 from ijw_gateway.config import Settings
+from ijw_gateway.errors import IjwGatewayError
+from ijw_gateway.gateway import Gateway, open_gateway
+from ijw_gateway.metrics import METRICS, Labels
+
+log = logging.getLogger("ijw_gateway.api")
+PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings.from_env()
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def _worker_lifespan(gateway: Gateway, with_worker: bool) -> Lifespan:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop, thread = threading.Event(), None
+        if with_worker:
+            worker = gateway.worker()
+            thread = threading.Thread(
+                target=worker.run, args=(stop,), name="ijw-worker", daemon=True
+            )
+            thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if thread is not None:
+                thread.join(timeout=gateway.settings.delivery_lease_seconds)
+
+    return lifespan
+
+
+def _gauges(gateway: Gateway) -> list[tuple[str, str, dict[Labels, float]]]:
+    counts = gateway.store.outbox_counts()
+    by_state: dict[Labels, float] = {
+        (("state", state),): float(counts.get(state, 0))
+        for state in ("queued", "delivered", "dead", "acked")
+    }
+    oldest = gateway.store.oldest_waiting()
+    age = (gateway.store.clock() - oldest).total_seconds() if oldest else 0.0
+    return [
+        ("ijw_outbox_messages", "Outbox rows per state (whole database).", by_state),
+        ("ijw_outbox_oldest_waiting_seconds", "Age of the oldest undelivered row.", {(): age}),
+    ]
+
+
+def create_app(
+    settings: Settings | None = None,
+    gateway: Gateway | None = None,
+    with_worker: bool | None = None,
+) -> FastAPI:
+    """The gateway app. Opens (and prepares) the database unless ``gateway`` is given;
+    runs a delivery worker in a thread when ``with_worker`` (default: the setting)."""
+    settings = settings or (gateway.settings if gateway else Settings.from_env())
+    gateway = gateway or open_gateway(settings)
+    worker = settings.worker_in_serve if with_worker is None else with_worker
     app = FastAPI(
         title="ijw-gateway",
         version=__version__,
         description="Gateway for iJw 3.2 youth-care messages",
+        lifespan=_worker_lifespan(gateway, worker),
     )
+    app.state.gateway = gateway
+    app.add_middleware(TraceMiddleware)
+    errors.install(app)
+    app.include_router(router)
 
-    @app.get("/health")
+    @app.get("/health", summary="Liveness, and whether the database answers")
     def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+        try:
+            gateway.store.outbox_counts()
+            database = "ok"
+        except IjwGatewayError:
+            database = "unavailable"
+        return {"status": "ok", "version": __version__, "database": database}
+
+    @app.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
+    def metrics() -> PlainTextResponse:
+        text = METRICS.render(_gauges(gateway))
+        return PlainTextResponse(text, media_type=PROMETHEUS)
 
     return app

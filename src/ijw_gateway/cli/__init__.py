@@ -21,7 +21,19 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from ijw_gateway.cli import serve, validate  # noqa: F401  (commands attach themselves)
+    # The command modules attach themselves to ``cli`` when imported.
+    from ijw_gateway.cli import (  # noqa: F401
+        conformance,
+        contracts,
+        db,
+        explain,
+        parties,
+        report,
+        retour,
+        serve,
+        validate,
+        worker,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""``ijw-gateway validate PATH... [--json] [--schemas DIR]``."""
+"""``ijw-gateway validate PATH... [--json] [--schemas DIR] [--history DIR]``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 
 from ijw_gateway.cli import cli
 from ijw_gateway.findings import Report
+from ijw_gateway.history.service import open_history, replay, summary, validate_and_record
 from ijw_gateway.inputs import iter_items
 from ijw_gateway.runtime import build_validator
 
@@ -34,14 +35,31 @@ def render_human(report: Report) -> str:
     type=click.Path(path_type=Path, file_okay=False),
     help="Validate against the XSDs in this directory (e.g. the official bundle).",
 )
-def validate(paths: tuple[Path, ...], as_json: bool, schemas: Path | None) -> int:
+@click.option(
+    "--history",
+    "history_source",
+    metavar="DIR",
+    help="Replay the messages in DIR (by file name) as earlier traffic, then check PATHs "
+    "against it with the cross-message rules; accepted PATHs are recorded in turn.",
+)
+def validate(
+    paths: tuple[Path, ...], as_json: bool, schemas: Path | None, history_source: str | None
+) -> int:
     """Validate iJw 3.2 messages: files, directories or zip archives."""
-    validator = build_validator(schema_dir=schemas)
+    history = open_history(history_source) if history_source is not None else None
+    if history is None:
+        validator = build_validator(schema_dir=schemas)
+    else:
+        validator = build_validator(schema_dir=schemas, history=history)
+        for replayed in replay(validator, history, [Path(str(history_source))]):
+            click.echo(summary(replayed), err=True)
     rejected = False
     for item in iter_items(list(paths)):
         if item.data is None:
             assert item.problem is not None
             report = Report(item.name, findings=(item.problem,))
+        elif history is not None:
+            report = validate_and_record(validator, history, item.data, item.name)
         else:
             report = validator.validate(item.data, item.name)
         rejected |= not report.accepted

@@ -1,0 +1,51 @@
+"""Request dependencies: the gateway, the calling party (API key) and the trace id."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from ijw_gateway.api.errors import trace_of
+from ijw_gateway.errors import Unauthenticated
+from ijw_gateway.gateway import Gateway
+
+log = logging.getLogger("ijw_gateway.api")
+
+
+def gateway_of(request: Request) -> Gateway:
+    gateway: Gateway = request.app.state.gateway
+    return gateway
+
+
+def _presented(authorization: str | None, api_key: str | None) -> str | None:
+    if api_key:
+        return api_key
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+def party_of(
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> str:
+    """The party whose API key came with the request; 401 otherwise."""
+    presented = _presented(authorization, x_api_key)
+    if presented is None:
+        raise Unauthenticated(
+            "Send your API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.",
+            "missing_api_key",
+        )
+    party = gateway_of(request).authenticate(presented)
+    if party is None:
+        # Logged, not stored: a flood of bad keys must not become a flood of writes.
+        log.warning("unknown or revoked API key trace=%s", trace_of(request))
+        raise Unauthenticated("This API key is unknown or revoked.", "invalid_api_key")
+    return party
+
+
+GatewayDep = Annotated[Gateway, Depends(gateway_of)]
+PartyDep = Annotated[str, Depends(party_of)]

@@ -1,0 +1,89 @@
+"""Every failure becomes ``{"error": {"code": ..., "reason": ...}}``; never a stack trace.
+
+Gateway exceptions carry their HTTP status and code (``errors.py``); FastAPI's own request
+errors and unknown routes get stable codes here; anything else is a 500 whose reason
+names the trace id, and whose log line holds the exception type and frames only (an
+exception's message could quote a message's content, and personal data stays out of logs).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from ijw_gateway.errors import IjwGatewayError
+
+log = logging.getLogger("ijw_gateway.api")
+
+_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+}
+
+
+def error_body(code: str, reason: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "reason": reason}}
+
+
+def trace_of(request: Request) -> str:
+    return str(getattr(request.state, "trace_id", ""))
+
+
+def _respond(
+    status: int, code: str, reason: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(error_body(code, reason), status_code=status, headers=headers)
+
+
+def _internal(request: Request, exc: BaseException) -> JSONResponse:
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("internal error %s trace=%s\n%s", type(exc).__name__, trace_of(request), frames)
+    reason = f"An unexpected error occurred (trace id {trace_of(request)}); it has been logged."
+    return _respond(500, "internal_error", reason)
+
+
+async def gateway_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IjwGatewayError)
+    if exc.http_status >= 500 and type(exc) is IjwGatewayError:
+        return _internal(request, exc)
+    if exc.http_status >= 500:
+        log.error("%s (%s) trace=%s", exc.code, type(exc).__name__, trace_of(request))
+    headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+    return _respond(exc.http_status, exc.code, str(exc), headers)
+
+
+async def request_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return _respond(422, "invalid_request", "; ".join(parts) or "invalid request")
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = _BY_STATUS.get(exc.status_code, f"http_{exc.status_code}")
+    return _respond(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    return _internal(request, exc)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(IjwGatewayError, gateway_error)
+    app.add_exception_handler(RequestValidationError, request_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected_error)

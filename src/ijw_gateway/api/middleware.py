@@ -1,0 +1,79 @@
+"""A trace id for every request (``X-Trace-Id``), one log line and metrics per request.
+
+Pure ASGI (no ``BaseHTTPMiddleware``): it wraps ``send`` to add the header and sees the
+status without buffering bodies. The log line has method, route, status, duration and
+trace id; never a query string, a header value or a body.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ijw_gateway.metrics import METRICS
+
+log = logging.getLogger("ijw_gateway.http")
+_TRACE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _incoming_trace(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-trace-id":
+            text = bytes(value).decode("latin-1")
+            if _TRACE.match(text):
+                return text
+    return uuid.uuid4().hex
+
+
+def _route(scope: Scope) -> str:
+    route: Any = scope.get("route")
+    return str(getattr(route, "path", "unmatched"))
+
+
+class TraceMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        trace = _incoming_trace(scope)
+        scope.setdefault("state", {})["trace_id"] = trace
+        started, status = time.perf_counter(), [500]
+
+        async def send_traced(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-trace-id", trace.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_traced)
+        finally:
+            self._record(scope, status[0], time.perf_counter() - started, trace)
+
+    @staticmethod
+    def _record(scope: Scope, status: int, seconds: float, trace: str) -> None:
+        route, method = _route(scope), str(scope.get("method", ""))
+        METRICS.count(
+            "ijw_http_requests_total",
+            "HTTP requests (this process).",
+            method=method,
+            route=route,
+            status=str(status),
+        )
+        METRICS.observe(
+            "ijw_http_request_seconds",
+            "HTTP request duration (this process).",
+            seconds,
+            route=route,
+        )
+        log.info("%s %s %s %.1fms trace=%s", method, route, status, seconds * 1000, trace)

@@ -1,0 +1,213 @@
+"""The HTTP API of the gateway: messages in, mailbox out, and what happened to each."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from ijw_gateway import xmlparse
+from ijw_gateway.api.access import can_read
+from ijw_gateway.api.deps import GatewayDep, PartyDep
+from ijw_gateway.api.errors import trace_of
+from ijw_gateway.errors import Forbidden, InputRejected, NotFound, PayloadTooLarge, Unprocessable
+from ijw_gateway.gateway import Gateway
+from ijw_gateway.intake import Result
+from ijw_gateway.messages.jsonmodel import ModelError, to_json
+from ijw_gateway.metrics import METRICS
+from ijw_gateway.store.views import EventView, MessageView
+from ijw_gateway.zipped import ZIP_MAGIC
+
+router = APIRouter(prefix="/v1")
+MAX_BODY = 64 * 1024 * 1024  # a zip of 30 messages; each member is capped at 25 MB unpacked
+MAILBOX_MAX = 250
+MessageId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="A message id.")]
+
+_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "description": "One iJw 3.2 XML message, or a zip archive of at most 30.",
+        "content": {
+            "application/xml": {"schema": {"type": "string"}},
+            "application/zip": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+        raise PayloadTooLarge(f"The body is larger than {MAX_BODY // 2**20} MB.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise PayloadTooLarge(f"The body is larger than {MAX_BODY // 2**20} MB.")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    if not body:
+        raise Unprocessable("The body is empty; send one XML message or a zip.", "empty_body")
+    return body
+
+
+def _count(results: list[Result]) -> None:
+    for result in results:
+        outcome = "accepted" if result.delivery else "rejected"
+        if result.duplicate:
+            outcome = "duplicate"
+        METRICS.count(
+            "ijw_intake_messages_total",
+            "Messages taken in (this process).",
+            type=str(result.report.get("message") or "unknown"),
+            outcome=outcome,
+        )
+
+
+@router.post("/messages", openapi_extra=_BODY_DOC, summary="Send a message (or a zip)")
+async def post_messages(request: Request, party: PartyDep, gateway: GatewayDep) -> JSONResponse:
+    """Validate, answer, store and queue. The verdict is synchronous: the Report JSON, the
+    return message when the standard has one, and where the message goes next. Posting the
+    same bytes again returns the original verdict and never delivers twice."""
+    body = await _body(request)
+    results = await run_in_threadpool(gateway.intake.submit, party, body, trace_of(request))
+    _count(results)
+    if body.startswith(ZIP_MAGIC):
+        return JSONResponse({"items": [r.to_json() for r in results]})
+    return JSONResponse(results[0].to_json())
+
+
+def _readable(gateway: Gateway, message_id: str, party: str, trace: str) -> MessageView:
+    message = gateway.store.message(message_id)
+    if message is None:
+        raise NotFound(f"There is no message {message_id}.")
+    if not can_read(message, party, gateway.store.message):
+        gateway.store.record_event(message_id, "forbidden", party, "read refused", trace)
+        raise Forbidden(
+            "A party may only read messages it sent or that were delivered to it.",
+            "not_your_message",
+        )
+    return message
+
+
+def _meta(message: MessageView) -> dict[str, object]:
+    return {
+        "id": message.id,
+        "message": message.type,
+        "origin": message.origin,
+        "from": message.from_party,
+        "to": message.to_party,
+        "received_at": _iso(message.received_at),
+        "accepted": message.accepted,
+        "answers": message.answers_id,
+        "conversation": message.conversation_id,
+        "sha256": message.sha256,
+        "size": message.size,
+        "verdict": json.loads(message.verdict) if message.verdict else None,
+    }
+
+
+@router.get("/messages/{message_id}", summary="A message as received")
+def get_message(
+    request: Request,
+    message_id: MessageId,
+    party: PartyDep,
+    gateway: GatewayDep,
+    format: Annotated[Literal["xml", "json", "meta"], Query()] = "xml",
+) -> Response:
+    """``xml``: the bytes exactly as received; ``json``: the lossless JSON model;
+    ``meta``: who, when, verdict and links."""
+    message = _readable(gateway, message_id, party, trace_of(request))
+    if format == "meta":
+        return JSONResponse(_meta(message))
+    raw = gateway.store.raw(message_id) or b""
+    if format == "xml":
+        return Response(raw, media_type="application/xml")
+    try:
+        return JSONResponse(to_json(xmlparse.parse(raw).getroot()))
+    except (InputRejected, ModelError):
+        raise Unprocessable(
+            "This message is not a well-formed iJw 3.2 message, so it has no JSON model; "
+            "ask for format=xml.",
+            "no_json_model",
+        ) from None
+
+
+def _event(event: EventView) -> dict[str, object]:
+    return {
+        "at": _iso(event.at),
+        "kind": event.kind,
+        "party": event.party,
+        "detail": event.detail,
+        "trace_id": event.trace_id,
+    }
+
+
+@router.get("/messages/{message_id}/events", summary="What happened to a message")
+def get_events(
+    request: Request, message_id: MessageId, party: PartyDep, gateway: GatewayDep
+) -> JSONResponse:
+    """received, accepted/rejected, queued, delivered, delivery_failed, dead_lettered,
+    acknowledged (and duplicate_received, retour_composed, forbidden), oldest first."""
+    _readable(gateway, message_id, party, trace_of(request))
+    events = gateway.store.events(message_id)
+    return JSONResponse({"id": message_id, "events": [_event(e) for e in events]})
+
+
+@router.get("/conversations/{message_id}", summary="A message with its answers")
+def get_conversation(
+    request: Request, message_id: MessageId, party: PartyDep, gateway: GatewayDep
+) -> JSONResponse:
+    """The conversation a message belongs to: the original and its answers (retour,
+    301↔302, 323↔325 by DeclaratieIdentificatie, 315/317→316/318→319/301 by
+    ReferentieAanbieder), oldest first; only the messages this party may read."""
+    message = _readable(gateway, message_id, party, trace_of(request))
+    members = gateway.store.conversation(message.conversation_id)
+    visible = [m for m in members if can_read(m, party, gateway.store.message)]
+    return JSONResponse(
+        {"conversation": message.conversation_id, "messages": [_meta(m) for m in visible]}
+    )
+
+
+@router.get("/mailbox", summary="Messages waiting for you")
+def get_mailbox(
+    party: PartyDep,
+    gateway: GatewayDep,
+    limit: Annotated[int, Query(ge=1, le=MAILBOX_MAX)] = 100,
+) -> JSONResponse:
+    """Messages delivered to this party that it has not acknowledged (queued or
+    dead-lettered pushes included), oldest first, with their XML exactly as received."""
+    items = gateway.store.mailbox(party, limit)
+    return JSONResponse(
+        {
+            "items": [
+                {
+                    "id": item.message_id,
+                    "message": item.type,
+                    "from": item.from_party,
+                    "received_at": _iso(item.received_at),
+                    "state": item.state,
+                    "attempts": item.attempts,
+                    "xml": item.raw.decode("utf-8", errors="replace"),
+                }
+                for item in items
+            ]
+        }
+    )
+
+
+@router.post("/mailbox/{message_id}/ack", summary="Acknowledge a mailbox message")
+def ack(
+    request: Request, message_id: MessageId, party: PartyDep, gateway: GatewayDep
+) -> JSONResponse:
+    """After this the message leaves the mailbox and is never pushed again."""
+    fresh = gateway.store.acknowledge(message_id, party, trace_of(request))
+    return JSONResponse({"id": message_id, "state": "acked", "already": not fresh})

@@ -1,0 +1,389 @@
+"""Intake: one posted message (or a zip of up to 30) -> verdict, return message, stored, queued.
+
+For each message, in order: read its envelope (who it travels from and to), refuse it when
+the posting party is not its sender, answer identical bytes with the original verdict,
+validate it (with the cross-message history of the same transaction), compose the return
+message, and write message, findings, events, links and outbox row in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from ijw_gateway import xmlparse
+from ijw_gateway.detect import Detected, detect
+from ijw_gateway.errors import Conflict, Forbidden, InputRejected, Unprocessable
+from ijw_gateway.findings import Finding, JsonDict, Report
+from ijw_gateway.history.extract import facts
+from ijw_gateway.inputs import Item
+from ijw_gateway.routing import ANSWERED_BY, Envelope, envelope_of
+from ijw_gateway.store import Collision, Store, Unit
+from ijw_gateway.store.unit import NewMessage
+from ijw_gateway.validation import Outcome, ParsedMessage, Validator
+from ijw_gateway.zipped import split_body
+
+log = logging.getLogger("ijw_gateway.intake")
+
+
+@dataclass(frozen=True)
+class Judge:
+    """How one intake transaction judges and remembers: the validator (its cross-message
+    rules read the transaction's history) and the recorder that adds a received message to
+    that history, returning whether it counts as received."""
+
+    validator: Validator
+    record: Callable[[str, ParsedMessage, Report], bool] | None = None
+
+
+JudgeFor = Callable[[Unit], Judge]
+
+Compose = Callable[[ParsedMessage, Report], bytes | None]
+"""Builds the standard's return message for a validated message, or None when none applies."""
+
+TR056 = Finding(
+    "history",
+    "TR056",
+    "9056",
+    "/Bericht/Header/BerichtIdentificatie/Identificatie",
+    1,
+    "This sender already used this BerichtIdentificatie for a message of this type. Every "
+    "message needs a new identification (TR056); resend it with a new Identificatie.",
+)
+_ATTEMPTS = 3  # a collision means another submission won a key; the retry sees its rows
+
+
+@dataclass(frozen=True)
+class Retour:
+    id: str
+    type: str | None
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the sender hears about one message."""
+
+    id: str | None
+    report: JsonDict
+    duplicate: bool = False
+    retour: Retour | None = None
+    delivery: str | None = None
+    receiver: str | None = None
+    conversation: str | None = None
+
+    def to_json(self) -> JsonDict:
+        retour = None
+        if self.retour is not None:
+            xml = self.retour.raw.decode("utf-8")
+            retour = {"id": self.retour.id, "message": self.retour.type, "xml": xml}
+        delivery = {"receiver": self.receiver, "state": self.delivery} if self.delivery else None
+        return {
+            "id": self.id,
+            "duplicate": self.duplicate,
+            "accepted": bool(self.report.get("accepted")),
+            "verdict": self.report,
+            "retour": retour,
+            "delivery": delivery,
+            "conversation": self.conversation,
+        }
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Intake:
+    def __init__(
+        self,
+        store: Store,
+        judge_for: JudgeFor,
+        is_known: Callable[[str], bool],
+        compose: Compose | None = None,
+        deadline: timedelta = timedelta(hours=72),
+    ) -> None:
+        self.store = store
+        self.judge_for = judge_for
+        self.is_known = is_known
+        self.compose = compose
+        self.deadline = deadline
+
+    def submit(self, party: str, body: bytes, trace: str) -> list[Result]:
+        """Every message in ``body``; refuses the whole body when one is not the party's."""
+        items = split_body(body)
+        envelopes = [_envelope(item.data) if item.data is not None else None for item in items]
+        for envelope in envelopes:
+            if envelope is not None:
+                self._authorize(party, envelope, trace)
+        return [
+            self._one(party, item, envelope, trace)
+            for item, envelope in zip(items, envelopes, strict=True)
+        ]
+
+    def _authorize(self, party: str, envelope: Envelope, trace: str) -> None:
+        if envelope.from_party != party:
+            detail = f"{envelope.type} travels from {envelope.from_party}, not from {party}"
+            self.store.record_event(None, "forbidden", party, detail, trace)
+            log.warning("intake refused: %s trace=%s", detail, trace)
+            raise Forbidden(
+                f"A party may only send its own messages: this {envelope.type} travels from "
+                f"{envelope.from_party} and the API key belongs to {party}.",
+                "not_the_sender",
+            )
+        if not self.is_known(envelope.to_party):
+            self.store.record_event(None, "refused", party, "unknown receiver", trace)
+            raise Unprocessable(
+                f"The receiver {envelope.to_party} of this {envelope.type} is not a party of "
+                "this gateway, so it cannot be delivered.",
+                "unknown_receiver",
+            )
+
+    def _one(self, party: str, item: Item, envelope: Envelope | None, trace: str) -> Result:
+        if item.data is None:
+            assert item.problem is not None
+            return Result(None, Report(item.name, findings=(item.problem,)).to_json())
+        sha = hashlib.sha256(item.data).hexdigest()
+        for _ in range(_ATTEMPTS):
+            try:
+                with self.store.unit() as unit:
+                    return self._transact(unit, party, item.name, item.data, sha, envelope, trace)
+            except Collision:
+                continue
+        raise Conflict("concurrent submissions of this message kept colliding; retry", "busy")
+
+    def _transact(
+        self,
+        unit: Unit,
+        party: str,
+        name: str,
+        data: bytes,
+        sha: str,
+        envelope: Envelope | None,
+        trace: str,
+    ) -> Result:
+        unit.lock(envelope.locks if envelope else ())
+        existing = unit.receipt(party, sha)
+        if existing is not None:
+            unit.event(existing, "duplicate_received", party, "identical bytes", trace)
+            return _replay(unit, existing)
+        judge = self.judge_for(unit)
+        outcome = judge.validator.run(data, name)
+        message_id = new_id()
+        answers, conversation = self._links(unit, envelope, message_id)
+        report = _with_identity(unit, envelope, outcome.report, judge.record is None)
+        received = _remember(unit, judge, outcome.message, report, envelope, message_id)
+        new = _new_message(
+            message_id,
+            party,
+            name,
+            data,
+            sha,
+            envelope,
+            report,
+            trace,
+            answers if received else None,
+            conversation,
+            received,
+        )
+        unit.add_message(new)
+        unit.add_receipt(party, sha, message_id)
+        self._bookkeeping(unit, new, envelope, report, party, trace)
+        retour = self._retour(unit, new, Outcome(report, outcome.message), envelope, trace)
+        delivery = self._enqueue(unit, new, trace) if received else None
+        log.info(
+            "intake %s message=%s type=%s trace=%s",
+            "accepted" if received else "rejected",
+            message_id,
+            new.type,
+            trace,
+        )
+        return Result(
+            message_id, report.to_json(), False, retour, delivery, new.to_party, conversation
+        )
+
+    def _links(self, unit: Unit, envelope: Envelope | None, own: str) -> tuple[str | None, str]:
+        """(message this one answers, conversation); refuses a second answer to a message."""
+        if envelope is None:
+            return None, own
+        original = unit.owner_of(envelope.answers) if envelope.answers else None
+        if original is not None:
+            taken = unit.answer_to(original)
+            if taken is not None:
+                raise Conflict(
+                    f"Message {original} was already answered (message {taken}); the standard "
+                    "allows one return message per message (IV028) and one JW325 per JW323.",
+                    "already_answered",
+                )
+            return original, unit.conversation_of(original) or own
+        return None, unit.conversation_by_refs(envelope.references) or own
+
+    def _bookkeeping(
+        self,
+        unit: Unit,
+        new: NewMessage,
+        envelope: Envelope | None,
+        report: Report,
+        party: str,
+        trace: str,
+    ) -> None:
+        detail = f"{new.type or 'unknown'}, {len(new.raw)} bytes"
+        unit.event(new.id, "received", party, detail, trace)
+        if new.accepted:
+            partly = " (some Prestaties refused)" if report.findings else ""
+            unit.event(new.id, "accepted", party, partly.strip(" ()"), trace)
+            if envelope is not None:
+                unit.add_refs(envelope.references, new.id)
+        else:
+            codes = ", ".join(report.retourcodes) or ("schema" if report.message else "not iJw")
+            unit.event(new.id, "rejected", party, f"retourcodes: {codes}", trace)
+
+    def _retour(
+        self,
+        unit: Unit,
+        original: NewMessage,
+        outcome: Outcome,
+        envelope: Envelope | None,
+        trace: str,
+    ) -> Retour | None:
+        if self.compose is None or outcome.message is None or envelope is None:
+            return None
+        if envelope.kind != "heen":
+            return None
+        raw = self.compose(outcome.message, outcome.report)
+        if raw is None:
+            return None
+        retour_type = ANSWERED_BY.get(envelope.type, "JW325")
+        retour = _gateway_message(original, raw, retour_type)
+        unit.add_message(retour)
+        unit.event(original.id, "retour_composed", None, f"{retour_type} {retour.id}", trace)
+        return Retour(retour.id, retour_type, raw)
+
+    def _enqueue(self, unit: Unit, new: NewMessage, trace: str) -> str | None:
+        if new.to_party is None:
+            return None
+        unit.enqueue(new.id, new.to_party, self.deadline)
+        unit.event(new.id, "queued", new.to_party, "", trace)
+        return "queued"
+
+
+def _envelope(data: bytes) -> Envelope | None:
+    try:
+        tree = xmlparse.parse(data)
+    except InputRejected:
+        return None
+    detected = detect(tree.getroot())
+    if not isinstance(detected, Detected):
+        return None
+    return envelope_of(tree.getroot(), detected.message)
+
+
+def _remember(
+    unit: Unit,
+    judge: Judge,
+    message: ParsedMessage | None,
+    report: Report,
+    envelope: Envelope | None,
+    message_id: str,
+) -> bool:
+    """Record a message that counts as received (no findings, or a JW323 whose findings
+    refuse single Prestaties only, IV087; ``history.extract.facts`` decides) and say
+    whether it did: only those are delivered."""
+    if message is None or not report.schema_valid:
+        return False
+    if judge.record is not None:
+        return judge.record(message_id, message, report)
+    received = facts(message, report) is not None
+    if received and envelope is not None and envelope.own_key is not None:
+        unit.add_identification(envelope.own_key, message_id)
+    return received
+
+
+def _with_identity(
+    unit: Unit, envelope: Envelope | None, report: Report, no_history: bool
+) -> Report:
+    """TR056 from the store when no cross-message history judged the message."""
+    if not no_history or envelope is None or envelope.own_key is None:
+        return report
+    if not report.schema_valid:
+        return report
+    if any(f.rule == "TR056" for f in report.findings) or unit.owner_of(envelope.own_key) is None:
+        return report
+    if any(f.level == "message" for f in report.findings):
+        return report  # level 2 stops validation: later levels are not reported (RULES.md §0)
+    return report.with_findings([TR056])
+
+
+def _new_message(
+    message_id: str,
+    party: str,
+    name: str,
+    data: bytes,
+    sha: str,
+    envelope: Envelope | None,
+    report: Report,
+    trace: str,
+    answers: str | None,
+    conversation: str,
+    received: bool,
+) -> NewMessage:
+    return NewMessage(
+        id=message_id,
+        origin="party",
+        poster=party,
+        file=name,
+        type=report.message,
+        afzender=envelope.afzender if envelope else None,
+        ontvanger=envelope.ontvanger if envelope else None,
+        identificatie=envelope.identificatie[:40] if envelope else None,
+        from_party=envelope.from_party if envelope else party,
+        to_party=envelope.to_party if envelope else None,
+        answers_id=answers,
+        conversation_id=conversation,
+        accepted=received,
+        sha256=sha,
+        raw=data,
+        verdict=json.dumps(report.to_json(), ensure_ascii=False),
+        trace_id=trace,
+        findings=report.findings,
+    )
+
+
+def _gateway_message(original: NewMessage, raw: bytes, type_: str) -> NewMessage:
+    return replace(
+        original,
+        id=new_id(),
+        origin="gateway",
+        poster=None,
+        file="",
+        type=type_,
+        from_party=original.to_party,
+        to_party=original.from_party,
+        answers_id=original.id,
+        accepted=True,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        raw=raw,
+        verdict=None,
+        findings=(),
+    )
+
+
+def _replay(unit: Unit, message_id: str) -> Result:
+    stored = unit.stored(message_id)
+    report = json.loads(stored.message.verdict or "{}")
+    retour = None
+    if stored.answer is not None and stored.answer.origin == "gateway":
+        retour = Retour(stored.answer.id, stored.answer.type, stored.answer_raw or b"")
+    return Result(
+        message_id,
+        report,
+        True,
+        retour,
+        stored.delivery,
+        stored.message.to_party,
+        stored.message.conversation_id,
+    )

@@ -1,0 +1,175 @@
+"""The party directory: municipalities and providers, their API keys and push endpoints.
+
+Keys look like ``ijw.<key id>.<secret>``. Only a salted SHA-256 of the secret is stored:
+secrets are 32 random bytes, so a fast hash is as safe as a slow one against guessing, and
+it keeps authentication cheap at hundreds of requests per second. The directory file
+(TOML) holds hashes, never secrets::
+
+    [[party]]
+    code = "0505"            # gemeentecode (4 digits) or AGB code (8 digits)
+    name = "Dordrecht"
+    endpoint = "https://..."  # optional: push delivery; without it the mailbox is pull-only
+    keys = [{ id = "dordrecht-1", hash = "sha256$<salt hex>$<digest hex>" }]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import ijw_gateway
+from ijw_gateway.errors import ConfigurationError, UsageError
+
+PartyKind = Literal["gemeente", "aanbieder"]
+_GEMEENTE, _AGB = re.compile(r"^\d{4}$"), re.compile(r"^\d{8}$")
+_ENDPOINT = re.compile(r"^https?://[^\s/]+(/\S*)?$")
+_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_PREFIX = "ijw"
+
+
+@dataclass(frozen=True)
+class KeyHash:
+    key_id: str
+    salt: str
+    digest: str
+
+    def to_text(self) -> str:
+        return f"sha256${self.salt}${self.digest}"
+
+
+@dataclass(frozen=True)
+class PartySpec:
+    code: str
+    kind: PartyKind
+    name: str = ""
+    endpoint: str | None = None
+    keys: tuple[KeyHash, ...] = ()
+
+
+def kind_of(code: str) -> PartyKind:
+    """A 4-digit code is a municipality, an 8-digit code a provider (AGB)."""
+    if _GEMEENTE.match(code):
+        return "gemeente"
+    if _AGB.match(code):
+        return "aanbieder"
+    raise UsageError(
+        f"party code {code!r} is neither a gemeentecode (4 digits) nor an AGB code (8)"
+    )
+
+
+def check_endpoint(endpoint: str | None) -> str | None:
+    """An http(s) URL, or None for a pull-only party."""
+    if endpoint and not _ENDPOINT.match(endpoint):
+        raise UsageError(f"endpoint {endpoint!r} is not an http(s) URL")
+    return endpoint or None
+
+
+def digest(secret: str, salt: str) -> str:
+    return hashlib.sha256(bytes.fromhex(salt) + secret.encode()).hexdigest()
+
+
+def hash_key(key_id: str, secret: str) -> KeyHash:
+    salt = secrets.token_hex(16)
+    return KeyHash(key_id, salt, digest(secret, salt))
+
+
+def new_key(key_id: str | None = None) -> tuple[str, KeyHash]:
+    """A fresh key: the text to hand out once, and the hash to keep."""
+    key_id = key_id or secrets.token_hex(6)
+    if not _KEY_ID.match(key_id):
+        raise UsageError("a key id has 1-64 letters, digits, '-' or '_'")
+    secret = secrets.token_urlsafe(32)
+    return f"{_PREFIX}.{key_id}.{secret}", hash_key(key_id, secret)
+
+
+def split_key(text: str) -> tuple[str, str] | None:
+    """(key id, secret) of a presented key, or None when it does not look like one."""
+    parts = text.strip().split(".", 2)
+    if len(parts) != 3 or parts[0] != _PREFIX or not _KEY_ID.match(parts[1]) or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+def verify(secret: str, salt: str, expected: str) -> bool:
+    return hmac.compare_digest(digest(secret, salt), expected)
+
+
+def parse_hash(key_id: str, text: str) -> KeyHash:
+    scheme, _, rest = text.partition("$")
+    salt, _, value = rest.partition("$")
+    if scheme != "sha256" or not salt or len(value) != 64:
+        raise ConfigurationError(f"key {key_id}: hash must look like sha256$<salt>$<digest>")
+    try:
+        bytes.fromhex(salt + value)
+    except ValueError:
+        raise ConfigurationError(f"key {key_id}: hash is not hexadecimal") from None
+    return KeyHash(key_id, salt, value)
+
+
+def _keys(code: str, raw: object) -> tuple[KeyHash, ...]:
+    if not isinstance(raw, list):
+        raise ConfigurationError(f"party {code}: 'keys' must be a list of tables")
+    keys = []
+    for entry in raw:
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise ConfigurationError(f"party {code}: every key needs an 'id' and a 'hash'")
+        if not _KEY_ID.match(entry["id"]):
+            raise ConfigurationError(f"party {code}: key id {entry['id']!r} is not allowed")
+        keys.append(parse_hash(entry["id"], str(entry.get("hash", ""))))
+    return tuple(keys)
+
+
+def _party(raw: object) -> PartySpec:
+    if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
+        raise ConfigurationError("every [[party]] needs a 'code' (gemeentecode or AGB)")
+    code = raw["code"]
+    try:
+        kind = kind_of(code)
+    except UsageError as exc:
+        raise ConfigurationError(str(exc)) from None
+    endpoint = raw.get("endpoint") or None
+    if endpoint is not None and not _ENDPOINT.match(str(endpoint)):
+        raise ConfigurationError(f"party {code}: endpoint must be an http(s) URL")
+    return PartySpec(
+        code,
+        kind,
+        str(raw.get("name", "")),
+        str(endpoint) if endpoint else None,
+        _keys(code, raw.get("keys", [])),
+    )
+
+
+def parse_directory(text: str, origin: str = "<parties>") -> tuple[PartySpec, ...]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(f"{origin}: not valid TOML ({exc})") from None
+    parties = tuple(_party(raw) for raw in data.get("party", []))
+    codes = [p.code for p in parties]
+    if len(codes) != len(set(codes)):
+        raise ConfigurationError(f"{origin}: a party code occurs twice")
+    return parties
+
+
+def load_directory(path: Path) -> tuple[PartySpec, ...]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"{path}: cannot read the parties file ({exc.strerror})") from None
+    return parse_directory(text, str(path))
+
+
+def embedded_path() -> Path:
+    """The Zuid-Holland-Zuid example (``examples/zhz/parties.toml``), found like contracts."""
+    return Path(ijw_gateway.__file__).resolve().parents[2] / "examples" / "zhz" / "parties.toml"
+
+
+def embedded_directory() -> tuple[PartySpec, ...]:
+    """The example parties: the ZHZ municipalities and the providers of its contracts."""
+    return load_directory(embedded_path())

@@ -1,0 +1,245 @@
+"""The store: the only place that knows SQL.
+
+``Store`` opens sessions, translates database exceptions (in ``session`` and nowhere
+else) and offers the operations the service needs: intake units of work, reads for the
+API, the party directory, the mailbox and the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, exc
+from sqlmodel import Session
+
+from ijw_gateway.errors import Conflict, Forbidden, NotFound, StoreUnavailable
+from ijw_gateway.parties import KeyHash, PartySpec, split_key, verify
+from ijw_gateway.store import directory, migrate, outbox, reads
+from ijw_gateway.store.clock import Clock, utcnow
+from ijw_gateway.store.engine import is_postgres, make_engine
+from ijw_gateway.store.unit import NewMessage, Unit
+from ijw_gateway.store.views import (
+    Claimed,
+    EventView,
+    MailboxItem,
+    MessageView,
+    PartyView,
+)
+
+__all__ = ["Claimed", "Collision", "MessageView", "NewMessage", "Store", "Unit"]
+
+
+class Collision(Conflict):
+    """A concurrent write took a key first (same bytes, same identification, same answer)."""
+
+    code = "collision"
+
+
+class Store:
+    def __init__(self, engine: Engine, clock: Clock = utcnow) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.postgres = is_postgres(engine)
+
+    @classmethod
+    def open(cls, url: str, clock: Clock = utcnow, pool_size: int = 5) -> Store:
+        return cls(make_engine(url, pool_size=pool_size), clock)
+
+    def upgrade(self) -> None:
+        with self._translated():
+            migrate.upgrade(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except exc.IntegrityError as error:
+            raise Collision("another submission took the same key first; retry") from error
+        except (exc.OperationalError, exc.InterfaceError) as error:
+            raise StoreUnavailable("the database cannot be reached; retry later") from error
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transaction: committed when the block ends, rolled back when it raises."""
+        with self._translated(), Session(self.engine, expire_on_commit=False) as session:
+            yield session
+            session.commit()
+
+    @contextmanager
+    def unit(self) -> Iterator[Unit]:
+        with self.session() as session:
+            unit = Unit(session, self.clock, self.postgres)
+            yield unit
+            unit.flush()
+
+    # -- party directory -------------------------------------------------------------
+
+    def load_directory(self, specs: Iterable[PartySpec]) -> int:
+        """Upsert parties and their keys (parties and keys not in ``specs`` stay)."""
+        now, count = self.clock(), 0
+        with self.session() as session:
+            Unit(session, self.clock, self.postgres).lock(["directory"])
+            for spec in specs:
+                directory.upsert_party(session, spec, now)
+                session.flush()
+                for key in spec.keys:
+                    directory.upsert_key(session, spec.code, key, now)
+                count += 1
+        return count
+
+    def add_key(self, party_code: str, key: KeyHash) -> None:
+        with self.session() as session:
+            if not directory.known(session, party_code):
+                raise NotFound(f"no party {party_code}")
+            directory.upsert_key(session, party_code, key, self.clock())
+
+    def revoke_key(self, key_id: str) -> None:
+        with self.session() as session:
+            if not directory.revoke_key(session, key_id, self.clock()):
+                raise NotFound(f"no key {key_id}")
+
+    def set_endpoint(self, code: str, endpoint: str | None) -> None:
+        with self.session() as session:
+            if not directory.set_endpoint(session, code, endpoint):
+                raise NotFound(f"no party {code}")
+
+    def parties(self) -> list[PartyView]:
+        with self.session() as session:
+            return directory.parties(session)
+
+    def party(self, code: str) -> PartyView | None:
+        with self.session() as session:
+            return directory.party(session, code)
+
+    def authenticate(self, presented: str) -> str | None:
+        """The code of the party whose active key this is, or None."""
+        parts = split_key(presented)
+        if parts is None:
+            return None
+        with self.session() as session:
+            key = directory.active_key(session, parts[0])
+            if key is None or not verify(parts[1], key.salt, key.digest):
+                return None
+            return key.party_code
+
+    # -- reads -----------------------------------------------------------------------
+
+    def message(self, message_id: str) -> MessageView | None:
+        with self.session() as session:
+            return reads.message(session, message_id)
+
+    def raw(self, message_id: str) -> bytes | None:
+        with self.session() as session:
+            return reads.raw(session, message_id)
+
+    def answer(self, message_id: str) -> MessageView | None:
+        with self.session() as session:
+            return reads.answer(session, message_id)
+
+    def delivery_state(self, message_id: str) -> str | None:
+        with self.session() as session:
+            return reads.delivery_state(session, message_id)
+
+    def events(self, message_id: str) -> list[EventView]:
+        with self.session() as session:
+            return reads.events(session, message_id)
+
+    def conversation(self, conversation_id: str, limit: int = 500) -> list[MessageView]:
+        with self.session() as session:
+            return reads.conversation(session, conversation_id, limit)
+
+    def record_event(
+        self, message_id: str | None, kind: str, party: str | None, detail: str, trace: str
+    ) -> None:
+        with self.unit() as unit:
+            unit.event(message_id, kind, party, detail, trace)
+
+    # -- mailbox ---------------------------------------------------------------------
+
+    def mailbox(self, receiver: str, limit: int) -> list[MailboxItem]:
+        with self.session() as session:
+            return outbox.mailbox(session, receiver, limit)
+
+    def acknowledge(self, message_id: str, party: str, trace: str) -> bool:
+        """Acknowledge a mailbox item of ``party``; False when it was acknowledged before."""
+        with self.session() as session:
+            row = outbox.outbox_row(session, message_id)
+            if row is None:
+                raise NotFound(f"no mailbox item for message {message_id}")
+            if row.receiver != party:
+                raise Forbidden("this message is in another party's mailbox", "not_your_mailbox")
+            now = self.clock()
+            if not outbox.acknowledge(session, row, now):
+                return False
+            outbox.add_event(session, message_id, "acknowledged", party, "", trace, now)
+            return True
+
+    def outbox_counts(self) -> dict[str, int]:
+        with self.session() as session:
+            return outbox.counts(session)
+
+    def oldest_waiting(self) -> datetime | None:
+        with self.session() as session:
+            return outbox.oldest_waiting(session)
+
+    # -- outbox (workers) ------------------------------------------------------------
+
+    def claim(self, owner: str, lease: timedelta, limit: int) -> list[Claimed]:
+        with self.session() as session:
+            return outbox.claim(session, owner, self.clock(), lease, limit, self.postgres)
+
+    def delivered(self, item: Claimed, owner: str, detail: str) -> bool:
+        with self.session() as session:
+            now = self.clock()
+            done = outbox.delivered(session, item, owner, now)
+            if done:
+                outbox.add_event(
+                    session, item.message_id, "delivered", item.receiver, detail, item.trace_id, now
+                )
+            return done
+
+    def retry_later(self, item: Claimed, owner: str, error: str, at: datetime) -> bool:
+        with self.session() as session:
+            now = self.clock()
+            done = outbox.retry_later(session, item, owner, error, at)
+            if done:
+                outbox.add_event(
+                    session,
+                    item.message_id,
+                    "delivery_failed",
+                    item.receiver,
+                    f"{error}; next attempt {at.isoformat()}",
+                    item.trace_id,
+                    now,
+                )
+            return done
+
+    def dead_letter(self, item: Claimed, owner: str, error: str) -> bool:
+        with self.session() as session:
+            now = self.clock()
+            done = outbox.dead_letter(session, item, owner, error)
+            if done:
+                outbox.add_event(
+                    session,
+                    item.message_id,
+                    "delivery_failed",
+                    item.receiver,
+                    error,
+                    item.trace_id,
+                    now,
+                )
+                outbox.add_event(
+                    session,
+                    item.message_id,
+                    "dead_lettered",
+                    item.receiver,
+                    "kept in the receiver's mailbox",
+                    item.trace_id,
+                    now,
+                )
+            return done

@@ -1,0 +1,188 @@
+"""The outbox: workers claim due deliveries with a lease; receivers pull and acknowledge.
+
+A claim is one ``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)``: on PostgreSQL
+concurrent workers skip each other's rows, on SQLite the single writer makes the same
+statement atomic. The lease (``lease_until``) is what keeps a claimed row away from other
+workers after the claim commits; a worker killed mid-delivery loses its lease when it
+expires and the row is delivered again (at least once). A row that is ``acked`` or
+``delivered`` is never claimed again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlmodel import Session, col, select
+
+from ijw_gateway.store.tables import Event, Message, Outbox, Party
+from ijw_gateway.store.views import Claimed, MailboxItem
+
+QUEUED, DELIVERED, DEAD, ACKED = "queued", "delivered", "dead", "acked"
+IN_MAILBOX = (QUEUED, DEAD)
+
+
+def _free(now: datetime) -> ColumnElement[bool]:
+    return or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) < now)
+
+
+def claim(
+    session: Session, owner: str, now: datetime, lease: timedelta, limit: int, postgres: bool
+) -> list[Claimed]:
+    """Take a lease on up to ``limit`` due rows whose receiver has a push endpoint."""
+    due = (
+        select(Outbox.id)
+        .join(Party, col(Party.code) == col(Outbox.receiver))
+        .where(
+            Outbox.state == QUEUED,
+            col(Party.endpoint).is_not(None),
+            col(Outbox.next_attempt_at) <= now,
+            _free(now),
+        )
+        .order_by(col(Outbox.next_attempt_at), col(Outbox.id))
+        .limit(limit)
+    )
+    if postgres:
+        due = due.with_for_update(skip_locked=True, of=Outbox)
+    statement = (
+        update(Outbox)
+        .where(col(Outbox.id).in_(due.scalar_subquery()), _free(now))
+        .values(lease_owner=owner, lease_until=now + lease)
+    )
+    session.execute(statement, execution_options={"synchronize_session": False})
+    return _claimed(session, owner, now)
+
+
+def _claimed(session: Session, owner: str, now: datetime) -> list[Claimed]:
+    query = (
+        select(Outbox, Message, Party)
+        .join(Message, col(Message.id) == col(Outbox.message_id))
+        .join(Party, col(Party.code) == col(Outbox.receiver))
+        .where(Outbox.lease_owner == owner, col(Outbox.lease_until) > now, Outbox.state == QUEUED)
+        .order_by(col(Outbox.id))
+    )
+    return [
+        Claimed(
+            outbox_id=o.id or 0,
+            message_id=o.message_id,
+            receiver=o.receiver,
+            endpoint=p.endpoint or "",
+            attempts=o.attempts,
+            deadline_at=o.deadline_at,
+            type=m.type,
+            from_party=m.from_party,
+            trace_id=m.trace_id,
+            raw=m.raw,
+        )
+        for o, m, p in session.exec(query)
+    ]
+
+
+def _settle(session: Session, outbox_id: int, owner: str, **values: object) -> bool:
+    statement = (
+        update(Outbox)
+        .where(
+            and_(
+                col(Outbox.id) == outbox_id,
+                col(Outbox.lease_owner) == owner,
+                col(Outbox.state) == QUEUED,
+            )
+        )
+        .values(lease_owner=None, lease_until=None, **values)
+    )
+    result = session.execute(statement, execution_options={"synchronize_session": False})
+    return bool(getattr(result, "rowcount", 0))
+
+
+def delivered(session: Session, item: Claimed, owner: str, now: datetime) -> bool:
+    return _settle(
+        session,
+        item.outbox_id,
+        owner,
+        state=DELIVERED,
+        delivered_at=now,
+        attempts=item.attempts + 1,
+        last_error=None,
+    )
+
+
+def retry_later(session: Session, item: Claimed, owner: str, error: str, at: datetime) -> bool:
+    return _settle(
+        session,
+        item.outbox_id,
+        owner,
+        attempts=item.attempts + 1,
+        last_error=error[:500],
+        next_attempt_at=at,
+    )
+
+
+def dead_letter(session: Session, item: Claimed, owner: str, error: str) -> bool:
+    return _settle(
+        session,
+        item.outbox_id,
+        owner,
+        state=DEAD,
+        attempts=item.attempts + 1,
+        last_error=error[:500],
+    )
+
+
+def mailbox(session: Session, receiver: str, limit: int) -> list[MailboxItem]:
+    query = (
+        select(Outbox, Message)
+        .join(Message, col(Message.id) == col(Outbox.message_id))
+        .where(Outbox.receiver == receiver, col(Outbox.state).in_(IN_MAILBOX))
+        .order_by(col(Outbox.id))
+        .limit(limit)
+    )
+    return [
+        MailboxItem(m.id, m.type, m.from_party, m.received_at, o.state, o.attempts, m.raw)
+        for o, m in session.exec(query)
+    ]
+
+
+def outbox_row(session: Session, message_id: str) -> Outbox | None:
+    return session.exec(select(Outbox).where(Outbox.message_id == message_id)).first()
+
+
+def acknowledge(session: Session, row: Outbox, now: datetime) -> bool:
+    """Mark a mailbox item acknowledged; False when it already was."""
+    if row.state == ACKED:
+        return False
+    row.state, row.acked_at, row.lease_owner, row.lease_until = ACKED, now, None, None
+    session.add(row)
+    return True
+
+
+def add_event(
+    session: Session,
+    message_id: str,
+    kind: str,
+    party: str | None,
+    detail: str,
+    trace: str,
+    now: datetime,
+) -> None:
+    session.add(
+        Event(
+            message_id=message_id,
+            at=now,
+            kind=kind,
+            party=party,
+            detail=detail[:500],
+            trace_id=trace,
+        )
+    )
+
+
+def counts(session: Session) -> dict[str, int]:
+    """Outbox rows per state (for the metrics)."""
+    query = select(Outbox.state, func.count()).group_by(col(Outbox.state))
+    return {state: int(n) for state, n in session.exec(query)}
+
+
+def oldest_waiting(session: Session) -> datetime | None:
+    """When the oldest row still waiting for delivery was queued."""
+    query = select(func.min(Outbox.created_at)).where(Outbox.state == QUEUED)
+    return session.exec(query).first()

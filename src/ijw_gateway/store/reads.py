@@ -1,0 +1,63 @@
+"""Read queries for the API: a message, its raw bytes, its events, its conversation."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from ijw_gateway.store.tables import Event, Message, Outbox
+from ijw_gateway.store.views import EventView, MessageView
+
+
+def view(row: Message) -> MessageView:
+    return MessageView(
+        id=row.id,
+        received_at=row.received_at,
+        origin=row.origin,
+        poster=row.poster,
+        type=row.type,
+        from_party=row.from_party,
+        to_party=row.to_party,
+        answers_id=row.answers_id,
+        conversation_id=row.conversation_id,
+        accepted=row.accepted,
+        sha256=row.sha256,
+        size=row.size,
+        verdict=row.verdict,
+        trace_id=row.trace_id,
+    )
+
+
+def message(session: Session, message_id: str) -> MessageView | None:
+    row = session.get(Message, message_id)
+    return view(row) if row else None
+
+
+def raw(session: Session, message_id: str) -> bytes | None:
+    query = select(Message.raw).where(Message.id == message_id)
+    return session.exec(query).first()
+
+
+def answer(session: Session, message_id: str) -> MessageView | None:
+    row = session.exec(select(Message).where(Message.answers_id == message_id)).first()
+    return view(row) if row else None
+
+
+def delivery_state(session: Session, message_id: str) -> str | None:
+    return session.exec(select(Outbox.state).where(Outbox.message_id == message_id)).first()
+
+
+def events(session: Session, message_id: str) -> list[EventView]:
+    query = (
+        select(Event).where(Event.message_id == message_id).order_by(col(Event.at), col(Event.id))
+    )
+    return [EventView(e.at, e.kind, e.party, e.detail, e.trace_id) for e in session.exec(query)]
+
+
+def conversation(session: Session, conversation_id: str, limit: int) -> list[MessageView]:
+    query = (
+        select(Message)
+        .where(Message.conversation_id == conversation_id)
+        .order_by(col(Message.received_at), col(Message.id))
+        .limit(limit)
+    )
+    return [view(row) for row in session.exec(query)]

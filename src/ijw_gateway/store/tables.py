@@ -1,0 +1,144 @@
+"""The gateway's tables. Times are aware UTC; ids of messages are random hex (not guessable).
+
+Personal data lives only in ``message.raw`` (the bytes exactly as received) and in the
+history tables the cross-message rules read; every other column holds codes, ids, times.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, LargeBinary, Text
+from sqlmodel import Field, SQLModel
+
+
+class Party(SQLModel, table=True):
+    """A municipality (gemeentecode) or provider (AGB code) that may use the gateway."""
+
+    __tablename__ = "party"
+    code: str = Field(primary_key=True, max_length=8)
+    kind: str = Field(max_length=16)  # "gemeente" | "aanbieder"
+    name: str = Field(default="", max_length=200)
+    endpoint: str | None = Field(default=None, max_length=2000)
+    created_at: datetime
+
+
+class ApiKey(SQLModel, table=True):
+    """An API key of a party; only a salted hash of its secret is kept."""
+
+    __tablename__ = "api_key"
+    key_id: str = Field(primary_key=True, max_length=64)
+    party_code: str = Field(foreign_key="party.code", index=True, max_length=8)
+    salt: str = Field(max_length=64)
+    digest: str = Field(max_length=128)
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class Message(SQLModel, table=True):
+    """One message as received (or composed by the gateway), with its verdict."""
+
+    __tablename__ = "message"
+    # One answer per original: a retour per heen message (IV028), a JW325 per JW323 (IV087).
+    __table_args__ = (Index("ux_message_answers", "answers_id", unique=True),)
+    id: str = Field(primary_key=True, max_length=32)
+    received_at: datetime
+    origin: str = Field(max_length=16)  # "party" | "gateway"
+    poster: str | None = Field(default=None, max_length=8)
+    file: str = Field(default="", max_length=500)
+    type: str | None = Field(default=None, max_length=8)
+    afzender: str | None = Field(default=None, max_length=16)
+    ontvanger: str | None = Field(default=None, max_length=16)
+    identificatie: str | None = Field(default=None, max_length=40)
+    from_party: str | None = Field(default=None, index=True, max_length=16)
+    to_party: str | None = Field(default=None, index=True, max_length=16)
+    answers_id: str | None = Field(default=None, max_length=32)
+    conversation_id: str = Field(index=True, max_length=32)
+    accepted: bool = False
+    sha256: str = Field(max_length=64)
+    size: int
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    verdict: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    trace_id: str = Field(default="", max_length=64)
+
+
+class FindingRow(SQLModel, table=True):
+    """One finding of a message's verdict, queryable (the verdict JSON holds them too)."""
+
+    __tablename__ = "finding"
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(index=True, max_length=32)
+    seq: int
+    level: str = Field(max_length=16)
+    rule: str | None = Field(default=None, max_length=16)
+    retourcode: str | None = Field(default=None, max_length=8)
+    path: str = Field(default="", sa_column=Column(Text, nullable=False))
+    line: int = 0
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class Event(SQLModel, table=True):
+    """Something that happened to a message (or a refused request): never personal data."""
+
+    __tablename__ = "event"
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str | None = Field(default=None, index=True, max_length=32)
+    at: datetime
+    kind: str = Field(max_length=32)
+    party: str | None = Field(default=None, max_length=16)
+    detail: str = Field(default="", max_length=500)
+    trace_id: str = Field(default="", max_length=64)
+
+
+class Outbox(SQLModel, table=True):
+    """Delivery of one accepted message to its receiver: push via the worker, or pull."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+        Index("ix_outbox_receiver_state", "receiver", "state"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(unique=True, max_length=32)
+    receiver: str = Field(max_length=16)
+    state: str = Field(max_length=16)  # queued | delivered | dead | acked
+    attempts: int = 0
+    created_at: datetime
+    next_attempt_at: datetime
+    deadline_at: datetime
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    delivered_at: datetime | None = None
+    acked_at: datetime | None = None
+
+
+class Receipt(SQLModel, table=True):
+    """Idempotency: the same bytes from the same party are the same submission."""
+
+    __tablename__ = "receipt"
+    poster: str = Field(primary_key=True, max_length=16)
+    sha256: str = Field(primary_key=True, max_length=64)
+    message_id: str = Field(max_length=32)
+
+
+class Identification(SQLModel, table=True):
+    """Used ``BerichtIdentificatie`` per (Afzender, message type): TR056 and linking.
+
+    Only messages that carry their own identification (heen messages and JW325) are kept
+    here; a return message copies the identification of the message it answers.
+    """
+
+    __tablename__ = "identification"
+    afzender: str = Field(primary_key=True, max_length=16)
+    type: str = Field(primary_key=True, max_length=8)
+    identificatie: str = Field(primary_key=True, max_length=40)
+    message_id: str = Field(max_length=32)
+
+
+class ConversationRef(SQLModel, table=True):
+    """A reference in a message body that links conversations (ReferentieAanbieder)."""
+
+    __tablename__ = "conversation_ref"
+    ref: str = Field(primary_key=True, max_length=120)
+    message_id: str = Field(primary_key=True, max_length=32)

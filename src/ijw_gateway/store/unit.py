@@ -1,0 +1,247 @@
+"""One intake transaction: look up what the decision needs, then write it all at once.
+
+Storing a message, its findings, its events, the identification it uses up and its
+outbox row happen in one transaction (STYLE.md "One intake transaction"), so a crash
+leaves either all of it or none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Table, insert, text
+from sqlmodel import Session, SQLModel, col, select
+
+from ijw_gateway.findings import Finding
+from ijw_gateway.routing import Key
+from ijw_gateway.store import reads
+from ijw_gateway.store.clock import Clock
+from ijw_gateway.store.tables import (
+    ConversationRef,
+    Event,
+    FindingRow,
+    Identification,
+    Message,
+    Outbox,
+    Receipt,
+)
+from ijw_gateway.store.views import MessageView
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored message with its answer and delivery state (to replay a verdict)."""
+
+    message: MessageView
+    answer: MessageView | None
+    answer_raw: bytes | None
+    delivery: str | None
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """Everything the gateway decided about one message, ready to be written."""
+
+    id: str
+    origin: str
+    poster: str | None
+    file: str
+    type: str | None
+    afzender: str | None
+    ontvanger: str | None
+    identificatie: str | None
+    from_party: str | None
+    to_party: str | None
+    answers_id: str | None
+    conversation_id: str
+    accepted: bool
+    sha256: str
+    raw: bytes
+    verdict: str | None
+    trace_id: str
+    findings: tuple[Finding, ...] = ()
+
+
+class Unit:
+    """The lookups and writes of one intake transaction (see ``Store.unit``).
+
+    Writes are collected and sent at the end (``flush``), one bulk insert per table:
+    an intake writes a dozen rows, and round trips, not rows, are what cost.
+    """
+
+    def __init__(self, session: Session, clock: Clock, postgres: bool) -> None:
+        self.session = session
+        self.clock = clock
+        self.postgres = postgres
+        self._pending: dict[type[SQLModel], list[dict[str, Any]]] = {t: [] for t in _ORDER}
+
+    def lock(self, keys: Iterable[str]) -> None:
+        """Serialise intake on these keys (PostgreSQL; SQLite already has one writer).
+
+        Taken in one statement, in hash order, so two transactions never wait on each
+        other crosswise."""
+        keys = sorted(set(keys))
+        if self.postgres and keys:
+            self.session.execute(_LOCK, {"keys": keys})
+
+    def flush(self) -> None:
+        for table in _ORDER:
+            rows = self._pending[table]
+            if rows:
+                self.session.connection().execute(insert(table_of(table)), rows)
+                rows.clear()
+
+    def receipt(self, poster: str, sha256: str) -> str | None:
+        query = select(Receipt.message_id).where(Receipt.poster == poster, Receipt.sha256 == sha256)
+        return self.session.exec(query).first()
+
+    def owner_of(self, key: Key) -> str | None:
+        query = select(Identification.message_id).where(
+            Identification.afzender == key.afzender,
+            Identification.type == key.type,
+            Identification.identificatie == key.identificatie,
+        )
+        return self.session.exec(query).first()
+
+    def conversation_of(self, message_id: str) -> str | None:
+        query = select(Message.conversation_id).where(Message.id == message_id)
+        return self.session.exec(query).first()
+
+    def answer_to(self, message_id: str) -> str | None:
+        query = select(Message.id).where(Message.answers_id == message_id)
+        return self.session.exec(query).first()
+
+    def conversation_by_refs(self, refs: Iterable[str]) -> str | None:
+        """The conversation of the earliest message that used one of these references."""
+        refs = list(refs)
+        if not refs:
+            return None
+        query = (
+            select(Message.conversation_id)
+            .join(ConversationRef, col(ConversationRef.message_id) == col(Message.id))
+            .where(col(ConversationRef.ref).in_(refs))
+            .order_by(col(Message.received_at))
+            .limit(1)
+        )
+        return self.session.exec(query).first()
+
+    def add_message(self, new: NewMessage) -> None:
+        self._pending[Message].append(
+            {
+                "id": new.id,
+                "received_at": self.clock(),
+                "origin": new.origin,
+                "poster": new.poster,
+                "file": new.file[:500],
+                "type": new.type,
+                "afzender": new.afzender,
+                "ontvanger": new.ontvanger,
+                "identificatie": new.identificatie,
+                "from_party": new.from_party,
+                "to_party": new.to_party,
+                "answers_id": new.answers_id,
+                "conversation_id": new.conversation_id,
+                "accepted": new.accepted,
+                "sha256": new.sha256,
+                "size": len(new.raw),
+                "raw": new.raw,
+                "verdict": new.verdict,
+                "trace_id": new.trace_id,
+            }
+        )
+        self._pending[FindingRow] += _finding_rows(new.id, new.findings)
+
+    def add_receipt(self, poster: str, sha256: str, message_id: str) -> None:
+        self._pending[Receipt].append(
+            {"poster": poster, "sha256": sha256, "message_id": message_id}
+        )
+
+    def add_identification(self, key: Key, message_id: str) -> None:
+        self._pending[Identification].append(
+            {
+                "afzender": key.afzender,
+                "type": key.type,
+                "identificatie": key.identificatie,
+                "message_id": message_id,
+            }
+        )
+
+    def add_refs(self, refs: Iterable[str], message_id: str) -> None:
+        self._pending[ConversationRef] += [{"ref": r, "message_id": message_id} for r in refs]
+
+    def enqueue(self, message_id: str, receiver: str, deadline: timedelta) -> None:
+        now = self.clock()
+        self._pending[Outbox].append(
+            {
+                "message_id": message_id,
+                "receiver": receiver,
+                "state": "queued",
+                "attempts": 0,
+                "created_at": now,
+                "next_attempt_at": now,
+                "deadline_at": now + deadline,
+            }
+        )
+
+    def event(
+        self, message_id: str | None, kind: str, party: str | None, detail: str, trace_id: str
+    ) -> None:
+        self._pending[Event].append(
+            {
+                "message_id": message_id,
+                "at": self.clock(),
+                "kind": kind,
+                "party": party,
+                "detail": detail[:500],
+                "trace_id": trace_id,
+            }
+        )
+
+    def stored(self, message_id: str) -> Stored:
+        message = reads.message(self.session, message_id)
+        if message is None:
+            raise LookupError(message_id)  # a receipt always points at a stored message
+        answer = reads.answer(self.session, message_id)
+        answer_raw = reads.raw(self.session, answer.id) if answer else None
+        return Stored(message, answer, answer_raw, reads.delivery_state(self.session, message_id))
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a model: bulk inserts through Core skip the ORM's bookkeeping."""
+    table: Table = SQLModel.metadata.tables[str(model.__tablename__)]
+    return table
+
+
+_ORDER: tuple[type[SQLModel], ...] = (
+    Message,
+    FindingRow,
+    Receipt,
+    Identification,
+    ConversationRef,
+    Outbox,
+    Event,
+)
+# One statement, keys in hash order: concurrent intakes take shared keys in the same order.
+_LOCK = text(
+    "SELECT pg_advisory_xact_lock(h) FROM "
+    "(SELECT DISTINCT hashtext(k) AS h FROM unnest(CAST(:keys AS text[])) AS k) AS s ORDER BY h"
+)
+
+
+def _finding_rows(message_id: str, findings: tuple[Finding, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "message_id": message_id,
+            "seq": seq,
+            "level": f.level,
+            "rule": f.rule,
+            "retourcode": f.retourcode,
+            "path": f.path,
+            "line": f.line,
+            "text": f.text,
+        }
+        for seq, f in enumerate(findings)
+    ]

@@ -1,0 +1,69 @@
+"""What the store hands out: plain frozen values, never live ORM rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class PartyView:
+    code: str
+    kind: str
+    name: str
+    endpoint: str | None
+    key_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: str
+    received_at: datetime
+    origin: str
+    poster: str | None
+    type: str | None
+    from_party: str | None
+    to_party: str | None
+    answers_id: str | None
+    conversation_id: str
+    accepted: bool
+    sha256: str
+    size: int
+    verdict: str | None
+    trace_id: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    kind: str
+    party: str | None
+    detail: str
+    trace_id: str
+
+
+@dataclass(frozen=True)
+class MailboxItem:
+    message_id: str
+    type: str | None
+    from_party: str | None
+    received_at: datetime
+    state: str
+    attempts: int
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox row a worker holds a lease on, with what it needs to deliver it."""
+
+    outbox_id: int
+    message_id: str
+    receiver: str
+    endpoint: str
+    attempts: int
+    deadline_at: datetime
+    type: str | None
+    from_party: str | None
+    trace_id: str
+    raw: bytes

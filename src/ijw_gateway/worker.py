@@ -1,0 +1,108 @@
+"""The delivery worker: claim due outbox rows, push them, record what happened.
+
+Every loop is bounded: a batch holds at most ``concurrency`` rows, each push is bounded in
+tries and seconds (well inside the lease), and ``run`` stops on its event or after
+``max_batches``. Several workers (threads, processes, machines) may run at once: a row is
+held by one lease at a time, and a delivered or acknowledged row is never claimed again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from ijw_gateway.delivery import Attempt, Deliverer, Parcel, backoff
+from ijw_gateway.errors import StoreUnavailable
+from ijw_gateway.metrics import METRICS
+from ijw_gateway.store import Claimed, Store
+
+log = logging.getLogger("ijw_gateway.worker")
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()[:24]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Worker:
+    def __init__(
+        self,
+        store: Store,
+        deliverer: Deliverer,
+        *,
+        lease: timedelta = timedelta(seconds=60),
+        concurrency: int = 8,
+        poll_seconds: float = 1.0,
+        owner: str | None = None,
+    ) -> None:
+        self.store = store
+        self.deliverer = deliverer
+        self.lease = lease
+        self.concurrency = concurrency
+        self.poll_seconds = poll_seconds
+        self.owner = owner or worker_id()
+        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="ijw-deliver")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def run_once(self) -> int:
+        """Claim one batch and deliver it; the number of rows handled."""
+        batch = self.store.claim(self.owner, self.lease, self.concurrency)
+        list(self._pool.map(self._deliver, batch))
+        return len(batch)
+
+    def run(self, stop: threading.Event, max_batches: int | None = None) -> int:
+        """Deliver until ``stop`` is set (or ``max_batches`` batches); rows handled."""
+        handled = batches = 0
+        log.info("worker %s started", self.owner)
+        while not stop.is_set() and (max_batches is None or batches < max_batches):
+            batches += 1
+            try:
+                done = self.run_once()
+            except StoreUnavailable:
+                log.warning("worker %s: database unavailable; waiting", self.owner)
+                done = 0
+            handled += done
+            if done == 0:
+                stop.wait(self.poll_seconds)
+        log.info("worker %s stopped after %d deliveries", self.owner, handled)
+        return handled
+
+    def _deliver(self, item: Claimed) -> None:
+        parcel = Parcel(
+            item.message_id, item.endpoint, item.raw, item.type, item.from_party, item.trace_id
+        )
+        try:
+            self._settle(item, self.deliverer.send(parcel))
+        except StoreUnavailable:
+            log.warning(
+                "worker: could not record delivery of %s; the lease will expire", item.message_id
+            )
+
+    def _settle(self, item: Claimed, attempt: Attempt) -> None:
+        now = self.store.clock()
+        if attempt.delivered:
+            outcome = "delivered"
+            self.store.delivered(item, self.owner, f"to {item.receiver}: {attempt.detail}")
+        elif not attempt.retryable or now >= item.deadline_at:
+            outcome = "dead_lettered"
+            reason = attempt.detail if not attempt.retryable else f"{attempt.detail}; deadline"
+            self.store.dead_letter(item, self.owner, reason)
+        else:
+            outcome = "retry"
+            at = min(now + timedelta(seconds=backoff(item.attempts + 1)), item.deadline_at)
+            self.store.retry_later(item, self.owner, attempt.detail, at)
+        METRICS.count("ijw_deliveries_total", "Push attempts (this process).", outcome=outcome)
+        log.info(
+            "delivery %s message=%s receiver=%s detail=%s trace=%s",
+            outcome,
+            item.message_id,
+            item.receiver,
+            attempt.detail,
+            item.trace_id,
+        )

@@ -1,0 +1,98 @@
+"""Completeness: every exception of the tree maps to an HTTP status, a code and an exit code,
+and the API answers each as ``{"error": {"code", "reason"}}`` without a stack trace."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+from fastapi import FastAPI
+
+import ijw_gateway
+from ijw_gateway.api import errors as api_errors
+from ijw_gateway.api.middleware import TraceMiddleware
+from ijw_gateway.errors import IjwGatewayError, InputRejected, RequestRefused
+from ijw_gateway.findings import Finding
+from tests.service.conftest import TestClient
+
+
+def _all_subclasses(cls: type[IjwGatewayError]) -> list[type[IjwGatewayError]]:
+    found: list[type[IjwGatewayError]] = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_all_subclasses(sub)]
+    return found
+
+
+def _every_exception() -> list[type[IjwGatewayError]]:
+    for info in pkgutil.walk_packages(ijw_gateway.__path__, "ijw_gateway."):
+        if ".migrations" not in info.name:
+            importlib.import_module(info.name)
+    return [IjwGatewayError, *_all_subclasses(IjwGatewayError)]
+
+
+EXCEPTIONS = _every_exception()
+
+
+def _instance(cls: type[IjwGatewayError]) -> IjwGatewayError:
+    if issubclass(cls, InputRejected):
+        return cls(Finding("xml", None, None, "/", 1, "unreadable"))
+    if issubclass(cls, RequestRefused):
+        return cls("refused for a reason")
+    try:
+        return cls("something went wrong")
+    except TypeError:  # a constructor with more to say; the answer depends on the class only
+        exc = cls.__new__(cls)
+        Exception.__init__(exc, "something went wrong")
+        return exc
+
+
+@pytest.mark.parametrize("cls", EXCEPTIONS, ids=lambda c: c.__name__)
+def test_every_exception_knows_its_answer(cls: type[IjwGatewayError]) -> None:
+    assert 400 <= cls.http_status <= 599
+    assert cls.exit_code in (1, 2, 3)
+    assert cls.code and cls.code.replace("_", "").isalnum()
+
+
+def _app_raising(exc: BaseException) -> FastAPI:
+    app = FastAPI()
+    app.add_middleware(TraceMiddleware)
+    api_errors.install(app)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise exc
+
+    return app
+
+
+@pytest.mark.parametrize("cls", EXCEPTIONS, ids=lambda c: c.__name__)
+def test_the_api_answers_every_exception_as_json(cls: type[IjwGatewayError]) -> None:
+    exc = _instance(cls)
+    client = TestClient(_app_raising(exc), raise_server_exceptions=False)
+    response = client.get("/boom")
+    assert response.status_code == cls.http_status
+    error = response.json()["error"]
+    assert set(error) == {"code", "reason"}
+    assert error["code"] == (exc.code if cls is not IjwGatewayError else "internal_error")
+    assert "Traceback" not in response.text
+
+
+def test_an_unexpected_exception_is_a_500_naming_the_trace_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client = TestClient(_app_raising(KeyError("999900006")), raise_server_exceptions=False)
+    response = client.get("/boom", headers={"X-Trace-Id": "t-1"})
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "t-1" in response.json()["error"]["reason"]
+    assert "999900006" not in response.text and "999900006" not in caplog.text
+    assert "KeyError" in caplog.text
+
+
+def test_unknown_route_and_wrong_method_are_json(client: TestClient) -> None:
+    missing = client.get("/v1/nothing-here")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    wrong = client.delete("/v1/mailbox")
+    assert wrong.status_code == 405
+    assert wrong.json()["error"]["code"] == "method_not_allowed"

@@ -1,0 +1,129 @@
+"""POST /v1/messages: verdicts, return messages, storage, queueing and idempotency."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from lxml import etree
+
+from ijw_gateway.fixtures import builders as b
+from ijw_gateway.store import Store
+from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
+
+JsonDict = dict[str, object]
+
+
+def post(client: TestClient, data: bytes, party: str) -> JsonDict:
+    response = client.post("/v1/messages", content=data, headers=auth(party))
+    assert response.status_code == 200, response.text
+    body: JsonDict = response.json()
+    return body
+
+
+def retour_codes(xml: str) -> list[str]:
+    root = etree.fromstring(xml.encode())
+    return [e.text or "" for e in root.iter() if etree.QName(e).localname == "RetourCode"]
+
+
+def test_accepted_message_is_answered_stored_and_queued(client: TestClient, store: Store) -> None:
+    data = b.to_bytes(b.jw301())
+    result = post(client, data, GEMEENTE)
+    assert result["accepted"] is True and result["duplicate"] is False
+    assert result["delivery"] == {"receiver": AGB, "state": "queued"}
+    retour = result["retour"]
+    assert isinstance(retour, dict) and retour["message"] == "JW302"
+    assert "<jw302:Bericht" in str(retour["xml"])
+    message_id = str(result["id"])
+    assert store.raw(message_id) == data
+    assert store.delivery_state(message_id) == "queued"
+    kinds = [e.kind for e in store.events(message_id)]
+    assert kinds == ["received", "accepted", "retour_composed", "queued"]
+
+
+def test_rejected_message_is_stored_but_not_queued(client: TestClient, store: Store) -> None:
+    model = b.jw301()
+    model["Client"]["Bsn"] = "999999999"  # type: ignore[index]  # fails the eleven-test
+    result = post(client, b.to_bytes(model), GEMEENTE)
+    verdict = result["verdict"]
+    assert isinstance(verdict, dict) and verdict["retourcodes"] == ["0001"]
+    assert result["accepted"] is False and result["delivery"] is None
+    retour = result["retour"]
+    assert isinstance(retour, dict) and "0001" in retour_codes(str(retour["xml"]))
+    assert store.delivery_state(str(result["id"])) is None
+    assert "rejected" in [e.kind for e in store.events(str(result["id"]))]
+
+
+def test_schema_invalid_message_gets_a_verdict_and_no_return_message(client: TestClient) -> None:
+    data = b.to_bytes(b.jw301()).replace(b"<jw301:Geslacht>0", b"<jw301:Geslacht>X")
+    result = post(client, data, GEMEENTE)
+    verdict = result["verdict"]
+    assert isinstance(verdict, dict) and verdict["schema_valid"] is False
+    assert result["retour"] is None and result["delivery"] is None
+
+
+def test_not_xml_is_a_verdict_not_an_error(client: TestClient) -> None:
+    result = post(client, b"this is not xml", GEMEENTE)
+    verdict = result["verdict"]
+    assert isinstance(verdict, dict) and verdict["accepted"] is False
+    assert result["delivery"] is None
+
+
+def test_same_bytes_twice_return_the_original_verdict_and_deliver_once(
+    client: TestClient, store: Store
+) -> None:
+    data = b.to_bytes(b.jw301())
+    first = post(client, data, GEMEENTE)
+    second = post(client, data, GEMEENTE)
+    assert second["duplicate"] is True
+    assert second["id"] == first["id"] and second["verdict"] == first["verdict"]
+    assert second["retour"] == first["retour"]
+    assert len(store.mailbox(AGB, 250)) == 1
+    assert store.outbox_counts() == {"queued": 1}
+
+
+def test_a_different_message_reusing_an_identification_is_tr056(client: TestClient) -> None:
+    post(client, b.to_bytes(b.jw301("X-1")), GEMEENTE)
+    other = b.jw301("X-1", products=[b.toegewezen_product(2002)])
+    result = post(client, b.to_bytes(other), GEMEENTE)
+    verdict = result["verdict"]
+    assert isinstance(verdict, dict) and "9056" in verdict["retourcodes"]
+    assert result["delivery"] is None
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_zip_of_messages_gets_one_verdict_each(client: TestClient) -> None:
+    members = {f"m{i}.xml": b.to_bytes(b.jw305(f"Z-{i}")) for i in range(3)}
+    response = client.post("/v1/messages", content=_zip(members), headers=auth(AGB))
+    items = response.json()["items"]
+    assert response.status_code == 200 and len(items) == 3
+    assert [i["verdict"]["file"] for i in items] == list(members)
+
+
+def test_zip_of_more_than_thirty_is_refused_as_a_whole(client: TestClient, store: Store) -> None:
+    members = {f"m{i}.xml": b.to_bytes(b.jw305(f"Z-{i}")) for i in range(31)}
+    response = client.post("/v1/messages", content=_zip(members), headers=auth(AGB))
+    items = response.json()["items"]
+    assert len(items) == 1 and items[0]["id"] is None
+    assert "at most 30" in items[0]["verdict"]["findings"][0]["text"]
+    assert store.outbox_counts() == {}
+
+
+def test_empty_body_is_an_error(client: TestClient) -> None:
+    response = client.post("/v1/messages", content=b"", headers=auth(GEMEENTE))
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "empty_body"
+
+
+def test_receiver_must_be_a_party(client: TestClient) -> None:
+    data = b.to_bytes(b.jw301(agb="87654321"))
+    response = client.post("/v1/messages", content=data, headers=auth(GEMEENTE))
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "unknown_receiver"

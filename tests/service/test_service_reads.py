@@ -1,0 +1,119 @@
+"""GET endpoints: a message as received, as JSON, its events, its conversation; metrics."""
+
+from __future__ import annotations
+
+from ijw_gateway.fixtures import builders as b
+from ijw_gateway.messages.jsonmodel import to_xml_bytes
+from ijw_gateway.retour import compose
+from ijw_gateway.runtime import build_validator
+from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
+from tests.service.test_service_intake import post
+
+
+def test_raw_bytes_come_back_exactly_and_json_is_lossless(client: TestClient) -> None:
+    data = b.to_bytes(b.jw301()).replace(b"\n", b"\r\n")  # CR/LF as OP192 prescribes
+    message_id = post(client, data, GEMEENTE)["id"]
+    raw = client.get(f"/v1/messages/{message_id}", headers=auth(AGB))
+    assert raw.content == data and raw.headers["content-type"].startswith("application/xml")
+    model = client.get(f"/v1/messages/{message_id}?format=json", headers=auth(AGB)).json()
+    assert model["message"] == "JW301" and model["Header"]["Afzender"] == GEMEENTE
+    assert to_xml_bytes(model) == b.to_bytes(b.jw301())
+
+
+def test_meta_and_json_of_a_non_message(client: TestClient) -> None:
+    message_id = post(client, b"<not-ijw/>", GEMEENTE)["id"]
+    meta = client.get(f"/v1/messages/{message_id}?format=meta", headers=auth(GEMEENTE)).json()
+    assert meta["accepted"] is False and meta["to"] is None
+    as_json = client.get(f"/v1/messages/{message_id}?format=json", headers=auth(GEMEENTE))
+    assert as_json.status_code == 422 and as_json.json()["error"]["code"] == "no_json_model"
+
+
+def test_events_carry_times_kinds_and_the_trace_id(client: TestClient) -> None:
+    response = client.post(
+        "/v1/messages",
+        content=b.to_bytes(b.jw301()),
+        headers={**auth(GEMEENTE), "X-Trace-Id": "trace-abc"},
+    )
+    assert response.headers["x-trace-id"] == "trace-abc"
+    message_id = response.json()["id"]
+    client.post(f"/v1/mailbox/{message_id}/ack", headers=auth(AGB))
+    events = client.get(f"/v1/messages/{message_id}/events", headers=auth(GEMEENTE)).json()
+    kinds = [e["kind"] for e in events["events"]]
+    assert kinds == ["received", "accepted", "retour_composed", "queued", "acknowledged"]
+    assert all(e["at"].endswith("Z") for e in events["events"])
+    assert events["events"][0]["trace_id"] == "trace-abc"
+
+
+def test_conversation_links_a_message_with_its_retour(client: TestClient) -> None:
+    result = post(client, b.to_bytes(b.jw301()), GEMEENTE)
+    conversation = client.get(f"/v1/conversations/{result['id']}", headers=auth(GEMEENTE)).json()
+    kinds = [m["message"] for m in conversation["messages"]]
+    assert kinds == ["JW301", "JW302"]
+    retour = conversation["messages"][1]
+    assert retour["origin"] == "gateway" and retour["answers"] == result["id"]
+    assert (retour["from"], retour["to"]) == (AGB, GEMEENTE)
+
+
+def _answer(data: bytes) -> bytes:
+    outcome = build_validator().run(data)
+    assert outcome.message is not None
+    return compose(outcome.message, outcome.report).to_bytes()
+
+
+def test_conversation_of_a_request_follows_referentie_aanbieder(client: TestClient) -> None:
+    """315 -> 316 (gateway) -> 319 "in onderzoek" -> 301 carrying the reference."""
+    vot = post(client, b.to_bytes(b.jw315("V-1")), AGB)
+    assert vot["accepted"] is True, vot["verdict"]
+    onderzoek = post(client, b.to_bytes(b.jw319("A-1", referentie="REF-1")), GEMEENTE)
+    product = b.toegewezen_product(3001, referentie="REF-1", ingangsdatum="2026-04-01")
+    allocation = post(client, b.to_bytes(b.jw301("T-9", products=[product])), GEMEENTE)
+    assert onderzoek["accepted"] and allocation["accepted"], allocation["verdict"]
+    assert onderzoek["conversation"] == vot["id"] == allocation["conversation"]
+    conversation = client.get(f"/v1/conversations/{allocation['id']}", headers=auth(AGB)).json()
+    kinds = [m["message"] for m in conversation["messages"]]
+    assert kinds == ["JW315", "JW316", "JW319", "JW320", "JW301", "JW302"]
+
+
+def test_conversation_shows_only_what_the_party_may_read(client: TestClient) -> None:
+    result = post(client, b.to_bytes(b.jw301()), GEMEENTE)
+    other = client.get(f"/v1/conversations/{result['id']}", headers=auth("0512"))
+    assert other.status_code == 403
+
+
+def test_mailbox_limit_is_bounded(client: TestClient) -> None:
+    assert client.get("/v1/mailbox?limit=250", headers=auth(AGB)).status_code == 200
+    too_many = client.get("/v1/mailbox?limit=251", headers=auth(AGB))
+    assert too_many.status_code == 422 and too_many.json()["error"]["code"] == "invalid_request"
+    for i in range(3):
+        post(
+            client, b.to_bytes(b.jw301(f"L-{i}", products=[b.toegewezen_product(10 + i)])), GEMEENTE
+        )
+    items = client.get("/v1/mailbox?limit=2", headers=auth(AGB)).json()["items"]
+    assert len(items) == 2 and items[0]["xml"].startswith("<?xml")
+
+
+def test_health_and_metrics(client: TestClient) -> None:
+    assert client.get("/health").json()["status"] == "ok"
+    post(client, b.to_bytes(b.jw301()), GEMEENTE)
+    text = client.get("/metrics").text
+    assert 'ijw_outbox_messages{state="queued"} 1' in text
+    assert 'ijw_intake_messages_total{outcome="accepted",type="JW301"}' in text
+    assert "# TYPE ijw_http_request_seconds summary" in text
+    assert b.BSN not in text and "Testpersoon" not in text
+
+
+def test_openapi_documents_the_api(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/v1/messages",
+        "/v1/mailbox",
+        "/v1/mailbox/{message_id}/ack",
+        "/v1/messages/{message_id}",
+        "/v1/messages/{message_id}/events",
+        "/v1/conversations/{message_id}",
+        "/health",
+        "/metrics",
+    ):
+        assert path in paths
+    body = paths["/v1/messages"]["post"]["requestBody"]["content"]
+    assert "application/xml" in body and "application/zip" in body
