@@ -8,6 +8,10 @@ checked: an unaccepted verdict fails the run.
 
     python bench/bench_intake.py --db sqlite --workers 1
     python bench/bench_intake.py --db postgres --workers 2 --messages 4000
+    python bench/bench_intake.py --db postgres --workers 2 --load wrk --messages 12000
+
+``--load wrk`` drives the same distinct messages with wrk (Debian package ``wrk``), a load
+generator in C: the Python clients themselves use a large share of the two cores.
 
 PostgreSQL: ``IJW_TEST_POSTGRES_URL`` (default the local ``test`` database); the schema is
 dropped afterwards. Numbers go to docs/performance.md, section "Intake throughput".
@@ -131,6 +135,92 @@ def _load(base: str, bodies: list[bytes], clients: int) -> tuple[float, list[flo
     return elapsed, [x for r in results for x in r]
 
 
+_WRK_SCRIPT = r"""
+local SEP = "\n--8<--\n"
+local threads, counter = {}, 0
+function setup(thread)
+  thread:set("id", counter); counter = counter + 1; table.insert(threads, thread)
+end
+function init(args)
+  local f = io.open(args[1], "rb"); local all = f:read("*a"); f:close()
+  bodies, sent, failures = {}, 0, 0
+  local i, n = 1, 0
+  while true do
+    local s, e = all:find(SEP, i, true)
+    if not s then break end
+    if n % tonumber(args[2]) == id then table.insert(bodies, all:sub(i, s - 1)) end
+    n = n + 1; i = e + 1
+  end
+  wrk.method = "POST"
+  wrk.headers["Authorization"] = "Bearer " .. args[3]
+  wrk.headers["Content-Type"] = "application/xml"
+end
+function request()
+  sent = sent + 1
+  if sent > #bodies then wrk.thread:stop(); sent = #bodies end
+  return wrk.format(nil, "/v1/messages", nil, bodies[sent])
+end
+function response(status, headers, body)
+  if status ~= 200 or not body:find('"accepted":%s*true') then failures = failures + 1 end
+end
+function done(summary, latency, requests)
+  local failed = 0
+  for _, t in ipairs(threads) do failed = failed + t:get("failures") end
+  io.write(string.format("RESULT %d %d %d %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), failed))
+end
+"""
+
+
+def _wrk(base: str, bodies: list[bytes], seconds: int, connections: int) -> dict[str, float]:
+    """Drive ``bodies`` with wrk (2 threads); every answer must be an accepted verdict."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script, data = Path(tmp) / "intake.lua", Path(tmp) / "bodies"
+        script.write_text(_WRK_SCRIPT)
+        data.write_bytes(b"".join(body + b"\n--8<--\n" for body in bodies))
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "-s",
+            str(script),
+            base,
+            "--",
+            str(data),
+            "2",
+            KEY,
+        ]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    fields = next(line for line in out.splitlines() if line.startswith("RESULT")).split()[1:]
+    requests, micros, p50, p95, failed = (int(f) for f in fields)
+    if failed:
+        raise SystemExit(f"{failed} of {requests} answers were not accepted verdicts")
+    return {
+        "messages": requests,
+        "seconds": micros / 1e6,
+        "per_second": requests / (micros / 1e6),
+        "p50_ms": p50 / 1000,
+        "p95_ms": p95 / 1000,
+    }
+
+
+def run_wrk(kind: str, workers: int, count: int, seconds: int, warmup: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url, schema = _database(kind, Path(tmp))
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        process = _serve(url, workers, port, Path(tmp) / "serve.log")
+        try:
+            _wait(base, process)
+            _load(base, messages(warmup, 0), 2)
+            return _wrk(base, messages(count, warmup), seconds, 16)
+        finally:
+            os.kill(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+            _drop(schema)
+
+
 def run(kind: str, workers: int, count: int, clients: int, warmup: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         url, schema = _database(kind, Path(tmp))
@@ -162,10 +252,17 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=8, help="client processes")
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--load", choices=["python", "wrk"], default="python")
+    parser.add_argument("--seconds", type=int, default=20, help="wrk: duration")
     args = parser.parse_args()
-    result = run(args.db, args.workers, args.messages, args.clients, args.warmup)
+    if args.load == "wrk":
+        result = run_wrk(args.db, args.workers, args.messages, args.seconds, args.warmup)
+        load = "wrk (2 threads, 16 connections)"
+    else:
+        result = run(args.db, args.workers, args.messages, args.clients, args.warmup)
+        load = f"{args.clients} clients"
     print(
-        f"{args.db}, {args.workers} uvicorn worker(s), {args.clients} clients: "
+        f"{args.db}, {args.workers} uvicorn worker(s), {load}: "
         f"{result['per_second']:.0f} msg/s ({result['messages']} JW301 in "
         f"{result['seconds']:.1f} s; p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms)"
     )

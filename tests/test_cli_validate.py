@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-import ijw_gateway.cli.validate as validate_command
+import ijw_gateway.cli._history as history_option
 from ijw_gateway import cli
 from ijw_gateway.fixtures import builders
 from ijw_gateway.runtime import build_registry
@@ -39,7 +39,7 @@ def schema_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     def build(schema_dir: Path | None = None, **_: object) -> Validator:
         return Validator(build_registry(schema_dir))
 
-    monkeypatch.setattr(validate_command, "build_validator", build)
+    monkeypatch.setattr(history_option, "build_validator", build)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -147,7 +147,7 @@ def test_a_failure_while_building_the_validator_exits_3(
     def broken(schema_dir: Path | None = None, **_: object) -> Validator:
         raise KeyError("surprise")
 
-    monkeypatch.setattr(validate_command, "build_validator", broken)
+    monkeypatch.setattr(history_option, "build_validator", broken)
     (tmp_path / "m.xml").write_bytes(VALID)
     code, _, err = run(capsys, "validate", str(tmp_path / "m.xml"))
     assert code == 3 and "KeyError" in err

@@ -232,3 +232,27 @@ def test_report_without_refusals_and_with_a_missing_log(
     assert capsys.readouterr().out.splitlines()[-1].split()[-3:] == ["0", "0", "0"]
     assert main(["report", "no-extra-data", "--log", str(tmp_cwd / "none.jsonl")]) == 2
     assert main(["report", "no-extra-data", "--from", "March"]) == 2
+
+
+def test_report_reads_the_refusals_the_service_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ijw_gateway.store import Store
+    from ijw_gateway.store.refusals import StoreRefusalLog
+
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    store = Store.open(url)
+    store.upgrade()
+    stored = StoreRefusalLog(store.session)
+    for refusal in (_refusal("0505", "2026-03-02"), _refusal("0505", "2026-03-09")):
+        stored.record(refusal)
+    store.dispose()
+    assert main(["report", "no-extra-data", "--json", "--database", url]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["total"] == 2
+    assert [(r["municipality"], r["period"], r["messages"]) for r in body["rows"]] == [
+        ("0505", "2026-03", 2)
+    ]
+    assert body["log"] == "sqlite://…"  # the database is named without its details
+    assert main(["report", "no-extra-data", "--database", url]) == 0
+    assert any(line.startswith("0505 Dordrecht") for line in capsys.readouterr().out.splitlines())

@@ -31,12 +31,19 @@ def report() -> None:
 
 @report.command("no-extra-data")
 @click.option("--log", type=click.Path(path_type=Path, dir_okay=False), help="Refusal log.")
+@click.option(
+    "--database",
+    metavar="URL",
+    help="Read the refusals the gateway service recorded in its database instead "
+    "(e.g. sqlite:///ijw-gateway.db, or $IJW_DATABASE_URL).",
+)
 @click.option("--from", "start", type=_DAY, help="First day (YYYY-MM-DD).")
 @click.option("--to", "end", type=_DAY, help="Last day (YYYY-MM-DD).")
 @click.option("--details", is_flag=True, help="List every refusal after the summary.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of a table.")
 def no_extra_data(
     log: Path | None,
+    database: str | None,
     start: datetime | None,
     end: datetime | None,
     details: bool,
@@ -45,18 +52,37 @@ def no_extra_data(
     """Summarise no-extra-data refusals per municipality and month."""
     if log is not None and not log.exists():
         raise UsageError(f"refusal log {log} does not exist")
+    if log is not None and database is not None:
+        raise UsageError("give either --log or --database, not both")
     path = log or Settings.from_env().refusal_log or DEFAULT_REFUSAL_LOG
     first, last = (start.date() if start else None), (end.date() if end else None)
-    refusals = JsonlRefusalLog(path).refusals(first, last)
+    if database is not None:
+        refusals = _stored_refusals(database, first, last)
+        source = database.split("://", 1)[0] + "://…"  # never print credentials
+    else:
+        refusals = JsonlRefusalLog(path).refusals(first, last)
+        source = str(path)
     rows = summarise(refusals)
     names = _municipality_names()
     if as_json:
-        click.echo(json.dumps(_as_json(path, first, last, rows, names, refusals, details)))
+        click.echo(json.dumps(_as_json(source, first, last, rows, names, refusals, details)))
     else:
-        click.echo(_table(path, first, last, rows, names))
+        click.echo(_table(source, first, last, rows, names))
         if details:
             click.echo("\n".join(_detail(r) for r in refusals))
     return 0
+
+
+def _stored_refusals(url: str, first: date | None, last: date | None) -> list[Refusal]:
+    """The refusals in the gateway database's ``refusal`` table."""
+    from ijw_gateway.store import Store
+    from ijw_gateway.store.refusals import StoreRefusalLog
+
+    store = Store.open(url)
+    try:
+        return list(StoreRefusalLog(store.session).refusals(first, last))
+    finally:
+        store.dispose()
 
 
 def _municipality_names() -> Mapping[str, str]:
@@ -74,14 +100,14 @@ def _span(first: date | None, last: date | None) -> str:
 
 
 def _table(
-    path: Path,
+    source: str,
     first: date | None,
     last: date | None,
     rows: list[SummaryRow],
     names: Mapping[str, str],
 ) -> str:
     lines = [
-        f"No-extra-data refusals ({RULE_CITATION}) in {path}, {_span(first, last)}",
+        f"No-extra-data refusals ({RULE_CITATION}) in {source}, {_span(first, last)}",
         f"{'municipality':<32} {'period':<8} {'messages':>8} {'contract terms':>14} {'total':>6}",
     ]
     for row in rows:
@@ -104,7 +130,7 @@ def _detail(refusal: Refusal) -> str:
 
 
 def _as_json(
-    path: Path,
+    source: str,
     first: date | None,
     last: date | None,
     rows: list[SummaryRow],
@@ -113,7 +139,7 @@ def _as_json(
     details: bool,
 ) -> dict[str, object]:
     out: dict[str, object] = {
-        "log": str(path),
+        "log": source,
         "from": first.isoformat() if first else None,
         "to": last.isoformat() if last else None,
         "rows": [

@@ -16,13 +16,12 @@ from pathlib import Path
 import click
 
 from ijw_gateway.cli import cli
+from ijw_gateway.cli._history import HELP, judging
 from ijw_gateway.cli.validate import render_human
 from ijw_gateway.errors import UsageError
 from ijw_gateway.findings import Report
-from ijw_gateway.history.service import open_history, replay, summary
 from ijw_gateway.inputs import iter_items
 from ijw_gateway.retour import NoReturnMessage, compose_outcome, new_identificatie
-from ijw_gateway.runtime import build_validator
 from ijw_gateway.validation import Outcome
 
 
@@ -46,13 +45,9 @@ def _show_report(report: Report, as_json: bool, always: bool) -> None:
 
 
 def _judge(path: Path, schemas: Path | None, history_source: str | None) -> Outcome:
-    history = open_history(history_source) if history_source is not None else None
-    validator = build_validator(schema_dir=schemas, history=history)
-    if history is not None and history_source is not None:
-        for replayed in replay(validator, history, [Path(history_source)]):
-            click.echo(summary(replayed), err=True)
-    name, data = _one_message(path)
-    return validator.run(data, name)
+    with judging(history_source, schemas) as (validator, _history):
+        name, data = _one_message(path)
+        return validator.run(data, name)
 
 
 @cli.command()
@@ -76,9 +71,8 @@ def _judge(path: Path, schemas: Path | None, history_source: str | None) -> Outc
 @click.option(
     "--history",
     "history_source",
-    metavar="DIR",
-    help="Replay the messages in DIR (by file name) as earlier traffic first, so the "
-    "cross-message rules can judge PATH.",
+    metavar="DIR|URL",
+    help=HELP,
 )
 def retour(
     path: Path,

@@ -1,4 +1,4 @@
-"""``ijw-gateway validate PATH... [--json] [--schemas DIR] [--history DIR]``."""
+"""``ijw-gateway validate PATH... [--json] [--schemas DIR] [--history DIR|URL]``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 
 from ijw_gateway.cli import cli
+from ijw_gateway.cli._history import HELP, judging
 from ijw_gateway.findings import Report
-from ijw_gateway.history.service import open_history, replay, summary, validate_and_record
+from ijw_gateway.history.model import HistoryStore
+from ijw_gateway.history.service import validate_and_record
 from ijw_gateway.inputs import iter_items
-from ijw_gateway.runtime import build_validator
+from ijw_gateway.validation import Validator
 
 
 def render_human(report: Report) -> str:
@@ -38,21 +40,20 @@ def render_human(report: Report) -> str:
 @click.option(
     "--history",
     "history_source",
-    metavar="DIR",
-    help="Replay the messages in DIR (by file name) as earlier traffic, then check PATHs "
-    "against it with the cross-message rules; accepted PATHs are recorded in turn.",
+    metavar="DIR|URL",
+    help=HELP,
 )
 def validate(
     paths: tuple[Path, ...], as_json: bool, schemas: Path | None, history_source: str | None
 ) -> int:
     """Validate iJw 3.2 messages: files, directories or zip archives."""
-    history = open_history(history_source) if history_source is not None else None
-    if history is None:
-        validator = build_validator(schema_dir=schemas)
-    else:
-        validator = build_validator(schema_dir=schemas, history=history)
-        for replayed in replay(validator, history, [Path(str(history_source))]):
-            click.echo(summary(replayed), err=True)
+    with judging(history_source, schemas) as (validator, history):
+        return _validate_all(validator, history, paths, as_json)
+
+
+def _validate_all(
+    validator: Validator, history: HistoryStore | None, paths: tuple[Path, ...], as_json: bool
+) -> int:
     rejected = False
     for item in iter_items(list(paths)):
         if item.data is None:

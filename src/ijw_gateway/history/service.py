@@ -18,8 +18,6 @@ from ijw_gateway.inputs import iter_items
 from ijw_gateway.rules.stages import stage
 from ijw_gateway.validation import Check, Validator
 
-DATABASE_NOT_YET = "database histories arrive with the gateway store"
-
 
 def cross_message(
     history: History | None,
@@ -63,13 +61,7 @@ def replay(validator: Validator, history: HistoryStore, paths: list[Path]) -> It
 
 
 def open_history(source: str) -> InMemoryHistory:
-    """An empty history for ``--history SOURCE``; a directory is replayed by the caller.
-
-    Why the URL check: the option is meant to take a database URL too once the gateway
-    store exists, so a URL gets a clear message instead of "no such directory".
-    """
-    if "://" in source:
-        raise UsageError(f"--history {source.split('://')[0]}://…: {DATABASE_NOT_YET}")
+    """An empty history for ``--history DIR``; the caller replays the directory into it."""
     if not Path(source).is_dir():
         raise UsageError(f"--history {source}: not a directory")
     return InMemoryHistory()

@@ -10,6 +10,7 @@ canonically (namespaces, element order and text; formatting whitespace is not ke
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from lxml import etree
 
@@ -53,18 +54,25 @@ def _message_of(root: etree._Element) -> MessageStructure:
     return MESSAGES[parts[2].upper()]
 
 
+@lru_cache(maxsize=512)
+def _tags(sequence: tuple[Element, ...], namespace: str) -> tuple[str, ...]:
+    return tuple(f"{{{namespace}}}{e.name}" for e in sequence)
+
+
 def _class_to_json(
     structure: MessageStructure, node: etree._Element, sequence: tuple[Element, ...], namespace: str
 ) -> JsonObject:
     out: JsonObject = {}
-    known = {f"{{{namespace}}}{e.name}" for e in sequence}
-    for child in node:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag not in known:
-            raise ModelError(f"unexpected element {etree.QName(child).localname}")
-    for element in sequence:
-        found = node.findall(f"{{{namespace}}}{element.name}")
+    by_tag: dict[str, list[etree._Element]] = {}
+    for child in node:  # one pass over the children, not one search per element name
+        if isinstance(child.tag, str):
+            by_tag.setdefault(child.tag, []).append(child)
+    tags = _tags(sequence, namespace)
+    for tag in by_tag:
+        if tag not in tags:
+            raise ModelError(f"unexpected element {tag.rpartition('}')[2]}")
+    for element, tag in zip(sequence, tags, strict=True):
+        found = by_tag.get(tag, ())
         values = [_value_to_json(structure, element, f) for f in found]
         if element.repeated:
             if values:

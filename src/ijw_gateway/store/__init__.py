@@ -71,6 +71,19 @@ class Store:
             session.commit()
 
     @contextmanager
+    def scratch(self) -> Iterator[Session]:
+        """A transaction that is always rolled back: what-if checks against stored history.
+
+        ``validate --history DB`` judges files as if they arrived now, records them so a
+        sequence of files sees its own earlier members, and leaves the database untouched.
+        """
+        with self._translated(), Session(self.engine) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
     def unit(self) -> Iterator[Unit]:
         with self.session() as session:
             unit = Unit(session, self.clock, self.postgres)
