@@ -18,10 +18,18 @@ from ijw_gateway.history.service import open_history, replay, summary
 from ijw_gateway.runtime import build_validator
 from ijw_gateway.validation import Validator
 
-HELP = (
-    "Earlier traffic for the cross-message rules: a directory whose messages are replayed "
-    "first (by file name), or a gateway database URL (read only). Accepted PATHs are "
-    "recorded in turn, so a sequence of files is judged as a sequence."
+history_option = click.option(
+    "--history",
+    "history_source",
+    metavar="DIR|URL",
+    help="Earlier traffic for the cross-message rules: a directory whose messages are "
+    "replayed first (by file name), or a gateway database URL (read only). Accepted PATHs "
+    "are recorded in turn, so a sequence of files is judged as a sequence.",
+)
+schemas_option = click.option(
+    "--schemas",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Validate against the XSDs in this directory (e.g. the official bundle).",
 )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from ijw_gateway.cli import cli
-from ijw_gateway.cli._history import HELP, judging
+from ijw_gateway.cli._history import history_option, judging, schemas_option
 from ijw_gateway.cli.validate import render_human
 from ijw_gateway.errors import UsageError
 from ijw_gateway.findings import Report
@@ -63,17 +63,8 @@ def _judge(path: Path, schemas: Path | None, history_source: str | None) -> Outc
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Date of the answer, YYYY-MM-DD (default: today).",
 )
-@click.option(
-    "--schemas",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Validate against the XSDs in this directory (e.g. the official bundle).",
-)
-@click.option(
-    "--history",
-    "history_source",
-    metavar="DIR|URL",
-    help=HELP,
-)
+@schemas_option
+@history_option
 def retour(
     path: Path,
     json_report: bool,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ijw_gateway.cli import cli
-from ijw_gateway.cli._history import HELP, judging
+from ijw_gateway.cli._history import history_option, judging, schemas_option
 from ijw_gateway.findings import Report
 from ijw_gateway.history.model import HistoryStore
 from ijw_gateway.history.service import validate_and_record
@@ -32,17 +32,8 @@ def render_human(report: Report) -> str:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
-@click.option(
-    "--schemas",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Validate against the XSDs in this directory (e.g. the official bundle).",
-)
-@click.option(
-    "--history",
-    "history_source",
-    metavar="DIR|URL",
-    help=HELP,
-)
+@schemas_option
+@history_option
 def validate(
     paths: tuple[Path, ...], as_json: bool, schemas: Path | None, history_source: str | None
 ) -> int:

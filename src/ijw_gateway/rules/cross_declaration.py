@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 from ijw_gateway.findings import Finding
 from ijw_gateway.history import extract
-from ijw_gateway.history.model import DELETED
+from ijw_gateway.history.extract import Located
+from ijw_gateway.history.model import DELETED, History, Prestatie
 from ijw_gateway.history.state import counted, standing_debits
 from ijw_gateway.rules._cross import claims, claims_on_allocation, history_of
 from ijw_gateway.rules._dates import date_at, month_end
@@ -175,17 +176,22 @@ def reference_number_unique(ctx: RuleContext) -> Iterator[Finding]:
         seen.add(claim.referentie)
 
 
-@rule("TR323")
-def credit_has_debit(ctx: RuleContext) -> Iterator[Finding]:
-    """A credit cancels an earlier, granted debit Prestatie of this provider."""
+def _credits(ctx: RuleContext) -> Iterator[tuple[History, Located[Prestatie], str]]:
+    """The credit Prestaties of the message with the ReferentieNummer each one cancels."""
     history = history_of(ctx)
     if history is None:
         return
     for located in claims(ctx):
         claim = located.record
-        if not claim.is_credit or claim.vorig_referentie is None:
-            continue
-        debit = history.prestatie(claim.agb, claim.vorig_referentie)
+        if claim.is_credit and claim.vorig_referentie is not None:
+            yield history, located, claim.vorig_referentie
+
+
+@rule("TR323")
+def credit_has_debit(ctx: RuleContext) -> Iterator[Finding]:
+    """A credit cancels an earlier, granted debit Prestatie of this provider."""
+    for history, located, cancelled in _credits(ctx):
+        debit = history.prestatie(located.record.agb, cancelled)
         if debit is None or debit.is_credit:
             yield finding(ctx, "TR323", located.element)
 
@@ -193,14 +199,8 @@ def credit_has_debit(ctx: RuleContext) -> Iterator[Finding]:
 @rule("TR390")
 def one_credit_per_debit(ctx: RuleContext) -> Iterator[Finding]:
     """A debit is credited at most once."""
-    history = history_of(ctx)
-    if history is None:
-        return
-    for located in claims(ctx):
-        claim = located.record
-        if not claim.is_credit or claim.vorig_referentie is None:
-            continue
-        if counted(history.credits_of(claim.agb, claim.vorig_referentie)):
+    for history, located, cancelled in _credits(ctx):
+        if counted(history.credits_of(located.record.agb, cancelled)):
             yield finding(ctx, "TR390", located.element)
 
 
