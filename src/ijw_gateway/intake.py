@@ -17,12 +17,13 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from ijw_gateway import xmlparse
+from ijw_gateway.catalogue.structure import ANSWERED_BY
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import Conflict, Forbidden, InputRejected, Unprocessable
 from ijw_gateway.findings import Finding, JsonDict, Report
 from ijw_gateway.history.extract import facts
 from ijw_gateway.inputs import Item
-from ijw_gateway.routing import ANSWERED_BY, Envelope, envelope_of
+from ijw_gateway.routing import Envelope, envelope_of
 from ijw_gateway.store import Collision, Store, Unit
 from ijw_gateway.store.unit import NewMessage
 from ijw_gateway.validation import Outcome, ParsedMessage, Validator

@@ -15,15 +15,9 @@ from typing import Literal
 
 from lxml import etree
 
-RETOUR_OF: dict[str, str] = {
-    "JW302": "JW301",
-    "JW306": "JW305",
-    "JW308": "JW307",
-    "JW316": "JW315",
-    "JW318": "JW317",
-    "JW320": "JW319",
-}
-ANSWERED_BY = {original: retour for retour, original in RETOUR_OF.items()}
+from ijw_gateway.catalogue.structure import MESSAGES, ORIGINAL_OF
+from ijw_gateway.rules._xml import child, text_at
+
 DECLARATION, DECLARATION_ANSWER = "JW323", "JW325"
 _REFERENCING = frozenset({"JW301", "JW315", "JW317", "JW319"})
 
@@ -53,7 +47,7 @@ class Envelope:
 
     @property
     def kind(self) -> Kind:
-        if self.type in RETOUR_OF:
+        if self.type in ORIGINAL_OF:
             return "retour"
         return "antwoord" if self.type == DECLARATION_ANSWER else "heen"
 
@@ -77,32 +71,16 @@ class Envelope:
     def answers(self) -> Key | None:
         """The message this one answers directly: the original of a retour, or a JW325's 323."""
         if self.kind == "retour":
-            return Key(self.afzender, RETOUR_OF[self.type], self.identificatie)
+            return Key(self.afzender, ORIGINAL_OF[self.type], self.identificatie)
         if self.kind == "antwoord" and self.declaratie_identificatie:
             return Key(self.ontvanger, DECLARATION, self.declaratie_identificatie)
         return None
 
 
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
-
-def _child(parent: etree._Element | None, name: str) -> etree._Element | None:
-    if parent is None:
-        return None
-    for child in parent:
-        if _local(child) == name:
-            return child
-    return None
-
-
-def _text(parent: etree._Element | None, *names: str) -> str | None:
-    node = parent
-    for name in names:
-        node = _child(node, name)
-    if node is None or node.text is None:
-        return None
-    return node.text.strip() or None
+def _text(parent: etree._Element | None, path: str) -> str | None:
+    """The stripped text at ``path`` below ``parent``; None when absent or blank."""
+    found = text_at(parent, path)
+    return found.strip() or None if found is not None else None
 
 
 def _references(
@@ -115,11 +93,7 @@ def _references(
 
 
 def _texts(root: etree._Element, name: str) -> set[str]:
-    return {
-        (el.text or "").strip()
-        for el in root.iter()
-        if _local(el) == name and (el.text or "").strip()
-    }
+    return {(el.text or "").strip() for el in root.iter(f"{{*}}{name}") if (el.text or "").strip()}
 
 
 def _locks(root: etree._Element, type_: str, provider: str, municipality: str) -> tuple[str, ...]:
@@ -130,7 +104,7 @@ def _locks(root: etree._Element, type_: str, provider: str, municipality: str) -
     (TR333, TR314). Two messages that share none of these keys cannot change each other's
     verdict, so they are judged in parallel; the others wait for each other.
     """
-    if type_ in RETOUR_OF:
+    if type_ in ORIGINAL_OF:
         return ()
     keys = {f"bsn:{municipality}:{provider}:{b}" for b in _texts(root, "Bsn")}
     if type_ in (DECLARATION, DECLARATION_ANSWER):
@@ -145,13 +119,13 @@ def _locks(root: etree._Element, type_: str, provider: str, municipality: str) -
 
 def envelope_of(root: etree._Element, type_: str) -> Envelope | None:
     """The envelope of a detected message, or None when its header lacks routing facts."""
-    header = _child(root, "Header")
+    header = child(root, "Header")
     afzender, ontvanger = _text(header, "Afzender"), _text(header, "Ontvanger")
-    identificatie = _text(header, "BerichtIdentificatie", "Identificatie")
+    identificatie = _text(header, "BerichtIdentificatie/Identificatie")
     if afzender is None or ontvanger is None or identificatie is None:
         return None
-    declaratie = _text(header, "DeclaratieIdentificatie", "Identificatie")
-    municipal_sender = type_ in ("JW301", "JW319", "JW325")
+    declaratie = _text(header, "DeclaratieIdentificatie/Identificatie")
+    municipal_sender = MESSAGES[type_].sender_type == "LDT_Gemeente"
     provider, municipality = (ontvanger, afzender) if municipal_sender else (afzender, ontvanger)
     refs = _references(root, type_, provider, municipality)
     locks = _locks(root, type_, provider, municipality)

@@ -14,7 +14,9 @@ _PREFIX = re.compile(r"(?<=/)[A-Za-z0-9_.-]+:")
 
 
 def local_name(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    """The local name of an element (no namespace); "" for comments and PIs."""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def path_of(element: etree._Element) -> str:

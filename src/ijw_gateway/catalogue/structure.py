@@ -389,3 +389,13 @@ def _build_all() -> Mapping[str, MessageStructure]:
 
 
 MESSAGES: Mapping[str, MessageStructure] = _build_all()
+
+ORIGINAL_OF: Mapping[str, str] = MappingProxyType(
+    {message: answers for message, (*_, answers) in _MESSAGES.items() if answers is not None}
+)
+"""Return message -> the heen message it answers and copies the header of (JW302 -> JW301)."""
+
+ANSWERED_BY: Mapping[str, str] = MappingProxyType(
+    {**{heen: retour for retour, heen in ORIGINAL_OF.items()}, "JW323": "JW325"}
+)
+"""Heen message -> the message that answers it: its return message, or JW325 for a JW323."""

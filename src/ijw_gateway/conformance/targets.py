@@ -20,11 +20,11 @@ import httpx
 from lxml import etree
 
 from ijw_gateway import xmlparse
+from ijw_gateway.catalogue.structure import ORIGINAL_OF
 from ijw_gateway.conformance.adapters import Adapter, AdapterError, auto_adapter
 from ijw_gateway.conformance.observed import Observed
 from ijw_gateway.errors import InputRejected, UsageError
 from ijw_gateway.findings import Report
-from ijw_gateway.fixtures.answers import RETOUR_OF
 from ijw_gateway.fixtures.manifest import Entry, Manifest, Run
 from ijw_gateway.history import InMemoryHistory
 from ijw_gateway.history.service import cross_message, validate_and_record
@@ -32,7 +32,7 @@ from ijw_gateway.rules.stages import within_message
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
 
-RETOURS = frozenset(RETOUR_OF.values())
+RETOURS = frozenset(ORIGINAL_OF)
 
 
 class Target(Protocol):

@@ -21,7 +21,8 @@ from ijw_gateway.catalogue.structure import (
     Element,
     MessageStructure,
 )
-from ijw_gateway.namespaces import BASIS, RELEASE, message_namespace, split_namespace
+from ijw_gateway.detect import Detected, detect
+from ijw_gateway.namespaces import BASIS, RELEASE, message_namespace
 
 JsonValue = str | dict[str, "JsonValue"] | list["JsonValue"]
 JsonObject = dict[str, JsonValue]
@@ -43,15 +44,10 @@ def _children(
 
 
 def _message_of(root: etree._Element) -> MessageStructure:
-    parts = split_namespace(etree.QName(root).namespace or "")
-    if (
-        parts is None
-        or parts[0] != "ijw"
-        or parts[1] != RELEASE
-        or parts[2].upper() not in MESSAGES
-    ):
+    detected = detect(root)
+    if not isinstance(detected, Detected):
         raise ModelError("not an iJw 3.2 message")
-    return MESSAGES[parts[2].upper()]
+    return MESSAGES[detected.message]
 
 
 @lru_cache(maxsize=512)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 
-from ijw_gateway.catalogue.structure import MESSAGES, MessageStructure
+from ijw_gateway.catalogue.structure import ANSWERED_BY, MESSAGES, MessageStructure
 from ijw_gateway.findings import Finding
 
 Step = tuple[str, int]  # (element name, 1-based position among same-named siblings)
@@ -29,22 +28,9 @@ def is_answer(message: str) -> bool:
     return bool(names & {"IdentificatieRetour", "DeclaratieIdentificatie"})
 
 
-@cache
 def answer_types() -> Mapping[str, str]:
-    """Heen message -> the message that answers it (``JW301`` -> ``JW302`` … ``JW323`` -> ``JW325``).
-
-    Derived from the catalogue: throughout iJw 3.2 an answer's BerichtCode is that of the
-    message it answers plus one (437 answers 436, … 491 answers 490).
-    """
-    by_code = {int(s.berichtcode): m for m, s in MESSAGES.items()}
-    pairs = {}
-    for message, structure in MESSAGES.items():
-        if is_answer(message):
-            original = by_code[int(structure.berichtcode) - 1]
-            if is_answer(original):
-                raise AssertionError(f"{message} would answer the answer {original}")
-            pairs[original] = message
-    return pairs
+    """Heen message -> the message that answers it (``JW301`` -> ``JW302`` … ``JW323`` -> ``JW325``)."""
+    return ANSWERED_BY
 
 
 def has_retourcodes(structure: MessageStructure, class_name: str) -> bool:

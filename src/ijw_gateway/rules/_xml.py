@@ -14,13 +14,13 @@ from functools import lru_cache
 
 from lxml import etree
 
+from ijw_gateway.xmlpath import local_name
+
 Element = etree._Element
 
 
-def local(element: Element) -> str:
-    """The local name of an element (no namespace); "" for comments and PIs."""
-    tag = element.tag
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+local = local_name
+"""The local name of an element (no namespace); "" for comments and PIs."""
 
 
 @lru_cache(maxsize=1024)
