@@ -11,7 +11,10 @@ checked: an unaccepted verdict fails the run.
     python bench/bench_intake.py --db postgres --workers 2 --load wrk --messages 12000
 
 ``--load wrk`` drives the same distinct messages with wrk (Debian package ``wrk``), a load
-generator in C: the Python clients themselves use a large share of the two cores.
+generator in C: the Python clients themselves use a large share of the two cores. It also
+reports the CPU each message cost (gateway processes, PostgreSQL, whole machine): on a
+machine whose speed varies, CPU per message is the figure that compares across runs,
+together with the machine speed measured at the start (CPU to validate one JW301).
 
 PostgreSQL: ``IJW_TEST_POSTGRES_URL`` (default the local ``test`` database); the schema is
 dropped afterwards. Numbers go to docs/performance.md, section "Intake throughput".
@@ -205,7 +208,71 @@ def _wrk(base: str, bodies: list[bytes], seconds: int, connections: int) -> dict
     }
 
 
+def _cpu_seconds(gateway: set[int]) -> dict[str, float]:
+    """CPU seconds (user + system) used so far: by the gateway's processes, by PostgreSQL
+    (its processes, and the backends that already exited, which the postmaster reaped)
+    and by the whole machine (``/proc/stat``, so exited processes such as wrk count too)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {"gateway": 0.0, "postgres": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            comm = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        own, reaped = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+        if int(entry.name) in gateway:
+            found["gateway"] += own / tick
+        elif comm == "postgres":
+            found["postgres"] += (own + reaped) / tick
+    cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    busy = sum(int(v) for i, v in enumerate(cpu) if i not in (3, 4))  # all but idle, iowait
+    found["machine"] = busy / tick
+    return found
+
+
+def _tree(root: int) -> set[int]:
+    """``root`` and its descendants (the uvicorn supervisor and its workers)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rpartition(")")[2].split()[1]
+                )
+            except OSError:
+                continue
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return tree
+
+
+def calibrate(rounds: int = 300) -> float:
+    """Milliseconds of CPU to validate one JW301 in-process (schema, rules, contracts):
+    the machine's speed at the moment of a run, since this shared machine's varies."""
+    from ijw_gateway.runtime import build_checks, build_registry
+    from ijw_gateway.validation import Validator
+
+    validator = Validator(build_registry(None), build_checks("en"))
+    bodies = messages(rounds, 0)
+    for body in bodies[:50]:
+        validator.run(body)
+    started = time.process_time()
+    for body in bodies:
+        validator.run(body)
+    return (time.process_time() - started) * 1000 / rounds
+
+
+_GROUPS = ("gateway", "postgres", "machine")
+
+
 def run_wrk(kind: str, workers: int, count: int, seconds: int, warmup: int) -> dict[str, float]:
+    bodies, warm = messages(count, warmup), messages(warmup, 0)
     with tempfile.TemporaryDirectory() as tmp:
         url, schema = _database(kind, Path(tmp))
         port = _free_port()
@@ -213,8 +280,13 @@ def run_wrk(kind: str, workers: int, count: int, seconds: int, warmup: int) -> d
         process = _serve(url, workers, port, Path(tmp) / "serve.log")
         try:
             _wait(base, process)
-            _load(base, messages(warmup, 0), 2)
-            return _wrk(base, messages(count, warmup), seconds, 16)
+            _load(base, warm, 2)
+            gateway = _tree(process.pid)
+            before = _cpu_seconds(gateway)
+            result = _wrk(base, bodies, seconds, 16)
+            after = _cpu_seconds(gateway)
+            per = {f"cpu_ms_{k}": (after[k] - before[k]) * 1000 / result["messages"] for k in after}
+            return {**result, **per}
         finally:
             os.kill(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
@@ -255,6 +327,7 @@ def main() -> int:
     parser.add_argument("--load", choices=["python", "wrk"], default="python")
     parser.add_argument("--seconds", type=int, default=20, help="wrk: duration")
     args = parser.parse_args()
+    speed = calibrate()
     if args.load == "wrk":
         result = run_wrk(args.db, args.workers, args.messages, args.seconds, args.warmup)
         load = "wrk (2 threads, 16 connections)"
@@ -266,6 +339,12 @@ def main() -> int:
         f"{result['per_second']:.0f} msg/s ({result['messages']} JW301 in "
         f"{result['seconds']:.1f} s; p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms)"
     )
+    if "cpu_ms_gateway" in result:
+        print(
+            "CPU per message: "
+            + ", ".join(f"{k} {result[f'cpu_ms_{k}']:.2f} ms" for k in _GROUPS)
+            + f" (machine speed now: {speed:.2f} ms CPU to validate one JW301 in-process)"
+        )
     return 0
 
 

@@ -28,6 +28,7 @@ class Settings:
     delivery_timeout_seconds: float = 10.0  # one HTTP push to a receiver
     delivery_lease_seconds: float = 60.0  # a worker's hold on a claimed delivery
     worker_poll_seconds: float = 1.0  # idle wait between outbox polls
+    intake_threads: int = 2  # messages one process judges at once (see docs/performance.md)
     worker_in_serve: bool = False  # set by `serve --with-worker` for its uvicorn processes
 
     @property
@@ -52,6 +53,7 @@ class Settings:
             delivery_timeout_seconds=_number(env, "IJW_DELIVERY_TIMEOUT_SECONDS", 10.0),
             delivery_lease_seconds=_number(env, "IJW_DELIVERY_LEASE_SECONDS", 60.0),
             worker_poll_seconds=_number(env, "IJW_WORKER_POLL_SECONDS", 1.0),
+            intake_threads=max(1, int(_number(env, "IJW_INTAKE_THREADS", 2))),
             worker_in_serve=env.get("IJW_WORKER_IN_SERVE", "") == "1",
         )
 

@@ -45,15 +45,15 @@ def compose_retour(message: ParsedMessage, report: Report) -> bytes | None:
         return None
 
 
-def judge_for(registry: SchemaRegistry, lang: str = "en") -> JudgeFor:
+def judge_for(registry: SchemaRegistry, settings: Settings, lang: str = "en") -> JudgeFor:
     """Per transaction: ``runtime``'s checks with the store's history, and the no-extra-data
     screen recording its refusals in the same transaction as the message."""
 
     def judge(unit: Unit) -> Judge:
-        history = StoreHistory(unit.session)
+        history = StoreHistory(unit.session, unit.add_rows)
         refusals = StoreRefusalLog(lambda: nullcontext(unit.session), unit.clock)
         screens = [no_extra_data_screen(refusals, lang=lang)]
-        validator = Validator(registry, build_checks(lang, history), screens)
+        validator = Validator(registry, build_checks(lang, history, settings), screens)
         return Judge(validator, history.record_message)
 
     return judge
@@ -92,7 +92,7 @@ class Gateway:
         registry = build_registry(settings.schema_dir)
         self.intake = Intake(
             store,
-            judge_for(registry),
+            judge_for(registry, settings),
             self.is_known,
             compose_retour,
             timedelta(hours=settings.delivery_deadline_hours),

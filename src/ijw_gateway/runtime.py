@@ -33,14 +33,16 @@ def build_registry(schema_dir: Path | None = None) -> SchemaRegistry:
     return SchemaRegistry(schema_dir or settings.schema_dir)
 
 
-def build_checks(lang: str = "en", history: History | None = None) -> list[Check]:
+def build_checks(
+    lang: str = "en", history: History | None = None, settings: Settings | None = None
+) -> list[Check]:
     """The checks after the schema, in the order the standard's levels prescribe.
 
     Cross-message rules (level 3) run only with a history to read; the external-source
     rules of level 4 (clock, CBS list) always run.
     """
     checks: list[Check] = [within_message(lang=lang)]
-    book = contract_book()
+    book = contract_book(settings)
     checks.append(cross_message(history, lang=lang, task_based=book.is_task_based))
     checks.append(contract_check(book, lang=lang))
     return checks
@@ -66,7 +68,7 @@ def contract_book(settings: Settings | None = None) -> ContractBook:
     propagates, so the region's report shows refused contract terms too.
     """
     settings = settings or Settings.from_env(os.environ)
-    path = (settings.contracts or default_contracts_path()).resolve()
+    path = settings.contracts.resolve() if settings.contracts else default_contracts_path()
     try:
         stat = path.stat()
         version = (stat.st_mtime_ns, stat.st_size)

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from lxml import etree
 
+from ijw_gateway.api.app import create_app
 from ijw_gateway.fixtures import builders as b
+from ijw_gateway.gateway import Gateway
+from ijw_gateway.intake import Result
 from ijw_gateway.store import Store
 from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
 
@@ -127,3 +134,36 @@ def test_receiver_must_be_a_party(client: TestClient) -> None:
     response = client.post("/v1/messages", content=data, headers=auth(GEMEENTE))
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "unknown_receiver"
+
+
+def _in_flight_at_most(gateway: Gateway, threads: int, posts: int) -> int:
+    """Post ``posts`` messages at once; return how many intakes ever ran together."""
+    gateway.settings = replace(gateway.settings, intake_threads=threads)
+    real, lock, now, peak = gateway.intake.submit, threading.Lock(), [0], [0]
+
+    def submit(party: str, body: bytes, trace: str) -> list[Result]:
+        with lock:
+            now[0] += 1
+            peak[0] = max(peak[0], now[0])
+        time.sleep(0.05)  # long enough for the other requests to arrive meanwhile
+        try:
+            return real(party, body, trace)
+        finally:
+            with lock:
+                now[0] -= 1
+
+    gateway.intake.submit = submit  # type: ignore[method-assign]
+    bodies = [
+        b.to_bytes(b.jw301(f"B-{threads}-{i}", products=[b.toegewezen_product(500 + i)]))
+        for i in range(posts)
+    ]
+    app = create_app(gateway=gateway, with_worker=False)
+    with TestClient(app) as client, ThreadPoolExecutor(posts) as pool:
+        results = list(pool.map(lambda body: post(client, body, GEMEENTE), bodies))
+    assert all(r["accepted"] for r in results)
+    return peak[0]
+
+
+def test_a_process_judges_at_most_intake_threads_messages_at_once(gateway: Gateway) -> None:
+    assert _in_flight_at_most(gateway, 1, 4) == 1
+    assert _in_flight_at_most(gateway, 3, 6) in (2, 3)

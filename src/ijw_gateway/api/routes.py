@@ -6,8 +6,8 @@ import json
 from datetime import datetime
 from typing import Annotated, Literal
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from ijw_gateway import xmlparse
@@ -59,6 +59,17 @@ async def _body(request: Request) -> bytes:
     return body
 
 
+def _limiter(request: Request) -> CapacityLimiter:
+    """At most ``intake_threads`` intakes of this process at once: they are CPU-bound
+    Python, so more threads only trade the GIL back and forth (docs/performance.md)."""
+    state = request.app.state
+    limiter: CapacityLimiter | None = getattr(state, "intake_limiter", None)
+    if limiter is None:  # created here: an anyio limiter needs the running event loop
+        gateway: Gateway = state.gateway
+        limiter = state.intake_limiter = CapacityLimiter(gateway.settings.intake_threads)
+    return limiter
+
+
 def _count(results: list[Result]) -> None:
     for result in results:
         outcome = "accepted" if result.delivery else "rejected"
@@ -78,7 +89,9 @@ async def post_messages(request: Request, party: PartyDep, gateway: GatewayDep) 
     return message when the standard has one, and where the message goes next. Posting the
     same bytes again returns the original verdict and never delivers twice."""
     body = await _body(request)
-    results = await run_in_threadpool(gateway.intake.submit, party, body, trace_of(request))
+    results = await to_thread.run_sync(
+        gateway.intake.submit, party, body, trace_of(request), limiter=_limiter(request)
+    )
     _count(results)
     if body.startswith(ZIP_MAGIC):
         return JSONResponse({"items": [r.to_json() for r in results]})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import ijw_gateway
@@ -79,6 +80,7 @@ class ContractConfigError(ConfigurationError):
         return cls(f"contract configuration {source} is not valid:\n{lines}", problems, refusals)
 
 
+@lru_cache(maxsize=1)
 def default_contracts_path() -> Path:
     """The embedded Zuid-Holland-Zuid example, found from the package's location."""
     return Path(ijw_gateway.__file__).resolve().parents[2] / "examples" / "zhz" / "contracts.toml"

@@ -8,10 +8,11 @@ state; a differential test replays one sequence into both and compares every ans
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, false, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
 from ijw_gateway.catalogue.structure import MESSAGES
@@ -29,6 +30,7 @@ from ijw_gateway.history.model import (
     Request,
 )
 from ijw_gateway.store import history_rows as rows
+from ijw_gateway.store.direct import Direct, Statement
 from ijw_gateway.store.tables import Identification
 from ijw_gateway.store.tables_history import (
     HistAllocation,
@@ -42,13 +44,23 @@ from ijw_gateway.store.unit import table_of
 from ijw_gateway.validation import ParsedMessage
 
 TYPE_OF_CODE = {s.berichtcode: m for m, s in MESSAGES.items()}
+Write = Callable[[type[SQLModel], list[dict[str, Any]]], None]
+"""Where recorded rows go: written at once, or collected by the intake unit (``add_rows``)
+and written with the message, in one round trip; nothing reads them before the commit."""
 
 
 class StoreHistory:
-    """A ``HistoryStore`` over the gateway's tables, inside one session."""
+    """A ``HistoryStore`` over the gateway's tables, inside one session.
 
-    def __init__(self, session: Session) -> None:
+    The questions and the records run on the driver's cursor (``store.direct``): the
+    cross-message rules ask a few of them for every message the gateway takes in."""
+
+    def __init__(self, session: Session, write: Write | None = None) -> None:
         self.session = session
+        self.sql = Direct(session.connection())
+        self.write: Write = write or (
+            lambda table, values: self.sql.insert(table_of(table), values)
+        )
 
     # -- recording ---------------------------------------------------------------
 
@@ -73,7 +85,6 @@ class StoreHistory:
                         "afzender": ident.sender,
                         "type": TYPE_OF_CODE.get(ident.berichtcode, ident.berichtcode),
                         "identificatie": ident.identificatie,
-                        "message_id": message_id,
                     }
                 ],
             ),
@@ -86,9 +97,7 @@ class StoreHistory:
         ]
         for table, values in tables:
             if values:
-                for value in values:
-                    value.setdefault("message_id", message_id)
-                self.session.connection().execute(insert(table_of(table)), values)
+                self.write(table, [{**v, "message_id": message_id} for v in values])
         for rejection in found.rejections:
             self._reject(rejection)
 
@@ -115,151 +124,140 @@ class StoreHistory:
     # -- questions ---------------------------------------------------------------
 
     def identification_used(self, sender: str, berichtcode: str, identificatie: str) -> bool:
-        key = (sender, TYPE_OF_CODE.get(berichtcode, berichtcode), identificatie)
-        return self.session.get(Identification, key) is not None
+        type_ = TYPE_OF_CODE.get(berichtcode, berichtcode)
+        found = self.sql.first(_IDENTIFICATION, afzender=sender, type=type_, ident=identificatie)
+        return found is not None
 
     def allocation(self, gemeente: str, nummer: int) -> Allocation | None:
-        query = (
-            select(HistAllocation)
-            .where(HistAllocation.gemeente == gemeente, HistAllocation.nummer == nummer)
-            .order_by(col(HistAllocation.toegewezen_op).desc(), col(HistAllocation.id).desc())
-            .limit(1)
-        )
-        row = self.session.exec(query).first()
+        row = self.sql.first(_ALLOCATION, gemeente=gemeente, nummer=nummer)
         return rows.allocation(row) if row else None
 
     def allocations_of(self, gemeente: str, agb: str, bsn: str) -> Sequence[Allocation]:
-        numbers = select(HistAllocation.nummer).where(
-            HistAllocation.gemeente == gemeente,
-            HistAllocation.agb == agb,
-            HistAllocation.bsn == bsn,
-        )
-        query = (
-            select(HistAllocation)
-            .where(HistAllocation.gemeente == gemeente, col(HistAllocation.nummer).in_(numbers))
-            .order_by(col(HistAllocation.id))
-        )
-        latest: dict[int, HistAllocation] = {}
-        for row in self.session.exec(query):
-            held = latest.get(row.nummer)
-            if held is None or row.toegewezen_op >= held.toegewezen_op:
-                latest[row.nummer] = row
+        latest: dict[int, rows.Row] = {}
+        for row in self.sql.rows(_ALLOCATIONS_OF, gemeente=gemeente, agb=agb, bsn=bsn):
+            held = latest.get(row["nummer"])
+            if held is None or row["toegewezen_op"] >= held["toegewezen_op"]:
+                latest[row["nummer"]] = row
         found = [rows.allocation(r) for r in latest.values()]
         return [a for a in found if (a.agb, a.bsn) == (agb, bsn)]
 
     def request(self, agb: str, referentie: str) -> Request | None:
-        query = (
-            select(HistRequest)
-            .where(HistRequest.agb == agb, HistRequest.referentie == referentie)
-            .order_by(col(HistRequest.id))
-            .limit(1)
-        )
-        row = self.session.exec(query).first()
+        row = self.sql.first(_REQUEST, agb=agb, referentie=referentie)
         return rows.request(row) if row else None
 
     def requests_of(self, gemeente: str, agb: str, bsn: str) -> Sequence[Request]:
-        query = (
-            select(HistRequest)
-            .where(HistRequest.gemeente == gemeente, HistRequest.agb == agb, HistRequest.bsn == bsn)
-            .order_by(col(HistRequest.id))
-        )
-        return [rows.request(r) for r in self.session.exec(query)]
+        found = self.sql.rows(_REQUESTS_OF, gemeente=gemeente, agb=agb, bsn=bsn)
+        return [rows.request(r) for r in found]
 
     def answers_to(self, gemeente: str, agb: str, referentie: str) -> Sequence[Answer]:
-        query = (
-            select(HistAnswer)
-            .where(
-                HistAnswer.gemeente == gemeente,
-                HistAnswer.agb == agb,
-                HistAnswer.referentie == referentie,
-            )
-            .order_by(col(HistAnswer.id))
-        )
-        return [rows.answer(r) for r in self.session.exec(query)]
+        found = self.sql.rows(_ANSWERS_TO, gemeente=gemeente, agb=agb, referentie=referentie)
+        return [rows.answer(r) for r in found]
 
     def care_classes(self, gemeente: str, agb: str, bsn: str) -> Sequence[CareClass]:
-        query = (
-            select(HistCare)
-            .where(HistCare.gemeente == gemeente, HistCare.agb == agb, HistCare.bsn == bsn)
-            .order_by(col(HistCare.id))
-        )
-        return [rows.care(r) for r in self.session.exec(query)]
+        found = self.sql.rows(_CARE, gemeente=gemeente, agb=agb, bsn=bsn)
+        return [rows.care(r) for r in found]
 
     def declaration(self, gemeente: str, agb: str, identificatie: str) -> Declaration | None:
-        query = (
-            select(HistDeclaration)
-            .where(
-                HistDeclaration.gemeente == gemeente,
-                HistDeclaration.agb == agb,
-                HistDeclaration.identificatie == identificatie,
-            )
-            .order_by(col(HistDeclaration.id))
-            .limit(1)
-        )
-        row = self.session.exec(query).first()
+        row = self.sql.first(_DECLARATION, gemeente=gemeente, agb=agb, identificatie=identificatie)
         return rows.declaration(row) if row else None
 
     def declarations_of(self, gemeente: str, agb: str) -> Sequence[Declaration]:
-        query = (
-            select(HistDeclaration)
-            .where(HistDeclaration.gemeente == gemeente, HistDeclaration.agb == agb)
-            .order_by(col(HistDeclaration.id))
-        )
-        return [rows.declaration(r) for r in self.session.exec(query)]
+        found = self.sql.rows(_DECLARATIONS_OF, gemeente=gemeente, agb=agb)
+        return [rows.declaration(r) for r in found]
 
     def declaration_number_used(self, agb: str, nummer: str) -> bool:
-        query = select(HistDeclaration.id).where(
-            HistDeclaration.agb == agb,
-            HistDeclaration.nummer == nummer,
-            col(HistDeclaration.rejected).is_(False),
-        )
-        return self.session.exec(query.limit(1)).first() is not None
+        return self.sql.first(_NUMBER_USED, agb=agb, nummer=nummer) is not None
 
     def prestatie(self, agb: str, referentie: str) -> Prestatie | None:
-        query = (
-            select(HistPrestatie)
-            .where(
-                HistPrestatie.agb == agb,
-                HistPrestatie.referentie == referentie,
-                col(HistPrestatie.rejected).is_(False),
-            )
-            .order_by(col(HistPrestatie.id))
-            .limit(1)
-        )
-        row = self.session.exec(query).first()
+        row = self.sql.first(_PRESTATIE, agb=agb, referentie=referentie)
         return rows.prestatie(row) if row else None
 
     def credits_of(self, agb: str, referentie: str) -> Sequence[Prestatie]:
-        query = (
-            select(HistPrestatie)
-            .where(
-                HistPrestatie.agb == agb,
-                HistPrestatie.vorig_referentie == referentie,
-                HistPrestatie.debet_credit == "C",
-            )
-            .order_by(col(HistPrestatie.id))
-        )
-        return [rows.prestatie(r) for r in self.session.exec(query)]
+        found = self.sql.rows(_CREDITS_OF, agb=agb, vorig_referentie=referentie)
+        return [rows.prestatie(r) for r in found]
 
     def prestaties_on(self, gemeente: str, nummer: int) -> Sequence[Prestatie]:
-        query = (
-            select(HistPrestatie)
-            .where(HistPrestatie.gemeente == gemeente, HistPrestatie.nummer == nummer)
-            .order_by(col(HistPrestatie.id))
-        )
-        return [rows.prestatie(r) for r in self.session.exec(query)]
+        found = self.sql.rows(_PRESTATIES_ON, gemeente=gemeente, nummer=nummer)
+        return [rows.prestatie(r) for r in found]
 
     def prestaties_of(self, gemeente: str, agb: str, declaratie: str) -> Sequence[Prestatie]:
-        query = (
-            select(HistPrestatie)
-            .where(
-                HistPrestatie.gemeente == gemeente,
-                HistPrestatie.agb == agb,
-                HistPrestatie.declaratie == declaratie,
+        found = self.sql.rows(_PRESTATIES_OF, gemeente=gemeente, agb=agb, declaratie=declaratie)
+        return [rows.prestatie(r) for r in found]
+
+
+def _p(name: str) -> Any:
+    return bindparam(name)
+
+
+HistTable = type[HistRequest | HistAnswer | HistCare | HistDeclaration | HistPrestatie]
+
+
+def _in_order(
+    model: HistTable, *keys: str, first: bool = False, also: Sequence[Any] = ()
+) -> Statement:
+    """The rows of ``model`` whose ``keys`` columns equal the same-named parameters, in
+    arrival order (only the first with ``first``)."""
+    table = table_of(model)
+    query = (
+        sa_select(table)
+        .where(*(table.c[key] == _p(key) for key in keys), *also)
+        .order_by(table.c.id)
+    )
+    return Statement(query.limit(1) if first else query)
+
+
+_IDENTIFICATION = Statement(
+    select(Identification.message_id).where(
+        Identification.afzender == _p("afzender"),
+        Identification.type == _p("type"),
+        Identification.identificatie == _p("ident"),
+    )
+)
+_ALLOCATION = Statement(
+    select(HistAllocation)
+    .where(HistAllocation.gemeente == _p("gemeente"), HistAllocation.nummer == _p("nummer"))
+    .order_by(col(HistAllocation.toegewezen_op).desc(), col(HistAllocation.id).desc())
+    .limit(1)
+)
+# Every version of the allocations this client ever had with this provider: a later
+# version may have moved the number to another client, which ``allocations_of`` drops.
+_ALLOCATIONS_OF = Statement(
+    select(HistAllocation)
+    .where(
+        HistAllocation.gemeente == _p("gemeente"),
+        col(HistAllocation.nummer).in_(
+            select(HistAllocation.nummer).where(
+                HistAllocation.gemeente == _p("gemeente"),
+                HistAllocation.agb == _p("agb"),
+                HistAllocation.bsn == _p("bsn"),
             )
-            .order_by(col(HistPrestatie.id))
-        )
-        return [rows.prestatie(r) for r in self.session.exec(query)]
+        ),
+    )
+    .order_by(col(HistAllocation.id))
+)
+_REQUEST = _in_order(HistRequest, "agb", "referentie", first=True)
+_REQUESTS_OF = _in_order(HistRequest, "gemeente", "agb", "bsn")
+_ANSWERS_TO = _in_order(HistAnswer, "gemeente", "agb", "referentie")
+_CARE = _in_order(HistCare, "gemeente", "agb", "bsn")
+_DECLARATION = _in_order(HistDeclaration, "gemeente", "agb", "identificatie", first=True)
+_DECLARATIONS_OF = _in_order(HistDeclaration, "gemeente", "agb")
+_NUMBER_USED = Statement(
+    select(HistDeclaration.id)
+    .where(
+        HistDeclaration.agb == _p("agb"),
+        HistDeclaration.nummer == _p("nummer"),
+        col(HistDeclaration.rejected).is_(false()),
+    )
+    .limit(1)
+)
+_PRESTATIE = _in_order(
+    HistPrestatie, "agb", "referentie", first=True, also=[col(HistPrestatie.rejected).is_(false())]
+)
+_CREDITS_OF = _in_order(
+    HistPrestatie, "agb", "vorig_referentie", also=[col(HistPrestatie.debet_credit) == "C"]
+)
+_PRESTATIES_ON = _in_order(HistPrestatie, "gemeente", "nummer")
+_PRESTATIES_OF = _in_order(HistPrestatie, "gemeente", "agb", "declaratie")
 
 
 __all__ = ["TYPE_OF_CODE", "Omvang", "StoreHistory"]

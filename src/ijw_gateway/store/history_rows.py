@@ -1,7 +1,8 @@
-"""Conversions between ``history.model`` records and their table rows."""
+"""Conversions between ``history.model`` records and their table rows (column -> value)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any, Literal, cast
 
@@ -14,14 +15,8 @@ from ijw_gateway.history.model import (
     Prestatie,
     Request,
 )
-from ijw_gateway.store.tables_history import (
-    HistAllocation,
-    HistAnswer,
-    HistCare,
-    HistDeclaration,
-    HistPrestatie,
-    HistRequest,
-)
+
+Row = Mapping[str, Any]
 
 
 def fields(record: Request | Answer | CareClass | Prestatie) -> dict[str, Any]:
@@ -39,54 +34,65 @@ def allocation_values(a: Allocation) -> dict[str, Any]:
     return values
 
 
-def allocation(row: HistAllocation) -> Allocation:
+def allocation(row: Row) -> Allocation:
     omvang = None
-    if row.volume is not None and row.eenheid is not None and row.frequentie is not None:
-        omvang = Omvang(row.volume, row.eenheid, row.frequentie)
+    if row["volume"] is not None and row["eenheid"] is not None and row["frequentie"] is not None:
+        omvang = Omvang(row["volume"], row["eenheid"], row["frequentie"])
     return Allocation(
-        gemeente=row.gemeente,
-        nummer=row.nummer,
-        agb=row.agb,
-        bsn=row.bsn,
-        categorie=row.categorie,
-        code=row.code,
-        ingangsdatum=row.ingangsdatum,
-        einddatum=row.einddatum,
-        reden_wijziging=row.reden_wijziging,
+        gemeente=row["gemeente"],
+        nummer=row["nummer"],
+        agb=row["agb"],
+        bsn=row["bsn"],
+        categorie=row["categorie"],
+        code=row["code"],
+        ingangsdatum=row["ingangsdatum"],
+        einddatum=row["einddatum"],
+        reden_wijziging=row["reden_wijziging"],
         omvang=omvang,
-        budget=row.budget,
-        toegewezen_op=row.toegewezen_op.replace(tzinfo=None),
-        referentie_aanbieder=row.referentie_aanbieder,
+        budget=row["budget"],
+        toegewezen_op=row["toegewezen_op"].replace(tzinfo=None),
+        referentie_aanbieder=row["referentie_aanbieder"],
     )
 
 
-def request(row: HistRequest) -> Request:
-    kind = cast(Literal["JW315", "JW317"], row.kind)
+def request(row: Row) -> Request:
+    kind = cast(Literal["JW315", "JW317"], row["kind"])
     return Request(
-        kind, row.gemeente, row.agb, row.bsn, row.referentie, row.identificatie, row.dagtekening
+        kind,
+        row["gemeente"],
+        row["agb"],
+        row["bsn"],
+        row["referentie"],
+        row["identificatie"],
+        row["dagtekening"],
     )
 
 
-def answer(row: HistAnswer) -> Answer:
-    kind = cast(Literal["JW319", "JW301"], row.kind)
+def answer(row: Row) -> Answer:
+    kind = cast(Literal["JW319", "JW301"], row["kind"])
     return Answer(
-        kind, row.gemeente, row.agb, row.referentie, row.verzoek_antwoord, row.dagtekening
+        kind,
+        row["gemeente"],
+        row["agb"],
+        row["referentie"],
+        row["verzoek_antwoord"],
+        row["dagtekening"],
     )
 
 
-def care(row: HistCare) -> CareClass:
+def care(row: Row) -> CareClass:
     return CareClass(
-        kind="start" if row.kind == "start" else "stop",
-        gemeente=row.gemeente,
-        agb=row.agb,
-        bsn=row.bsn,
-        nummer=row.nummer,
-        categorie=row.categorie,
-        code=row.code,
-        begindatum=row.begindatum,
-        einddatum=row.einddatum,
-        reden=row.reden,
-        status=row.status,
+        kind="start" if row["kind"] == "start" else "stop",
+        gemeente=row["gemeente"],
+        agb=row["agb"],
+        bsn=row["bsn"],
+        nummer=row["nummer"],
+        categorie=row["categorie"],
+        code=row["code"],
+        begindatum=row["begindatum"],
+        einddatum=row["einddatum"],
+        reden=row["reden"],
+        status=row["status"],
     )
 
 
@@ -96,37 +102,37 @@ def declaration_values(d: Declaration) -> dict[str, Any]:
     return {**values, "xsd_basis": basis, "xsd_bericht": bericht}
 
 
-def declaration(row: HistDeclaration) -> Declaration:
+def declaration(row: Row) -> Declaration:
     return Declaration(
-        gemeente=row.gemeente,
-        agb=row.agb,
-        identificatie=row.identificatie,
-        dagtekening=row.dagtekening,
-        nummer=row.nummer,
-        periode_begin=row.periode_begin,
-        periode_eind=row.periode_eind,
-        xsd_versie=(row.xsd_basis, row.xsd_bericht),
-        rejected=row.rejected,
+        gemeente=row["gemeente"],
+        agb=row["agb"],
+        identificatie=row["identificatie"],
+        dagtekening=row["dagtekening"],
+        nummer=row["nummer"],
+        periode_begin=row["periode_begin"],
+        periode_eind=row["periode_eind"],
+        xsd_versie=(row["xsd_basis"], row["xsd_bericht"]),
+        rejected=row["rejected"],
     )
 
 
-def prestatie(row: HistPrestatie) -> Prestatie:
+def prestatie(row: Row) -> Prestatie:
     return Prestatie(
-        gemeente=row.gemeente,
-        agb=row.agb,
-        bsn=row.bsn,
-        declaratie=row.declaratie,
-        referentie=row.referentie,
-        vorig_referentie=row.vorig_referentie,
-        nummer=row.nummer,
-        categorie=row.categorie,
-        code=row.code,
-        begindatum=row.begindatum,
-        einddatum=row.einddatum,
-        volume=row.volume,
-        eenheid=row.eenheid,
-        tarief=row.tarief,
-        bedrag=row.bedrag,
-        debet_credit=row.debet_credit,
-        rejected=row.rejected,
+        gemeente=row["gemeente"],
+        agb=row["agb"],
+        bsn=row["bsn"],
+        declaratie=row["declaratie"],
+        referentie=row["referentie"],
+        vorig_referentie=row["vorig_referentie"],
+        nummer=row["nummer"],
+        categorie=row["categorie"],
+        code=row["code"],
+        begindatum=row["begindatum"],
+        einddatum=row["einddatum"],
+        volume=row["volume"],
+        eenheid=row["eenheid"],
+        tarief=row["tarief"],
+        bedrag=row["bedrag"],
+        debet_credit=row["debet_credit"],
+        rejected=row["rejected"],
     )

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Table, bindparam, text
 from sqlmodel import Session, SQLModel, col, select
 
 from ijw_gateway.findings import Finding
 from ijw_gateway.routing import Key
 from ijw_gateway.store import reads
 from ijw_gateway.store.clock import Clock
+from ijw_gateway.store.direct import Direct, Statement
 from ijw_gateway.store.tables import (
     ConversationRef,
     Event,
@@ -69,11 +70,13 @@ class Unit:
     """The lookups and writes of one intake transaction (see ``Store.unit``).
 
     Writes are collected and sent at the end (``flush``), one bulk insert per table:
-    an intake writes a dozen rows, and round trips, not rows, are what cost.
+    an intake writes a dozen rows, and round trips, not rows, are what cost. Lookups and
+    writes run on the driver's cursor (``store.direct``); ``session`` serves the rare rest.
     """
 
     def __init__(self, session: Session, clock: Clock, postgres: bool) -> None:
         self.session = session
+        self.sql = Direct(session.connection())
         self.clock = clock
         self.postgres = postgres
         self._pending: dict[type[SQLModel], list[dict[str, Any]]] = {t: [] for t in _ORDER}
@@ -85,48 +88,43 @@ class Unit:
         other crosswise."""
         keys = sorted(set(keys))
         if self.postgres and keys:
-            self.session.execute(_LOCK, {"keys": keys})
+            self.sql.execute(_LOCK, keys=keys)
 
     def flush(self) -> None:
-        for table in _ORDER:
-            rows = self._pending[table]
-            if rows:
-                self.session.connection().execute(insert(table_of(table)), rows)
-                rows.clear()
+        self.sql.insert_all([(table_of(t), rows) for t, rows in self._pending.items()])
+        for rows in self._pending.values():
+            rows.clear()
+
+    def add_rows(self, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+        """Rows for any table, written at ``flush`` (after this unit's own tables)."""
+        self._pending.setdefault(table, []).extend(rows)
 
     def receipt(self, poster: str, sha256: str) -> str | None:
-        query = select(Receipt.message_id).where(Receipt.poster == poster, Receipt.sha256 == sha256)
-        return self.session.exec(query).first()
+        found: str | None = self.sql.scalar(_RECEIPT, poster=poster, sha256=sha256)
+        return found
 
     def owner_of(self, key: Key) -> str | None:
-        query = select(Identification.message_id).where(
-            Identification.afzender == key.afzender,
-            Identification.type == key.type,
-            Identification.identificatie == key.identificatie,
+        found: str | None = self.sql.scalar(
+            _OWNER, afzender=key.afzender, type=key.type, identificatie=key.identificatie
         )
-        return self.session.exec(query).first()
+        return found
 
     def conversation_of(self, message_id: str) -> str | None:
-        query = select(Message.conversation_id).where(Message.id == message_id)
-        return self.session.exec(query).first()
+        found: str | None = self.sql.scalar(_CONVERSATION, id=message_id)
+        return found
 
     def answer_to(self, message_id: str) -> str | None:
-        query = select(Message.id).where(Message.answers_id == message_id)
-        return self.session.exec(query).first()
+        found: str | None = self.sql.scalar(_ANSWER, id=message_id)
+        return found
 
     def conversation_by_refs(self, refs: Iterable[str]) -> str | None:
         """The conversation of the earliest message that used one of these references."""
-        refs = list(refs)
-        if not refs:
+        found = [r for ref in set(refs) if (r := self.sql.first(_BY_REF, ref=ref))]
+        if not found:
             return None
-        query = (
-            select(Message.conversation_id)
-            .join(ConversationRef, col(ConversationRef.message_id) == col(Message.id))
-            .where(col(ConversationRef.ref).in_(refs))
-            .order_by(col(Message.received_at))
-            .limit(1)
-        )
-        return self.session.exec(query).first()
+        earliest = min(found, key=lambda r: (r["received_at"], r["conversation_id"]))
+        conversation: str = earliest["conversation_id"]
+        return conversation
 
     def add_message(self, new: NewMessage) -> None:
         self._pending[Message].append(
@@ -225,9 +223,33 @@ _ORDER: tuple[type[SQLModel], ...] = (
     Event,
 )
 # One statement, keys in hash order: concurrent intakes take shared keys in the same order.
-_LOCK = text(
-    "SELECT pg_advisory_xact_lock(h) FROM "
-    "(SELECT DISTINCT hashtext(k) AS h FROM unnest(CAST(:keys AS text[])) AS k) AS s ORDER BY h"
+_LOCK = Statement(
+    text(
+        "SELECT pg_advisory_xact_lock(h) FROM "
+        "(SELECT DISTINCT hashtext(k) AS h FROM unnest(CAST(:keys AS text[])) AS k) AS s "
+        "ORDER BY h"
+    )
+)
+_RECEIPT = Statement(
+    select(Receipt.message_id).where(
+        Receipt.poster == bindparam("poster"), Receipt.sha256 == bindparam("sha256")
+    )
+)
+_OWNER = Statement(
+    select(Identification.message_id).where(
+        Identification.afzender == bindparam("afzender"),
+        Identification.type == bindparam("type"),
+        Identification.identificatie == bindparam("identificatie"),
+    )
+)
+_CONVERSATION = Statement(select(Message.conversation_id).where(Message.id == bindparam("id")))
+_ANSWER = Statement(select(Message.id).where(Message.answers_id == bindparam("id")))
+_BY_REF = Statement(
+    select(Message.conversation_id, Message.received_at)
+    .join(ConversationRef, col(ConversationRef.message_id) == col(Message.id))
+    .where(ConversationRef.ref == bindparam("ref"))
+    .order_by(col(Message.received_at))
+    .limit(1)
 )
 
 

@@ -1,0 +1,171 @@
+"""``store.direct``: statements on the driver's cursor, on SQLite and on PostgreSQL.
+
+What the intake writes there must read back through the ORM exactly (dates, times, bytes,
+booleans, defaults), driver errors must become the store's own exceptions, and a lost
+connection must not stay in the pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import bindparam, select, text
+
+from ijw_gateway.errors import StoreUnavailable
+from ijw_gateway.history.model import Allocation, Omvang
+from ijw_gateway.store import Collision, NewMessage, Store, history_rows
+from ijw_gateway.store.direct import Direct, Statement, _one_statement, _prepared
+from ijw_gateway.store.history import StoreHistory
+from ijw_gateway.store.tables import Event, Receipt
+from ijw_gateway.store.tables_history import HistAllocation, HistPrestatie
+from ijw_gateway.store.unit import table_of
+
+RAW = b"<Bericht>\x00\xff bytes kept exactly</Bericht>"
+
+
+def _message(message_id: str, sha: str = "a" * 64) -> NewMessage:
+    return NewMessage(
+        id=message_id,
+        origin="party",
+        poster="0505",
+        file="one.xml",
+        type="JW301",
+        afzender="0505",
+        ontvanger="12345678",
+        identificatie="B1",
+        from_party="0505",
+        to_party="12345678",
+        answers_id=None,
+        conversation_id=message_id,
+        accepted=True,
+        sha256=sha,
+        raw=RAW,
+        verdict='{"accepted": true}',
+        trace_id="trace-1",
+    )
+
+
+def test_rows_written_directly_read_back_through_the_orm(store: Store) -> None:
+    with store.unit() as unit:
+        unit.add_message(_message("m" * 32))
+        unit.add_receipt("0505", "a" * 64, "m" * 32)
+        unit.enqueue("m" * 32, "12345678", timedelta(hours=72))
+        unit.event("m" * 32, "received", "0505", "JW301", "trace-1")
+    view = store.message("m" * 32)
+    assert view is not None
+    assert (view.type, view.accepted, view.size, view.trace_id) == (
+        "JW301",
+        True,
+        len(RAW),
+        "trace-1",
+    )
+    assert store.raw("m" * 32) == RAW
+    received = view.received_at.replace(tzinfo=view.received_at.tzinfo or UTC)
+    assert abs(received - datetime.now(UTC)) < timedelta(minutes=1)
+    assert [e.kind for e in store.events("m" * 32)] == ["received"]
+    assert store.delivery_state("m" * 32) == "queued"
+    receipt = Statement(select(Receipt.message_id).where(Receipt.sha256 == bindparam("sha")))
+    with store.session() as session:
+        assert Direct(session.connection()).scalar(receipt, sha="a" * 64) == "m" * 32
+
+
+def test_history_rows_keep_dates_times_and_defaults(store: Store) -> None:
+    allocation = Allocation(
+        gemeente="0505",
+        nummer=42,
+        agb="12345678",
+        bsn="999900006",
+        categorie="45",
+        code="45A01",
+        ingangsdatum=date(2026, 3, 1),
+        einddatum=date(2026, 12, 31),
+        reden_wijziging=None,
+        omvang=Omvang(60, "01", "2"),
+        budget=None,
+        toegewezen_op=datetime(2026, 3, 2, 9, 0, 5),
+        referentie_aanbieder=None,
+    )
+    with store.session() as session:
+        StoreHistory(session).write(
+            HistPrestatie,
+            [
+                {
+                    "gemeente": "0505",
+                    "agb": "12345678",
+                    "bsn": "999900006",
+                    "declaratie": "D1",
+                    "referentie": "R1",
+                    "nummer": 42,
+                    "categorie": "45",
+                    "code": "45A01",
+                    "begindatum": date(2026, 3, 1),
+                    "einddatum": date(2026, 3, 31),
+                    "volume": 4,
+                    "eenheid": "04",
+                    "bedrag": 4000,
+                    "debet_credit": "D",
+                }
+            ],
+        )
+        StoreHistory(session).write(HistAllocation, [history_rows.allocation_values(allocation)])
+    with store.session() as session:
+        history = StoreHistory(session)
+        assert history.allocation("0505", 42) == allocation
+        assert history.allocations_of("0505", "12345678", "999900006") == [allocation]
+        found = history.prestatie("12345678", "R1")
+        assert found is not None and found.rejected is False  # the column's default
+        assert found.begindatum == date(2026, 3, 1)
+        stored = session.execute(select(HistPrestatie)).scalar_one()
+        assert stored.message_id == "" and stored.rejected is False
+
+
+def test_a_taken_key_is_a_collision_and_nothing_of_the_unit_stays(store: Store) -> None:
+    with store.unit() as unit:
+        unit.add_message(_message("a" * 32))
+        unit.add_receipt("0505", "b" * 64, "a" * 32)
+    with pytest.raises(Collision), store.unit() as unit:
+        unit.add_message(_message("c" * 32))
+        unit.event("c" * 32, "received", "0505", "", "t")
+        unit.add_receipt("0505", "b" * 64, "c" * 32)  # the same poster and bytes again
+    assert store.message("c" * 32) is None
+    assert store.events("c" * 32) == []
+    assert store.message("a" * 32) is not None
+
+
+def test_several_tables_are_one_statement_on_postgresql() -> None:
+    _prepared(table_of(Receipt))  # the statement is built from the tables' insert plans
+    _prepared(table_of(Event))
+    sql = _one_statement((("receipt", 1), ("event", 2)))
+    assert sql.startswith('WITH w0 AS (INSERT INTO "receipt"')
+    assert sql.count("INSERT INTO") == 2 and ";" not in sql
+    row = "(" + ", ".join(["%s"] * 6) + ")"  # event: every column but its generated id
+    assert sql.endswith(f"VALUES {row}, {row}")
+
+
+@pytest.fixture
+def pg_store(pg_session_url: str) -> Iterator[Store]:
+    store = Store.open(pg_session_url)
+    yield store
+    store.dispose()
+
+
+def test_a_lost_connection_is_unavailable_and_not_handed_out_again(pg_store: Store) -> None:
+    """PostgreSQL only: SQLite has no server connection to lose."""
+    store = pg_store
+    with store.session() as session:
+        pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    killer = Store.open(str(store.engine.url.render_as_string(hide_password=False)))
+    try:
+        with killer.session() as session:
+            session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        killer.dispose()
+    # pool_pre_ping would catch this at checkout; without it, only the invalidation
+    # after the failed statement keeps the dead connection out of the pool.
+    store.engine.pool._pre_ping = False  # type: ignore[attr-defined]
+    with pytest.raises(StoreUnavailable), store.unit() as unit:
+        unit.receipt("0505", "f" * 64)
+    with store.unit() as unit:  # the next transaction gets a working connection
+        assert unit.receipt("0505", "f" * 64) is None
