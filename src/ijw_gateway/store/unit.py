@@ -69,9 +69,10 @@ class NewMessage:
 class Unit:
     """The lookups and writes of one intake transaction (see ``Store.unit``).
 
-    Writes are collected and sent at the end (``flush``), one bulk insert per table:
-    an intake writes a dozen rows, and round trips, not rows, are what cost. Lookups and
-    writes run on the driver's cursor (``store.direct``); ``session`` serves the rare rest.
+    Writes are collected and sent at the end (``flush``): one statement for all of them on
+    PostgreSQL, one bulk insert per table on SQLite. An intake writes a dozen rows, and
+    round trips, not rows, are what cost. Lookups and writes run on the driver's cursor
+    (``store.direct``); ``session`` serves the rare rest.
     """
 
     def __init__(self, session: Session, clock: Clock, postgres: bool) -> None:
