@@ -135,9 +135,8 @@ def test_a_taken_key_is_a_collision_and_nothing_of_the_unit_stays(store: Store) 
 
 
 def test_several_tables_are_one_statement_on_postgresql() -> None:
-    _prepared(table_of(Receipt))  # the statement is built from the tables' insert plans
-    _prepared(table_of(Event))
-    sql = _one_statement((("receipt", 1), ("event", 2)))
+    receipt, event = _prepared(table_of(Receipt)), _prepared(table_of(Event))
+    sql = _one_statement((("receipt", receipt.keys, 1), ("event", event.keys, 2)))
     assert sql.startswith('WITH w0 AS (INSERT INTO "receipt"')
     assert sql.count("INSERT INTO") == 2 and ";" not in sql
     row = "(" + ", ".join(["%s"] * 6) + ")"  # event: every column but its generated id

@@ -72,17 +72,19 @@ def _compile(statement: ClauseElement, dialect: Dialect, keys: Sequence[str] = (
 
 
 class Statement:
-    """A Core statement with its compiled form per dialect (compiled on first use)."""
+    """A Core statement with its compiled form per dialect (compiled on first use);
+    ``keys`` are the columns an ``INSERT`` gives values for."""
 
-    def __init__(self, statement: Executable) -> None:
+    def __init__(self, statement: Executable, keys: Sequence[str] = ()) -> None:
         assert isinstance(statement, ClauseElement)
         self.statement = statement
+        self.keys = tuple(keys)
         self._by_dialect: dict[str, _Compiled] = {}
 
     def compiled(self, dialect: Dialect) -> _Compiled:
         found = self._by_dialect.get(dialect.name)
         if found is None:
-            found = self._by_dialect[dialect.name] = _compile(self.statement, dialect)
+            found = self._by_dialect[dialect.name] = _compile(self.statement, dialect, self.keys)
         return found
 
 
@@ -98,14 +100,7 @@ class _Insert:
             for c in columns
             if isinstance(c.default, ScalarElementColumnDefault)
         }
-        self._by_dialect: dict[str, _Compiled] = {}
-
-    def compiled(self, dialect: Dialect) -> _Compiled:
-        found = self._by_dialect.get(dialect.name)
-        if found is None:
-            found = _compile(insert(self.table), dialect, self.keys)
-            self._by_dialect[dialect.name] = found
-        return found
+        self.statement = Statement(insert(table), self.keys)
 
     def complete(self, row: Mapping[str, Any]) -> dict[str, Any]:
         return {key: row.get(key, self.defaults.get(key)) for key in self.keys}
@@ -125,12 +120,12 @@ Writes = Sequence[tuple[Table, Sequence[Mapping[str, Any]]]]
 
 
 @lru_cache(maxsize=256)
-def _one_statement(shape: tuple[tuple[str, int], ...]) -> str:
-    """PostgreSQL: the inserts of several tables as one statement (data-modifying ``WITH``),
-    so a whole intake is written in one round trip, prepared once per shape."""
+def _one_statement(shape: tuple[tuple[str, tuple[str, ...], int], ...]) -> str:
+    """PostgreSQL: the inserts of several tables (name, columns, rows) as one statement
+    (data-modifying ``WITH``), so a whole intake is written in one round trip, prepared
+    once per shape."""
     parts = []
-    for name, count in shape:
-        keys = _INSERTS[name].keys
+    for name, keys, count in shape:
         row = "(" + ", ".join(["%s"] * len(keys)) + ")"
         columns = ", ".join(f'"{k}"' for k in keys)
         parts.append(f'INSERT INTO "{name}" ({columns}) VALUES ' + ", ".join([row] * count))
@@ -201,17 +196,18 @@ class Direct:
         flat: list[Any] = []
         for table, rows in writes:
             prepared = _prepared(table)
-            compiled = prepared.compiled(self.dialect)
+            compiled = prepared.statement.compiled(self.dialect)
             for row in rows:
                 values = compiled.parameters(prepared.complete(row))
                 assert isinstance(values, Mapping)
                 flat.extend(values[k] for k in prepared.keys)
-        sql = _one_statement(tuple((table.name, len(rows)) for table, rows in writes))
+        shape = tuple((table.name, _prepared(table).keys, len(rows)) for table, rows in writes)
+        sql = _one_statement(shape)
         with self._cursor(sql) as cursor:
             cursor.execute(sql, flat)
 
     def _executemany(self, prepared: _Insert, rows: Sequence[Mapping[str, Any]]) -> None:
-        compiled = prepared.compiled(self.dialect)
+        compiled = prepared.statement.compiled(self.dialect)
         batch = [compiled.parameters(prepared.complete(r)) for r in rows]
         with self._cursor(compiled.sql) as cursor:
             cursor.executemany(compiled.sql, batch)

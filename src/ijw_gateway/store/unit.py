@@ -97,7 +97,7 @@ class Unit:
             rows.clear()
 
     def add_rows(self, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
-        """Rows for any table, written at ``flush`` (after this unit's own tables)."""
+        """Rows for any table (the history's), written at ``flush`` with the unit's own."""
         self._pending.setdefault(table, []).extend(rows)
 
     def receipt(self, poster: str, sha256: str) -> str | None:
