@@ -50,7 +50,7 @@ def judge_for(registry: SchemaRegistry, settings: Settings, lang: str = "en") ->
     screen recording its refusals in the same transaction as the message."""
 
     def judge(unit: Unit) -> Judge:
-        history = StoreHistory(unit.session, unit.add_rows)
+        history = StoreHistory(unit.connection, unit.add_rows)
         refusals = StoreRefusalLog(lambda: nullcontext(unit.session), unit.clock)
         screens = [no_extra_data_screen(refusals, lang=lang)]
         validator = Validator(registry, build_checks(lang, history, settings), screens)
@@ -98,14 +98,18 @@ class Gateway:
             timedelta(hours=settings.delivery_deadline_hours),
         )
 
+    def known_key(self, presented: str) -> str | None:
+        """The party of a key verified a short while ago, without touching the store
+        (cheap enough for the event loop); None when it has to be verified."""
+        return self._keys.get(hashlib.sha256(presented.encode()).hexdigest())
+
     def authenticate(self, presented: str) -> str | None:
-        digest = hashlib.sha256(presented.encode()).hexdigest()
-        cached = self._keys.get(digest)
+        cached = self.known_key(presented)
         if cached is not None:
             return cached
         party = self.store.authenticate(presented)
         if party is not None:
-            self._keys.put(digest, party)
+            self._keys.put(hashlib.sha256(presented.encode()).hexdigest(), party)
         return party
 
     def worker(self, transport: httpx.BaseTransport | None = None, concurrency: int = 8) -> Worker:

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from lxml import etree
+
 from ijw_gateway import xmlparse
 from ijw_gateway.catalogue.structure import ANSWERED_BY
 from ijw_gateway.detect import Detected, detect
@@ -117,13 +119,13 @@ class Intake:
     def submit(self, party: str, body: bytes, trace: str) -> list[Result]:
         """Every message in ``body``; refuses the whole body when one is not the party's."""
         items = split_body(body)
-        envelopes = [_envelope(item.data) if item.data is not None else None for item in items]
-        for envelope in envelopes:
+        read = [_read(item.data) for item in items]
+        for _, envelope in read:
             if envelope is not None:
                 self._authorize(party, envelope, trace)
         return [
-            self._one(party, item, envelope, trace)
-            for item, envelope in zip(items, envelopes, strict=True)
+            self._one(party, item, tree, envelope, trace)
+            for item, (tree, envelope) in zip(items, read, strict=True)
         ]
 
     def _authorize(self, party: str, envelope: Envelope, trace: str) -> None:
@@ -144,36 +146,36 @@ class Intake:
                 "unknown_receiver",
             )
 
-    def _one(self, party: str, item: Item, envelope: Envelope | None, trace: str) -> Result:
+    def _one(
+        self,
+        party: str,
+        item: Item,
+        tree: etree._ElementTree | None,
+        envelope: Envelope | None,
+        trace: str,
+    ) -> Result:
         if item.data is None:
             assert item.problem is not None
             return Result(None, Report(item.name, findings=(item.problem,)).to_json())
         sha = hashlib.sha256(item.data).hexdigest()
+        posted = _Posted(item.name, item.data, sha, tree, envelope)
         for _ in range(_ATTEMPTS):
             try:
                 with self.store.unit() as unit:
-                    return self._transact(unit, party, item.name, item.data, sha, envelope, trace)
+                    return self._transact(unit, party, posted, trace)
             except Collision:
                 continue
         raise Conflict("concurrent submissions of this message kept colliding; retry", "busy")
 
-    def _transact(
-        self,
-        unit: Unit,
-        party: str,
-        name: str,
-        data: bytes,
-        sha: str,
-        envelope: Envelope | None,
-        trace: str,
-    ) -> Result:
+    def _transact(self, unit: Unit, party: str, posted: _Posted, trace: str) -> Result:
+        name, data, sha, envelope = posted.name, posted.data, posted.sha, posted.envelope
         unit.lock(envelope.locks if envelope else ())
         existing = unit.receipt(party, sha)
         if existing is not None:
             unit.event(existing, "duplicate_received", party, "identical bytes", trace)
             return _replay(unit, existing)
         judge = self.judge_for(unit)
-        outcome = judge.validator.run(data, name)
+        outcome = judge.validator.run(data, name, posted.tree)
         message_id = new_id()
         answers, conversation = self._links(unit, envelope, message_id)
         report = _with_identity(unit, envelope, outcome.report, judge.record is None)
@@ -272,15 +274,30 @@ class Intake:
         return "queued"
 
 
-def _envelope(data: bytes) -> Envelope | None:
+@dataclass(frozen=True)
+class _Posted:
+    """One message of a submission: its bytes, their hash, and what reading them gave."""
+
+    name: str
+    data: bytes
+    sha: str
+    tree: etree._ElementTree | None  # parsed once, for the envelope and the validator
+    envelope: Envelope | None
+
+
+def _read(data: bytes | None) -> tuple[etree._ElementTree | None, Envelope | None]:
+    """The parsed document and its envelope; (None, None) when it does not parse (the
+    validator then says why), the tree alone when it is not an iJw message."""
+    if data is None:
+        return None, None
     try:
         tree = xmlparse.parse(data)
     except InputRejected:
-        return None
+        return None, None
     detected = detect(tree.getroot())
     if not isinstance(detected, Detected):
-        return None
-    return envelope_of(tree.getroot(), detected.message)
+        return tree, None
+    return tree, envelope_of(tree.getroot(), detected.message)
 
 
 def _remember(

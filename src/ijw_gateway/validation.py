@@ -66,11 +66,15 @@ class Validator:
     def validate(self, data: bytes, file: str = "<message>") -> Report:
         return self.run(data, file).report
 
-    def run(self, data: bytes, file: str = "<message>") -> Outcome:
-        try:
-            tree = xmlparse.parse(data)
-        except InputRejected as rejected:
-            return Outcome(Report(file, findings=(rejected.finding,)), None)
+    def run(
+        self, data: bytes, file: str = "<message>", tree: etree._ElementTree | None = None
+    ) -> Outcome:
+        """``tree``: ``data`` as ``xmlparse.parse`` already read it, to not parse it twice."""
+        if tree is None:
+            try:
+                tree = xmlparse.parse(data)
+            except InputRejected as rejected:
+                return Outcome(Report(file, findings=(rejected.finding,)), None)
         detected = detect(tree.getroot())
         if not isinstance(detected, Detected):
             return Outcome(Report(file, findings=(detected,)), None)

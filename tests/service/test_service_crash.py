@@ -40,6 +40,8 @@ from tests.service.procs import (
 
 PUSH, PULL = "12345678", "98761001"
 N_PUSH, N_PULL = 30, 10
+HELD = 10  # pushes posted only when the test says so: the last worker kill needs pushes
+PACE = 0.05  # seconds between two messages of the sender
 LEASE = 2.0
 POST_SECONDS = 120.0
 
@@ -50,6 +52,7 @@ def _hours(nummer: int) -> dict[str, object]:
 
 
 def _messages() -> list[tuple[str, bytes]]:
+    """Pushes, the pulls, then the last HELD pushes (the sender holds those back)."""
     push = [
         (PUSH, b.to_bytes(b.jw301(f"K-{i}", agb=PUSH, products=[b.toegewezen_product(7000 + i)])))
         for i in range(N_PUSH)
@@ -58,24 +61,32 @@ def _messages() -> list[tuple[str, bytes]]:
         (PULL, b.to_bytes(b.jw301(f"P-{i}", agb=PULL, products=[_hours(8000 + i)])))
         for i in range(N_PULL)
     ]
-    return push + pull
+    return push[:-HELD] + pull + push[-HELD:]
 
 
 @dataclass
 class Sender:
-    """Posts every message until it gets a verdict; re-posts the same bytes after a failure."""
+    """Posts every message until it gets a verdict; re-posts the same bytes after a failure.
+
+    It paces itself (``PACE`` between messages), so a gateway kill lands while it is still
+    posting however fast intake is, and it waits for ``release`` before the last ``HELD``
+    messages, so pushes are still to come when the test wants one in flight."""
 
     base: str
     messages: list[tuple[str, bytes]]
     results: dict[int, str] = field(default_factory=dict)  # index -> message id
     retries: int = 0
     error: BaseException | None = None
+    release: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
         try:
             with httpx.Client(timeout=10) as client:
                 for index, (_, data) in enumerate(self.messages):
+                    if index == len(self.messages) - HELD:
+                        assert self.release.wait(POST_SECONDS), "never released"
                     self.results[index] = self._post(client, data)
+                    time.sleep(PACE)
         except BaseException as exc:  # reported by the test thread
             self.error = exc
 
@@ -164,7 +175,9 @@ def _drive(rig: Rig, sender: Sender) -> set[str]:
     rig.kill_workers(0, 1)  # mid-delivery: the receiver holds its answer for a while
     wait_until(lambda: len(sender.results) >= 20, 60, "more verdicts")
     rig.kill_serve()
-    wait_until(lambda: len(rig.receiver.ids()) >= 12 and rig.receiver.inflight, 60, "more")
+    wait_until(lambda: len(sender.results) == len(sender.messages) - HELD, 60, "the held")
+    sender.release.set()  # the held pushes: each is in flight for the receiver's delay
+    wait_until(lambda: len(rig.receiver.ids()) >= 12 and rig.receiver.inflight, 60, "more", 0.02)
     rig.kill_workers(1)
     thread.join(timeout=POST_SECONDS * len(sender.messages))
     assert sender.error is None, sender.error

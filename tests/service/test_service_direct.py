@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select, text
 
 from ijw_gateway.errors import StoreUnavailable
 from ijw_gateway.history.model import Allocation, Omvang
-from ijw_gateway.store import Collision, NewMessage, Store, history_rows
+from ijw_gateway.store import Collision, NewMessage, Store, engine, history_rows
 from ijw_gateway.store.direct import Direct, Statement, _one_statement, _prepared
 from ijw_gateway.store.history import StoreHistory
 from ijw_gateway.store.tables import Event, Receipt
@@ -139,8 +139,9 @@ def test_several_tables_are_one_statement_on_postgresql() -> None:
     sql = _one_statement((("receipt", receipt.keys, 1), ("event", event.keys, 2)))
     assert sql.startswith('WITH w0 AS (INSERT INTO "receipt"')
     assert sql.count("INSERT INTO") == 2 and ";" not in sql
-    row = "(" + ", ".join(["%s"] * 6) + ")"  # event: every column but its generated id
-    assert sql.endswith(f"VALUES {row}, {row}")
+    # receipt has three columns; event every column but its generated id (six)
+    second, third = (", ".join(f"${n}" for n in range(s, s + 6)) for s in (4, 10))
+    assert sql.endswith(f"VALUES ({second}), ({third})")
 
 
 @pytest.fixture
@@ -150,9 +151,7 @@ def pg_store(pg_session_url: str) -> Iterator[Store]:
     store.dispose()
 
 
-def test_a_lost_connection_is_unavailable_and_not_handed_out_again(pg_store: Store) -> None:
-    """PostgreSQL only: SQLite has no server connection to lose."""
-    store = pg_store
+def _kill_pooled_connection(store: Store) -> None:
     with store.session() as session:
         pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
     killer = Store.open(str(store.engine.url.render_as_string(hide_password=False)))
@@ -161,10 +160,25 @@ def test_a_lost_connection_is_unavailable_and_not_handed_out_again(pg_store: Sto
             session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
     finally:
         killer.dispose()
-    # pool_pre_ping would catch this at checkout; without it, only the invalidation
-    # after the failed statement keeps the dead connection out of the pool.
-    store.engine.pool._pre_ping = False  # type: ignore[attr-defined]
-    with pytest.raises(StoreUnavailable), store.unit() as unit:
+
+
+def test_a_lost_connection_is_unavailable_and_not_handed_out_again(pg_store: Store) -> None:
+    """PostgreSQL only: SQLite has no server connection to lose. A connection in steady
+    use is not tested at checkout, so the statement fails; only the invalidation after
+    it keeps the dead connection out of the pool."""
+    _kill_pooled_connection(pg_store)
+    with pytest.raises(StoreUnavailable), pg_store.unit() as unit:
         unit.receipt("0505", "f" * 64)
-    with store.unit() as unit:  # the next transaction gets a working connection
+    with pg_store.unit() as unit:  # the next transaction gets a working connection
+        assert unit.receipt("0505", "f" * 64) is None
+
+
+def test_a_connection_that_sat_idle_is_tested_before_use(
+    pg_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an idle while, a dead pooled connection is replaced before any request sees
+    it (a restarted database, a dropped idle connection)."""
+    _kill_pooled_connection(pg_store)
+    monkeypatch.setattr(engine, "IDLE_PING_SECONDS", 0.0)
+    with pg_store.unit() as unit:
         assert unit.receipt("0505", "f" * 64) is None

@@ -16,6 +16,7 @@ from ijw_gateway.fixtures import builders as b
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Result
 from ijw_gateway.store import Store
+from ijw_gateway.store.refusals import StoreRefusalLog
 from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
 
 JsonDict = dict[str, object]
@@ -59,6 +60,21 @@ def test_rejected_message_is_stored_but_not_queued(client: TestClient, store: St
     assert isinstance(retour, dict) and "0001" in retour_codes(str(retour["xml"]))
     assert store.delivery_state(str(result["id"])) is None
     assert "rejected" in [e.kind for e in store.events(str(result["id"]))]
+
+
+def test_extra_data_is_refused_and_recorded_with_the_message(
+    client: TestClient, store: Store
+) -> None:
+    """The no-extra-data refusal is written in the intake's own transaction."""
+    data = b.to_bytes(b.jw301()).replace(b"<jw301:Client>", b"<jw301:Client><?demand x?>", 1)
+    result = post(client, data, GEMEENTE)
+    assert result["accepted"] is False and result["delivery"] is None
+    [refusal] = StoreRefusalLog(store.session).refusals()
+    assert (refusal.rule, refusal.subject) == ("NO-EXTRA-DATA", "JW301 T301-1")
+    assert (refusal.municipality, refusal.provider) == (GEMEENTE, AGB)
+    message_id = str(result["id"])
+    assert store.raw(message_id) == data
+    assert [e.kind for e in store.events(message_id)] == ["received", "rejected"]
 
 
 def test_schema_invalid_message_gets_a_verdict_and_no_return_message(client: TestClient) -> None:

@@ -1,10 +1,14 @@
-"""Request dependencies: the gateway, the calling party (API key) and the trace id."""
+"""Request dependencies: the gateway, the calling party (API key) and the trace id.
+
+They are ``async``: FastAPI runs a plain ``def`` dependency on a thread of its pool, and
+that hand-off cost more than the lookup itself (docs/performance.md)."""
 
 from __future__ import annotations
 
 import logging
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import Depends, Header, Request
 
 from ijw_gateway.api.errors import trace_of
@@ -14,7 +18,7 @@ from ijw_gateway.gateway import Gateway
 log = logging.getLogger("ijw_gateway.api")
 
 
-def gateway_of(request: Request) -> Gateway:
+async def gateway_of(request: Request) -> Gateway:
     gateway: Gateway = request.app.state.gateway
     return gateway
 
@@ -27,7 +31,7 @@ def _presented(authorization: str | None, api_key: str | None) -> str | None:
     return None
 
 
-def party_of(
+async def party_of(
     request: Request,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
@@ -39,7 +43,10 @@ def party_of(
             "Send your API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.",
             "missing_api_key",
         )
-    party = gateway_of(request).authenticate(presented)
+    gateway: Gateway = request.app.state.gateway
+    party = gateway.known_key(presented)
+    if party is None:  # verifying a key is a slow hash and may read the store
+        party = await to_thread.run_sync(gateway.authenticate, presented)
     if party is None:
         # Logged, not stored: a flood of bad keys must not become a flood of writes.
         log.warning("unknown or revoked API key trace=%s", trace_of(request))

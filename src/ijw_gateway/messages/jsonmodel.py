@@ -9,7 +9,7 @@ canonically (namespaces, element order and text; formatting whitespace is not ke
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 
 from lxml import etree
@@ -56,7 +56,11 @@ def _tags(sequence: tuple[Element, ...], namespace: str) -> tuple[str, ...]:
 
 
 def _class_to_json(
-    structure: MessageStructure, node: etree._Element, sequence: tuple[Element, ...], namespace: str
+    structure: MessageStructure,
+    node: etree._Element,
+    sequence: tuple[Element, ...],
+    namespace: str,
+    only: Collection[str] | None = None,
 ) -> JsonObject:
     out: JsonObject = {}
     by_tag: dict[str, list[etree._Element]] = {}
@@ -68,6 +72,8 @@ def _class_to_json(
         if tag not in tags:
             raise ModelError(f"unexpected element {tag.rpartition('}')[2]}")
     for element, tag in zip(sequence, tags, strict=True):
+        if only is not None and element.name not in only:
+            continue
         found = by_tag.get(tag, ())
         values = [_value_to_json(structure, element, f) for f in found]
         if element.repeated:
@@ -89,11 +95,12 @@ def _value_to_json(
     return _class_to_json(structure, node, inner[0], inner[1])
 
 
-def to_json(root: etree._Element) -> JsonObject:
-    """The JSON model of a (schema-valid) message tree."""
+def to_json(root: etree._Element, only: Collection[str] | None = None) -> JsonObject:
+    """The JSON model of a (schema-valid) message tree; with ``only``, of just those
+    top-level classes (``("Header",)``: what an answer without a copied client needs)."""
     structure = _message_of(root)
     body = _class_to_json(
-        structure, root, structure.classes["Root"], message_namespace(structure.message)
+        structure, root, structure.classes["Root"], message_namespace(structure.message), only
     )
     return {"message": structure.message, "release": RELEASE, **body}
 

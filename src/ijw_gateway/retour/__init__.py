@@ -195,12 +195,11 @@ def compose(
         raise ValueError(f"the report is about a {report.message}, the message is a {heen}")
     _require_schema_valid(report)
     stamp = Stamp.make(identificatie, dagtekening, xsd_versie, xslt_versie)
-    data = to_json(root)
     found = verdict(heen, report.findings)
     if answer_types()[heen] == "JW325":
-        model = declaratie_antwoord(data, found, stamp)
-    else:
-        model = retour(data, heen, found, stamp)
+        model = declaratie_antwoord(to_json(root), found, stamp)
+    else:  # a retour copies more than the header only when it places a fault below it
+        model = retour(to_json(root, None if found.placed else ("Header",)), heen, found, stamp)
     return ReturnMessage(answer_types()[heen], heen, model, unexpressed(report.findings))
 
 

@@ -9,7 +9,9 @@ by ``/``; there are no predicates or wildcards, on purpose.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from lxml import etree
@@ -39,9 +41,32 @@ def child(element: Element, name: str) -> Element | None:
     return next(element.iterchildren(_any_namespace(name)), None)
 
 
+_remembered = threading.local()
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Inside this block (one thread, one unchanging tree) ``find_all`` answers a question
+    it was asked before from memory: the rules of a stage ask the same paths of the same
+    elements many times (about 70 lookups for a JW301, half of them repeats)."""
+    previous = getattr(_remembered, "found", None)
+    _remembered.found = {}
+    try:
+        yield
+    finally:
+        _remembered.found = previous
+
+
 def find_all(element: Element, path: str) -> list[Element]:
     """Every element reached by ``path``; each step may match several siblings."""
-    return element.findall(_any_namespace(path))
+    memory: dict[tuple[Element, str], list[Element]] | None = getattr(_remembered, "found", None)
+    if memory is None:
+        return element.findall(_any_namespace(path))
+    found = memory.get((element, path))
+    if found is None:
+        # Keeping the element keeps its proxy alive, so the same node is the same key.
+        found = memory[(element, path)] = element.findall(_any_namespace(path))
+    return list(found)  # a copy: a caller may change the list it gets
 
 
 def find(element: Element | None, path: str) -> Element | None:

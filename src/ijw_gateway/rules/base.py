@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from lxml import etree
 
@@ -68,12 +69,22 @@ def applicable(
 
     Without a history only the rules that do not need one qualify (the clock, the CBS list).
     """
+    return iter(_applicable(message, levels, with_history, len(_IMPLEMENTATIONS)))
+
+
+@lru_cache(maxsize=256)
+def _applicable(
+    message: str, levels: frozenset[Level], with_history: bool, _registered: int
+) -> tuple[tuple[RuleSpec, RuleFunc], ...]:
+    # Every message asks this; the answer only changes when a rule registers (_registered).
+    found = []
     for code, spec in rules().items():
         func = _IMPLEMENTATIONS.get(code)
         if func is None or message not in spec.messages or spec.level not in levels:
             continue
         if with_history or not spec.needs_history:
-            yield spec, func
+            found.append((spec, func))
+    return tuple(found)
 
 
 def run(ctx: RuleContext, levels: frozenset[Level]) -> list[Finding]:

@@ -10,6 +10,7 @@ from functools import cache
 
 from ijw_gateway import rules as _rules_package
 from ijw_gateway.findings import Finding, Level
+from ijw_gateway.rules._xml import remembering
 from ijw_gateway.rules.base import RuleContext, run
 from ijw_gateway.validation import Check, ParsedMessage
 
@@ -37,7 +38,8 @@ def stage(
     load_rule_modules()
 
     def check(message: ParsedMessage) -> Iterable[Finding]:
-        return run(RuleContext(message, today(), lang, dict(lookups or {})), levels)
+        with remembering():  # the rules only read the tree
+            return run(RuleContext(message, today(), lang, dict(lookups or {})), levels)
 
     return check
 

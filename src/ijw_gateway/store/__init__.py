@@ -85,10 +85,15 @@ class Store:
 
     @contextmanager
     def unit(self) -> Iterator[Unit]:
-        with self.session() as session:
-            unit = Unit(session, self.clock, self.postgres)
-            yield unit
-            unit.flush()
+        """An intake transaction on a plain connection (an ORM session costs more than
+        the unit's own statements; the unit opens one only when a rare path needs it)."""
+        with self._translated(), self.engine.connect() as connection, connection.begin():
+            unit = Unit(connection, self.clock, self.postgres)
+            try:
+                yield unit
+                unit.flush()
+            finally:
+                unit.close()
 
     # -- party directory -------------------------------------------------------------
 
@@ -96,7 +101,7 @@ class Store:
         """Upsert parties and their keys (parties and keys not in ``specs`` stay)."""
         now, count = self.clock(), 0
         with self.session() as session:
-            Unit(session, self.clock, self.postgres).lock(["directory"])
+            Unit(session.connection(), self.clock, self.postgres).lock(["directory"])
             for spec in specs:
                 directory.upsert_party(session, spec, now)
                 session.flush()

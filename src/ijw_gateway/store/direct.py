@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
+from psycopg import Connection as PgConnection
+from psycopg import RawCursor
 from sqlalchemy import Connection, Dialect, Executable, Table, exc, insert
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
@@ -123,12 +125,17 @@ Writes = Sequence[tuple[Table, Sequence[Mapping[str, Any]]]]
 def _one_statement(shape: tuple[tuple[str, tuple[str, ...], int], ...]) -> str:
     """PostgreSQL: the inserts of several tables (name, columns, rows) as one statement
     (data-modifying ``WITH``), so a whole intake is written in one round trip, prepared
-    once per shape."""
-    parts = []
+    once per shape. Its parameters are PostgreSQL's own ``$n``: the statement is long and
+    has many of them, and psycopg would otherwise re-parse it on every run instead of
+    caching the translation (``RawCursor``)."""
+    parts, number = [], 0
     for name, keys, count in shape:
-        row = "(" + ", ".join(["%s"] * len(keys)) + ")"
+        rows = []
+        for _ in range(count):
+            rows.append("(" + ", ".join(f"${number + i + 1}" for i in range(len(keys))) + ")")
+            number += len(keys)
         columns = ", ".join(f'"{k}"' for k in keys)
-        parts.append(f'INSERT INTO "{name}" ({columns}) VALUES ' + ", ".join([row] * count))
+        parts.append(f'INSERT INTO "{name}" ({columns}) VALUES ' + ", ".join(rows))
     *first, last = parts
     if not first:
         return last
@@ -149,9 +156,12 @@ class Direct:
         self._connection = connection
 
     @contextmanager
-    def _cursor(self, sql: str) -> Iterator[Any]:
+    def _cursor(self, sql: str, raw: bool = False) -> Iterator[Any]:
         # The pool's proxy of the DBAPI connection, in the transaction SQLAlchemy began.
-        cursor = self._connection.connection.cursor()
+        proxy = self._connection.connection
+        cursor = (
+            RawCursor(cast(PgConnection[Any], proxy.dbapi_connection)) if raw else proxy.cursor()
+        )
         try:
             yield cursor
         except self.dialect.loaded_dbapi.Error as error:
@@ -203,7 +213,7 @@ class Direct:
                 flat.extend(values[k] for k in prepared.keys)
         shape = tuple((table.name, _prepared(table).keys, len(rows)) for table, rows in writes)
         sql = _one_statement(shape)
-        with self._cursor(sql) as cursor:
+        with self._cursor(sql, raw=True) as cursor:
             cursor.execute(sql, flat)
 
     def _executemany(self, prepared: _Insert, rows: Sequence[Mapping[str, Any]]) -> None:

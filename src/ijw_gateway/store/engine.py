@@ -8,9 +8,10 @@ Taking the write lock up front serialises intake instead, which is what SQLite i
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_MS = 30_000
@@ -52,4 +53,34 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    event.listen(engine, "checkin", _idle_from)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+IDLE_PING_SECONDS = 5.0
+
+
+def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: object) -> None:
+    """Test a pooled connection that sat idle for a while before handing it out, so a
+    restarted PostgreSQL or a dropped idle connection costs no request. A connection in
+    steady use is not tested: that would be one more round trip per transaction (what
+    ``pool_pre_ping`` does); if its server goes away meanwhile, the statement fails,
+    SQLAlchemy invalidates the pool, and the next transaction gets a new connection."""
+    since = record.info.get("idle_since")
+    if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+        dbapi_connection.rollback()
+    except Exception as error:  # any failure: let the pool replace this connection
+        raise exc.DisconnectionError(str(error)) from error

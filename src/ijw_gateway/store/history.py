@@ -1,6 +1,6 @@
 """The ``History`` and ``Recorder`` protocols on SQL: what the cross-message rules read.
 
-Bound to one session, so the rules judge a message against exactly the state of the
+Bound to one transaction, so the rules judge a message against exactly the state of the
 intake transaction that will also record it. What a message adds is decided by
 ``history.extract.facts`` (shared with ``InMemoryHistory``), so both stores hold the same
 state; a differential test replays one sequence into both and compares every answer.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, false, update
+from sqlalchemy import Connection, bindparam, false, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
@@ -50,14 +50,15 @@ and written with the message, in one round trip; nothing reads them before the c
 
 
 class StoreHistory:
-    """A ``HistoryStore`` over the gateway's tables, inside one session.
+    """A ``HistoryStore`` over the gateway's tables, inside one transaction (a session's,
+    or a plain connection's such as an intake unit's).
 
     The questions and the records run on the driver's cursor (``store.direct``): the
     cross-message rules ask a few of them for every message the gateway takes in."""
 
-    def __init__(self, session: Session, write: Write | None = None) -> None:
-        self.session = session
-        self.sql = Direct(session.connection())
+    def __init__(self, source: Session | Connection, write: Write | None = None) -> None:
+        self.connection = source.connection() if isinstance(source, Session) else source
+        self.sql = Direct(self.connection)
         self.write: Write = write or (
             lambda table, values: self.sql.insert(table_of(table), values)
         )
@@ -109,9 +110,9 @@ class StoreHistory:
         ]
         if rejection.referentie is not None:
             where.append(col(HistPrestatie.referentie) == rejection.referentie)
-        self.session.execute(update(HistPrestatie).where(*where).values(rejected=True))
+        self.connection.execute(update(HistPrestatie).where(*where).values(rejected=True))
         if rejection.referentie is None:
-            self.session.execute(
+            self.connection.execute(
                 update(HistDeclaration)
                 .where(
                     col(HistDeclaration.gemeente) == rejection.gemeente,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, text
+from sqlalchemy import Connection, Table, bindparam, text
 from sqlmodel import Session, SQLModel, col, select
 
 from ijw_gateway.findings import Finding
@@ -72,15 +72,31 @@ class Unit:
     Writes are collected and sent at the end (``flush``): one statement for all of them on
     PostgreSQL, one bulk insert per table on SQLite. An intake writes a dozen rows, and
     round trips, not rows, are what cost. Lookups and writes run on the driver's cursor
-    (``store.direct``); ``session`` serves the rare rest.
+    (``store.direct``); ``session`` serves the rare rest (replaying a verdict, recording a
+    refusal) in the same transaction.
     """
 
-    def __init__(self, session: Session, clock: Clock, postgres: bool) -> None:
-        self.session = session
-        self.sql = Direct(session.connection())
+    def __init__(self, connection: Connection, clock: Clock, postgres: bool) -> None:
+        self.connection = connection
+        self.sql = Direct(connection)
         self.clock = clock
         self.postgres = postgres
         self._pending: dict[type[SQLModel], list[dict[str, Any]]] = {t: [] for t in _ORDER}
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """An ORM session inside the unit's transaction, opened on first use. Its writes
+        go out with ``flush``; it never commits or rolls back the transaction itself."""
+        if self._session is None:
+            self._session = Session(
+                bind=self.connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
 
     def lock(self, keys: Iterable[str]) -> None:
         """Serialise intake on these keys (PostgreSQL; SQLite already has one writer).
@@ -95,6 +111,8 @@ class Unit:
         self.sql.insert_all([(table_of(t), rows) for t, rows in self._pending.items()])
         for rows in self._pending.values():
             rows.clear()
+        if self._session is not None:
+            self._session.flush()
 
     def add_rows(self, table: type[SQLModel], rows: list[dict[str, Any]]) -> None:
         """Rows for any table (the history's), written at ``flush`` with the unit's own."""

@@ -1,0 +1,49 @@
+"""The rules' element lookup: by local name, and remembered within one stage."""
+
+from __future__ import annotations
+
+import threading
+
+from lxml import etree
+
+from ijw_gateway.rules._xml import find_all, remembering, text_at
+
+DOC = b"""<r xmlns="urn:a" xmlns:b="urn:b">
+  <p><b:c>1</b:c><c>2</c></p>
+  <p><c>3</c></p>
+</r>"""
+
+
+def _root() -> etree._Element:
+    return etree.fromstring(DOC)
+
+
+def test_steps_match_any_namespace_and_every_sibling() -> None:
+    assert [e.text for e in find_all(_root(), "p/c")] == ["1", "2", "3"]
+    assert text_at(_root(), "p/c") == "1" and text_at(_root(), "p/x") is None
+
+
+def test_remembered_answers_are_the_same_elements_and_copies() -> None:
+    root = _root()
+    with remembering():
+        first = find_all(root, "p/c")
+        first.clear()  # a caller changing its list changes nothing for the next one
+        again = find_all(root, "p/c")
+        assert [e.text for e in again] == ["1", "2", "3"]
+        assert all(a is b for a, b in zip(again, find_all(root, "p/c"), strict=True))
+        [second_p] = find_all(root, "p")[1:]
+        assert [e.text for e in find_all(second_p, "c")] == ["3"]  # keyed by element too
+
+
+def test_memory_ends_with_the_block_and_belongs_to_its_thread() -> None:
+    root = _root()
+    with remembering():
+        find_all(root, "p")
+        root.append(etree.Element("{urn:a}p"))
+        assert len(find_all(root, "p")) == 2  # remembered: the block promises no changes
+        seen: list[int] = []
+        other = threading.Thread(target=lambda: seen.append(len(find_all(root, "p"))))
+        other.start()
+        other.join()
+        assert seen == [3]  # another thread does not share this block's memory
+    assert len(find_all(root, "p")) == 3
