@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
@@ -40,6 +41,9 @@ def _worker_lifespan(gateway: Gateway, with_worker: bool) -> Lifespan:
             yield
         finally:
             stop.set()
+            intake: ThreadPoolExecutor | None = getattr(app.state, "intake_threads", None)
+            if intake is not None:  # started by the first POST; lets running intakes finish
+                intake.shutdown(wait=True)
             if thread is not None:
                 thread.join(timeout=gateway.settings.delivery_lease_seconds)
 

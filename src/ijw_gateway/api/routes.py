@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Literal
 
-from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -59,15 +61,19 @@ async def _body(request: Request) -> bytes:
     return body
 
 
-def _limiter(request: Request) -> CapacityLimiter:
+def _intake_threads(request: Request) -> ThreadPoolExecutor:
     """At most ``intake_threads`` intakes of this process at once: they are CPU-bound
-    Python, so more threads only trade the GIL back and forth (docs/performance.md)."""
+    Python, so more threads only trade the GIL back and forth. A plain executor hands work
+    over more cheaply than anyio's thread pool (docs/performance.md); the app's lifespan
+    shuts it down."""
     state = request.app.state
-    limiter: CapacityLimiter | None = getattr(state, "intake_limiter", None)
-    if limiter is None:  # created here: an anyio limiter needs the running event loop
+    threads: ThreadPoolExecutor | None = getattr(state, "intake_threads", None)
+    if threads is None:
         gateway: Gateway = state.gateway
-        limiter = state.intake_limiter = CapacityLimiter(gateway.settings.intake_threads)
-    return limiter
+        threads = state.intake_threads = ThreadPoolExecutor(
+            gateway.settings.intake_threads, thread_name_prefix="ijw-intake"
+        )
+    return threads
 
 
 def _count(results: list[Result]) -> None:
@@ -89,9 +95,8 @@ async def post_messages(request: Request, party: PartyDep, gateway: GatewayDep) 
     return message when the standard has one, and where the message goes next. Posting the
     same bytes again returns the original verdict and never delivers twice."""
     body = await _body(request)
-    results = await to_thread.run_sync(
-        gateway.intake.submit, party, body, trace_of(request), limiter=_limiter(request)
-    )
+    submit = partial(gateway.intake.submit, party, body, trace_of(request))
+    results = await asyncio.get_running_loop().run_in_executor(_intake_threads(request), submit)
     _count(results)
     if body.startswith(ZIP_MAGIC):
         return JSONResponse({"items": [r.to_json() for r in results]})

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import lru_cache
 
 from lxml import etree
 
@@ -87,9 +88,14 @@ def _children_of(structure: MessageStructure, element: Element) -> Known | None:
     """What may appear inside an element of this declaration; None for a simple type."""
     if element.type in SIMPLE_TYPES:
         return None
-    if element.is_shared:
-        return _known(structure, SHARED_CLASSES[element.type], True)
-    return _known(structure, structure.classes[element.type], False)
+    return _known_inside(structure.message, element.type, element.is_shared)
+
+
+@lru_cache(maxsize=1024)
+def _known_inside(message: str, type_: str, shared: bool) -> Known:
+    # Asked for every element of every message screened; the answer never changes.
+    structure = MESSAGES[message]
+    return _known(structure, SHARED_CLASSES[type_] if shared else structure.classes[type_], shared)
 
 
 class _Sayer:
