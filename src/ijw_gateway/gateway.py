@@ -59,6 +59,11 @@ def judge_for(registry: SchemaRegistry, settings: Settings, lang: str = "en") ->
     return judge
 
 
+def _digest(presented: str) -> str:
+    """What the key cache is keyed by: never the key itself."""
+    return hashlib.sha256(presented.encode()).hexdigest()
+
+
 @dataclass
 class _Cache:
     """A small time-bounded cache: keys and the party list change rarely."""
@@ -101,15 +106,16 @@ class Gateway:
     def known_key(self, presented: str) -> str | None:
         """The party of a key verified a short while ago, without touching the store
         (cheap enough for the event loop); None when it has to be verified."""
-        return self._keys.get(hashlib.sha256(presented.encode()).hexdigest())
+        return self._keys.get(_digest(presented))
 
     def authenticate(self, presented: str) -> str | None:
-        cached = self.known_key(presented)
+        digest = _digest(presented)
+        cached = self._keys.get(digest)
         if cached is not None:
             return cached
         party = self.store.authenticate(presented)
         if party is not None:
-            self._keys.put(hashlib.sha256(presented.encode()).hexdigest(), party)
+            self._keys.put(digest, party)
         return party
 
     def worker(self, transport: httpx.BaseTransport | None = None, concurrency: int = 8) -> Worker:

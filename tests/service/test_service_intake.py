@@ -92,6 +92,17 @@ def test_not_xml_is_a_verdict_not_an_error(client: TestClient) -> None:
     assert result["delivery"] is None
 
 
+def test_xml_that_is_no_ijw_message_is_a_verdict_too(client: TestClient, store: Store) -> None:
+    """Parsed once for the envelope; the validator reads that same tree and says why."""
+    data = b'<?xml version="1.0"?><Bericht xmlns="urn:other"><Header/></Bericht>'
+    result = post(client, data, GEMEENTE)
+    verdict = result["verdict"]
+    assert isinstance(verdict, dict) and verdict["accepted"] is False
+    assert verdict["message"] is None and verdict["findings"]
+    assert result["retour"] is None and result["delivery"] is None
+    assert store.raw(str(result["id"])) == data
+
+
 def test_same_bytes_twice_return_the_original_verdict_and_deliver_once(
     client: TestClient, store: Store
 ) -> None:

@@ -41,7 +41,7 @@ def _worker_lifespan(gateway: Gateway, with_worker: bool) -> Lifespan:
             yield
         finally:
             stop.set()
-            intake: ThreadPoolExecutor | None = getattr(app.state, "intake_threads", None)
+            intake: ThreadPoolExecutor | None = getattr(app.state, "intake_executor", None)
             if intake is not None:  # started by the first POST; lets running intakes finish
                 intake.shutdown(wait=True)
             if thread is not None:

@@ -67,10 +67,10 @@ def _intake_threads(request: Request) -> ThreadPoolExecutor:
     over more cheaply than anyio's thread pool (docs/performance.md); the app's lifespan
     shuts it down."""
     state = request.app.state
-    threads: ThreadPoolExecutor | None = getattr(state, "intake_threads", None)
+    threads: ThreadPoolExecutor | None = getattr(state, "intake_executor", None)
     if threads is None:
         gateway: Gateway = state.gateway
-        threads = state.intake_threads = ThreadPoolExecutor(
+        threads = state.intake_executor = ThreadPoolExecutor(
             gateway.settings.intake_threads, thread_name_prefix="ijw-intake"
         )
     return threads
