@@ -33,6 +33,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -280,8 +282,10 @@ def calibrate(rounds: int = 300) -> float:
 _GROUPS = ("gateway", "postgres", "machine")
 
 
-def run_wrk(kind: str, workers: int, count: int, seconds: int, warmup: int) -> dict[str, float]:
-    bodies, warm = messages(count, warmup), messages(warmup, 0)
+@contextmanager
+def _gateway(kind: str, workers: int) -> Iterator[tuple[str, int]]:
+    """A started gateway on a fresh database: its base URL and process id; stopped and
+    the database dropped afterwards."""
     with tempfile.TemporaryDirectory() as tmp:
         url, schema = _database(kind, Path(tmp))
         port = _free_port()
@@ -289,33 +293,29 @@ def run_wrk(kind: str, workers: int, count: int, seconds: int, warmup: int) -> d
         process = _serve(url, workers, port, Path(tmp) / "serve.log")
         try:
             _wait(base, process)
-            _load(base, warm, 2)
-            gateway = _tree(process.pid)
-            before = _cpu_seconds(gateway)
-            result = _wrk(base, bodies, seconds, 16)
-            after = _cpu_seconds(gateway)
-            per = {f"cpu_ms_{k}": (after[k] - before[k]) * 1000 / result["messages"] for k in after}
-            return {**result, **per}
+            yield base, process.pid
         finally:
             os.kill(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
             _drop(schema)
+
+
+def run_wrk(kind: str, workers: int, count: int, seconds: int, warmup: int) -> dict[str, float]:
+    bodies, warm = messages(count, warmup), messages(warmup, 0)
+    with _gateway(kind, workers) as (base, pid):
+        _load(base, warm, 2)
+        gateway = _tree(pid)
+        before = _cpu_seconds(gateway)
+        result = _wrk(base, bodies, seconds, 16)
+        after = _cpu_seconds(gateway)
+    per = {f"cpu_ms_{k}": (after[k] - before[k]) * 1000 / result["messages"] for k in after}
+    return {**result, **per}
 
 
 def run(kind: str, workers: int, count: int, clients: int, warmup: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        url, schema = _database(kind, Path(tmp))
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        process = _serve(url, workers, port, Path(tmp) / "serve.log")
-        try:
-            _wait(base, process)
-            _load(base, messages(warmup, 0), clients)
-            elapsed, latencies = _load(base, messages(count, warmup), clients)
-        finally:
-            os.kill(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-            _drop(schema)
+    with _gateway(kind, workers) as (base, _pid):
+        _load(base, messages(warmup, 0), clients)
+        elapsed, latencies = _load(base, messages(count, warmup), clients)
     latencies.sort()
     return {
         "messages": count,

@@ -43,7 +43,7 @@ async def party_of(
             "Send your API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.",
             "missing_api_key",
         )
-    gateway: Gateway = request.app.state.gateway
+    gateway = await gateway_of(request)
     party = gateway.known_key(presented)
     if party is None:  # verifying a key is a slow hash and may read the store
         party = await to_thread.run_sync(gateway.authenticate, presented)
