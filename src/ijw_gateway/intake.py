@@ -169,8 +169,8 @@ class Intake:
 
     def _transact(self, unit: Unit, party: str, posted: _Posted, trace: str) -> Result:
         name, data, sha, envelope = posted.name, posted.data, posted.sha, posted.envelope
-        unit.lock(envelope.locks if envelope else ())
-        existing = unit.receipt(party, sha)
+        locks, own = (envelope.locks, envelope.own_key) if envelope else ((), None)
+        existing = unit.open(locks, party, sha, own).receipt
         if existing is not None:
             unit.event(existing, "duplicate_received", party, "identical bytes", trace)
             return _replay(unit, existing)

@@ -8,8 +8,10 @@ so a sender sees every later-level fault at once.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from lxml import etree
 
@@ -32,6 +34,28 @@ class ParsedMessage:
     @property
     def root(self) -> etree._Element:
         return self.tree.getroot()
+
+
+_R = TypeVar("_R")
+
+
+def per_message(extract: Callable[[ParsedMessage], _R]) -> Callable[[ParsedMessage], _R]:
+    """Compute once per message: several rules ask for the same facts of one message.
+
+    Results are shared between callers, so they must not be mutated.
+    """
+    memo: weakref.WeakKeyDictionary[ParsedMessage, _R] = weakref.WeakKeyDictionary()
+
+    def cached(message: ParsedMessage) -> _R:
+        try:
+            return memo[message]
+        except KeyError:
+            memo[message] = result = extract(message)
+            return result
+
+    cached.__doc__ = extract.__doc__
+    cached.__name__ = extract.__name__
+    return cached
 
 
 Check = Callable[[ParsedMessage], Iterable[Finding]]

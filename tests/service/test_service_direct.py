@@ -15,12 +15,13 @@ from sqlalchemy import bindparam, select, text
 
 from ijw_gateway.errors import StoreUnavailable
 from ijw_gateway.history.model import Allocation, Omvang
+from ijw_gateway.routing import Key
 from ijw_gateway.store import Collision, NewMessage, Store, engine, history_rows
 from ijw_gateway.store.direct import Direct, Statement, _one_statement, _prepared
 from ijw_gateway.store.history import StoreHistory
 from ijw_gateway.store.tables import Event, Receipt
 from ijw_gateway.store.tables_history import HistAllocation, HistPrestatie
-from ijw_gateway.store.unit import table_of
+from ijw_gateway.store.unit import Seen, table_of
 
 RAW = b"<Bericht>\x00\xff bytes kept exactly</Bericht>"
 
@@ -134,6 +135,27 @@ def test_a_taken_key_is_a_collision_and_nothing_of_the_unit_stays(store: Store) 
     assert store.message("a" * 32) is not None
 
 
+def test_open_locks_and_says_what_the_store_holds(store: Store) -> None:
+    key = Key("0505", "JW301", "B1")
+    with store.unit() as unit:
+        unit.add_message(_message("a" * 32))
+        unit.add_receipt("0505", "b" * 64, "a" * 32)
+        unit.add_identification(key, "a" * 32)
+    with store.unit() as unit:
+        seen = unit.open(["bsn:1", "ref:2", "bsn:1"], "0505", "b" * 64, key)
+        assert (seen.receipt, seen.owner) == ("a" * 32, "a" * 32)
+        assert unit.owner_of(key) == "a" * 32  # answered from what open asked
+        held = (
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+        if store.postgres:  # SQLite's transactions take its one write lock instead
+            assert unit.connection.execute(text(held)).scalar_one() == 2
+    with store.unit() as unit:
+        seen = unit.open([], "0506", "b" * 64, Key("0505", "JW301", "B2"))
+        assert (seen.receipt, seen.owner) == (None, None)
+        assert unit.open([], "0505", "c" * 64, None) == Seen(None, None)
+
+
 def test_several_tables_are_one_statement_on_postgresql() -> None:
     receipt, event = _prepared(table_of(Receipt)), _prepared(table_of(Event))
     sql = _one_statement((("receipt", receipt.keys, 1), ("event", event.keys, 2)))
@@ -168,9 +190,9 @@ def test_a_lost_connection_is_unavailable_and_not_handed_out_again(pg_store: Sto
     it keeps the dead connection out of the pool."""
     _kill_pooled_connection(pg_store)
     with pytest.raises(StoreUnavailable), pg_store.unit() as unit:
-        unit.receipt("0505", "f" * 64)
+        unit.open((), "0505", "f" * 64, None)
     with pg_store.unit() as unit:  # the next transaction gets a working connection
-        assert unit.receipt("0505", "f" * 64) is None
+        assert unit.open((), "0505", "f" * 64, None).receipt is None
 
 
 def test_a_connection_that_sat_idle_is_tested_before_use(
@@ -181,4 +203,4 @@ def test_a_connection_that_sat_idle_is_tested_before_use(
     _kill_pooled_connection(pg_store)
     monkeypatch.setattr(engine, "IDLE_PING_SECONDS", 0.0)
     with pg_store.unit() as unit:
-        assert unit.receipt("0505", "f" * 64) is None
+        assert unit.open((), "0505", "f" * 64, None).receipt is None

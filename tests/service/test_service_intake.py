@@ -9,13 +9,15 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+import pytest
 from lxml import etree
+from sqlalchemy import text
 
 from ijw_gateway.api.app import create_app
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Result
-from ijw_gateway.store import Store
+from ijw_gateway.store import Store, Unit
 from ijw_gateway.store.refusals import StoreRefusalLog
 from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
 
@@ -123,6 +125,87 @@ def test_a_different_message_reusing_an_identification_is_tr056(client: TestClie
     verdict = result["verdict"]
     assert isinstance(verdict, dict) and "9056" in verdict["retourcodes"]
     assert result["delivery"] is None
+
+
+def _waiting_for_a_lock(store: Store) -> bool:
+    """Whether some transaction waits for an intake lock (PostgreSQL); on SQLite the
+    second intake waits for the write lock, which has no such view: give it a moment."""
+    if not store.postgres:
+        time.sleep(0.3)
+        return True
+    with store.session() as session:
+        waiting = session.execute(
+            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        ).scalar_one()
+    return bool(waiting)
+
+
+def _second_while_first_commits(
+    gateway: Gateway, first: bytes, second: bytes, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Result, Result]:
+    """Intake ``first`` and hold its transaction open after its rows are written; intake
+    ``second`` meanwhile, let it wait for ``first``'s lock, then let ``first`` commit."""
+    written, release = threading.Event(), threading.Event()
+    holder: list[threading.Thread] = []
+    real_flush = Unit.flush
+
+    def flush(unit: Unit) -> None:
+        real_flush(unit)
+        if holder and threading.current_thread() is holder[0]:
+            written.set()
+            assert release.wait(30)
+
+    monkeypatch.setattr(Unit, "flush", flush)
+    results: dict[str, Result | Exception] = {}
+
+    def run(name: str, body: bytes) -> None:
+        try:
+            results[name] = gateway.intake.submit(GEMEENTE, body, name)[0]
+        except Exception as error:  # reported below, in the test's own thread
+            results[name] = error
+
+    holder.append(threading.Thread(target=run, args=("first", first)))
+    holder[0].start()
+    assert written.wait(30)
+    other = threading.Thread(target=run, args=("second", second))
+    other.start()
+    deadline = time.monotonic() + 30
+    while not _waiting_for_a_lock(gateway.store):
+        assert time.monotonic() < deadline and other.is_alive(), "the second never waited"
+        time.sleep(0.01)
+    release.set()
+    holder[0].join(30)
+    other.join(30)
+    first_result, second_result = results["first"], results["second"]
+    assert isinstance(first_result, Result), first_result
+    assert isinstance(second_result, Result), second_result
+    return first_result, second_result
+
+
+def test_same_bytes_arriving_while_the_first_commits_are_a_duplicate(
+    gateway: Gateway, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The intake asks for a receipt in the statement that takes its locks, so it reads
+    the store as it was before the first commit; the receipt's unique key makes it try
+    again, and then it sees the first."""
+    data = b.to_bytes(b.jw301("RACE-1"))
+    first, second = _second_while_first_commits(gateway, data, data, monkeypatch)
+    assert first.delivery == "queued" and not first.duplicate
+    assert second.duplicate and second.id == first.id and second.report == first.report
+    assert store.outbox_counts() == {"queued": 1}
+
+
+def test_an_identification_taken_while_waiting_is_tr056(
+    gateway: Gateway, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same client (so the same lock), same identification, other content."""
+    data = b.to_bytes(b.jw301("RACE-2"))
+    other = b.to_bytes(b.jw301("RACE-2", products=[b.toegewezen_product(2002)]))
+    first, second = _second_while_first_commits(gateway, data, other, monkeypatch)
+    assert first.delivery == "queued"
+    assert not second.duplicate and second.delivery is None
+    assert "9056" in second.report["retourcodes"]  # type: ignore[operator]
+    assert store.outbox_counts() == {"queued": 1}
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

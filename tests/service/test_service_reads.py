@@ -117,3 +117,24 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
         assert path in paths
     body = paths["/v1/messages"]["post"]["requestBody"]["content"]
     assert "application/xml" in body and "application/zip" in body
+
+
+def test_openapi_says_which_routes_need_a_key_and_how_to_send_it(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Authorization: Bearer <key>",
+    }
+    assert schemes["apiKey"] == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    either = [{"bearer": []}, {"apiKey": []}]
+    keyed = {
+        (path, method): operation.get("security")
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert keyed[("/v1/messages", "post")] == either
+    assert keyed[("/v1/mailbox", "get")] == either
+    assert keyed[("/v1/messages/{message_id}/events", "get")] == either
+    assert keyed[("/health", "get")] is None and keyed[("/metrics", "get")] is None

@@ -7,12 +7,16 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from ijw_gateway import __version__
 from ijw_gateway.api import errors
+from ijw_gateway.api.deps import SECURITY_SCHEMES
 from ijw_gateway.api.middleware import TraceMiddleware
 from ijw_gateway.api.routes import router
 from ijw_gateway.config import Settings
@@ -64,6 +68,27 @@ def _gauges(gateway: Gateway) -> list[tuple[str, str, dict[Labels, float]]]:
     ]
 
 
+def _document_keys(app: FastAPI, routes: list[BaseRoute]) -> None:
+    """OpenAPI: the ``routes`` (every route of the ``/v1`` router needs an API key) say so,
+    with the two ways to send one."""
+    keyed = [
+        (route.path_format, method.lower())
+        for route in routes
+        if isinstance(route, APIRoute)
+        for method in route.methods or ()
+    ]
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+            for path, method in keyed:
+                schema["paths"][path][method]["security"] = [{k: []} for k in SECURITY_SCHEMES]
+        return app.openapi_schema or FastAPI.openapi(app)
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(
     settings: Settings | None = None,
     gateway: Gateway | None = None,
@@ -84,6 +109,7 @@ def create_app(
     app.add_middleware(TraceMiddleware)
     errors.install(app)
     app.include_router(router)
+    _document_keys(app, router.routes)
 
     @app.get("/health", summary="Liveness, and whether the database answers")
     def health() -> dict[str, str]:

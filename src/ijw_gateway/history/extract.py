@@ -13,8 +13,6 @@ recorded with the refused Prestaties marked ``rejected``.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Generic, Literal, TypeVar
@@ -35,30 +33,8 @@ from ijw_gateway.history.model import (
 )
 from ijw_gateway.rules._dates import date_at
 from ijw_gateway.rules._xml import Element, child, find, find_all, text_at
-from ijw_gateway.validation import ParsedMessage
+from ijw_gateway.validation import ParsedMessage, per_message
 from ijw_gateway.xmlpath import path_of
-
-_R = TypeVar("_R")
-
-
-def _per_message(extract: Callable[[ParsedMessage], _R]) -> Callable[[ParsedMessage], _R]:
-    """Extract once per message: a dozen rules ask for the same records of one message.
-
-    Results are shared between callers, so extraction results must not be mutated.
-    """
-    memo: weakref.WeakKeyDictionary[ParsedMessage, _R] = weakref.WeakKeyDictionary()
-
-    def cached(message: ParsedMessage) -> _R:
-        try:
-            return memo[message]
-        except KeyError:
-            memo[message] = result = extract(message)
-            return result
-
-    cached.__doc__ = extract.__doc__
-    cached.__name__ = extract.__name__
-    return cached
-
 
 T = TypeVar("T")
 
@@ -116,7 +92,7 @@ def _opt_int(element: Element, path: str) -> int | None:
     return int(value) if value is not None else None
 
 
-@_per_message
+@per_message
 def parties(message: ParsedMessage) -> Parties:
     """The municipality and provider of a message, read from its header."""
     header = find(message.root, "Header")
@@ -164,7 +140,7 @@ def _allocation(tp: Element, who: Parties, bsn: str) -> Allocation:
     )
 
 
-@_per_message
+@per_message
 def allocations(message: ParsedMessage) -> list[Located[Allocation]]:
     """The ToegewezenProducten of a JW301."""
     if message.type != "JW301":
@@ -180,7 +156,7 @@ _REQUEST_PATHS = {
 }
 
 
-@_per_message
+@per_message
 def requests(message: ParsedMessage) -> list[Located[Request]]:
     """The request references of a JW315 (per AangevraagdProduct) or JW317 (the Verzoek)."""
     if message.type not in _REQUEST_PATHS:
@@ -195,7 +171,7 @@ def requests(message: ParsedMessage) -> list[Located[Request]]:
     return found
 
 
-@_per_message
+@per_message
 def answers(message: ParsedMessage) -> list[Located[Answer]]:
     """A JW319 Antwoord, or the JW301 products that carry a ReferentieAanbieder."""
     if message.type not in ("JW319", "JW301"):
@@ -234,7 +210,7 @@ def _care(node: Element, kind: str, who: Parties, bsn: str) -> CareClass:
     )
 
 
-@_per_message
+@per_message
 def care(message: ParsedMessage) -> list[Located[CareClass]]:
     """The StartProducten of a JW305 or StopProducten of a JW307, in document order."""
     paths = {
@@ -248,7 +224,7 @@ def care(message: ParsedMessage) -> list[Located[CareClass]]:
     return [Located(node, _care(node, message.type, who, bsn)) for node in nodes]
 
 
-@_per_message
+@per_message
 def declaration(message: ParsedMessage) -> Located[Declaration] | None:
     """The Declaratie class of a JW323."""
     node = find(message.root, "Declaratie")
@@ -295,7 +271,7 @@ def _prestatie(node: Element, who: Parties, bsn: str, declaratie: str) -> Presta
     )
 
 
-@_per_message
+@per_message
 def prestaties(message: ParsedMessage) -> list[Located[Prestatie]]:
     """The Prestaties of a JW323, or those a JW325 lists, in document order."""
     if message.type == "JW323":

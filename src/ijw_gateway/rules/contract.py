@@ -27,6 +27,7 @@ from ijw_gateway.contracts.shapes import (
 )
 from ijw_gateway.findings import Finding
 from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.validation import ParsedMessage, per_message
 
 START_STOP = frozenset({"JW305", "JW307"})
 _NL = {
@@ -35,6 +36,26 @@ _NL = {
     Variant.TASK: "taakgericht",
     Variant.UNDECIDED: "nog niet bepaald",
 }
+
+
+@per_message
+def _items(message: ParsedMessage) -> tuple[Item, ...]:
+    """The product items of the message (every contract rule looks at them)."""
+    return tuple(items(message.type, message.root))
+
+
+@per_message
+def _parties(message: ParsedMessage) -> Parties | None:
+    return parties(message.type, message.root)
+
+
+Candidate = tuple[Item, Want, Match]
+
+
+@per_message
+def _matched(message: ParsedMessage) -> list[tuple[ContractBook, list[Candidate]]]:
+    """Per contract book the message was judged with: its candidates (``_candidates``)."""
+    return []
 
 
 def _t(ctx: RuleContext, en: str, nl: str) -> str:
@@ -70,21 +91,28 @@ def _want(who: Parties, item: Item) -> Want | None:
     return Want(who.agb, who.gemeente, categorie, code, start, item.day("end"))
 
 
-def _candidates(ctx: RuleContext) -> Iterator[tuple[ContractBook, Parties, Item, Want]]:
-    """Active items with a known product and a date, of a message between two parties."""
+def _candidates(ctx: RuleContext) -> list[Candidate]:
+    """Active items with a known product and a date, of a message between two parties,
+    each with what the book matches for it (computed once per message and book)."""
     book = _book(ctx)
-    who = parties(ctx.message.type, ctx.message.root) if book is not None else None
+    who = _parties(ctx.message) if book is not None else None
     if book is None or who is None:
-        return
-    for item in items(ctx.message.type, ctx.message.root):
-        want = _want(who, item)
-        if want is not None and _active(item) and _known(book, item):
-            yield book, who, item, want
+        return []
+    judged = _matched(ctx.message)
+    for seen, found in judged:
+        if seen is book:
+            return found
+    found = [
+        (item, want, book.match(want))
+        for item in _items(ctx.message)
+        if (want := _want(who, item)) is not None and _active(item) and _known(book, item)
+    ]
+    judged.append((book, found))
+    return found
 
 
 def _matches(ctx: RuleContext) -> Iterator[tuple[Item, Match]]:
-    for book, _who, item, want in _candidates(ctx):
-        match = book.match(want)
+    for item, _, match in _candidates(ctx):
         if match.found:
             yield item, match
 
@@ -112,7 +140,7 @@ def product_code_listed(ctx: RuleContext) -> Iterator[Finding]:
     book = _book(ctx)
     if book is None:
         return
-    for item in items(ctx.message.type, ctx.message.root):
+    for item in _items(ctx.message):
         code, categorie = item.text("Code"), item.text("Categorie")
         node = item.el("Code")
         if code is None or node is None or not _active(item):
@@ -188,15 +216,14 @@ def _parties_finding(ctx: RuleContext, book: ContractBook, who: Parties) -> Find
 def contract_covers(ctx: RuleContext) -> Iterator[Finding]:
     """Each product item is covered by a contract of this provider and municipality."""
     book = _book(ctx)
-    who = parties(ctx.message.type, ctx.message.root) if book is not None else None
+    who = _parties(ctx.message) if book is not None else None
     if book is None or who is None:
         return
     at_parties = _parties_finding(ctx, book, who)
     if at_parties is not None:
         yield at_parties
         return
-    for _, _who, item, want in _candidates(ctx):
-        match = book.match(want)
+    for item, want, match in _candidates(ctx):
         if not match.found:
             yield _miss(ctx, book, item, want, match)
 
@@ -433,10 +460,10 @@ def contract_tariff(ctx: RuleContext) -> Iterator[Finding]:
 def amount_is_volume_times_tariff(ctx: RuleContext) -> Iterator[Finding]:
     """The amount is volume × tariff; hours declared in minutes are divided by 60 (IV081)."""
     book = _book(ctx)
-    who = parties(ctx.message.type, ctx.message.root) if book is not None else None
+    who = _parties(ctx.message) if book is not None else None
     if book is None:
         return
-    for item in items(ctx.message.type, ctx.message.root):
+    for item in _items(ctx.message):
         unit = item.text("Eenheid")
         volume, tariff = item.number("Volume"), item.number("Tarief")
         submitted, node = item.number("Bedrag"), item.el("Bedrag")

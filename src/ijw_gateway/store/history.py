@@ -8,7 +8,7 @@ state; a differential test replays one sequence into both and compares every ans
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, false, update
@@ -29,6 +29,7 @@ from ijw_gateway.history.model import (
     Rejection,
     Request,
 )
+from ijw_gateway.routing import Key
 from ijw_gateway.store import history_rows as rows
 from ijw_gateway.store.direct import Direct, Statement
 from ijw_gateway.store.tables import Identification
@@ -56,12 +57,20 @@ class StoreHistory:
     The questions and the records run on the driver's cursor (``store.direct``): the
     cross-message rules ask a few of them for every message the gateway takes in."""
 
-    def __init__(self, source: Session | Connection, write: Write | None = None) -> None:
+    def __init__(
+        self,
+        source: Session | Connection,
+        write: Write | None = None,
+        identifications: Mapping[Key, str | None] | None = None,
+    ) -> None:
+        """``identifications``: owners of identifications the transaction already asked
+        the store about (an intake unit's ``open``), so the rules need not ask again."""
         self.connection = source.connection() if isinstance(source, Session) else source
         self.sql = Direct(self.connection)
         self.write: Write = write or (
             lambda table, values: self.sql.insert(table_of(table), values)
         )
+        self.identifications = identifications or {}
 
     # -- recording ---------------------------------------------------------------
 
@@ -126,6 +135,9 @@ class StoreHistory:
 
     def identification_used(self, sender: str, berichtcode: str, identificatie: str) -> bool:
         type_ = TYPE_OF_CODE.get(berichtcode, berichtcode)
+        key = Key(sender, type_, identificatie)
+        if key in self.identifications:
+            return self.identifications[key] is not None
         found = self.sql.first(_IDENTIFICATION, afzender=sender, type=type_, ident=identificatie)
         return found is not None
 

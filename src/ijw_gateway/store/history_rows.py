@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from typing import Any, Literal, cast
 
 from ijw_gateway.history.model import (
@@ -19,17 +19,22 @@ from ijw_gateway.history.model import (
 Row = Mapping[str, Any]
 
 
-def fields(record: Request | Answer | CareClass | Prestatie) -> dict[str, Any]:
-    return asdict(record)
+def fields(
+    record: Request | Answer | CareClass | Prestatie | Allocation | Declaration,
+) -> dict[str, Any]:
+    """Field name -> value. Not ``dataclasses.asdict``: that deep-copies every value (dates
+    included), and these records hold immutable values only (``Omvang`` is a frozen
+    record that ``allocation_values`` flattens)."""
+    return {f.name: getattr(record, f.name) for f in dataclass_fields(record)}
 
 
 def allocation_values(a: Allocation) -> dict[str, Any]:
-    values = asdict(a)
-    omvang = values.pop("omvang")
+    values = fields(a)
+    omvang: Omvang | None = values.pop("omvang")
     values.update(
-        volume=omvang["volume"] if omvang else None,
-        eenheid=omvang["eenheid"] if omvang else None,
-        frequentie=omvang["frequentie"] if omvang else None,
+        volume=omvang.volume if omvang else None,
+        eenheid=omvang.eenheid if omvang else None,
+        frequentie=omvang.frequentie if omvang else None,
     )
     return values
 
@@ -97,7 +102,7 @@ def care(row: Row) -> CareClass:
 
 
 def declaration_values(d: Declaration) -> dict[str, Any]:
-    values = asdict(d)
+    values = fields(d)
     basis, bericht = values.pop("xsd_versie")
     return {**values, "xsd_basis": basis, "xsd_bericht": bericht}
 

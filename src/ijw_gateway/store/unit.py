@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, text
+from sqlalchemy import Connection, Integer, Table, bindparam, column, text
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
 from ijw_gateway.findings import Finding
@@ -40,6 +41,14 @@ class Stored:
     answer: MessageView | None
     answer_raw: bytes | None
     delivery: str | None
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the store already holds when an intake begins (``Unit.open``)."""
+
+    receipt: str | None  # the message stored for the same poster and bytes
+    owner: str | None  # the message that used the same identification
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,8 @@ class Unit:
         self.postgres = postgres
         self._pending: dict[type[SQLModel], list[dict[str, Any]]] = {t: [] for t in _ORDER}
         self._session: Session | None = None
+        self.identifications: dict[Key, str | None] = {}
+        """Identifications asked about in this transaction (``open``), and their owner."""
 
     @property
     def session(self) -> Session:
@@ -118,11 +129,36 @@ class Unit:
         """Rows for any table (the history's), written at ``flush`` with the unit's own."""
         self._pending.setdefault(table, []).extend(rows)
 
-    def receipt(self, poster: str, sha256: str) -> str | None:
-        found: str | None = self.sql.scalar(_RECEIPT, poster=poster, sha256=sha256)
-        return found
+    def open(self, keys: Iterable[str], poster: str, sha256: str, own: Key | None) -> Seen:
+        """Lock ``keys`` (as ``lock``) and ask what the store already holds of these bytes
+        and of this identification, in one statement.
+
+        The two questions read the state from before the lock was granted. That is safe
+        because both are guarded by a unique key as well: when a concurrent intake
+        commits the same bytes or identification while this one waits, this intake's
+        insert collides, and the retry (``Collision``) asks again and sees it. Questions
+        without such a guard (the cross-message rules') are asked after this statement."""
+        keys = sorted(set(keys))
+        values: dict[str, Any] = {
+            "poster": poster,
+            "sha256": sha256,
+            "afzender": own.afzender if own else None,
+            "type": own.type if own else None,
+            "identificatie": own.identificatie if own else None,
+        }
+        locked = self.postgres and bool(keys)
+        if locked:
+            values["keys"] = keys
+        row = self.sql.first(_OPEN_LOCKED if locked else _OPEN, **values)
+        assert row is not None  # the statement always answers one row
+        seen = Seen(row["receipt"], row["owner"])
+        if own is not None:
+            self.identifications[own] = seen.owner
+        return seen
 
     def owner_of(self, key: Key) -> str | None:
+        if key in self.identifications:
+            return self.identifications[key]
         found: str | None = self.sql.scalar(
             _OWNER, afzender=key.afzender, type=key.type, identificatie=key.identificatie
         )
@@ -249,9 +285,31 @@ _LOCK = Statement(
         "ORDER BY h"
     )
 )
-_RECEIPT = Statement(
-    select(Receipt.message_id).where(
-        Receipt.poster == bindparam("poster"), Receipt.sha256 == bindparam("sha256")
+_SEEN = sa_select(
+    select(Receipt.message_id)
+    .where(Receipt.poster == bindparam("poster"), Receipt.sha256 == bindparam("sha256"))
+    .scalar_subquery()
+    .label("receipt"),
+    select(Identification.message_id)
+    .where(
+        Identification.afzender == bindparam("afzender"),
+        Identification.type == bindparam("type"),
+        Identification.identificatie == bindparam("identificatie"),
+    )
+    .scalar_subquery()
+    .label("owner"),
+)
+_OPEN = Statement(_SEEN)
+# PostgreSQL with keys to lock: the locks are a one-row FROM, taken in hash order as above.
+_OPEN_LOCKED = Statement(
+    _SEEN.select_from(
+        text(
+            "SELECT count(pg_advisory_xact_lock(h)) AS locked FROM "
+            "(SELECT DISTINCT hashtext(k) AS h FROM unnest(CAST(:keys AS text[])) AS k "
+            "ORDER BY h) AS hashes"
+        )
+        .columns(column("locked", Integer))
+        .subquery("locks")
     )
 )
 _OWNER = Statement(
