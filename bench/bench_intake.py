@@ -16,8 +16,9 @@ reports the CPU each message cost (gateway processes, PostgreSQL, whole machine)
 machine whose speed varies, CPU per message is the figure that compares across runs,
 together with the machine speed measured at the start (CPU for a fixed workload).
 
-PostgreSQL: ``IJW_TEST_POSTGRES_URL`` (default the local ``test`` database); the schema is
-dropped afterwards. Numbers go to docs/performance.md, section "Intake throughput".
+PostgreSQL: ``IJW_TEST_POSTGRES_URL`` (default the local ``test`` database over TCP; for
+its Unix socket ``postgresql+psycopg://postgres@/test?host=/var/run/postgresql``); the
+schema is dropped afterwards. Numbers go to docs/performance.md, section "Intake throughput".
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def _database(kind: str, tmp: Path) -> tuple[str, str | None]:
     with engine.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
-    return f"{base}?options={quote(f'-csearch_path={schema}', safe='')}", schema
+    joiner = "&" if "?" in base else "?"  # the URL may carry a query already (host=/socket)
+    return f"{base}{joiner}options={quote(f'-csearch_path={schema}', safe='')}", schema
 
 
 def _drop(schema: str | None) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from contract_support import OTHER_AGB, Judge, rules_of
+from contract_support import OTHER_AGB, TEST_REGION, Judge, rules_of
 
-from ijw_gateway.contracts import ContractBook
+from ijw_gateway.contracts import ContractBook, contract_check, parse_contracts
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.runtime import build_validator
+from ijw_gateway.schemas import SchemaRegistry
+from ijw_gateway.validation import Validator
 
 
 def _one(findings: list, rule: str):  # type: ignore[no-untyped-def]
@@ -363,3 +365,20 @@ def test_findings_never_carry_personal_data(judge: Judge) -> None:
     for model in models:
         for found in judge(model):
             assert b.BSN not in found.text and "Testpersoon" not in found.text
+
+
+def test_one_message_judged_with_two_books_gets_each_books_verdict(
+    registry: SchemaRegistry, book: ContractBook
+) -> None:
+    """The contract rules remember their matches per message *and* book: judging the same
+    parsed message again with another book (a reloaded contracts file) matches afresh."""
+    ended = parse_contracts(
+        TEST_REGION.replace("valid_to = 2026-12-31", "valid_to = 2026-01-31"), "ended.toml"
+    )
+    outcome = Validator(registry).run(b.to_bytes(b.jw301()))
+    message = outcome.message
+    assert message is not None
+    assert list(contract_check(book)(message)) == []
+    refused = list(contract_check(ended)(message))
+    assert rules_of(refused) == ["CONTRACT-MATCH"] and "2026-01-31" in refused[0].text
+    assert list(contract_check(book)(message)) == []  # the first book's answer still holds

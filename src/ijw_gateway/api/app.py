@@ -79,12 +79,13 @@ def _document_keys(app: FastAPI, routes: list[BaseRoute]) -> None:
     ]
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = FastAPI.openapi(app)
-            schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
-            for path, method in keyed:
-                schema["paths"][path][method]["security"] = [{k: []} for k in SECURITY_SCHEMES]
-        return app.openapi_schema or FastAPI.openapi(app)
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = FastAPI.openapi(app)  # kept as app.openapi_schema, completed here once
+        schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        for path, method in keyed:
+            schema["paths"][path][method]["security"] = [{k: []} for k in SECURITY_SCHEMES]
+        return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 

@@ -54,7 +54,9 @@ Candidate = tuple[Item, Want, Match]
 
 @per_message
 def _matched(message: ParsedMessage) -> list[tuple[ContractBook, list[Candidate]]]:
-    """Per contract book the message was judged with: its candidates (``_candidates``)."""
+    """Per contract book the message was judged with, its candidates: filled in by
+    ``_candidates`` (the one per-message memo this module adds to; books compare by
+    identity, so a reloaded book is matched afresh)."""
     return []
 
 
