@@ -7,10 +7,12 @@ import importlib
 import pkgutil
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.routing import APIRoute
 
 import ijw_gateway
 from ijw_gateway.api import errors as api_errors
+from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.api.middleware import TraceMiddleware
 from ijw_gateway.errors import IjwGatewayError, InputRejected, RequestRefused
 from ijw_gateway.findings import Finding
@@ -54,22 +56,28 @@ def test_every_exception_knows_its_answer(cls: type[IjwGatewayError]) -> None:
     assert cls.code and cls.code.replace("_", "").isalnum()
 
 
-def _app_raising(exc: BaseException) -> FastAPI:
+def _app_raising(exc: BaseException, fast: bool = False) -> FastAPI:
+    """An app whose ``GET /boom`` raises ``exc``; with ``fast``, served by ``FastRoutes``
+    (as ``POST /v1/messages`` is) instead of FastAPI's request handling."""
     app = FastAPI()
-    app.add_middleware(TraceMiddleware)
-    api_errors.install(app)
 
-    @app.get("/boom")
-    def boom() -> None:
+    async def boom(request: Request) -> Response:
         raise exc
 
+    app.add_api_route("/boom", boom, methods=["GET"])
+    if fast:
+        routes = [r for r in app.routes if isinstance(r, APIRoute) and r.endpoint is boom]
+        app.add_middleware(FastRoutes, routes=routes)
+    app.add_middleware(TraceMiddleware)
+    api_errors.install(app)
     return app
 
 
+@pytest.mark.parametrize("fast", [False, True], ids=["routed", "fast"])
 @pytest.mark.parametrize("cls", EXCEPTIONS, ids=lambda c: c.__name__)
-def test_the_api_answers_every_exception_as_json(cls: type[IjwGatewayError]) -> None:
+def test_the_api_answers_every_exception_as_json(cls: type[IjwGatewayError], fast: bool) -> None:
     exc = _instance(cls)
-    client = TestClient(_app_raising(exc), raise_server_exceptions=False)
+    client = TestClient(_app_raising(exc, fast), raise_server_exceptions=False)
     response = client.get("/boom")
     assert response.status_code == cls.http_status
     error = response.json()["error"]
@@ -78,10 +86,12 @@ def test_the_api_answers_every_exception_as_json(cls: type[IjwGatewayError]) -> 
     assert "Traceback" not in response.text
 
 
+@pytest.mark.parametrize("fast", [False, True], ids=["routed", "fast"])
 def test_an_unexpected_exception_is_a_500_naming_the_trace_id(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, fast: bool
 ) -> None:
-    client = TestClient(_app_raising(KeyError("999900006")), raise_server_exceptions=False)
+    app = _app_raising(KeyError("999900006"), fast)
+    client = TestClient(app, raise_server_exceptions=False)
     response = client.get("/boom", headers={"X-Trace-Id": "t-1"})
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"

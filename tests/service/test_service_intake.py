@@ -9,11 +9,13 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+import fastapi.routing
 import pytest
 from lxml import etree
 from sqlalchemy import text
 
 from ijw_gateway.api.app import create_app
+from ijw_gateway.api.routes import hot_routes
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Result
@@ -49,6 +51,32 @@ def test_accepted_message_is_answered_stored_and_queued(client: TestClient, stor
     assert store.delivery_state(message_id) == "queued"
     kinds = [e.kind for e in store.events(message_id)]
     assert kinds == ["received", "accepted", "retour_composed", "queued"]
+
+
+def test_posting_skips_fastapis_request_handling_and_keeps_trace_and_metrics(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``POST /v1/messages`` is served by ``api.fastroute`` straight from its endpoint:
+    FastAPI's handler for the route is never called, and the trace middleware still
+    labels it with the route."""
+    assert [r.path for r in hot_routes()] == ["/v1/messages"]
+
+    async def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("FastAPI's request handling ran for the hot route")
+
+    with monkeypatch.context() as patched:  # every FastAPI route resolves its dependencies
+        patched.setattr(fastapi.routing, "solve_dependencies", never)
+        response = client.post(
+            "/v1/messages",
+            content=b.to_bytes(b.jw301()),
+            headers={**auth(GEMEENTE), "X-Trace-Id": "fast-1"},
+        )
+    assert response.status_code == 200 and response.json()["accepted"] is True
+    assert response.headers["x-trace-id"] == "fast-1"
+    metrics = client.get("/metrics").text
+    assert 'ijw_http_requests_total{method="POST",route="/v1/messages",status="200"}' in metrics
+    wrong = client.get("/v1/messages")  # another method goes on to the router, as before
+    assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
 
 
 def test_rejected_message_is_stored_but_not_queued(client: TestClient, store: Store) -> None:

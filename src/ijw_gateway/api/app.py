@@ -17,8 +17,9 @@ from starlette.routing import BaseRoute
 from ijw_gateway import __version__
 from ijw_gateway.api import errors
 from ijw_gateway.api.deps import SECURITY_SCHEMES
+from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.api.middleware import TraceMiddleware
-from ijw_gateway.api.routes import router
+from ijw_gateway.api.routes import hot_routes, router
 from ijw_gateway.config import Settings
 from ijw_gateway.errors import IjwGatewayError
 from ijw_gateway.gateway import Gateway, open_gateway
@@ -107,6 +108,7 @@ def create_app(
         lifespan=_worker_lifespan(gateway, worker),
     )
     app.state.gateway = gateway
+    app.add_middleware(FastRoutes, routes=hot_routes())  # inside the trace middleware
     app.add_middleware(TraceMiddleware)
     errors.install(app)
     app.include_router(router)
