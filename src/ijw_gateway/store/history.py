@@ -41,7 +41,7 @@ from ijw_gateway.store.tables_history import (
     HistPrestatie,
     HistRequest,
 )
-from ijw_gateway.store.unit import table_of
+from ijw_gateway.store.unit import OWNER, table_of
 from ijw_gateway.validation import ParsedMessage
 
 TYPE_OF_CODE = {s.berichtcode: m for m, s in MESSAGES.items()}
@@ -138,7 +138,7 @@ class StoreHistory:
         key = Key(sender, type_, identificatie)
         if key in self.identifications:
             return self.identifications[key] is not None
-        found = self.sql.first(_IDENTIFICATION, afzender=sender, type=type_, ident=identificatie)
+        found = self.sql.first(OWNER, afzender=sender, type=type_, identificatie=identificatie)
         return found is not None
 
     def allocation(self, gemeente: str, nummer: int) -> Allocation | None:
@@ -219,13 +219,6 @@ def _in_order(
     return Statement(query.limit(1) if first else query)
 
 
-_IDENTIFICATION = Statement(
-    select(Identification.message_id).where(
-        Identification.afzender == _p("afzender"),
-        Identification.type == _p("type"),
-        Identification.identificatie == _p("ident"),
-    )
-)
 _ALLOCATION = Statement(
     select(HistAllocation)
     .where(HistAllocation.gemeente == _p("gemeente"), HistAllocation.nummer == _p("nummer"))

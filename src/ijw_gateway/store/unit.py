@@ -160,7 +160,7 @@ class Unit:
         if key in self.identifications:
             return self.identifications[key]
         found: str | None = self.sql.scalar(
-            _OWNER, afzender=key.afzender, type=key.type, identificatie=key.identificatie
+            OWNER, afzender=key.afzender, type=key.type, identificatie=key.identificatie
         )
         return found
 
@@ -278,46 +278,30 @@ _ORDER: tuple[type[SQLModel], ...] = (
     Event,
 )
 # One statement, keys in hash order: concurrent intakes take shared keys in the same order.
-_LOCK = Statement(
-    text(
-        "SELECT pg_advisory_xact_lock(h) FROM "
-        "(SELECT DISTINCT hashtext(k) AS h FROM unnest(CAST(:keys AS text[])) AS k) AS s "
-        "ORDER BY h"
-    )
+_LOCKS = text(
+    "SELECT count(pg_advisory_xact_lock(h)) AS locked FROM "
+    "(SELECT DISTINCT hashtext(k) AS h FROM unnest(CAST(:keys AS text[])) AS k "
+    "ORDER BY h) AS hashes"
 )
+_LOCK = Statement(_LOCKS)
+_OWNER_OF = select(Identification.message_id).where(
+    Identification.afzender == bindparam("afzender"),
+    Identification.type == bindparam("type"),
+    Identification.identificatie == bindparam("identificatie"),
+)
+OWNER = Statement(_OWNER_OF)
+"""The message that used an identification (Afzender, message type, Identificatie)."""
 _SEEN = sa_select(
     select(Receipt.message_id)
     .where(Receipt.poster == bindparam("poster"), Receipt.sha256 == bindparam("sha256"))
     .scalar_subquery()
     .label("receipt"),
-    select(Identification.message_id)
-    .where(
-        Identification.afzender == bindparam("afzender"),
-        Identification.type == bindparam("type"),
-        Identification.identificatie == bindparam("identificatie"),
-    )
-    .scalar_subquery()
-    .label("owner"),
+    _OWNER_OF.scalar_subquery().label("owner"),
 )
 _OPEN = Statement(_SEEN)
-# PostgreSQL with keys to lock: the locks are a one-row FROM, taken in hash order as above.
+# PostgreSQL with keys to lock: the locks are a one-row FROM.
 _OPEN_LOCKED = Statement(
-    _SEEN.select_from(
-        text(
-            "SELECT count(pg_advisory_xact_lock(h)) AS locked FROM "
-            "(SELECT DISTINCT hashtext(k) AS h FROM unnest(CAST(:keys AS text[])) AS k "
-            "ORDER BY h) AS hashes"
-        )
-        .columns(column("locked", Integer))
-        .subquery("locks")
-    )
-)
-_OWNER = Statement(
-    select(Identification.message_id).where(
-        Identification.afzender == bindparam("afzender"),
-        Identification.type == bindparam("type"),
-        Identification.identificatie == bindparam("identificatie"),
-    )
+    _SEEN.select_from(_LOCKS.columns(column("locked", Integer)).subquery("locks"))
 )
 _CONVERSATION = Statement(select(Message.conversation_id).where(Message.id == bindparam("id")))
 _ANSWER = Statement(select(Message.id).where(Message.answers_id == bindparam("id")))
