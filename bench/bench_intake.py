@@ -14,7 +14,9 @@ checked: an unaccepted verdict fails the run.
 generator in C: the Python clients themselves use a large share of the two cores. It also
 reports the CPU each message cost (gateway processes, PostgreSQL, whole machine): on a
 machine whose speed varies, CPU per message is the figure that compares across runs,
-together with the machine speed measured at the start (CPU for a fixed workload).
+together with the machine speed measured at the start (CPU for a fixed workload). Steal
+(time the hypervisor gave to other guests) is reported apart, not as machine CPU.
+``bench_floors.py`` measures what PostgreSQL alone and HTTP alone cost on the same machine.
 
 PostgreSQL: ``IJW_TEST_POSTGRES_URL`` (default the local ``test`` database over TCP; for
 its Unix socket ``postgresql+psycopg://postgres@/test?host=/var/run/postgresql``); the
@@ -158,13 +160,16 @@ function init(args)
     if n % tonumber(args[2]) == id then table.insert(bodies, all:sub(i, s - 1)) end
     n = n + 1; i = e + 1
   end
+  cycle = args[4] == "cycle"
   wrk.method = "POST"
   wrk.headers["Authorization"] = "Bearer " .. args[3]
   wrk.headers["Content-Type"] = "application/xml"
 end
 function request()
   sent = sent + 1
-  if sent > #bodies then wrk.thread:stop(); sent = #bodies end
+  if sent > #bodies then
+    if cycle then sent = 1 else wrk.thread:stop(); sent = #bodies end
+  end
   return wrk.format(nil, "/v1/messages", nil, bodies[sent])
 end
 function response(status, headers, body)
@@ -179,8 +184,11 @@ end
 """
 
 
-def _wrk(base: str, bodies: list[bytes], seconds: int, connections: int) -> dict[str, float]:
-    """Drive ``bodies`` with wrk (2 threads); every answer must be an accepted verdict."""
+def _wrk(
+    base: str, bodies: list[bytes], seconds: int, connections: int, cycle: bool = False
+) -> dict[str, float]:
+    """Drive ``bodies`` with wrk (2 threads); every answer must be an accepted verdict.
+    Each body is sent once unless ``cycle`` (for a server that does not store them)."""
     with tempfile.TemporaryDirectory() as tmp:
         script, data = Path(tmp) / "intake.lua", Path(tmp) / "bodies"
         script.write_text(_WRK_SCRIPT)
@@ -197,6 +205,7 @@ def _wrk(base: str, bodies: list[bytes], seconds: int, connections: int) -> dict
             str(data),
             "2",
             KEY,
+            "cycle" if cycle else "once",
         ]
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     fields = next(line for line in out.splitlines() if line.startswith("RESULT")).split()[1:]
@@ -215,7 +224,8 @@ def _wrk(base: str, bodies: list[bytes], seconds: int, connections: int) -> dict
 def _cpu_seconds(gateway: set[int]) -> dict[str, float]:
     """CPU seconds (user + system) used so far: by the gateway's processes, by PostgreSQL
     (its processes, and the backends that already exited, which the postmaster reaped)
-    and by the whole machine (``/proc/stat``, so exited processes such as wrk count too)."""
+    and by the whole machine (``/proc/stat``, so exited processes such as wrk count too),
+    and the machine's steal apart from that."""
     tick = os.sysconf("SC_CLK_TCK")
     found = {"gateway": 0.0, "postgres": 0.0}
     for entry in Path("/proc").iterdir():
@@ -231,9 +241,11 @@ def _cpu_seconds(gateway: set[int]) -> dict[str, float]:
             found["gateway"] += own / tick
         elif comm == "postgres":
             found["postgres"] += (own + reaped) / tick
-    cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    busy = sum(int(v) for i, v in enumerate(cpu) if i not in (3, 4))  # all but idle, iowait
-    found["machine"] = busy / tick
+    # user nice system idle iowait irq softirq steal guest guest_nice; guest time is
+    # already in user and nice, steal is time the hypervisor gave to someone else.
+    cpu = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    found["machine"] = sum(cpu[i] for i in (0, 1, 2, 5, 6)) / tick
+    found["steal"] = cpu[7] / tick
     return found
 
 
@@ -359,6 +371,7 @@ def main() -> int:
         print(
             "CPU per message: "
             + ", ".join(f"{k} {result[f'cpu_ms_{k}']:.2f} ms" for k in _GROUPS)
+            + f"; steal {result['cpu_ms_steal']:.2f} ms"
             + f" (machine speed now: {speed:.3f} ms CPU for the reference workload)"
         )
     return 0
