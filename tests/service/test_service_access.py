@@ -25,6 +25,18 @@ def test_x_api_key_header_works_too(client: TestClient) -> None:
     assert response.status_code == 200
 
 
+def test_two_different_keys_are_401_whichever_is_valid(client: TestClient) -> None:
+    for bearer, api_key in ((demo_key(AGB), "ijw.demo-0505.nope"), ("nope", demo_key(AGB))):
+        headers = {"Authorization": f"Bearer {bearer}", "X-API-Key": api_key}
+        response = client.get("/v1/mailbox", headers=headers)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "conflicting_api_keys"
+    same = {**auth(AGB), "X-API-Key": demo_key(AGB)}  # the same key twice is one key
+    assert client.get("/v1/mailbox", headers=same).status_code == 200
+    proxy = {"Authorization": "Basic cHJveHk6cGFzcw==", "X-API-Key": demo_key(AGB)}
+    assert client.get("/v1/mailbox", headers=proxy).status_code == 200  # not a key at all
+
+
 def test_revoked_key_is_refused(client: TestClient, store: Store) -> None:
     store.revoke_key(f"demo-{OTHER_AGB}")
     response = client.get("/v1/mailbox", headers=auth(OTHER_AGB))

@@ -4,6 +4,7 @@ and the API answers each as ``{"error": {"code", "reason"}}`` without a stack tr
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 
 import pytest
@@ -12,11 +13,18 @@ from fastapi.routing import APIRoute
 
 import ijw_gateway
 from ijw_gateway.api import errors as api_errors
+from ijw_gateway.api import routes
+from ijw_gateway.api.errors import ErrorAnswer
 from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.api.middleware import TraceMiddleware
 from ijw_gateway.errors import IjwGatewayError, InputRejected, RequestRefused
 from ijw_gateway.findings import Finding
-from tests.service.conftest import TestClient
+from ijw_gateway.fixtures import builders as b
+from ijw_gateway.retour import compose
+from ijw_gateway.runtime import build_validator
+from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
+from tests.service.test_service_access import OTHER_AGB
+from tests.service.test_service_intake import post
 
 
 def _all_subclasses(cls: type[IjwGatewayError]) -> list[type[IjwGatewayError]]:
@@ -106,3 +114,91 @@ def test_unknown_route_and_wrong_method_are_json(client: TestClient) -> None:
     wrong = client.delete("/v1/mailbox")
     assert wrong.status_code == 405
     assert wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+_ERROR = {"$ref": "#/components/schemas/ErrorAnswer"}
+
+
+def test_the_openapi_documents_every_failure_as_the_error_answer(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    # FastAPI's own validation-error schema is not what the API answers (request_error)
+    assert "HTTPValidationError" not in json.dumps(schema)
+    keyed = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            if path.startswith("/v1/"):
+                keyed += 1
+                assert {"401", "422", "503"} <= responses.keys(), (method, path)
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    assert response["content"]["application/json"]["schema"] == _ERROR
+                    assert response["description"], (method, path, status)
+    assert keyed == 6
+    assert {"403", "409", "413"} <= schema["paths"]["/v1/messages"]["post"]["responses"].keys()
+    detail = schema["components"]["schemas"]["ErrorDetail"]
+    assert set(detail["required"]) == {"code", "reason"}
+    assert detail["additionalProperties"] is False
+
+
+def _answer(data: bytes) -> bytes:
+    outcome = build_validator().run(data)
+    assert outcome.message is not None
+    return compose(outcome.message, outcome.report).to_bytes()
+
+
+def test_each_failure_is_a_status_its_route_documents_with_the_documented_body(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real failures of every route: the status is one its OpenAPI lists, and the body is
+    exactly the documented ``ErrorAnswer`` (no other fields)."""
+    schema = client.get("/openapi.json").json()
+    allocation = b.to_bytes(b.jw301())
+    sent = post(client, allocation, GEMEENTE)["id"]  # the gateway answers it (JW302)
+    unknown = "0" * 32
+    monkeypatch.setattr(routes, "MAX_BODY", 50_000)  # the real 64 MB, smaller
+    cases = [
+        ("get", "/v1/mailbox", "/v1/mailbox", {}, b"", 401),
+        ("get", "/v1/mailbox", "/v1/mailbox?limit=0", auth(AGB), b"", 422),
+        ("get", "/v1/messages/{message_id}", f"/v1/messages/{unknown}", auth(AGB), b"", 404),
+        ("get", "/v1/messages/{message_id}", "/v1/messages/not-an-id", auth(AGB), b"", 422),
+        ("get", "/v1/messages/{message_id}", f"/v1/messages/{sent}", auth(OTHER_AGB), b"", 403),
+        (
+            "get",
+            "/v1/messages/{message_id}/events",
+            f"/v1/messages/{unknown}/events",
+            auth(AGB),
+            b"",
+            404,
+        ),
+        (
+            "get",
+            "/v1/conversations/{message_id}",
+            f"/v1/conversations/{sent}",
+            auth(OTHER_AGB),
+            b"",
+            403,
+        ),
+        (
+            "post",
+            "/v1/mailbox/{message_id}/ack",
+            f"/v1/mailbox/{sent}/ack",
+            auth(OTHER_AGB),
+            b"",
+            403,
+        ),
+        ("post", "/v1/mailbox/{message_id}/ack", f"/v1/mailbox/{unknown}/ack", auth(AGB), b"", 404),
+        ("post", "/v1/messages", "/v1/messages", auth(GEMEENTE), b"", 422),
+        ("post", "/v1/messages", "/v1/messages", auth(AGB), allocation, 403),  # not its sender
+        ("post", "/v1/messages", "/v1/messages", auth(GEMEENTE), b"x" * 50_001, 413),
+        ("post", "/v1/messages", "/v1/messages", auth(AGB), _answer(allocation), 409),
+    ]
+    for method, template, url, headers, content, status in cases:
+        response = client.request(method, url, headers=headers, content=content or None)
+        assert response.status_code == status, (method, url, response.text)
+        assert str(status) in schema["paths"][template][method]["responses"], (method, url)
+        ErrorAnswer.model_validate(response.json())
+    answered = client.request(
+        "post", "/v1/messages", headers=auth(AGB), content=_answer(allocation)
+    )
+    assert answered.json()["error"]["code"] == "already_answered"

@@ -24,11 +24,18 @@ async def gateway_of(request: Request) -> Gateway:
 
 
 def _presented(authorization: str | None, api_key: str | None) -> str | None:
-    if api_key:
-        return api_key
+    """The key sent, in either header. Two different keys are refused rather than one of
+    them picked: a request that carries them is misconfigured, and which party it acts
+    for must not depend on which header wins."""
+    bearer = None
     if authorization and authorization.lower().startswith("bearer "):
-        return authorization[7:].strip()
-    return None
+        bearer = authorization[7:].strip()
+    if api_key and bearer and api_key != bearer:
+        raise Unauthenticated(
+            "The request carries two different API keys (Authorization and X-API-Key); send one.",
+            "conflicting_api_keys",
+        )
+    return api_key or bearer
 
 
 async def party_of(request: Request) -> str:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from ijw_gateway.errors import IjwGatewayError
@@ -34,6 +37,42 @@ _BY_STATUS = {
 
 def error_body(code: str, reason: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "reason": reason}}
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(
+        description="Stable and machine-readable, e.g. `invalid_api_key`, `not_your_message`."
+    )
+    reason: str = Field(description="For people: what is wrong, and what to do about it.")
+
+
+class ErrorAnswer(BaseModel):
+    """How the API answers every failure (``error_body``), for the OpenAPI."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: ErrorDetail
+
+
+_EVERY_KEYED_ROUTE = {
+    401: "No API key, one that is unknown or revoked, or two different ones.",
+    422: "A parameter is not as documented (the reason names it).",
+    503: "The database cannot be reached; retry later.",
+}
+
+
+def documented_errors(meanings: Mapping[int, str] | None = None) -> dict[int | str, Any]:
+    """OpenAPI ``responses`` of a route that needs an API key: the failures any such route
+    can answer, and ``meanings`` (status -> when) of its own, all as ``ErrorAnswer``.
+    Declaring 422 also replaces FastAPI's own validation-error schema, which is not what
+    ``request_error`` answers."""
+    answers = {**_EVERY_KEYED_ROUTE, **(meanings or {})}
+    return {
+        status: {"model": ErrorAnswer, "description": when}
+        for status, when in sorted(answers.items())
+    }
 
 
 def trace_of(request: Request) -> str:

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from ijw_gateway import xmlparse
 from ijw_gateway.api.access import can_read
 from ijw_gateway.api.deps import GatewayDep, PartyDep, gateway_of, party_of
-from ijw_gateway.api.errors import trace_of
+from ijw_gateway.api.errors import documented_errors, trace_of
 from ijw_gateway.errors import Forbidden, InputRejected, NotFound, PayloadTooLarge, Unprocessable
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Result
@@ -90,7 +90,21 @@ def _count(results: list[Result]) -> None:
         )
 
 
-@router.post("/messages", openapi_extra=_BODY_DOC, summary="Send a message (or a zip)")
+@router.post(
+    "/messages",
+    openapi_extra=_BODY_DOC,
+    summary="Send a message (or a zip)",
+    responses=documented_errors(
+        {
+            403: "A message in the body travels from another party than the key's.",
+            409: "The message it answers was already answered, or concurrent submissions of "
+            "the same message kept colliding (retry).",
+            413: f"The body is larger than {MAX_BODY // 2**20} MB.",
+            422: "The body is empty, or a message is addressed to a party this gateway does "
+            "not know. (A message that fails validation is a 200 with its verdict.)",
+        }
+    ),
+)
 async def post_messages(request: Request) -> JSONResponse:
     """Validate, answer, store and queue. The verdict is synchronous: the Report JSON, the
     return message when the standard has one, and where the message goes next. Posting the
@@ -110,6 +124,12 @@ async def post_messages(request: Request) -> JSONResponse:
 def hot_routes() -> list[Route]:
     """The routes ``api.fastroute`` serves directly: their endpoints take only the request."""
     return [r for r in router.routes if isinstance(r, Route) and r.endpoint is post_messages]
+
+
+_READ_ERRORS = {
+    403: "The message was neither sent by nor delivered to the key's party.",
+    404: "There is no message with this id.",
+}
 
 
 def _readable(gateway: Gateway, message_id: str, party: str, trace: str) -> MessageView:
@@ -142,7 +162,23 @@ def _meta(message: MessageView) -> dict[str, object]:
     }
 
 
-@router.get("/messages/{message_id}", summary="A message as received")
+@router.get(
+    "/messages/{message_id}",
+    summary="A message as received",
+    responses={
+        200: {
+            "description": "The message: XML by default, JSON for `json` and `meta`.",
+            "content": {"application/xml": {"schema": {"type": "string"}}},
+        },
+        **documented_errors(
+            {
+                **_READ_ERRORS,
+                422: "A parameter is not as documented, or `format=json` was asked of a "
+                "message that has no JSON model (it is not a well-formed iJw message).",
+            }
+        ),
+    },
+)
 def get_message(
     request: Request,
     message_id: MessageId,
@@ -178,7 +214,11 @@ def _event(event: EventView) -> dict[str, object]:
     }
 
 
-@router.get("/messages/{message_id}/events", summary="What happened to a message")
+@router.get(
+    "/messages/{message_id}/events",
+    summary="What happened to a message",
+    responses=documented_errors(_READ_ERRORS),
+)
 def get_events(
     request: Request, message_id: MessageId, party: PartyDep, gateway: GatewayDep
 ) -> JSONResponse:
@@ -189,7 +229,11 @@ def get_events(
     return JSONResponse({"id": message_id, "events": [_event(e) for e in events]})
 
 
-@router.get("/conversations/{message_id}", summary="A message with its answers")
+@router.get(
+    "/conversations/{message_id}",
+    summary="A message with its answers",
+    responses=documented_errors(_READ_ERRORS),
+)
 def get_conversation(
     request: Request, message_id: MessageId, party: PartyDep, gateway: GatewayDep
 ) -> JSONResponse:
@@ -204,7 +248,7 @@ def get_conversation(
     )
 
 
-@router.get("/mailbox", summary="Messages waiting for you")
+@router.get("/mailbox", summary="Messages waiting for you", responses=documented_errors())
 def get_mailbox(
     party: PartyDep,
     gateway: GatewayDep,
@@ -231,7 +275,16 @@ def get_mailbox(
     )
 
 
-@router.post("/mailbox/{message_id}/ack", summary="Acknowledge a mailbox message")
+@router.post(
+    "/mailbox/{message_id}/ack",
+    summary="Acknowledge a mailbox message",
+    responses=documented_errors(
+        {
+            403: "The message is in another party's mailbox.",
+            404: "No message with this id was ever in a mailbox.",
+        }
+    ),
+)
 def ack(
     request: Request, message_id: MessageId, party: PartyDep, gateway: GatewayDep
 ) -> JSONResponse:
