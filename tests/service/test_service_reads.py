@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from ijw_gateway.api.answers import (
+    AckAnswer,
+    ConversationAnswer,
+    EventsAnswer,
+    IntakeAnswer,
+    MailboxAnswer,
+    MessageMeta,
+    ZipAnswer,
+)
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import to_xml_bytes
 from ijw_gateway.retour import compose
 from ijw_gateway.runtime import build_validator
 from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
-from tests.service.test_service_intake import post
+from tests.service.test_service_intake import _zip, post
 
 
 def test_raw_bytes_come_back_exactly_and_json_is_lossless(client: TestClient) -> None:
@@ -138,3 +149,54 @@ def test_openapi_says_which_routes_need_a_key_and_how_to_send_it(client: TestCli
     assert keyed[("/v1/mailbox", "get")] == either
     assert keyed[("/v1/messages/{message_id}/events", "get")] == either
     assert keyed[("/health", "get")] is None and keyed[("/metrics", "get")] is None
+
+
+def _documented_ok(schema: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    content: dict[str, Any] = schema["paths"][path][method]["responses"]["200"]["content"]
+    return content
+
+
+def test_every_answer_is_what_the_openapi_documents(client: TestClient) -> None:
+    """Real answers of every route against the models their OpenAPI documents (which
+    allow nothing else), including the less common shapes: a zip, a duplicate, a
+    refused zip member, a message that is not XML, an acknowledgement repeated."""
+    schema = client.get("/openapi.json").json()
+    ref = "#/components/schemas/"
+    single = [b.to_bytes(b.jw301()), b"not xml at all", b.to_bytes(b.jw301())]
+    answers = [client.post("/v1/messages", content=d, headers=auth(GEMEENTE)) for d in single]
+    assert answers[2].json()["duplicate"] is True
+    members = {"ok.xml": b.to_bytes(b.jw305("Z-1")), "bad.txt": b"\xff\xfe"}
+    zipped = client.post("/v1/messages", content=_zip(members), headers=auth(AGB))
+    for answer in answers:
+        IntakeAnswer.model_validate(answer.json())
+    assert len(ZipAnswer.model_validate(zipped.json()).items) == 2
+    posted = _documented_ok(schema, "post", "/v1/messages")["application/json"]["schema"]
+    assert posted["anyOf"] == [{"$ref": ref + "IntakeAnswer"}, {"$ref": ref + "ZipAnswer"}]
+
+    message_id = answers[0].json()["id"]
+    read = f"/v1/messages/{message_id}"
+    MessageMeta.model_validate(client.get(f"{read}?format=meta", headers=auth(AGB)).json())
+    assert client.get(f"{read}?format=json", headers=auth(AGB)).json()["message"] == "JW301"
+    as_xml = client.get(read, headers=auth(AGB))
+    assert as_xml.headers["content-type"].startswith("application/xml")
+    documented = _documented_ok(schema, "get", "/v1/messages/{message_id}")
+    assert documented["application/xml"] == {"schema": {"type": "string"}}
+    assert {"$ref": ref + "MessageMeta"} in documented["application/json"]["schema"]["anyOf"]
+
+    box = client.get("/v1/mailbox", headers=auth(AGB)).json()
+    assert MailboxAnswer.model_validate(box).items
+    acks = [client.post(f"/v1/mailbox/{message_id}/ack", headers=auth(AGB)) for _ in range(2)]
+    assert [AckAnswer.model_validate(a.json()).already for a in acks] == [False, True]
+    EventsAnswer.model_validate(client.get(f"{read}/events", headers=auth(AGB)).json())
+    conversation = client.get(f"/v1/conversations/{message_id}", headers=auth(AGB)).json()
+    assert len(ConversationAnswer.model_validate(conversation).messages) == 2
+    for method, path, model in (
+        ("get", "/v1/mailbox", "MailboxAnswer"),
+        ("post", "/v1/mailbox/{message_id}/ack", "AckAnswer"),
+        ("get", "/v1/messages/{message_id}/events", "EventsAnswer"),
+        ("get", "/v1/conversations/{message_id}", "ConversationAnswer"),
+    ):
+        answer = _documented_ok(schema, method, path)["application/json"]["schema"]
+        assert answer == {"$ref": ref + model}
+    meta = schema["components"]["schemas"]["MessageMeta"]
+    assert "from" in meta["properties"] and "from_" not in meta["properties"]

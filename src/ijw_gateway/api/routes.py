@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -15,6 +16,15 @@ from starlette.routing import Route
 
 from ijw_gateway import xmlparse
 from ijw_gateway.api.access import can_read
+from ijw_gateway.api.answers import (
+    AckAnswer,
+    ConversationAnswer,
+    EventsAnswer,
+    IntakeAnswer,
+    MailboxAnswer,
+    MessageMeta,
+    ZipAnswer,
+)
 from ijw_gateway.api.deps import GatewayDep, PartyDep, gateway_of, party_of
 from ijw_gateway.api.errors import documented_errors, trace_of
 from ijw_gateway.errors import Forbidden, InputRejected, NotFound, PayloadTooLarge, Unprocessable
@@ -62,6 +72,17 @@ async def _body(request: Request) -> bytes:
     return body
 
 
+def _answers(
+    ok: Any, meaning: str, errors: Mapping[int, str] | None = None, xml: bool = False
+) -> dict[int | str, Any]:
+    """OpenAPI ``responses``: ``ok`` (a model of the JSON built by the route) for 200, and
+    the failures of a route with an API key (``documented_errors``)."""
+    success: dict[str, Any] = {"model": ok, "description": meaning}
+    if xml:
+        success["content"] = {"application/xml": {"schema": {"type": "string"}}}
+    return {200: success, **documented_errors(errors)}
+
+
 def _intake_threads(request: Request) -> ThreadPoolExecutor:
     """At most ``intake_threads`` intakes of this process at once: they are CPU-bound
     Python, so more threads only trade the GIL back and forth. A plain executor hands work
@@ -94,7 +115,9 @@ def _count(results: list[Result]) -> None:
     "/messages",
     openapi_extra=_BODY_DOC,
     summary="Send a message (or a zip)",
-    responses=documented_errors(
+    responses=_answers(
+        IntakeAnswer | ZipAnswer,
+        "The verdict on the message (for a zip: `items`, one per member), accepted or not.",
         {
             403: "A message in the body travels from another party than the key's.",
             409: "The message it answers was already answered, or concurrent submissions of "
@@ -102,7 +125,7 @@ def _count(results: list[Result]) -> None:
             413: f"The body is larger than {MAX_BODY // 2**20} MB.",
             422: "The body is empty, or a message is addressed to a party this gateway does "
             "not know. (A message that fails validation is a 200 with its verdict.)",
-        }
+        },
     ),
 )
 async def post_messages(request: Request) -> JSONResponse:
@@ -165,19 +188,17 @@ def _meta(message: MessageView) -> dict[str, object]:
 @router.get(
     "/messages/{message_id}",
     summary="A message as received",
-    responses={
-        200: {
-            "description": "The message: XML by default, JSON for `json` and `meta`.",
-            "content": {"application/xml": {"schema": {"type": "string"}}},
+    responses=_answers(
+        MessageMeta | dict[str, Any],
+        "The message: its bytes as received by default (`xml`); its lossless JSON model "
+        "(`json`); or who, when, verdict and links (`meta`).",
+        {
+            **_READ_ERRORS,
+            422: "A parameter is not as documented, or `format=json` was asked of a "
+            "message that has no JSON model (it is not a well-formed iJw message).",
         },
-        **documented_errors(
-            {
-                **_READ_ERRORS,
-                422: "A parameter is not as documented, or `format=json` was asked of a "
-                "message that has no JSON model (it is not a well-formed iJw message).",
-            }
-        ),
-    },
+        xml=True,
+    ),
 )
 def get_message(
     request: Request,
@@ -217,7 +238,7 @@ def _event(event: EventView) -> dict[str, object]:
 @router.get(
     "/messages/{message_id}/events",
     summary="What happened to a message",
-    responses=documented_errors(_READ_ERRORS),
+    responses=_answers(EventsAnswer, "Its status history.", _READ_ERRORS),
 )
 def get_events(
     request: Request, message_id: MessageId, party: PartyDep, gateway: GatewayDep
@@ -232,7 +253,7 @@ def get_events(
 @router.get(
     "/conversations/{message_id}",
     summary="A message with its answers",
-    responses=documented_errors(_READ_ERRORS),
+    responses=_answers(ConversationAnswer, "The conversation it belongs to.", _READ_ERRORS),
 )
 def get_conversation(
     request: Request, message_id: MessageId, party: PartyDep, gateway: GatewayDep
@@ -248,7 +269,11 @@ def get_conversation(
     )
 
 
-@router.get("/mailbox", summary="Messages waiting for you", responses=documented_errors())
+@router.get(
+    "/mailbox",
+    summary="Messages waiting for you",
+    responses=_answers(MailboxAnswer, "The caller's unacknowledged messages."),
+)
 def get_mailbox(
     party: PartyDep,
     gateway: GatewayDep,
@@ -278,11 +303,13 @@ def get_mailbox(
 @router.post(
     "/mailbox/{message_id}/ack",
     summary="Acknowledge a mailbox message",
-    responses=documented_errors(
+    responses=_answers(
+        AckAnswer,
+        "Acknowledged (again, if `already`).",
         {
             403: "The message is in another party's mailbox.",
             404: "No message with this id was ever in a mailbox.",
-        }
+        },
     ),
 )
 def ack(
