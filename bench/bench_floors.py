@@ -273,6 +273,14 @@ def http_floor(seconds: int, workers: int) -> dict[str, float]:
     return {**result, **per}
 
 
+def _say(what: str, result: Mapping[str, float], unit: str, group: str) -> None:
+    print(
+        f"{what}: {result['per_second']:.0f} {unit}s/s; machine CPU per {unit} "
+        f"{result['cpu_ms_machine']:.2f} ms ({group} {result[f'cpu_ms_{group}']:.2f} ms), "
+        f"steal {result['cpu_ms_steal']:.2f} ms"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=["postgres", "http", "both"], default="both")
@@ -290,22 +298,16 @@ def main() -> int:
     if args.part in ("postgres", "both"):
         pg = postgres_floor(args.seconds, args.rate)
         floors += pg["cpu_ms_machine"]
-        print(
-            f"PostgreSQL alone, a JW301 intake's transaction (pgbench, {CLIENTS} clients, "
-            f"{f'at most {args.rate}/s' if args.rate else 'unlimited'}): "
-            f"{pg['per_second']:.0f} transactions/s; machine CPU per transaction "
-            f"{pg['cpu_ms_machine']:.2f} ms (PostgreSQL {pg['cpu_ms_postgres']:.2f} ms), "
-            f"steal {pg['cpu_ms_steal']:.2f} ms"
+        limit = f"at most {args.rate}/s" if args.rate else "unlimited"
+        what = (
+            f"PostgreSQL alone, a JW301 intake's transaction (pgbench, {CLIENTS} clients, {limit})"
         )
+        _say(what, pg, "transaction", "postgres")
     if args.part in ("http", "both"):
         http = http_floor(args.seconds, args.workers)
         floors += http["cpu_ms_machine"]
-        print(
-            f"HTTP alone, the app with a canned intake ({args.workers} workers, wrk): "
-            f"{http['per_second']:.0f} requests/s; machine CPU per request "
-            f"{http['cpu_ms_machine']:.2f} ms (gateway processes {http['cpu_ms_gateway']:.2f} "
-            f"ms), steal {http['cpu_ms_steal']:.2f} ms"
-        )
+        what = f"HTTP alone, the app with a canned intake ({args.workers} workers, wrk)"
+        _say(what, http, "request", "gateway")
     if args.part == "both":
         budget = CORES * 1000 / TARGET
         print(
