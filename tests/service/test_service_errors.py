@@ -20,11 +20,10 @@ from ijw_gateway.api.middleware import TraceMiddleware
 from ijw_gateway.errors import IjwGatewayError, InputRejected, RequestRefused
 from ijw_gateway.findings import Finding
 from ijw_gateway.fixtures import builders as b
-from ijw_gateway.retour import compose
-from ijw_gateway.runtime import build_validator
 from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
 from tests.service.test_service_access import OTHER_AGB
 from tests.service.test_service_intake import post
+from tests.service.test_service_reads import _answer
 
 
 def _all_subclasses(cls: type[IjwGatewayError]) -> list[type[IjwGatewayError]]:
@@ -141,12 +140,6 @@ def test_the_openapi_documents_every_failure_as_the_error_answer(client: TestCli
     assert detail["additionalProperties"] is False
 
 
-def _answer(data: bytes) -> bytes:
-    outcome = build_validator().run(data)
-    assert outcome.message is not None
-    return compose(outcome.message, outcome.report).to_bytes()
-
-
 def test_each_failure_is_a_status_its_route_documents_with_the_documented_body(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -157,48 +150,27 @@ def test_each_failure_is_a_status_its_route_documents_with_the_documented_body(
     sent = post(client, allocation, GEMEENTE)["id"]  # the gateway answers it (JW302)
     unknown = "0" * 32
     monkeypatch.setattr(routes, "MAX_BODY", 50_000)  # the real 64 MB, smaller
-    cases = [
+    message, events = "/v1/messages/{message_id}", "/v1/messages/{message_id}/events"
+    conversation, ack = "/v1/conversations/{message_id}", "/v1/mailbox/{message_id}/ack"
+    cases = [  # method, route, URL, key, body, status
         ("get", "/v1/mailbox", "/v1/mailbox", {}, b"", 401),
         ("get", "/v1/mailbox", "/v1/mailbox?limit=0", auth(AGB), b"", 422),
-        ("get", "/v1/messages/{message_id}", f"/v1/messages/{unknown}", auth(AGB), b"", 404),
-        ("get", "/v1/messages/{message_id}", "/v1/messages/not-an-id", auth(AGB), b"", 422),
-        ("get", "/v1/messages/{message_id}", f"/v1/messages/{sent}", auth(OTHER_AGB), b"", 403),
-        (
-            "get",
-            "/v1/messages/{message_id}/events",
-            f"/v1/messages/{unknown}/events",
-            auth(AGB),
-            b"",
-            404,
-        ),
-        (
-            "get",
-            "/v1/conversations/{message_id}",
-            f"/v1/conversations/{sent}",
-            auth(OTHER_AGB),
-            b"",
-            403,
-        ),
-        (
-            "post",
-            "/v1/mailbox/{message_id}/ack",
-            f"/v1/mailbox/{sent}/ack",
-            auth(OTHER_AGB),
-            b"",
-            403,
-        ),
-        ("post", "/v1/mailbox/{message_id}/ack", f"/v1/mailbox/{unknown}/ack", auth(AGB), b"", 404),
+        ("get", message, f"/v1/messages/{unknown}", auth(AGB), b"", 404),
+        ("get", message, "/v1/messages/not-an-id", auth(AGB), b"", 422),
+        ("get", message, f"/v1/messages/{sent}", auth(OTHER_AGB), b"", 403),
+        ("get", events, f"/v1/messages/{unknown}/events", auth(AGB), b"", 404),
+        ("get", conversation, f"/v1/conversations/{sent}", auth(OTHER_AGB), b"", 403),
+        ("post", ack, f"/v1/mailbox/{sent}/ack", auth(OTHER_AGB), b"", 403),
+        ("post", ack, f"/v1/mailbox/{unknown}/ack", auth(AGB), b"", 404),
         ("post", "/v1/messages", "/v1/messages", auth(GEMEENTE), b"", 422),
         ("post", "/v1/messages", "/v1/messages", auth(AGB), allocation, 403),  # not its sender
         ("post", "/v1/messages", "/v1/messages", auth(GEMEENTE), b"x" * 50_001, 413),
         ("post", "/v1/messages", "/v1/messages", auth(AGB), _answer(allocation), 409),
     ]
-    for method, template, url, headers, content, status in cases:
+    for method, route, url, headers, content, status in cases:
         response = client.request(method, url, headers=headers, content=content or None)
         assert response.status_code == status, (method, url, response.text)
-        assert str(status) in schema["paths"][template][method]["responses"], (method, url)
-        ErrorAnswer.model_validate(response.json())
-    answered = client.request(
-        "post", "/v1/messages", headers=auth(AGB), content=_answer(allocation)
-    )
-    assert answered.json()["error"]["code"] == "already_answered"
+        assert str(status) in schema["paths"][route][method]["responses"], (method, url)
+        error = ErrorAnswer.model_validate(response.json()).error
+        if status == 409:  # the gateway answered the allocation already (IV028)
+            assert error.code == "already_answered"
