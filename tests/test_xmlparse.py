@@ -240,3 +240,13 @@ def test_no_finding_echoes_a_byte_dump() -> None:
     with pytest.raises(InputRejected) as caught:
         xmlparse.parse(DECL + b"<a>\xe9\xe9\xe9</a>")
     assert re.search(r"Byte \d+ \(line 2\)", caught.value.finding.text)
+
+
+def test_a_value_split_by_comments_or_pis_reads_whole_as_the_schema_reads_it() -> None:
+    data = b"<A><B>05<!-- x -->05<?note y?>99</B><C>\n  <!-- layout -->\n  <D>1</D>\n</C></A>"
+    root = xmlparse.parse(data).getroot()
+    value, mixed = root[0], root[1]
+    assert value.text == "050599"  # what the schema validated, not "05"
+    assert [type(n).__name__ for n in value] == ["_Comment", "_ProcessingInstruction"]
+    assert all(n.tail is None for n in value)  # the nodes stay (the screen looks at them)
+    assert mixed.text == "\n  " and mixed[0].tail == "\n  "  # layout between elements: as is

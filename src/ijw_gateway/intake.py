@@ -19,7 +19,7 @@ from datetime import timedelta
 from lxml import etree
 
 from ijw_gateway import xmlparse
-from ijw_gateway.catalogue.structure import ANSWERED_BY
+from ijw_gateway.catalogue.structure import ANSWERED_BY, ORIGINAL_OF
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import Conflict, Forbidden, InputRejected, Unprocessable
 from ijw_gateway.findings import Finding, JsonDict, Report
@@ -223,6 +223,14 @@ class Intake:
                     "already_answered",
                 )
             return original, unit.conversation_of(original) or own
+        earlier = unit.owner_of(envelope.retour_key) if envelope.retour_key else None
+        if earlier is not None:  # the original is not here, but it was answered
+            raise Conflict(
+                f"Message {earlier} already answered the {ORIGINAL_OF[envelope.type]} "
+                f"{envelope.identificatie} of {envelope.afzender}; the standard allows one "
+                "return message per message (IV028).",
+                "already_answered",
+            )
         return None, unit.conversation_by_refs(envelope.references) or own
 
     def _bookkeeping(

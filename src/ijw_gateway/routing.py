@@ -68,6 +68,15 @@ class Envelope:
         return Key(self.afzender, self.type, self.identificatie)
 
     @property
+    def retour_key(self) -> Key | None:
+        """What the history records a retour under: its original's sender and identification
+        with the retour's own type. One retour per original, also when the original never
+        came through this gateway (IV028)."""
+        if self.kind != "retour":
+            return None
+        return Key(self.afzender, self.type, self.identificatie)
+
+    @property
     def answers(self) -> Key | None:
         """The message this one answers directly: the original of a retour, or a JW325's 323."""
         if self.kind == "retour":

@@ -150,4 +150,22 @@ def parse(data: bytes) -> etree._ElementTree:
             raise _too_deep(line) from None
         raise _reject(f"The file is not well-formed XML: {message}.", line=line) from None
     _check_depth(data, root)
+    _join_split_values(root)
     return root.getroottree()
+
+
+def _join_split_values(root: etree._Element) -> None:
+    """A value that a comment or processing instruction splits (``<Bsn>9999<!---->00110``)
+    is one value to the schema, which skips both, but an element's ``text`` stops at the
+    first such node: the rules, the routing and the JSON model would read ``9999``. So the
+    pieces are joined into ``text`` and the nodes stay behind them, without text of their
+    own: every reader of the tree sees the value the schema saw (the bytes as received are
+    kept unchanged elsewhere). Between child elements such text is only layout; left alone."""
+    for node in root.iter(etree.Comment, etree.ProcessingInstruction):
+        parent = node.getparent()
+        if parent is None or not node.tail:
+            continue
+        if any(isinstance(sibling.tag, str) for sibling in parent):
+            continue
+        parent.text = (parent.text or "") + node.tail
+        node.tail = None

@@ -310,8 +310,10 @@ def _counts_per_prestatie(report: Report) -> bool:
 
 
 def _declaration_facts(message: ParsedMessage, report: Report) -> Facts | None:
+    if not _counts_per_prestatie(report):  # refused as a whole: nothing to read (or readable)
+        return None
     located = declaration(message)
-    if located is None or not _counts_per_prestatie(report):
+    if located is None:
         return None
     marked = tuple(
         _with_rejected(p.record, _refused(path_of(p.element), report)) for p in prestaties(message)
