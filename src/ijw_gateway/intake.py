@@ -97,6 +97,13 @@ class Result:
         }
 
 
+def _shown(code: str, limit: int = 20) -> str:
+    """A party code as a message states it, for texts, events and logs: not checked yet,
+    so control characters are escaped (no forged log lines) and it is cut short."""
+    shown = code.encode("unicode_escape").decode("ascii")
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 
@@ -130,19 +137,20 @@ class Intake:
 
     def _authorize(self, party: str, envelope: Envelope, trace: str) -> None:
         if envelope.from_party != party:
-            detail = f"{envelope.type} travels from {envelope.from_party}, not from {party}"
+            sender = _shown(envelope.from_party)
+            detail = f"{envelope.type} travels from {sender}, not from {party}"
             self.store.record_event(None, "forbidden", party, detail, trace)
             log.warning("intake refused: %s trace=%s", detail, trace)
             raise Forbidden(
                 f"A party may only send its own messages: this {envelope.type} travels from "
-                f"{envelope.from_party} and the API key belongs to {party}.",
+                f"{sender} and the API key belongs to {party}.",
                 "not_the_sender",
             )
         if not self.is_known(envelope.to_party):
             self.store.record_event(None, "refused", party, "unknown receiver", trace)
             raise Unprocessable(
-                f"The receiver {envelope.to_party} of this {envelope.type} is not a party of "
-                "this gateway, so it cannot be delivered.",
+                f"The receiver {_shown(envelope.to_party)} of this {envelope.type} is not a "
+                "party of this gateway, so it cannot be delivered.",
                 "unknown_receiver",
             )
 
