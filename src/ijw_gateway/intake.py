@@ -235,8 +235,8 @@ class Intake:
         if earlier is not None:  # the original is not here, but it was answered
             raise Conflict(
                 f"Message {earlier} already answered the {ORIGINAL_OF[envelope.type]} "
-                f"{envelope.identificatie} of {envelope.afzender}; the standard allows one "
-                "return message per message (IV028).",
+                f"{_shown(envelope.identificatie)} of {_shown(envelope.afzender)}; the "
+                "standard allows one return message per message (IV028).",
                 "already_answered",
             )
         return None, unit.conversation_by_refs(envelope.references) or own
