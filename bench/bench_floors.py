@@ -52,18 +52,13 @@ from bench_intake import (
     _wait,
     _wrk,
     calibrate,
+    gateway_env,
     messages,
 )
 
 TARGET = 500  # messages per second
 CORES = os.cpu_count() or 2
 CLIENTS = 8
-
-
-def _settings_env(url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IJW_")}
-    env.update(IJW_DATABASE_URL=url, IJW_PARTIES=str(ROOT / "examples" / "zhz" / "parties.toml"))
-    return env
 
 
 # -- PostgreSQL alone ------------------------------------------------------------------
@@ -148,7 +143,7 @@ def _intake_script(url: str) -> tuple[str, dict[str, str]]:
     from ijw_gateway.config import Settings
     from ijw_gateway.gateway import open_gateway
 
-    settings = Settings.from_env(_settings_env(url))
+    settings = Settings.from_env(gateway_env(url))
     gateway = open_gateway(settings)
     party = gateway.authenticate(KEY)
     assert party is not None
@@ -249,7 +244,7 @@ def http_floor(seconds: int, workers: int) -> dict[str, float]:
         url, schema = _database("postgres", Path(tmp))
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
-        env = _settings_env(url)
+        env = gateway_env(url)
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(ROOT / "bench"), env.get("PYTHONPATH")])
         )

@@ -127,9 +127,16 @@ def _wait(base: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("the gateway did not start in time")
 
 
-def _serve(url: str, workers: int, port: int, log: Path) -> subprocess.Popen[bytes]:
+def gateway_env(url: str) -> dict[str, str]:
+    """The environment of a gateway on ``url`` with the ZHZ example's parties; none of the
+    caller's own ``IJW_*`` settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IJW_")}
     env.update(IJW_DATABASE_URL=url, IJW_PARTIES=str(ROOT / "examples" / "zhz" / "parties.toml"))
+    return env
+
+
+def _serve(url: str, workers: int, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = gateway_env(url)
     args = [GATEWAY, "serve", "--no-worker", "--workers", str(workers), "--port", str(port)]
     with log.open("wb") as out:
         return subprocess.Popen([*args, "--log-level", "warning"], env=env, stdout=out, stderr=out)

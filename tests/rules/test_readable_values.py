@@ -5,24 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from ijw_gateway.catalogue.structure import MESSAGES, SHARED_CLASSES, SIMPLE_TYPES, Element
+from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.rules.readable_values import readable, temporal_elements
 
 
 def _leaf_types(message: str) -> dict[str, set[str]]:
     """Local name -> every simple type it has anywhere in ``message``."""
-    structure = MESSAGES[message]
     found: dict[str, set[str]] = {}
-
-    def walk(sequence: tuple[Element, ...]) -> None:
-        for element in sequence:
-            if element.type in SIMPLE_TYPES:
-                found.setdefault(element.name, set()).add(element.type)
-            else:
-                shared = element.is_shared
-                walk(SHARED_CLASSES[element.type] if shared else structure.classes[element.type])
-
-    walk(structure.classes["Root"])
+    for element in MESSAGES[message].leaves():
+        found.setdefault(element.name, set()).add(element.type)
     return found
 
 

@@ -20,7 +20,7 @@ from lxml import etree
 
 from ijw_gateway.catalogue.rulecat import rules
 from ijw_gateway.fixtures import builders as b
-from ijw_gateway.messages.jsonmodel import JsonObject
+from ijw_gateway.fixtures.edit import put
 from ijw_gateway.runtime import build_validator
 from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
 from tests.service.test_service_intake import post, retour_codes
@@ -48,29 +48,19 @@ def test_a_value_split_by_a_comment_is_read_whole(client: TestClient) -> None:
     assert header is not None and header.findtext("{*}Afzender") == GEMEENTE
 
 
-def _with(model: JsonObject, path: str, value: str) -> JsonObject:
-    *parents, last = path.split("/")
-    node = model
-    for step in parents:
-        inner = node[step]
-        node = inner[0] if isinstance(inner, list) else inner  # type: ignore[assignment]
-    node[last] = value
-    return model
-
-
 EXPLAINED = rules()["DATE-RANGE"].text("en")
 
 
 def test_dates_and_times_no_calendar_holds_are_refused_not_a_crash(client: TestClient) -> None:
     cases = [
         (b.jw301(), "Header/BerichtIdentificatie/Dagtekening", "-2026-03-02", GEMEENTE),
-        (b.jw301(), "Client/ToegewezenProducten/ToegewezenProduct/Toewijzingstijd", "24:00:00",
+        (b.jw301(), "Client/ToegewezenProducten/ToegewezenProduct/0/Toewijzingstijd", "24:00:00",
          GEMEENTE),
         (b.jw323(), "Declaratie/DeclaratiePeriode/Begindatum", "-2026-03-01", AGB),
         (b.jw323(), "Header/BerichtIdentificatie/Dagtekening", "12026-04-02", AGB),
     ]  # fmt: skip
     for model, path, value, sender in cases:
-        result = post(client, b.to_bytes(_with(model, path, value)), sender)
+        result = post(client, b.to_bytes(put(model, path, value)), sender)
         verdict = result["verdict"]
         assert verdict["schema_valid"] is True and result["accepted"] is False, path
         assert [f["rule"] for f in verdict["findings"]] == ["DATE-RANGE"], path
@@ -97,7 +87,7 @@ def test_a_stated_party_code_is_escaped_and_cut_short_in_texts_and_logs(
     forged = GEMEENTE + "\nERROR forged log line" + "1" * 1000
     refused = client.post(
         "/v1/messages",
-        content=b.to_bytes(_with(b.jw301(), "Header/Afzender", forged)),
+        content=b.to_bytes(put(b.jw301(), "Header/Afzender", forged)),
         headers=auth(GEMEENTE),
     )
     assert refused.status_code == 403
@@ -107,7 +97,7 @@ def test_a_stated_party_code_is_escaped_and_cut_short_in_texts_and_logs(
     assert logged and all("\n" not in line and "1" * 30 not in line for line in logged)
     unknown = client.post(
         "/v1/messages",
-        content=b.to_bytes(_with(b.jw301(), "Header/Ontvanger", "9" * 1000)),
+        content=b.to_bytes(put(b.jw301(), "Header/Ontvanger", "9" * 1000)),
         headers=auth(GEMEENTE),
     )
     assert unknown.status_code == 422 and "9" * 30 not in unknown.json()["error"]["reason"]

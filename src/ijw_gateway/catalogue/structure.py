@@ -16,7 +16,7 @@ fields, and a ``RetourCodes`` list closing every class.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -309,6 +309,20 @@ class MessageStructure:
 
     def element_pattern(self, class_name: str, element: Element) -> str | None:
         return self.local_patterns.get((class_name, element.name))
+
+    def leaves(self) -> Iterator[Element]:
+        """Every declaration of a simple-typed element the message can hold, depth first."""
+
+        def walk(sequence: tuple[Element, ...]) -> Iterator[Element]:
+            for element in sequence:
+                if element.type in SIMPLE_TYPES:
+                    yield element
+                elif element.is_shared:
+                    yield from walk(SHARED_CLASSES[element.type])
+                else:
+                    yield from walk(self.classes[element.type])
+
+        return walk(self.classes["Root"])
 
 
 def _is_wrapper(sequence: tuple[Element, ...]) -> bool:

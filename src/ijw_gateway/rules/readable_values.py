@@ -13,7 +13,7 @@ from datetime import time
 from functools import cache
 from types import MappingProxyType
 
-from ijw_gateway.catalogue.structure import MESSAGES, SHARED_CLASSES, SIMPLE_TYPES, Element
+from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.findings import Finding
 from ijw_gateway.rules._dates import parse_date
 from ijw_gateway.rules._xml import local
@@ -27,20 +27,8 @@ def temporal_elements(message: str) -> Mapping[str, str]:
     """Local name -> ``date`` or ``time``, for every date and time element ``message`` can
     hold. Within one message a name is a date (or a time) wherever it occurs, or nowhere
     (a test checks this), so a message is searched by name."""
-    structure = MESSAGES[message]
-    found: dict[str, str] = {}
-
-    def walk(sequence: tuple[Element, ...]) -> None:
-        for element in sequence:
-            kind = _KINDS.get(element.type)
-            if kind is not None:
-                found[element.name] = kind
-            elif element.type not in SIMPLE_TYPES:
-                shared = element.is_shared
-                walk(SHARED_CLASSES[element.type] if shared else structure.classes[element.type])
-
-    walk(structure.classes["Root"])
-    return MappingProxyType(found)
+    kinds = {e.name: _KINDS[e.type] for e in MESSAGES[message].leaves() if e.type in _KINDS}
+    return MappingProxyType(kinds)
 
 
 @cache
