@@ -1,0 +1,63 @@
+"""Does an envelope agree with the iJw message it carries? Pure.
+
+The exchange routes on the envelope alone, so an envelope that names another message type,
+sender or receiver than its payload would deliver the payload where it does not belong. A
+Di01 carries a first message, a Du01 an answer (a retour or a JW325); ``functie`` names
+the payload's type and ``functieVersie``/``functieSubversie`` its release; the envelope's
+sender and receiver are the organisations the message travels from and to. The first
+disagreement is returned as a finding whose ``rule`` is the Fo01 code that answers it.
+"""
+
+from __future__ import annotations
+
+from ijw_gateway.catalogue.structure import ORIGINAL_OF
+from ijw_gateway.findings import Finding
+from ijw_gateway.routing import DECLARATION_ANSWER
+from ijw_gateway.routing import Envelope as Route
+from ijw_gateway.stuf.faults import fault_code
+from ijw_gateway.stuf.model import Envelope, versions_of
+
+
+def kind_for(message_type: str) -> str:
+    """The envelope a message travels in: Du01 for an answer, Di01 for a first message."""
+    return "Du01" if message_type in ORIGINAL_OF or message_type == DECLARATION_ANSWER else "Di01"
+
+
+def shown(value: str | None) -> str:
+    """A party code from an envelope as findings and Fo01 texts repeat it: only when it looks
+    like one (4 or 8 digits), so no other text a sender wrote is echoed."""
+    if value is not None and value.isdigit() and len(value) in (4, 8):
+        return value
+    return "(no party code)"
+
+
+def disagreement(
+    envelope: Envelope, message_type: str, release: str, route: Route | None
+) -> Finding | None:
+    """The first way the envelope contradicts its payload, or None."""
+    functie = envelope.routing.functie or ""
+    if functie != message_type:
+        named = functie if functie.isalnum() and len(functie) <= 10 else "(no message type)"
+        return _finding("IB240", f"(functie {named}, message {message_type})")
+    expected = kind_for(message_type)
+    if envelope.kind != expected:
+        return _finding("IB240", f"({message_type} travels in a {expected}, not a {envelope.kind})")
+    versions = (envelope.functie_versie, envelope.functie_subversie)
+    if versions != versions_of(release):
+        wanted = "/".join(versions_of(release))
+        return _finding(
+            "IB240", f"(functie version {'/'.join(versions)}, release {release} is {wanted})"
+        )
+    if route is None:
+        return None
+    if envelope.routing.zender.organisatie != route.from_party:
+        sender = shown(envelope.routing.zender.organisatie)
+        return _finding("IB234", f"(zender {sender}, message from {shown(route.from_party)})")
+    if envelope.routing.ontvanger.organisatie != route.to_party:
+        receiver = shown(envelope.routing.ontvanger.organisatie)
+        return _finding("IB102", f"(ontvanger {receiver}, message to {shown(route.to_party)})")
+    return None
+
+
+def _finding(code: str, detail: str) -> Finding:
+    return Finding("schema", code, None, "/", 1, f"{fault_code(code).en} {detail}")
