@@ -32,3 +32,16 @@ def reference_schema(stuf_ggk_dir: Path) -> etree.XMLSchema:
 @pytest.fixture(scope="session")
 def stuf_samples(stuf_ggk_dir: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((stuf_ggk_dir / "samples").glob("*.xml"))}
+
+
+# The service fixtures (a gateway and its API on SQLite and on PostgreSQL) for the tests of
+# the SOAP endpoint and the channel.
+from tests.service.conftest import (  # noqa: E402, F401
+    client,
+    db_url,
+    gateway,
+    pg_schemas,
+    pg_session_url,
+    settings,
+    store,
+)

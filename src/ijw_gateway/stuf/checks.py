@@ -5,10 +5,12 @@ sender or receiver than its payload would deliver the payload where it does not 
 Di01 carries a first message, a Du01 an answer (a retour or a JW325); ``functie`` names
 the payload's type and ``functieVersie``/``functieSubversie`` its release; the envelope's
 sender and receiver are the organisations the message travels from and to. The first
-disagreement is returned as a finding whose ``rule`` is the Fo01 code that answers it.
+disagreement is returned with the Fo01 code that answers it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from ijw_gateway.catalogue.structure import ORIGINAL_OF
 from ijw_gateway.findings import Finding
@@ -31,33 +33,42 @@ def shown(value: str | None) -> str:
     return "(no party code)"
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    code: str  # the Fo01 code
+    detail: str  # what disagrees, in codes only: "(functie JW301, message JW315)"
+
+    def finding(self) -> Finding:
+        return Finding(
+            "schema", self.code, None, "/", 1, f"{fault_code(self.code).en} {self.detail}"
+        )
+
+
 def disagreement(
     envelope: Envelope, message_type: str, release: str, route: Route | None
-) -> Finding | None:
+) -> Disagreement | None:
     """The first way the envelope contradicts its payload, or None."""
     functie = envelope.routing.functie or ""
     if functie != message_type:
         named = functie if functie.isalnum() and len(functie) <= 10 else "(no message type)"
-        return _finding("IB240", f"(functie {named}, message {message_type})")
+        return Disagreement("IB240", f"(functie {named}, message {message_type})")
     expected = kind_for(message_type)
     if envelope.kind != expected:
-        return _finding("IB240", f"({message_type} travels in a {expected}, not a {envelope.kind})")
+        return Disagreement(
+            "IB240", f"({message_type} travels in a {expected}, not a {envelope.kind})"
+        )
     versions = (envelope.functie_versie, envelope.functie_subversie)
     if versions != versions_of(release):
         wanted = "/".join(versions_of(release))
-        return _finding(
+        return Disagreement(
             "IB240", f"(functie version {'/'.join(versions)}, release {release} is {wanted})"
         )
     if route is None:
         return None
     if envelope.routing.zender.organisatie != route.from_party:
         sender = shown(envelope.routing.zender.organisatie)
-        return _finding("IB234", f"(zender {sender}, message from {shown(route.from_party)})")
+        return Disagreement("IB234", f"(zender {sender}, message from {shown(route.from_party)})")
     if envelope.routing.ontvanger.organisatie != route.to_party:
         receiver = shown(envelope.routing.ontvanger.organisatie)
-        return _finding("IB102", f"(ontvanger {receiver}, message to {shown(route.to_party)})")
+        return Disagreement("IB102", f"(ontvanger {receiver}, message to {shown(route.to_party)})")
     return None
-
-
-def _finding(code: str, detail: str) -> Finding:
-    return Finding("schema", code, None, "/", 1, f"{fault_code(code).en} {detail}")

@@ -295,3 +295,12 @@ def write(message: Envelope | Fault | Receipt, soap: bool = False) -> bytes:
         _add(wrapper, SOAP, "Body").append(element)
         element = wrapper
     return _DECLARATION + etree.tostring(element, encoding="UTF-8", xml_declaration=False)
+
+
+def write_soap_fault(text: str) -> bytes:
+    """A SOAP 1.1 Fault from the server: the sender should try again later."""
+    wrapper = etree.Element(f"{{{SOAP}}}Envelope", nsmap={"soapenv": SOAP})
+    fault = _add(_add(wrapper, SOAP, "Body"), SOAP, "Fault")
+    etree.SubElement(fault, "faultcode").text = "soapenv:Server"
+    etree.SubElement(fault, "faultstring").text = text
+    return _DECLARATION + etree.tostring(wrapper, encoding="UTF-8", xml_declaration=False)
