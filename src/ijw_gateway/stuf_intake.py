@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ijw_gateway import xmlparse
+from ijw_gateway.delivery import RetryLater
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import Conflict, Forbidden, IjwGatewayError, InputRejected, Unprocessable
 from ijw_gateway.gateway import Gateway
@@ -76,6 +78,21 @@ def take(gateway: Gateway, party: str | None, body: bytes, trace: str) -> Answer
         text = "The gateway cannot take in envelopes right now; send it again later."
         status = 503 if failed.code == "busy" else failed.http_status
         return Answer(status, codec.write_soap_fault(text))
+
+
+def reply_taker(gateway: Gateway) -> Callable[[str, bytes, str], None]:
+    """For a StUF channel: take in a Du01 a receiver answered with on the spot, as if it
+    had posted it here. A failure of ours raises ``RetryLater`` (the parcel is sent again
+    and answered alike); a refused reply is logged, the delivery itself stands."""
+
+    def take_reply(party: str, body: bytes, trace: str) -> None:
+        answer = take(gateway, party, body, trace)
+        if answer.status >= 500:
+            raise RetryLater("the answer could not be stored")
+        if answer.code is not None:
+            log.warning("stuf reply from %s refused: %s", party, answer.code)
+
+    return take_reply
 
 
 def _take(gateway: Gateway, party: str, received: Received, trace: str) -> Answer:

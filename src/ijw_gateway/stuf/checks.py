@@ -11,6 +11,7 @@ disagreement is returned with the Fo01 code that answers it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from ijw_gateway.catalogue.structure import ORIGINAL_OF
 from ijw_gateway.findings import Finding
@@ -20,7 +21,7 @@ from ijw_gateway.stuf.faults import fault_code
 from ijw_gateway.stuf.model import Envelope, versions_of
 
 
-def kind_for(message_type: str) -> str:
+def kind_for(message_type: str) -> Literal["Di01", "Du01"]:
     """The envelope a message travels in: Du01 for an answer, Di01 for a first message."""
     return "Du01" if message_type in ORIGINAL_OF or message_type == DECLARATION_ANSWER else "Di01"
 
