@@ -25,16 +25,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ijw_gateway import xmlparse
 from ijw_gateway.delivery import RetryLater
-from ijw_gateway.detect import Detected, detect
-from ijw_gateway.errors import Conflict, Forbidden, IjwGatewayError, InputRejected, Unprocessable
+from ijw_gateway.errors import Conflict, Forbidden, IjwGatewayError, Unprocessable
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Result
-from ijw_gateway.routing import envelope_of
 from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.answers import du01_for, fault_for, receipt_for
-from ijw_gateway.stuf.checks import disagreement, shown
+from ijw_gateway.stuf.checks import payload_disagreement, shown
 from ijw_gateway.stuf.codec import Received
 from ijw_gateway.stuf.faults import fault_code
 from ijw_gateway.stuf.model import id_of, is_uuid4, reference_of
@@ -117,15 +114,7 @@ def _take(gateway: Gateway, party: str, received: Received, trace: str) -> Answe
 def _check_payload(received: Received) -> None:
     """The envelope must agree with the message it carries (when that is one to check)."""
     assert received.envelope is not None
-    try:
-        root = xmlparse.parse(received.envelope.payload).getroot()
-    except InputRejected:
-        return  # the intake judges it: StUF055
-    detected = detect(root)
-    if not isinstance(detected, Detected):
-        return
-    route = envelope_of(root, detected.message)
-    found = disagreement(received.envelope, detected.message, detected.release, route)
+    found = payload_disagreement(received.envelope)
     if found is not None:
         raise Refusal(found.code, found.detail)
 

@@ -13,9 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ijw_gateway import xmlparse
 from ijw_gateway.catalogue.structure import ORIGINAL_OF
+from ijw_gateway.detect import Detected, detect
+from ijw_gateway.errors import InputRejected
 from ijw_gateway.findings import Finding
-from ijw_gateway.routing import DECLARATION_ANSWER
+from ijw_gateway.routing import DECLARATION_ANSWER, envelope_of
 from ijw_gateway.routing import Envelope as Route
 from ijw_gateway.stuf.faults import fault_code
 from ijw_gateway.stuf.model import Envelope, versions_of
@@ -73,3 +76,17 @@ def disagreement(
         receiver = shown(envelope.routing.ontvanger.organisatie)
         return Disagreement("IB102", f"(ontvanger {receiver}, message to {shown(route.to_party)})")
     return None
+
+
+def payload_disagreement(envelope: Envelope) -> Disagreement | None:
+    """``disagreement`` with the payload read here; None when the payload is no iJw
+    message to compare (the validator then says why: StUF055)."""
+    try:
+        root = xmlparse.parse(envelope.payload).getroot()
+    except InputRejected:
+        return None
+    detected = detect(root)
+    if not isinstance(detected, Detected):
+        return None
+    route = envelope_of(root, detected.message)
+    return disagreement(envelope, detected.message, detected.release, route)
