@@ -38,7 +38,6 @@ from ijw_gateway.delivery import (
 )
 from ijw_gateway.delivery import post as http_post
 from ijw_gateway.errors import ConfigurationError, UsageError
-from ijw_gateway.namespaces import RELEASE
 from ijw_gateway.store.clock import utcnow
 from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.checks import kind_for
@@ -46,14 +45,10 @@ from ijw_gateway.stuf.faults import worth_retrying
 from ijw_gateway.stuf.model import (
     APPLICATION,
     GGK,
-    RECEIVING_APPLICATION,
     Envelope,
-    Routing,
-    System,
     application_versions,
+    outgoing,
     reference_of,
-    tijdstip,
-    versions_of,
 )
 
 log = logging.getLogger("ijw_gateway.stuf")
@@ -136,19 +131,24 @@ class StufChannel:
                     f"a {parcel.type} travels in a Du01, which names the message it answers"
                 )
             cross = reference_of(parcel.answers_id)
-        routing = Routing(
-            System(parcel.sender, self.settings.application),
-            System(parcel.receiver, RECEIVING_APPLICATION),
-            reference_of(parcel.message_id),
-            tijdstip(self.clock()),
-            cross,
+        settings = self.settings
+        application = (
+            settings.application,
+            settings.application_version,
+            settings.application_subversion,
+        )
+        reference = reference_of(parcel.message_id)
+        return outgoing(
+            parcel.raw,
             parcel.type,
+            parcel.sender,
+            parcel.receiver,
+            self.clock(),
+            kind=kind,
+            reference=reference,
+            cross=cross,
+            application=application,
         )
-        version, subversion = (
-            self.settings.application_version,
-            self.settings.application_subversion,
-        )
-        return Envelope(kind, routing, version, subversion, *versions_of(RELEASE), parcel.raw)
 
     def _post(self, parcel: Parcel, envelope: Envelope, body: bytes) -> str:
         headers = {

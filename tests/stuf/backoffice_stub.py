@@ -51,8 +51,11 @@ class BackOffice:
     answers: list[Script]  # one per request; the last one repeats
     received: list[codec.Received] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
 
-    def answer(self, received: codec.Received, headers: dict[str, str]) -> tuple[int, bytes]:
+    def answer(self, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        received = codec.read(body)
+        self.bodies.append(body)
         self.received.append(received)
         self.headers.append(headers)
         script = self.answers[min(len(self.received), len(self.answers)) - 1]
@@ -91,7 +94,7 @@ def back_office(ca: trustme.CA, answers: list[Script]) -> Iterator[BackOffice]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
-            code, answer = office.answer(codec.read(body), dict(self.headers))
+            code, answer = office.answer(body, dict(self.headers))
             self.send_response(code)
             self.send_header("Content-Type", "text/xml; charset=utf-8")
             self.send_header("Content-Length", str(len(answer)))

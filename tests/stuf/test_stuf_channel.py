@@ -62,6 +62,7 @@ def test_a_first_message_goes_out_as_a_di01_over_mutual_tls(
     assert (routing.zender.organisatie, routing.ontvanger.organisatie) == (GEMEENTE, AGB)
     assert received.envelope.payload == ALLOCATION
     assert office.headers[0]["SOAPAction"].endswith('ggk0210/ggk_Di01"')
+    assert reference_schema.validate(_body_element(office.bodies[0])), reference_schema.error_log
 
 
 def test_an_answer_goes_out_as_a_du01_naming_the_di01_it_answers(

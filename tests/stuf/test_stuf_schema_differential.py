@@ -25,6 +25,7 @@ from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.answers import fault_for, receipt_for
 from ijw_gateway.stuf.model import SOAP
 from ijw_gateway.stuf.schema import envelope_schema
+from tests.conftest import ROOT
 
 TYPED = {"envelopHeenbericht-ggk_Di01_v21-xml.xml", "envelopRetourbericht-ggk_Du01-v21.xml"}
 TYPED |= {"Fo01.xml", "our Bv03"}  # bases that also get every xsi:type
@@ -95,3 +96,31 @@ def test_every_variant_gets_the_same_verdict_from_both(
     assert counts["valid"] + counts["invalid"] >= MIN_VARIANTS, counts
     assert counts["valid"] >= MIN_VALID and counts["invalid"] >= MIN_INVALID, counts
     assert counts["xsi valid True"] >= 50, counts  # xsi:type that the schemas accept
+
+
+def test_the_comparison_notices_a_schema_that_differs_in_one_facet(
+    stuf_samples: dict[str, bytes], reference_schema: etree.XMLSchema
+) -> None:
+    """A copy of our schema with Applicatie allowing two characters instead of three."""
+    package = ROOT / "src" / "ijw_gateway" / "stuf" / "xsd"
+    files = {p.name: p.read_bytes() for p in package.glob("*.xsd")}
+    name = "stuf0301-envelope.xsd"
+    assert files[name].count(b'<xs:minLength value="3"/>') == 1
+    files[name] = files[name].replace(b'<xs:minLength value="3"/>', b'<xs:minLength value="2"/>')
+
+    class Resolver(etree.Resolver):
+        def resolve(self, url: str, pubid: str, context: object) -> object:  # type: ignore[override]
+            return self.resolve_string(files[url.rsplit("/", 1)[-1]], context)  # type: ignore[call-arg]
+
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(Resolver())
+    sabotaged = etree.XMLSchema(
+        etree.fromstring(files["ggk0210-envelope.xsd"], parser, base_url="g.xsd")
+    )
+    base = _element(stuf_samples["envelopHeenbericht-ggk_Di01_v21-xml.xml"])
+    differ = [
+        v.change
+        for v in variants("Di01", base, [])
+        if sabotaged.validate(v.document) != reference_schema.validate(v.document)
+    ]
+    assert differ and all("'xx'" in change for change in differ), differ

@@ -25,14 +25,9 @@ from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.checks import kind_for
 from ijw_gateway.stuf.model import (
     APPLICATION,
-    RECEIVING_APPLICATION,
-    Envelope,
-    Routing,
-    System,
     application_versions,
     new_reference,
-    tijdstip,
-    versions_of,
+    outgoing,
 )
 
 
@@ -102,16 +97,19 @@ def wrap(
     kind = kind_for(functie)
     if kind == "Du01" and answers is None:
         raise UsageError(f"a {functie} travels in a Du01: give --answers (the Di01's reference)")
-    routing = Routing(
-        System(sender, application),
-        System(receiver, RECEIVING_APPLICATION),
-        reference or new_reference(),
-        tijdstip(utcnow()),
-        answers if kind == "Du01" else None,
+    sent = outgoing(
+        payload,
         functie,
+        sender,
+        receiver,
+        utcnow(),
+        kind=kind,
+        reference=reference or new_reference(),
+        cross=answers if kind == "Du01" else None,
+        application=(application, *application_versions()),
+        release=release,
     )
-    versions = (*application_versions(), *versions_of(release))
-    _emit(codec.write(Envelope(kind, routing, *versions, payload), soap), output)
+    _emit(codec.write(sent, soap), output)
     return 0
 
 

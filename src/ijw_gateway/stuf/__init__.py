@@ -11,6 +11,8 @@ envelope, which may travel bare or inside a SOAP 1.1 Envelope.
     schema   our own envelope schema (``xsd/``), proved equal to the published one
     faults   the Fo01 codes the gateway uses, with our own texts (``fo01codes.toml``)
     checks   does the envelope agree with the iJw message it carries?
+    answers  the Fo01, Bv03 or Du01 that answers a received envelope
+    unwrap   an input that is an envelope -> its payload, for ``validate``
 
 Nothing here does I/O: the API's SOAP endpoint (``api/stuf.py``, ``stuf_intake.py``) and
 the channel that sends envelopes (``stuf_channel.py``) are the edges.

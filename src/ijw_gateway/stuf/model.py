@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ijw_gateway import __version__
 from ijw_gateway.errors import UsageError
+from ijw_gateway.namespaces import RELEASE
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 STUF = "http://www.egem.nl/StUF/StUF0301"
@@ -146,3 +147,29 @@ class Receipt:
     """A Bv03: the message ``cross_refnummer`` arrived."""
 
     routing: Routing
+
+
+def outgoing(
+    payload: bytes,
+    functie: str,
+    sender: str,
+    receiver: str,
+    moment: datetime,
+    *,
+    kind: Literal["Di01", "Du01"],
+    reference: str,
+    cross: str | None = None,
+    application: tuple[str, str, str] = (APPLICATION, *application_versions()),
+    release: str = RELEASE,
+) -> Envelope:
+    """An envelope we send: from ``sender`` (by ``application``: name, version, subversion)
+    to ``receiver`` at the GGk, carrying a ``functie`` message of ``release``."""
+    routing = Routing(
+        System(sender, application[0]),
+        System(receiver, RECEIVING_APPLICATION),
+        reference,
+        tijdstip(moment),
+        cross,
+        functie,
+    )
+    return Envelope(kind, routing, application[1], application[2], *versions_of(release), payload)
