@@ -13,6 +13,7 @@ seconds), then the outbox schedules the next attempt (``backoff``) until the dea
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -31,7 +32,10 @@ _RETRYABLE_4XX = frozenset({408, 429})
 
 @dataclass(frozen=True)
 class Parcel:
-    """What one push carries: the bytes exactly as received, and where they go."""
+    """What one push carries: the bytes exactly as received, and where they go.
+
+    A channel that wraps the message (a StUF envelope) needs the receiver's code and the
+    id of the message it answers as well."""
 
     message_id: str
     endpoint: str
@@ -39,6 +43,9 @@ class Parcel:
     type: str | None
     sender: str | None
     trace_id: str
+    receiver: str | None = None
+    conversation_id: str | None = None
+    answers_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,13 +55,17 @@ class Attempt:
     detail: str  # "HTTP 503", "timeout" — never content
 
 
-class _Retry(Exception):
+class RetryLater(Exception):
+    """This try failed in a way that sending again may mend (``detail`` says how)."""
+
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
 
 
-class _GiveUp(Exception):
+class GiveUp(Exception):
+    """Sending again would fail the same way (``detail`` says why)."""
+
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -81,12 +92,52 @@ def _headers(parcel: Parcel) -> dict[str, str]:
     }
 
 
-def _judge(status: int) -> None:
+def judge_status(status: int) -> None:
+    """A 2xx passes; 5xx, 408 and 429 are worth another try; anything else is not."""
     if 200 <= status < 300:
         return
     if status >= 500 or status in _RETRYABLE_4XX:
-        raise _Retry(f"HTTP {status}")
-    raise _GiveUp(f"HTTP {status}")
+        raise RetryLater(f"HTTP {status}")
+    raise GiveUp(f"HTTP {status}")
+
+
+def post(
+    client: httpx.Client, endpoint: str, content: bytes, headers: Mapping[str, str]
+) -> httpx.Response:
+    """POST once; httpx's exceptions become ``RetryLater`` or ``GiveUp`` here and nowhere
+    else (every channel that speaks HTTP posts through this)."""
+    if not usable_endpoint(endpoint):
+        raise GiveUp("the endpoint URL cannot be used")
+    try:
+        return client.post(endpoint, content=content, headers=headers)
+    except httpx.UnsupportedProtocol:
+        raise GiveUp("the endpoint URL cannot be used") from None
+    except httpx.TimeoutException:
+        raise RetryLater("timeout") from None
+    except httpx.TransportError as exc:
+        raise RetryLater(f"connection failed ({type(exc).__name__})") from None
+    except (httpx.HTTPError, httpx.InvalidURL):
+        raise GiveUp("the endpoint URL cannot be used") from None
+
+
+def with_retries(send_once: Callable[[], str], tries: int, max_seconds: float) -> Attempt:
+    """Try ``send_once`` a few times quickly (it returns what arrived, or raises
+    ``RetryLater``/``GiveUp``); say whether it arrived and, if not, whether to retry."""
+    retrying = Retrying(
+        stop=stop_after_attempt(tries) | stop_after_delay(max_seconds),
+        wait=wait_exponential_jitter(multiplier=0.2, max=2.0, jitter=0.2),
+        retry=retry_if_exception_type(RetryLater),
+        reraise=True,
+    )
+    try:
+        for attempt in retrying:
+            with attempt:
+                detail = send_once()
+    except RetryLater as failed:
+        return Attempt(False, True, failed.detail)
+    except GiveUp as refused:
+        return Attempt(False, False, refused.detail)
+    return Attempt(True, False, detail)
 
 
 class Deliverer:
@@ -106,40 +157,14 @@ class Deliverer:
     def close(self) -> None:
         self.client.close()
 
-    def _post(self, parcel: Parcel) -> None:
-        if not usable_endpoint(parcel.endpoint):
-            raise _GiveUp("the endpoint URL cannot be used")
-        try:
-            response = self.client.post(
-                parcel.endpoint, content=parcel.raw, headers=_headers(parcel)
-            )
-        except httpx.UnsupportedProtocol:
-            raise _GiveUp("the endpoint URL cannot be used") from None
-        except httpx.TimeoutException:
-            raise _Retry("timeout") from None
-        except httpx.TransportError as exc:
-            raise _Retry(f"connection failed ({type(exc).__name__})") from None
-        except (httpx.HTTPError, httpx.InvalidURL):
-            raise _GiveUp("the endpoint URL cannot be used") from None
-        _judge(response.status_code)
+    def _post(self, parcel: Parcel) -> str:
+        response = post(self.client, parcel.endpoint, parcel.raw, _headers(parcel))
+        judge_status(response.status_code)
+        return "HTTP 2xx"
 
     def send(self, parcel: Parcel) -> Attempt:
         """Try a few times quickly; say whether it arrived and, if not, whether to retry."""
-        retrying = Retrying(
-            stop=stop_after_attempt(self.tries) | stop_after_delay(self.max_seconds),
-            wait=wait_exponential_jitter(multiplier=0.2, max=2.0, jitter=0.2),
-            retry=retry_if_exception_type(_Retry),
-            reraise=True,
-        )
-        try:
-            for attempt in retrying:
-                with attempt:
-                    self._post(parcel)
-        except _Retry as failed:
-            return Attempt(False, True, failed.detail)
-        except _GiveUp as refused:
-            return Attempt(False, False, refused.detail)
-        return Attempt(True, False, "HTTP 2xx")
+        return with_retries(lambda: self._post(parcel), self.tries, self.max_seconds)
 
 
 _BACKOFF = wait_exponential_jitter(multiplier=30.0, max=3600.0, exp_base=2.0, jitter=30.0)

@@ -123,15 +123,22 @@ class Intake:
         self.compose = compose
         self.deadline = deadline
 
-    def submit(self, party: str, body: bytes, trace: str) -> list[Result]:
-        """Every message in ``body``; refuses the whole body when one is not the party's."""
+    def submit(
+        self, party: str, body: bytes, trace: str, message_id: str | None = None
+    ) -> list[Result]:
+        """Every message in ``body``; refuses the whole body when one is not the party's.
+
+        ``message_id``: the id to store a single message under instead of a new one (a StUF
+        envelope's reference number, so that an answer's crossRefnummer finds it)."""
         items = split_body(body)
+        if message_id is not None and len(items) != 1:
+            raise Unprocessable("Only a single message can be taken in under a given id.")
         read = [_read(item.data) for item in items]
         for _, envelope in read:
             if envelope is not None:
                 self._authorize(party, envelope, trace)
         return [
-            self._one(party, item, tree, envelope, trace)
+            self._one(party, item, tree, envelope, trace, message_id)
             for item, (tree, envelope) in zip(items, read, strict=True)
         ]
 
@@ -161,6 +168,7 @@ class Intake:
         tree: etree._ElementTree | None,
         envelope: Envelope | None,
         trace: str,
+        message_id: str | None = None,
     ) -> Result:
         if item.data is None:
             assert item.problem is not None
@@ -170,12 +178,14 @@ class Intake:
         for _ in range(_ATTEMPTS):
             try:
                 with self.store.unit() as unit:
-                    return self._transact(unit, party, posted, trace)
+                    return self._transact(unit, party, posted, trace, message_id)
             except Collision:
                 continue
         raise Conflict("concurrent submissions of this message kept colliding; retry", "busy")
 
-    def _transact(self, unit: Unit, party: str, posted: _Posted, trace: str) -> Result:
+    def _transact(
+        self, unit: Unit, party: str, posted: _Posted, trace: str, given_id: str | None = None
+    ) -> Result:
         name, data, sha, envelope = posted.name, posted.data, posted.sha, posted.envelope
         locks, own = (envelope.locks, envelope.own_key) if envelope else ((), None)
         existing = unit.open(locks, party, sha, own).receipt
@@ -184,7 +194,7 @@ class Intake:
             return _replay(unit, existing)
         judge = self.judge_for(unit)
         outcome = judge.validator.run(data, name, posted.tree)
-        message_id = new_id()
+        message_id = given_id or new_id()
         answers, conversation = self._links(unit, envelope, message_id)
         report = _with_identity(unit, envelope, outcome.report, judge.record is None)
         received = _remember(unit, judge, outcome.message, report, envelope, message_id)

@@ -40,18 +40,19 @@ def _reject(text: str, rule: str | None = None, line: int = 1) -> InputRejected:
     return InputRejected(Finding("xml", rule, None, "/", line, text))
 
 
-def _parser() -> etree.XMLParser:
-    parser: etree.XMLParser | None = getattr(_LOCAL, "parser", None)
+def _parser(huge_text: bool = False) -> etree.XMLParser:
+    name = "huge_text_parser" if huge_text else "parser"
+    parser: etree.XMLParser | None = getattr(_LOCAL, name, None)
     if parser is None:
         parser = etree.XMLParser(
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
             dtd_validation=False,
-            huge_tree=False,
+            huge_tree=huge_text,
             collect_ids=False,
         )
-        _LOCAL.parser = parser
+        setattr(_LOCAL, name, parser)
     return parser
 
 
@@ -59,8 +60,8 @@ def _line_at(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _check_size(data: bytes) -> None:
-    if len(data) > MAX_BYTES:
+def _check_size(data: bytes, max_bytes: int) -> None:
+    if len(data) > max_bytes:
         raise _reject(
             f"The file is {len(data) / 1_048_576:.1f} MB; iJw files may be at most 25 MB. "
             "Split the content over several messages.",
@@ -136,13 +137,19 @@ def _check_depth(data: bytes, root: etree._Element) -> None:
         raise _too_deep(line_of(first) if isinstance(first, etree._Element) else 1)
 
 
-def parse(data: bytes) -> etree._ElementTree:
-    """Parse untrusted bytes into a tree, or raise ``InputRejected`` with one finding."""
-    _check_size(data)
+def parse(
+    data: bytes, *, max_bytes: int = MAX_BYTES, huge_text: bool = False
+) -> etree._ElementTree:
+    """Parse untrusted bytes into a tree, or raise ``InputRejected`` with one finding.
+
+    ``huge_text`` lifts libxml2's 10 MB limit on one text node (and nothing we rely on:
+    size and depth stay checked here), for a StUF envelope whose payload is one base64
+    text of up to 25 MB; ``max_bytes`` lets its SOAP wrapping come on top."""
+    _check_size(data, max_bytes)
     _check_encoding(data)
     _check_doctype(data)
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, _parser(huge_text))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 1
         message = _PARSER_ADVICE.sub("", " ".join(str(exc.msg).split())).rstrip(".")

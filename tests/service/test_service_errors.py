@@ -131,9 +131,12 @@ def test_the_openapi_documents_every_failure_as_the_error_answer(client: TestCli
                 assert {"401", "422", "503"} <= responses.keys(), (method, path)
             for status, response in responses.items():
                 if int(status) >= 400:
-                    assert response["content"]["application/json"]["schema"] == _ERROR
                     assert response["description"], (method, path, status)
-    assert keyed == 6
+                    if path == "/v1/stuf/ggk0210":  # a SOAP endpoint answers a Fo01 (XML)
+                        assert list(response["content"]) == ["text/xml; charset=utf-8"]
+                        continue
+                    assert response["content"]["application/json"]["schema"] == _ERROR
+    assert keyed == 7
     assert {"403", "409", "413"} <= schema["paths"]["/v1/messages"]["post"]["responses"].keys()
     detail = schema["components"]["schemas"]["ErrorDetail"]
     assert set(detail["required"]) == {"code", "reason"}

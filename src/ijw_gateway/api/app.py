@@ -20,6 +20,7 @@ from ijw_gateway.api.deps import SECURITY_SCHEMES
 from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.api.middleware import TraceMiddleware
 from ijw_gateway.api.routes import hot_routes, router
+from ijw_gateway.api.stuf import router as stuf_router
 from ijw_gateway.config import Settings
 from ijw_gateway.errors import IjwGatewayError
 from ijw_gateway.gateway import Gateway, open_gateway
@@ -112,7 +113,8 @@ def create_app(
     app.add_middleware(TraceMiddleware)
     errors.install(app)
     app.include_router(router)
-    _document_keys(app, router.routes)
+    app.include_router(stuf_router)
+    _document_keys(app, [*router.routes, *stuf_router.routes])
 
     @app.get("/health", summary="Liveness, and whether the database answers")
     def health() -> dict[str, str]:

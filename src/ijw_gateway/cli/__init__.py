@@ -26,6 +26,7 @@ def _register() -> None:
         conformance,
         contracts,
         db,
+        envelope,
         explain,
         parties,
         report,

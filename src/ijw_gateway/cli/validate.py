@@ -13,6 +13,7 @@ from ijw_gateway.findings import Report
 from ijw_gateway.history.model import HistoryStore
 from ijw_gateway.history.service import validate_and_record
 from ijw_gateway.inputs import iter_items
+from ijw_gateway.stuf.unwrap import Wrapped, unwrap
 from ijw_gateway.validation import Validator
 
 
@@ -29,6 +30,15 @@ def render_human(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _shown(report: Report, wrapped: Wrapped | None, as_json: bool) -> str:
+    """One file's output; an envelope's verdict comes with its payload's."""
+    if as_json:
+        data = wrapped.judged(report) if wrapped else report.to_json()
+        return json.dumps(data, ensure_ascii=False)
+    human = render_human(report)
+    return f"{wrapped.render(report.file)}\n{human}" if wrapped else human
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
@@ -37,7 +47,8 @@ def render_human(report: Report) -> str:
 def validate(
     paths: tuple[Path, ...], as_json: bool, schemas: Path | None, history_source: str | None
 ) -> int:
-    """Validate iJw 3.2 messages: files, directories or zip archives."""
+    """Validate iJw 3.2 messages: files, directories or zip archives; a StUF-GGk envelope
+    (bare or in SOAP) is checked and its payload validated."""
     with judging(history_source, schemas) as (validator, history):
         return _validate_all(validator, history, paths, as_json)
 
@@ -46,7 +57,8 @@ def _validate_all(
     validator: Validator, history: HistoryStore | None, paths: tuple[Path, ...], as_json: bool
 ) -> int:
     rejected = False
-    for item in iter_items(list(paths)):
+    for found in iter_items(list(paths)):
+        item, wrapped = unwrap(found)  # a StUF-GGk envelope: its payload is validated
         if item.data is None:
             assert item.problem is not None
             report = Report(item.name, findings=(item.problem,))
@@ -54,8 +66,6 @@ def _validate_all(
             report = validate_and_record(validator, history, item.data, item.name)
         else:
             report = validator.validate(item.data, item.name)
-        rejected |= not report.accepted
-        click.echo(
-            json.dumps(report.to_json(), ensure_ascii=False) if as_json else render_human(report)
-        )
+        rejected |= not report.accepted or (wrapped is not None and not wrapped.valid)
+        click.echo(_shown(report, wrapped, as_json))
     return 1 if rejected else 0

@@ -1,0 +1,47 @@
+"""Fixtures for the StUF-GGk tests: the published envelope material, read in place.
+
+``../shared/exchange/stuf-ggk`` is reference data (schemas, samples, error codes) that we
+never copy. Without it the tests that need it skip, unless ``IJW_REQUIRE_SHARED=1``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tests.conftest import ROOT, _require
+
+STUF_GGK = ROOT.parent / "shared" / "exchange" / "stuf-ggk"
+REFERENCE_ENTRY = Path("xsd") / "ggk0210" / "ggkberichten" / "ggk0210_msg_ggkberichten.xsd"
+
+
+@pytest.fixture(scope="session")
+def stuf_ggk_dir() -> Path:
+    return _require(STUF_GGK)
+
+
+@pytest.fixture(scope="session")
+def reference_schema(stuf_ggk_dir: Path) -> etree.XMLSchema:
+    """The published envelope schema (it includes StUF 03.01, so Fo01 and Bv03 too)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.XMLSchema(etree.parse(str(stuf_ggk_dir / REFERENCE_ENTRY), parser))
+
+
+@pytest.fixture(scope="session")
+def stuf_samples(stuf_ggk_dir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((stuf_ggk_dir / "samples").glob("*.xml"))}
+
+
+# The service fixtures (a gateway and its API on SQLite and on PostgreSQL) for the tests of
+# the SOAP endpoint and the channel.
+from tests.service.conftest import (  # noqa: E402, F401
+    client,
+    db_url,
+    gateway,
+    pg_schemas,
+    pg_session_url,
+    settings,
+    store,
+)
