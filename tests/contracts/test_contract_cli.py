@@ -188,7 +188,7 @@ def test_report_summarises_per_municipality_and_period(
     log = _log_with_refusals(tmp_path / "r.jsonl")
     assert main(["report", "no-extra-data", "--log", str(log)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "Regeling Jeugdwet art. 6c.1" in out[0]
+    assert "Jeugdwet art. 2.15 lid 2 with Regeling Jeugdwet art. 6c.1" in out[0]
     dordrecht = next(line for line in out if line.startswith("0505 Dordrecht"))
     assert dordrecht.split()[-4:] == ["2026-03", "2", "0", "2"]
     assert any(line.startswith("1963 Hoeksche Waard") for line in out)
@@ -256,3 +256,38 @@ def test_report_reads_the_refusals_the_service_stored(
     assert body["log"] == "sqlite://…"  # the database is named without its details
     assert main(["report", "no-extra-data", "--database", url]) == 0
     assert any(line.startswith("0505 Dordrecht") for line in capsys.readouterr().out.splitlines())
+
+
+_DETAIL_CHECK = (
+    'conditions = { detail_checks = [{ purpose = "fraud-inquiry", risk_analysis = "RA-2026-07" }] }'
+)
+
+
+def _with_a_detail_check(folder: Path) -> Path:
+    return write(folder, TEST_REGION.replace('ref = "E-1"', f'ref = "E-1"\n{_DETAIL_CHECK}'))
+
+
+def test_report_lists_announced_detail_checks_as_lawful(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("IJW_CONTRACTS", str(_with_a_detail_check(tmp_path)))
+    log = _log_with_refusals(tmp_path / "r.jsonl")
+    assert main(["report", "no-extra-data", "--log", str(log)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    heading = out.index(
+        "Lawful, not refused (Regeling Jeugdwet §6b): detail checks the contracts announce"
+    )
+    assert out[heading + 1 :] == [
+        "  contract E-1 (provider 12345678; 0482, 0505): detail check for fraud inquiry "
+        "after risk analysis 'RA-2026-07'"
+    ]
+    assert main(["report", "no-extra-data", "--log", str(log), "--json"]) == 0
+    [lawful] = json.loads(capsys.readouterr().out)["lawful"]
+    assert lawful == {
+        "subject": "contract E-1",
+        "provider": "12345678",
+        "municipalities": ["0482", "0505"],
+        "purpose": "fraud-inquiry",
+        "risk_analysis": "RA-2026-07",
+        "basis": "Regeling Jeugdwet §6b",
+    }

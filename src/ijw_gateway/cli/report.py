@@ -1,8 +1,10 @@
 """``ijw-gateway report no-extra-data``: refusals per municipality and period.
 
 Reads the refusal log (``--log``, ``IJW_REFUSAL_LOG`` or ``ijw-refusals.jsonl``) and
-summarises what was refused under Regeling Jeugdwet art. 6c.1: messages that carried
-content outside the standard, and contract terms that demanded it.
+summarises what was refused under the no-extra-data rule (Jeugdwet art. 2.15 lid 2 with
+Regeling Jeugdwet art. 6c.1): messages that carried content outside the standard, and
+contract terms that demanded it. The detail checks the configured contracts announce are
+listed after it as lawful (Regeling Jeugdwet §6b): they are never refused.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import click
 
 from ijw_gateway.cli import cli
 from ijw_gateway.config import Settings
-from ijw_gateway.contracts import Refusal, summarise
-from ijw_gateway.contracts.refusals import RULE_CITATION, SummaryRow
+from ijw_gateway.contracts import ContractBook, LawfulClause, Refusal, lawful_clauses, summarise
+from ijw_gateway.contracts.refusals import DETAIL_CHECK_BASIS, RULE_CITATION, SummaryRow
 from ijw_gateway.errors import ConfigurationError, UsageError
 from ijw_gateway.refusallog import DEFAULT_REFUSAL_LOG, JsonlRefusalLog
 
@@ -63,13 +65,19 @@ def no_extra_data(
         refusals = JsonlRefusalLog(path).refusals(first, last)
         source = str(path)
     rows = summarise(refusals)
-    names = _municipality_names()
+    book = _configured_book()
+    names = book.region.municipalities if book else {}
+    lawful = lawful_clauses(book) if book else []
     if as_json:
-        click.echo(json.dumps(_as_json(source, first, last, rows, names, refusals, details)))
-    else:
-        click.echo(_table(source, first, last, rows, names))
-        if details:
-            click.echo("\n".join(_detail(r) for r in refusals))
+        out = _as_json(source, first, last, rows, names, refusals, details)
+        out["lawful"] = [clause.to_json() for clause in lawful]
+        click.echo(json.dumps(out))
+        return 0
+    click.echo(_table(source, first, last, rows, names))
+    if details:
+        click.echo("\n".join(_detail(r) for r in refusals))
+    if lawful:
+        click.echo(_lawful(lawful))
     return 0
 
 
@@ -85,14 +93,25 @@ def _stored_refusals(url: str, first: date | None, last: date | None) -> list[Re
         store.dispose()
 
 
-def _municipality_names() -> Mapping[str, str]:
-    """Names from the configured contracts; codes alone when they cannot be loaded."""
+def _configured_book() -> ContractBook | None:
+    """The configured contracts, for names and lawful clauses; None when they cannot be
+    loaded (then codes alone). A report only reads: a refused configuration is not
+    recorded again."""
     from ijw_gateway.runtime import contract_book
 
     try:
-        return contract_book().region.municipalities
+        return contract_book(record=False)
     except ConfigurationError:
-        return {}
+        return None
+
+
+def _lawful(clauses: list[LawfulClause]) -> str:
+    lines = [f"Lawful, not refused ({DETAIL_CHECK_BASIS}): detail checks the contracts announce"]
+    for clause in clauses:
+        provider = f"provider {clause.provider}; " if clause.provider else ""
+        where = f"{provider}{', '.join(clause.municipalities)}"
+        lines.append(f"  {clause.subject} ({where}): {clause.what}")
+    return "\n".join(lines)
 
 
 def _span(first: date | None, last: date | None) -> str:
