@@ -67,6 +67,21 @@ def test_check_records_refused_terms(tmp_cwd: Path, capsys: pytest.CaptureFixtur
     assert all(r["source"] == "contract" and r["recorded_at"] for r in records)
 
 
+def test_check_records_nothing_unless_asked_and_the_same_terms_once(
+    tmp_cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check only looks: checking a draft again and again must not inflate the report."""
+    text = TEST_REGION.replace('ref = "E-1"', 'ref = "E-1"\nconditions = { attachments = ["x"] }')
+    path = write(tmp_cwd, text)
+    monkeypatch.setenv("IJW_REFUSAL_LOG", str(tmp_cwd / "configured.jsonl"))
+    assert main(["contracts", "check", str(path)]) == 1
+    assert sorted(p.name for p in tmp_cwd.iterdir()) == [path.name]
+    log = tmp_cwd / "log.jsonl"
+    for _ in range(3):
+        assert main(["contracts", "check", str(path), "--log", str(log)]) == 1
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 2  # one per municipality
+
+
 def test_check_of_a_syntax_error_exits_1(tmp_cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_cwd, "[region\n")
     assert main(["contracts", "check", str(path)]) == 1
