@@ -249,19 +249,49 @@ def test_report_without_refusals_and_with_a_missing_log(
     assert main(["report", "no-extra-data", "--from", "March"]) == 2
 
 
-def test_report_reads_the_refusals_the_service_stored(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _stored(folder: Path) -> str:
+    """A gateway database holding two refusals of Dordrecht in March 2026; its URL."""
     from ijw_gateway.store import Store
     from ijw_gateway.store.refusals import StoreRefusalLog
 
-    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    url = f"sqlite:///{folder / 'gateway.db'}"
     store = Store.open(url)
     store.upgrade()
     stored = StoreRefusalLog(store.session)
     for refusal in (_refusal("0505", "2026-03-02"), _refusal("0505", "2026-03-09")):
         stored.record(refusal)
     store.dispose()
+    return url
+
+
+def test_report_reads_the_database_of_ijw_database_url(
+    tmp_cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IJW_DATABASE_URL", _stored(tmp_cwd))
+    assert main(["report", "no-extra-data", "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert (body["log"], body["total"]) == ("sqlite://…", 2)
+    log = _log_with_refusals(tmp_cwd / "r.jsonl")  # a log named on the command line wins
+    assert main(["report", "no-extra-data", "--json", "--log", str(log)]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert (body["log"], body["total"]) == (str(log), 4)
+    args = ["report", "no-extra-data", "--log", str(log), "--database", "sqlite://"]
+    assert main(args) == 2
+
+
+def test_report_refuses_a_period_that_ends_before_it_starts(
+    tmp_cwd: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["report", "no-extra-data", "--from", "2026-04-01", "--to", "2026-03-31"]
+    assert main(args) == 2
+    assert "--from 2026-04-01 lies after --to 2026-03-31" in capsys.readouterr().err
+    assert main([*args[:-1], "2026-04-01"]) == 0  # one day is a period
+
+
+def test_report_reads_the_refusals_the_service_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _stored(tmp_path)
     assert main(["report", "no-extra-data", "--json", "--database", url]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["total"] == 2

@@ -1,7 +1,8 @@
 """``ijw-gateway report no-extra-data``: refusals per municipality and period.
 
-Reads the refusal log (``--log``, ``IJW_REFUSAL_LOG`` or ``ijw-refusals.jsonl``) and
-summarises what was refused under the no-extra-data rule (Jeugdwet art. 2.15 lid 2 with
+Reads the refusals the service stored in its database (``--database``, or
+``IJW_DATABASE_URL`` when it is set) or a refusal log (``--log``, else ``IJW_REFUSAL_LOG``
+or ``ijw-refusals.jsonl``) and summarises what was refused under the no-extra-data rule (Jeugdwet art. 2.15 lid 2 with
 Regeling Jeugdwet art. 6c.1): messages that carried content outside the standard, and
 contract terms that demanded it. The detail checks the configured contracts announce are
 listed after it as lawful (Regeling Jeugdwet §6b): they are never refused.
@@ -15,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from ijw_gateway.cli import cli
 from ijw_gateway.config import Settings
@@ -36,8 +38,9 @@ def report() -> None:
 @click.option(
     "--database",
     metavar="URL",
+    envvar="IJW_DATABASE_URL",
     help="Read the refusals the gateway service recorded in its database instead "
-    "(e.g. sqlite:///ijw-gateway.db, or $IJW_DATABASE_URL).",
+    "(e.g. sqlite:///ijw-gateway.db; default $IJW_DATABASE_URL when set, unless --log).",
 )
 @click.option("--from", "start", type=_DAY, help="First day (YYYY-MM-DD).")
 @click.option("--to", "end", type=_DAY, help="Last day (YYYY-MM-DD).")
@@ -52,18 +55,10 @@ def no_extra_data(
     as_json: bool,
 ) -> int:
     """Summarise no-extra-data refusals per municipality and month."""
-    if log is not None and not log.exists():
-        raise UsageError(f"refusal log {log} does not exist")
-    if log is not None and database is not None:
-        raise UsageError("give either --log or --database, not both")
-    path = log or Settings.from_env().refusal_log or DEFAULT_REFUSAL_LOG
     first, last = (start.date() if start else None), (end.date() if end else None)
-    if database is not None:
-        refusals = _stored_refusals(database, first, last)
-        source = database.split("://", 1)[0] + "://…"  # never print credentials
-    else:
-        refusals = JsonlRefusalLog(path).refusals(first, last)
-        source = str(path)
+    if first is not None and last is not None and first > last:
+        raise UsageError(f"--from {first} lies after --to {last}: no day is in between")
+    refusals, source = _refusals(log, _database(log, database), first, last)
     rows = summarise(refusals)
     book = _configured_book()
     names = book.region.municipalities if book else {}
@@ -79,6 +74,30 @@ def no_extra_data(
     if lawful:
         click.echo(_lawful(lawful))
     return 0
+
+
+def _database(log: Path | None, database: str | None) -> str | None:
+    """The database to read: ``--database``, or ``IJW_DATABASE_URL`` unless ``--log``."""
+    if database is None:
+        return None
+    given = click.get_current_context().get_parameter_source("database")
+    if log is not None and given is ParameterSource.ENVIRONMENT:
+        return None  # the log asked for on the command line wins over the environment
+    if log is not None:
+        raise UsageError("give either --log or --database, not both")
+    return database
+
+
+def _refusals(
+    log: Path | None, database: str | None, first: date | None, last: date | None
+) -> tuple[list[Refusal], str]:
+    """The refusals in the period and where they were read (no credentials shown)."""
+    if database is not None:
+        return _stored_refusals(database, first, last), database.split("://", 1)[0] + "://…"
+    if log is not None and not log.exists():
+        raise UsageError(f"refusal log {log} does not exist")
+    path = log or Settings.from_env().refusal_log or DEFAULT_REFUSAL_LOG
+    return JsonlRefusalLog(path).refusals(first, last), str(path)
 
 
 def _stored_refusals(url: str, first: date | None, last: date | None) -> list[Refusal]:
