@@ -343,6 +343,29 @@ def test_validating_records_no_refusals_however_often_it_runs(
     assert sorted(p.name for p in tmp_cwd.iterdir()) == ["extra.xml"]
 
 
+# --- language ----------------------------------------------------------------------------
+
+
+@wired
+@pytest.mark.parametrize(
+    ("lang", "rule", "schema"),
+    [
+        ("nl", "Het burgerservicenummer (Bsn) van een cliënt", "<Geslacht> bevat een code die"),
+        ("en", "A client's citizen service number (Bsn)", "<Geslacht> holds a code that"),
+    ],
+)
+def test_findings_in_the_language_asked_for(
+    capsys: pytest.CaptureFixture[str], tmp_cwd: Path, lang: str, rule: str, schema: str
+) -> None:
+    (tmp_cwd / "bsn.xml").write_bytes(builders.to_bytes(builders.jw305(bsn="123456789")))
+    (tmp_cwd / "code.xml").write_bytes(_invalid())
+    code, out, _ = run(capsys, "validate", "--json", "--lang", lang, "bsn.xml", "code.xml")
+    bsn, geslacht = json_lines(out)
+    assert code == 1
+    assert str(bsn["findings"][0]["text"]).startswith(rule)  # type: ignore[index]
+    assert str(geslacht["findings"][0]["text"]).startswith(schema)  # type: ignore[index]
+
+
 # --- schema bundles --------------------------------------------------------------------
 
 

@@ -70,7 +70,8 @@ def build_validator(
     it, for commands that only look (running them again must not count again)."""
     log = None if read_only else refusal_log(settings)
     checks = build_checks(lang, history, settings, contracts, record=not read_only)
-    return Validator(build_registry(schema_dir), checks, [no_extra_data_screen(log, lang=lang)])
+    screens = [no_extra_data_screen(log, lang=lang)]
+    return Validator(build_registry(schema_dir), checks, screens, lang)
 
 
 def refusal_log(settings: Settings | None = None) -> RefusalLog:

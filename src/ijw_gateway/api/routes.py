@@ -27,6 +27,7 @@ from ijw_gateway.api.answers import (
 )
 from ijw_gateway.api.deps import GatewayDep, PartyDep, gateway_of, party_of
 from ijw_gateway.api.errors import documented_errors, trace_of
+from ijw_gateway.api.language import preferred_language
 from ijw_gateway.errors import Forbidden, InputRejected, NotFound, PayloadTooLarge, Unprocessable
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Result
@@ -41,6 +42,16 @@ MAILBOX_MAX = 250
 MessageId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="A message id.")]
 
 _BODY_DOC = {
+    "parameters": [
+        {
+            "name": "Accept-Language",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "example": "nl"},
+            "description": "The language of the findings' texts: `en` (the default) or `nl`; "
+            "quality values and regions (`nl-NL`) are understood.",
+        }
+    ],
     "requestBody": {
         "required": True,
         "description": "One iJw 3.2 XML message, or a zip archive of at most 30.",
@@ -48,7 +59,7 @@ _BODY_DOC = {
             "application/xml": {"schema": {"type": "string"}},
             "application/zip": {"schema": {"type": "string", "format": "binary"}},
         },
-    }
+    },
 }
 
 
@@ -131,17 +142,22 @@ def _count(results: list[Result]) -> None:
 async def post_messages(request: Request) -> JSONResponse:
     """Validate, answer, store and queue. The verdict is synchronous: the Report JSON, the
     return message when the standard has one, and where the message goes next. Posting the
-    same bytes again returns the original verdict and never delivers twice."""
+    same bytes again returns the original verdict and never delivers twice. The findings'
+    texts are in the language `Accept-Language` prefers: `en` (default) or `nl`."""
     # The hot route: it calls its dependencies itself, and ``api.fastroute`` serves it
     # without FastAPI's request handling (docs/performance.md).
     party, gateway = await party_of(request), await gateway_of(request)
     body = await _body(request)
-    submit = partial(gateway.intake.submit, party, body, trace_of(request))
+    lang = preferred_language(request.headers.get("accept-language"))
+    submit = partial(gateway.intakes[lang].submit, party, body, trace_of(request))
     results = await asyncio.get_running_loop().run_in_executor(_intake_threads(request), submit)
     _count(results)
-    if body.startswith(ZIP_MAGIC):
-        return JSONResponse({"items": [r.to_json() for r in results]})
-    return JSONResponse(results[0].to_json())
+    answer = (
+        {"items": [r.to_json() for r in results]}
+        if body.startswith(ZIP_MAGIC)
+        else results[0].to_json()
+    )
+    return JSONResponse(answer, headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
 
 def hot_routes() -> list[Route]:

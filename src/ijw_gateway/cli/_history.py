@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from ijw_gateway.config import Settings
+from ijw_gateway.findings import LANGUAGES
 from ijw_gateway.history.model import History, HistoryStore
 from ijw_gateway.history.service import open_history, replay, summary
 from ijw_gateway.runtime import build_validator
@@ -47,8 +48,8 @@ contracts_option = click.option(
 )
 lang_option = click.option(
     "--lang",
-    type=click.Choice(["en", "nl"]),
-    default="en",
+    type=click.Choice(LANGUAGES),
+    default=LANGUAGES[0],
     show_default=True,
     help="Language of the findings' texts.",
 )
