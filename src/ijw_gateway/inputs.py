@@ -104,3 +104,16 @@ def _dir_items(path: Path, left_out: list[Path]) -> Iterator[Item]:
         resolved = child.resolve()
         if not any(resolved == s or s in resolved.parents for s in left_out):
             yield from _file_items(child)
+
+
+def one_message(path: Path) -> tuple[str, bytes]:
+    """The name and bytes of the single message at ``path`` (a file, ``-``, or a zip of
+    one); anything else is a usage error."""
+    items = list(iter_items([path]))
+    if len(items) != 1:
+        raise UsageError(f"{path}: give exactly one message ({len(items)} found)")
+    item = items[0]
+    if item.data is None:
+        assert item.problem is not None
+        raise UsageError(f"{item.name}: {item.problem.text}")
+    return item.name, item.data

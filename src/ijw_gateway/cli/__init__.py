@@ -31,6 +31,7 @@ def _register() -> None:
         report,
         retour,
         serve,
+        translate,
         validate,
         worker,
     )

@@ -24,23 +24,10 @@ from ijw_gateway.cli._history import (
     schemas_option,
 )
 from ijw_gateway.cli.validate import render_human
-from ijw_gateway.errors import UsageError
 from ijw_gateway.findings import Report
-from ijw_gateway.inputs import iter_items
+from ijw_gateway.inputs import one_message
 from ijw_gateway.retour import NoReturnMessage, compose_outcome, new_identificatie
 from ijw_gateway.validation import Outcome
-
-
-def _one_message(path: Path) -> tuple[str, bytes]:
-    """The bytes of the single message at ``path``; anything else is a usage error."""
-    items = list(iter_items([path]))
-    if len(items) != 1:
-        raise UsageError(f"{path}: give exactly one message ({len(items)} found)")
-    item = items[0]
-    if item.data is None:
-        assert item.problem is not None
-        raise UsageError(f"{item.name}: {item.problem.text}")
-    return item.name, item.data
 
 
 def _show_report(report: Report, as_json: bool, always: bool) -> None:
@@ -58,7 +45,7 @@ def _judge(
     lang: str,
 ) -> Outcome:
     with judging(history_source, schemas, contracts, lang, [path]) as (validator, _history):
-        name, data = _one_message(path)
+        name, data = one_message(path)
         return validator.run(data, name)
 
 
