@@ -238,7 +238,8 @@ def _meta(message: MessageView) -> dict[str, object]:
         {
             **_READ_ERRORS,
             422: "A parameter is not as documented, or `format=json` was asked of a "
-            "message that has no JSON model (it is not a well-formed iJw message).",
+            "message that has no JSON model (it is not a well-formed iJw message, or it holds "
+            "what JSON cannot carry, such as an attribute).",
         },
         xml=True,
     ),
@@ -262,7 +263,8 @@ def get_message(
         return JSONResponse(to_json(xmlparse.parse(raw).getroot()))
     except (InputRejected, ModelError):
         raise Unprocessable(
-            "This message is not a well-formed iJw 3.2 message, so it has no JSON model; "
+            "This message has no JSON model (it is not a well-formed iJw 3.2 message, or it "
+            "holds what JSON cannot carry, such as an attribute); "
             "ask for format=xml.",
             "no_json_model",
         ) from None
