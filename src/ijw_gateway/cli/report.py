@@ -2,10 +2,11 @@
 
 Reads the refusals the service stored in its database (``--database``, or
 ``IJW_DATABASE_URL`` when it is set) or a refusal log (``--log``, else ``IJW_REFUSAL_LOG``
-or ``ijw-refusals.jsonl``) and summarises what was refused under the no-extra-data rule (Jeugdwet art. 2.15 lid 2 with
-Regeling Jeugdwet art. 6c.1): messages that carried content outside the standard, and
-contract terms that demanded it. The detail checks the configured contracts announce are
-listed after it as lawful (Regeling Jeugdwet §6b): they are never refused.
+or ``ijw-refusals.jsonl``) and summarises what was refused under the no-extra-data rule
+(Jeugdwet art. 2.15 lid 2 with Regeling Jeugdwet art. 6c.1): messages that carried content
+outside the standard, and contract terms that demanded it. The detail checks the
+configured contracts announce are listed after it as lawful (Regeling Jeugdwet §6b): they
+are never refused.
 """
 
 from __future__ import annotations
