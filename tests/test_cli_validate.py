@@ -6,7 +6,9 @@ move with the rule set; one test runs the fully wired pipeline.
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,7 @@ from lxml import etree
 
 import ijw_gateway.cli._history as history_option
 from ijw_gateway import cli
+from ijw_gateway.contracts import default_contracts_path
 from ijw_gateway.fixtures import builders
 from ijw_gateway.runtime import build_registry
 from ijw_gateway.validation import Validator
@@ -267,6 +270,100 @@ def test_a_non_zip_named_zip_is_a_finding(
     assert code == 1
     (report,) = json_lines(out)
     assert "not a readable zip archive" in report["findings"][0]["text"]  # type: ignore[index]
+
+
+def test_a_dash_reads_one_message_from_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(VALID)))
+    code, out, _ = run(capsys, "validate", "-")
+    assert (code, out.strip()) == (0, "<stdin>: JW305 — accepted")
+
+
+def test_a_directory_without_messages_exits_2_and_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "notes.txt").write_text("not a message")
+    code, out, err = run(capsys, "validate", str(tmp_path / "inbox"))
+    assert (code, out) == (2, "")
+    assert f"{tmp_path / 'inbox'}: the directory holds no .xml or .zip file" in err
+
+
+# --- contracts: a choice ---------------------------------------------------------------
+
+OFFICIAL = ("jw301.xml", "jw305.xml", "jw307.xml")
+
+
+@wired
+def test_the_standard_alone_judges_unless_contracts_are_given(
+    capsys: pytest.CaptureFixture[str], shared_samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The official example allocation, start and stop pass the standard; the example
+    region's contracts refuse them (their providers and products are not contracted)."""
+    samples = [str(shared_samples_dir / name) for name in OFFICIAL]
+    code, out, _ = run(capsys, "validate", "--json", *samples)
+    assert code == 0 and all(r["accepted"] for r in json_lines(out))
+    zhz = str(default_contracts_path())
+    code, out, _ = run(capsys, "validate", "--json", "--contracts", zhz, *samples)
+    assert code == 1
+    for report in json_lines(out):
+        assert {f["level"] for f in report["findings"]} == {"contract"}  # type: ignore[attr-defined]
+    monkeypatch.setenv("IJW_CONTRACTS", zhz)
+    code, out, _ = run(capsys, "validate", *samples)
+    assert code == 1 and out.count("CONTRACT-MATCH") == 3
+
+
+@wired
+def test_contracts_that_cannot_be_used_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_cwd: Path
+) -> None:
+    (tmp_cwd / "m.xml").write_bytes(VALID)
+    code, _, err = run(capsys, "validate", "--contracts", "missing.toml", "m.xml")
+    assert code == 2 and "missing.toml does not exist" in err
+    refused = default_contracts_path().read_text(encoding="utf-8")
+    refused = refused.replace("[region]", '[region]\nconditions = { attachments = ["plan"] }')
+    (tmp_cwd / "refused.toml").write_text(refused, encoding="utf-8")
+    code, _, err = run(capsys, "validate", "--contracts", "refused.toml", "m.xml")
+    assert code == 2 and "region.conditions.attachments: refused" in err
+    assert not (tmp_cwd / "ijw-refusals.jsonl").exists()  # a check records nothing
+
+
+@wired
+def test_validating_records_no_refusals_however_often_it_runs(
+    capsys: pytest.CaptureFixture[str], tmp_cwd: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = VALID.replace(b"<jw305:Client>", b"<jw305:Client><?demand x?>", 1)
+    (tmp_cwd / "extra.xml").write_bytes(extra)
+    for _ in range(2):
+        code, out, _ = run(capsys, "validate", "extra.xml")
+        assert code == 1 and "NO-EXTRA-DATA" in out
+    monkeypatch.setenv("IJW_REFUSAL_LOG", str(tmp_cwd / "configured.jsonl"))
+    assert run(capsys, "validate", "extra.xml")[0] == 1
+    assert sorted(p.name for p in tmp_cwd.iterdir()) == ["extra.xml"]
+
+
+# --- language ----------------------------------------------------------------------------
+
+
+@wired
+@pytest.mark.parametrize(
+    ("lang", "rule", "schema"),
+    [
+        ("nl", "Het burgerservicenummer (Bsn) van een cliënt", "<Geslacht> bevat een code die"),
+        ("en", "A client's citizen service number (Bsn)", "<Geslacht> holds a code that"),
+    ],
+)
+def test_findings_in_the_language_asked_for(
+    capsys: pytest.CaptureFixture[str], tmp_cwd: Path, lang: str, rule: str, schema: str
+) -> None:
+    (tmp_cwd / "bsn.xml").write_bytes(builders.to_bytes(builders.jw305(bsn="123456789")))
+    (tmp_cwd / "code.xml").write_bytes(_invalid())
+    code, out, _ = run(capsys, "validate", "--json", "--lang", lang, "bsn.xml", "code.xml")
+    bsn, geslacht = json_lines(out)
+    assert code == 1
+    assert str(bsn["findings"][0]["text"]).startswith(rule)  # type: ignore[index]
+    assert str(geslacht["findings"][0]["text"]).startswith(schema)  # type: ignore[index]
 
 
 # --- schema bundles --------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from lxml import etree
 
 from ijw_gateway import xmlparse
 from ijw_gateway.catalogue.structure import MESSAGES, SHARED_CLASSES, SIMPLE_TYPES, Element
+from ijw_gateway.errors import InputRejected
 from ijw_gateway.fixtures import builders
 from ijw_gateway.messages.jsonmodel import (
     JsonObject,
@@ -20,6 +22,9 @@ from ijw_gateway.messages.jsonmodel import (
     to_json,
     to_xml_bytes,
 )
+from ijw_gateway.messages.translate import json_to_xml, model_of, read_model, render, sniff
+
+SUITE = Path(__file__).resolve().parent.parent / "fixtures" / "messages"
 
 
 def _canonical(root: etree._Element) -> bytes:
@@ -90,6 +95,101 @@ def test_xml_with_an_unknown_element_is_refused() -> None:
     )
     with pytest.raises(ModelError, match="unexpected element Extra"):
         to_json(xmlparse.parse(xml).getroot())
+
+
+def _c14n(data: bytes) -> bytes:
+    """Canonical XML (C14N 2.0, without comments); layout whitespace is kept and compared."""
+    return etree.tostring(etree.fromstring(data), method="c14n2")
+
+
+def test_every_fixture_translates_losslessly_both_ways() -> None:
+    """XML -> JSON -> XML gives the same canonical XML, and JSON -> XML -> JSON the same
+    model, for every file of the suite that is an iJw 3.2 message at all."""
+    translated, refused = 0, []
+    for path in sorted(SUITE.rglob("*.xml")):
+        data = path.read_bytes()
+        try:
+            model = model_of(data)
+        except (InputRejected, ModelError):
+            refused.append(path.relative_to(SUITE).parent.as_posix())
+            continue
+        as_json = render(model, "json")
+        back = render(model_of(as_json), "xml")
+        assert _c14n(back) == _c14n(data), path
+        assert model_of(back) == model == json.loads(as_json), path
+        translated += 1
+    assert translated > 750
+    assert refused == ["jw301/invalid/XML"] * 3  # not well-formed, a DTD, release 3.1
+
+
+@pytest.mark.parametrize(
+    ("extra", "refusal"),
+    [
+        (b'<jw301:Client ijw:x="1" xmlns:ijw="urn:x">', "Client carries an attribute"),
+        (b"<jw301:Client><?demand x?>", "processing instruction"),
+        (b"<jw301:Client>loose text", "Client holds text between its elements"),
+    ],
+)
+def test_what_json_cannot_carry_is_refused_not_dropped(extra: bytes, refusal: str) -> None:
+    data = to_xml_bytes(builders.jw301()).replace(b"<jw301:Client>", extra, 1)
+    with pytest.raises(ModelError, match=refusal):
+        model_of(data)
+
+
+def test_a_value_holding_elements_is_refused() -> None:
+    data = to_xml_bytes(builders.jw301()).replace(b"<jw301:Bsn>", b"<jw301:Bsn><jw301:X/>", 1)
+    with pytest.raises(ModelError, match="Bsn holds elements"):
+        model_of(data)
+
+
+def test_comments_and_schema_location_hints_carry_no_data_and_are_not_kept() -> None:
+    xsi = b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="a b"'
+    plain = to_xml_bytes(builders.jw301())
+    data = plain.replace(b"<jw301:Bericht ", b"<jw301:Bericht " + xsi + b" ", 1)
+    data = data.replace(b"<jw301:Client>", b"<jw301:Client><!-- note -->", 1)
+    assert model_of(data) == model_of(plain)
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        (b"{", "not valid JSON"),
+        (b"[1, 2]", "a JSON model is an object"),
+        (b"\xff\xfe{", "not valid JSON"),
+        (b'{"message": "JW301", "Client": {"Bsn": 1}}', "Bsn must be a string"),
+        (b'{"message": "JW301", "Client": {"Bsn": "\\u0001"}}', "characters that XML cannot"),
+        (b'{"message": "JW301", "Client": {"Bsn": "\\ud800"}}', "characters that XML cannot"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"n": ' + b"9" * 5000 + b"}", "not valid JSON"),
+    ],
+)
+def test_a_body_that_is_no_json_model_is_refused(body: bytes, complaint: str) -> None:
+    with pytest.raises(ModelError, match=complaint):
+        json_to_xml(body)
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"<?xml version='1.0'?><a/>", "xml"),
+        (b"\xef\xbb\xbf\n  <a/>", "xml"),
+        ("<a/>".encode("utf-16"), "xml"),
+        ("<a/>".encode("utf-16-be"), "xml"),
+        ("<a/>".encode("utf-32"), "xml"),
+        (b' \n{"message": "JW301"}', "json"),
+        (b"PK\x03\x04rest", "zip"),
+        (b"this is not xml", None),
+        (b"[]", None),
+        (b"", None),
+        (b"   ", None),
+    ],
+)
+def test_sniff_tells_the_kinds_apart(data: bytes, kind: str | None) -> None:
+    assert sniff(data) == kind
+
+
+def test_read_model_reads_the_unicode_encodings_json_allows() -> None:
+    assert read_model('{"message": "JW301"}'.encode("utf-16")) == {"message": "JW301"}
 
 
 _TEXT = st.text(

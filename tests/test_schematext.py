@@ -10,11 +10,12 @@ from variants import catalogue_document, variants
 from ijw_gateway import xmlparse
 from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.schemas import SchemaRegistry
-from ijw_gateway.schematext import explain_schema_error
+from ijw_gateway.schematext import _BY_BASE, _RULES, explain_schema_error
 
 JW = "{http://www.istandaarden.nl/ijw/3_2/jw305/schema}"
 _VALUE = re.compile(r": value '(.*)' \(")
-_NOT_A_LEAK = re.compile(r"Allowed: .*|\(pattern .*\)")  # code lists and patterns come from the XSD
+# code lists and patterns come from the XSD
+_NOT_A_LEAK = re.compile(r"(?:Allowed|Toegestaan): .*|\((?:pattern|patroon) .*\)")
 
 
 def test_an_enumeration_error_lists_the_allowed_codes() -> None:
@@ -54,9 +55,36 @@ def test_unknown_wording_keeps_structure_but_no_quoted_value() -> None:
     assert text == "<Bsn>: Something new about '…'."
 
 
+def test_dutch_texts_name_the_element_and_keep_codes_and_patterns() -> None:
+    enumeration = (
+        f"Element '{JW}Geslacht': [facet 'enumeration'] The value '9' is not an element of "
+        "the set {'0', '1', '2'}."
+    )
+    assert explain_schema_error(enumeration, "nl") == (
+        "<Geslacht> bevat een code die niet in de codelijst staat. Toegestaan: '0', '1', '2'."
+    )
+    order = (
+        f"Element '{JW}Bsn': This element is not expected. Expected is one of "
+        f"( {JW}Geboortedatum, {JW}Naam )."
+    )
+    assert explain_schema_error(order, "nl").startswith(
+        "<Bsn> hoort hier niet. Hier verwacht: <Geboortedatum>, <Naam>. "
+    )
+    date = f"Element '{JW}Dagtekening': '2026-02-30' is not a valid value of the atomic type 'xs:date'."
+    assert explain_schema_error(date, "nl").startswith("<Dagtekening> is geen geldige datum")
+
+
+def test_every_schema_text_exists_in_both_languages_with_the_same_blanks() -> None:
+    blanks = re.compile(r"\{(\w+)\}")
+    for texts in [t for _, t in _RULES] + list(_BY_BASE.values()):
+        assert set(texts) == {"en", "nl"} and texts["en"] != texts["nl"]
+        assert sorted(blanks.findall(texts["en"])) == sorted(blanks.findall(texts["nl"]))
+
+
 @pytest.fixture(scope="module")
 def findings_per_variant(registry: SchemaRegistry) -> list[tuple[str, str, list[str]]]:
-    """(description, mutated value, finding texts) for every value mutation of every message."""
+    """(description, mutated value, finding texts in English and Dutch) for every value
+    mutation of every message."""
     found = []
     for message in MESSAGES:
         base = catalogue_document(message)
@@ -65,7 +93,8 @@ def findings_per_variant(registry: SchemaRegistry) -> list[tuple[str, str, list[
             value = _VALUE.search(variant.description)
             if value is None:  # the unmutated base
                 continue
-            texts = [f.text for f in registry.check(xmlparse.parse(variant.data), message)]
+            tree = xmlparse.parse(variant.data)
+            texts = [f.text for lang in ("en", "nl") for f in registry.check(tree, message, lang)]
             found.append((variant.description, value.group(1), texts))
     return found
 

@@ -13,6 +13,7 @@
         ├── NotFound                 HTTP 404          (no such message, party or key)
         ├── Conflict                 HTTP 409          (e.g. a second answer to one message)
         ├── PayloadTooLarge          HTTP 413          (a request body over the limit)
+        ├── UnsupportedMediaType     HTTP 415          (a body of a type the route does not take)
         └── Unprocessable            HTTP 422          (e.g. an unknown receiving party)
 
 Bad *messages* are not exceptions: they are reports with findings (``findings.py``).
@@ -109,6 +110,11 @@ class Conflict(RequestRefused):
 class PayloadTooLarge(RequestRefused):
     http_status = 413
     code = "payload_too_large"
+
+
+class UnsupportedMediaType(RequestRefused):
+    http_status = 415
+    code = "unsupported_media_type"
 
 
 class Unprocessable(RequestRefused):

@@ -13,6 +13,8 @@ from typing import Literal
 
 Level = Literal["xml", "schema", "message", "history", "contract", "policy"]
 LEVELS: tuple[Level, ...] = ("xml", "schema", "message", "history", "contract", "policy")
+LANGUAGES = ("en", "nl")
+"""The languages of finding texts; the first is the default."""
 
 JsonDict = dict[str, object]
 

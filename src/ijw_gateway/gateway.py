@@ -21,7 +21,7 @@ import httpx
 from ijw_gateway.config import Settings
 from ijw_gateway.contracts import no_extra_data_screen
 from ijw_gateway.delivery import Deliverer
-from ijw_gateway.findings import Report
+from ijw_gateway.findings import LANGUAGES, Report
 from ijw_gateway.intake import Intake, Judge, JudgeFor
 from ijw_gateway.parties import PartySpec, embedded_directory, embedded_path, load_directory
 from ijw_gateway.retour import NoReturnMessage, compose
@@ -53,7 +53,7 @@ def judge_for(registry: SchemaRegistry, settings: Settings, lang: str = "en") ->
         history = StoreHistory(unit.connection, unit.add_rows, unit.identifications)
         refusals = StoreRefusalLog(lambda: nullcontext(unit.session), unit.clock)
         screens = [no_extra_data_screen(refusals, lang=lang)]
-        validator = Validator(registry, build_checks(lang, history, settings), screens)
+        validator = Validator(registry, build_checks(lang, history, settings), screens, lang)
         return Judge(validator, history.record_message)
 
     return judge
@@ -95,13 +95,14 @@ class Gateway:
         self._keys = _Cache()
         self._parties: tuple[float, frozenset[str]] = (0.0, frozenset())
         registry = build_registry(settings.schema_dir)
-        self.intake = Intake(
-            store,
-            judge_for(registry, settings),
-            self.is_known,
-            compose_retour,
-            timedelta(hours=settings.delivery_deadline_hours),
-        )
+        deadline = timedelta(hours=settings.delivery_deadline_hours)
+        self.intakes = {  # per language of the findings' texts (Accept-Language)
+            lang: Intake(
+                store, judge_for(registry, settings, lang), self.is_known, compose_retour, deadline
+            )
+            for lang in LANGUAGES
+        }
+        self.intake = self.intakes[LANGUAGES[0]]
 
     def known_key(self, presented: str) -> str | None:
         """The party of a key verified a short while ago, without touching the store

@@ -65,9 +65,29 @@ def kind_of(code: str) -> PartyKind:
 
 def check_endpoint(endpoint: str | None) -> str | None:
     """An http(s) URL, or None for a pull-only party."""
-    if endpoint and not _ENDPOINT.match(endpoint):
-        raise UsageError(f"endpoint {endpoint!r} is not an http(s) URL")
+    problem = endpoint_problem(endpoint) if endpoint else None
+    if problem is not None:
+        raise UsageError(f"endpoint {endpoint!r} {problem}")
     return endpoint or None
+
+
+def endpoint_problem(endpoint: str) -> str | None:
+    """Why ``endpoint`` cannot be pushed to, or None. Checked when it is set, with the
+    parser delivery uses (httpx), so that a URL no push could reach is refused at once
+    instead of failing every delivery later."""
+    if not _ENDPOINT.match(endpoint):
+        return "is not an http(s) URL"
+    import httpx  # late: most commands never set an endpoint
+
+    try:
+        url = httpx.URL(endpoint)
+    except (httpx.InvalidURL, ValueError) as exc:
+        return f"cannot be parsed: {exc}"
+    if not url.host:
+        return "names no host"
+    if url.port is not None and not 0 < url.port < 65536:
+        return f"names port {url.port}, outside 1-65535"
+    return None
 
 
 def digest(secret: str, salt: str) -> str:
@@ -134,8 +154,9 @@ def _party(raw: object) -> PartySpec:
     except UsageError as exc:
         raise ConfigurationError(str(exc)) from None
     endpoint = raw.get("endpoint") or None
-    if endpoint is not None and not _ENDPOINT.match(str(endpoint)):
-        raise ConfigurationError(f"party {code}: endpoint must be an http(s) URL")
+    problem = endpoint_problem(str(endpoint)) if endpoint is not None else None
+    if problem is not None:
+        raise ConfigurationError(f"party {code}: endpoint {problem}")
     return PartySpec(
         code,
         kind,

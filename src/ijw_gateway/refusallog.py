@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +36,15 @@ class JsonlRefusalLog:
                     out.write(line)
             except OSError as exc:
                 raise ConfigurationError(f"refusal log {self.path}: {exc.strerror}") from None
+
+    def record_new(self, refusals: Iterable[Refusal]) -> int:
+        """Record the refusals the log does not hold yet (compared without ``recorded_at``),
+        so that checking the same terms again does not count them again; how many."""
+        held = {replace(r, recorded_at=None) for r in self.refusals()}
+        fresh = [r for r in refusals if replace(r, recorded_at=None) not in held]
+        for refusal in fresh:
+            self.record(refusal)
+        return len(fresh)
 
     def refusals(self, start: date | None = None, end: date | None = None) -> list[Refusal]:
         if not self.path.exists():

@@ -34,25 +34,44 @@ def build_registry(schema_dir: Path | None = None) -> SchemaRegistry:
 
 
 def build_checks(
-    lang: str = "en", history: History | None = None, settings: Settings | None = None
+    lang: str = "en",
+    history: History | None = None,
+    settings: Settings | None = None,
+    contracts: bool = True,
+    record: bool = True,
 ) -> list[Check]:
     """The checks after the schema, in the order the standard's levels prescribe.
 
     Cross-message rules (level 3) run only with a history to read; the external-source
-    rules of level 4 (clock, CBS list) always run.
+    rules of level 4 (clock, CBS list) always run. ``contracts`` False leaves the
+    region's contracts out, so a message is judged against the standard alone (the
+    command line without ``--contracts``); ``record`` False loads them without recording
+    a refused configuration (a read-only command).
     """
     checks: list[Check] = [within_message(lang=lang)]
-    book = contract_book(settings)
-    checks.append(cross_message(history, lang=lang, task_based=book.is_task_based))
-    checks.append(contract_check(book, lang=lang))
+    book = contract_book(settings, record) if contracts else None
+    task_based = book.is_task_based if book is not None else None
+    checks.append(cross_message(history, lang=lang, task_based=task_based))
+    if book is not None:
+        checks.append(contract_check(book, lang=lang))
     return checks
 
 
 def build_validator(
-    schema_dir: Path | None = None, lang: str = "en", history: History | None = None
+    schema_dir: Path | None = None,
+    lang: str = "en",
+    history: History | None = None,
+    *,
+    settings: Settings | None = None,
+    contracts: bool = True,
+    read_only: bool = False,
 ) -> Validator:
-    screens = [no_extra_data_screen(refusal_log(), lang=lang)]
-    return Validator(build_registry(schema_dir), build_checks(lang, history), screens)
+    """The validator of every level. ``read_only``: refuses extra data without recording
+    it, for commands that only look (running them again must not count again)."""
+    log = None if read_only else refusal_log(settings)
+    checks = build_checks(lang, history, settings, contracts, record=not read_only)
+    screens = [no_extra_data_screen(log, lang=lang)]
+    return Validator(build_registry(schema_dir), checks, screens, lang)
 
 
 def refusal_log(settings: Settings | None = None) -> RefusalLog:
@@ -61,11 +80,12 @@ def refusal_log(settings: Settings | None = None) -> RefusalLog:
     return JsonlRefusalLog(settings.refusal_log or DEFAULT_REFUSAL_LOG)
 
 
-def contract_book(settings: Settings | None = None) -> ContractBook:
+def contract_book(settings: Settings | None = None, record: bool = True) -> ContractBook:
     """The contracts (``IJW_CONTRACTS``, default the ZHZ example), loaded once per file version.
 
-    A configuration refused under the no-extra-data rule is recorded before the error
-    propagates, so the region's report shows refused contract terms too.
+    A configuration refused under the no-extra-data rule is recorded (unless ``record``
+    is False) before the error propagates, so the region's report shows refused contract
+    terms too.
     """
     settings = settings or Settings.from_env(os.environ)
     path = settings.contracts.resolve() if settings.contracts else default_contracts_path()
@@ -77,6 +97,8 @@ def contract_book(settings: Settings | None = None) -> ContractBook:
     try:
         return _load_once(path, version, settings.contracts is None)
     except ContractConfigError as refused:
+        if not record:
+            raise
         log = refusal_log(settings)
         for refusal in refused.refusals:
             log.record(refusal)

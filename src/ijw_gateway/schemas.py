@@ -111,19 +111,18 @@ class SchemaRegistry:
         for message in MESSAGES:
             self.schema(message)
 
-    def check(self, tree: etree._ElementTree, message: str) -> list[Finding]:
-        """Schema findings for a tree, empty when it is valid."""
+    def check(self, tree: etree._ElementTree, message: str, lang: str = "en") -> list[Finding]:
+        """Schema findings for a tree (texts in ``lang``), empty when it is valid."""
         schema = self.schema(message)
         with self._validating[message]:
             if schema.validate(tree):
                 return []
             log = schema.error_log  # a copy, safe to read after the lock
-        return list(_findings(log))
+        return list(_findings(log, lang))
 
 
-def _findings(log: etree._ListErrorLog) -> Iterator[Finding]:
+def _findings(log: etree._ListErrorLog, lang: str) -> Iterator[Finding]:
     for error in log:
         path = strip_prefixes(error.path or "/") or "/"
-        yield Finding(
-            "schema", None, None, path, error.line or 1, explain_schema_error(error.message)
-        )
+        text = explain_schema_error(error.message, lang)
+        yield Finding("schema", None, None, path, error.line or 1, text)

@@ -18,114 +18,182 @@ _MAX_LISTED_CODES = 12
 _ELEMENT = re.compile(r"^Element '([^']+)'(?:, attribute '([^']+)')?: ")
 _EXPECTED = re.compile(r"Expected is (?:one of )?\( ([^)]*) \)")
 
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+Texts = dict[str, str]  # language -> template
+_RULES: tuple[tuple[re.Pattern[str], Texts], ...] = (
     (
         re.compile(r"This element is not expected"),
-        "<{el}> is not allowed here. {expected}Check the element order and spelling against the "
-        "message's schema.",
+        {
+            "en": "<{el}> is not allowed here. {expected}Check the element order and spelling "
+            "against the message's schema.",
+            "nl": "<{el}> hoort hier niet. {expected}Controleer de volgorde en spelling van de "
+            "elementen aan de hand van het schema van het bericht.",
+        },
     ),
     (
         re.compile(r"Missing child element"),
-        "<{el}> is incomplete: a required element is missing. {expected}",
+        {
+            "en": "<{el}> is incomplete: a required element is missing. {expected}",
+            "nl": "<{el}> is onvolledig: er ontbreekt een verplicht element. {expected}",
+        },
     ),
     (
         re.compile(r"\[facet 'enumeration'\].*set \{([^}]*)\}", re.DOTALL),
-        "<{el}> holds a code that is not in its code list. Allowed: {m1}.",
+        {
+            "en": "<{el}> holds a code that is not in its code list. Allowed: {m1}.",
+            "nl": "<{el}> bevat een code die niet in de codelijst staat. Toegestaan: {m1}.",
+        },
     ),
     (
         re.compile(r"\[facet 'pattern'\].*pattern '(.*)'", re.DOTALL),
-        "<{el}> does not have the required format (pattern {m1}).",
+        {
+            "en": "<{el}> does not have the required format (pattern {m1}).",
+            "nl": "<{el}> heeft niet de vereiste vorm (patroon {m1}).",
+        },
     ),
     (
         re.compile(r"\[facet 'maxLength'\].*maximum length of '(\d+)'", re.DOTALL),
-        "<{el}> is too long: at most {m1} characters are allowed.",
+        {
+            "en": "<{el}> is too long: at most {m1} characters are allowed.",
+            "nl": "<{el}> is te lang: ten hoogste {m1} tekens zijn toegestaan.",
+        },
     ),
     (
         re.compile(r"\[facet 'minLength'\].*minimum length of '(\d+)'", re.DOTALL),
-        "<{el}> is too short or empty: at least {m1} character(s) are required.",
+        {
+            "en": "<{el}> is too short or empty: at least {m1} character(s) are required.",
+            "nl": "<{el}> is te kort of leeg: ten minste {m1} teken(s) zijn vereist.",
+        },
     ),
     (
         re.compile(r"\[facet 'maxInclusive'\].*allowed \('(-?\d+)'\)", re.DOTALL),
-        "<{el}> is too large: the maximum is {m1}.",
+        {
+            "en": "<{el}> is too large: the maximum is {m1}.",
+            "nl": "<{el}> is te groot: het maximum is {m1}.",
+        },
     ),
     (
         re.compile(r"\[facet 'minInclusive'\].*allowed \('(-?\d+)'\)", re.DOTALL),
-        "<{el}> is too small: the minimum is {m1}.",
+        {
+            "en": "<{el}> is too small: the minimum is {m1}.",
+            "nl": "<{el}> is te klein: het minimum is {m1}.",
+        },
     ),
     (
         re.compile(r"No matching global declaration"),
-        "<{el}> is not the root element this schema expects (<Bericht>).",
+        {
+            "en": "<{el}> is not the root element this schema expects (<Bericht>).",
+            "nl": "<{el}> is niet het hoofdelement dat dit schema verwacht (<Bericht>).",
+        },
     ),
     (
         re.compile(r"Character content other than whitespace is not allowed"),
-        "<{el}> holds text, but it may only contain elements.",
+        {
+            "en": "<{el}> holds text, but it may only contain elements.",
+            "nl": "<{el}> bevat tekst, maar mag alleen elementen bevatten.",
+        },
     ),
     (
         re.compile(r"Element content is not allowed"),
-        "<{el}> contains elements, but it may only hold a value.",
+        {
+            "en": "<{el}> contains elements, but it may only hold a value.",
+            "nl": "<{el}> bevat elementen, maar mag alleen een waarde hebben.",
+        },
     ),
     (
         re.compile(r"attribute .* is not allowed", re.IGNORECASE | re.DOTALL),
-        "<{el}> carries the attribute '{attr}', which iJw messages do not have.",
+        {
+            "en": "<{el}> carries the attribute '{attr}', which iJw messages do not have.",
+            "nl": "<{el}> heeft het attribuut '{attr}', dat iJw-berichten niet kennen.",
+        },
     ),
     (
         re.compile(r"The element is not 'nillable'"),
-        "<{el}> is marked xsi:nil, which iJw elements cannot be; leave it out or give a value.",
+        {
+            "en": "<{el}> is marked xsi:nil, which iJw elements cannot be; leave it out or "
+            "give a value.",
+            "nl": "<{el}> is gemarkeerd met xsi:nil, wat bij iJw-elementen niet kan; laat het "
+            "weg of geef een waarde.",
+        },
     ),
 )
 
 
 _ATOMIC = re.compile(r"is not a valid value of the (?:local )?atomic type(?: '(?:xs:)?(\w+)')?")
-_BY_BASE = {
-    "date": "<{el}> is not a valid date; write an existing date as YYYY-MM-DD without a time zone.",
-    "time": "<{el}> is not a valid time; write HH:MM:SS without a time zone.",
-    "integer": "<{el}> must be a whole number without sign, decimals or spaces.",
+_BY_BASE: dict[str, Texts] = {
+    "date": {
+        "en": "<{el}> is not a valid date; write an existing date as YYYY-MM-DD without a "
+        "time zone.",
+        "nl": "<{el}> is geen geldige datum; schrijf een bestaande datum als JJJJ-MM-DD, "
+        "zonder tijdzone.",
+    },
+    "time": {
+        "en": "<{el}> is not a valid time; write HH:MM:SS without a time zone.",
+        "nl": "<{el}> is geen geldige tijd; schrijf UU:MM:SS, zonder tijdzone.",
+    },
+    "integer": {
+        "en": "<{el}> must be a whole number without sign, decimals or spaces.",
+        "nl": "<{el}> moet een geheel getal zijn, zonder teken, decimalen of spaties.",
+    },
 }
+_NO_VALID_VALUE = {
+    "en": "<{el}> does not have a valid value for its datatype.",
+    "nl": "<{el}> heeft geen geldige waarde voor zijn datatype.",
+}
+_EXPECTED_HERE = {"en": "Expected here: {names}. ", "nl": "Hier verwacht: {names}. "}
 
 
-def _atomic(body: str, element: str) -> str | None:
+def _in(texts: Texts, lang: str) -> str:
+    return texts.get(lang) or texts["en"]
+
+
+def _atomic(body: str, element: str, lang: str) -> str | None:
     match = _ATOMIC.search(body)
     if match is None:
         return None
     type_name = match.group(1) or ""
     simple = SIMPLE_TYPES.get(type_name)
     base = simple.base if simple else type_name
-    template = _BY_BASE.get(base, "<{el}> does not have a valid value for its datatype.")
+    template = _in(_BY_BASE.get(base, _NO_VALID_VALUE), lang)
     return template.format(el=element)
 
 
-def _codes(listed: str) -> str:
+def _codes(listed: str, lang: str) -> str:
     """The allowed codes, shortened when the list is long (a country list has 250)."""
     codes = [c.strip() for c in listed.split(",") if c.strip()]
     if len(codes) <= _MAX_LISTED_CODES:
         return ", ".join(codes)
-    return ", ".join(codes[:_MAX_LISTED_CODES]) + f", … ({len(codes)} codes in all)"
+    in_all = "codes in totaal" if lang == "nl" else "codes in all"
+    return ", ".join(codes[:_MAX_LISTED_CODES]) + f", … ({len(codes)} {in_all})"
 
 
 def _names(text: str) -> str:
     return ", ".join(f"<{n.strip()}>" for n in text.split(",") if n.strip())
 
 
-def explain_schema_error(raw: str) -> str:
-    """Turn one libxml2 schema message into a sentence that names the element, not the value."""
+def explain_schema_error(raw: str, lang: str = "en") -> str:
+    """Turn one libxml2 schema message into a sentence that names the element, not the
+    value, in ``lang`` (``en`` or ``nl``)."""
     message = _NS.sub("", raw).strip()
     head = _ELEMENT.match(message)
     element = head.group(1) if head else "?"
     attribute = head.group(2) if head and head.group(2) else ""
     body = message[head.end() :] if head else message
     expected = _EXPECTED.search(body)
-    expected_text = f"Expected here: {_names(expected.group(1))}. " if expected else ""
-    atomic = _atomic(body, element)
+    names = _names(expected.group(1)) if expected else ""
+    expected_text = _in(_EXPECTED_HERE, lang).format(names=names) if expected else ""
+    atomic = _atomic(body, element, lang)
     if atomic is not None:
         return atomic
-    for pattern, template in _RULES:
+    for pattern, texts in _RULES:
         match = pattern.search(body)
         if match:
             m1 = match.group(1) if match.groups() else ""
-            if "code list" in template:
-                m1 = _codes(m1)
-            return template.format(
-                el=element, expected=expected_text, m1=m1, attr=attribute
-            ).strip()
+            if "enumeration" in pattern.pattern:
+                m1 = _codes(m1, lang)
+            return (
+                _in(texts, lang)
+                .format(el=element, expected=expected_text, m1=m1, attr=attribute)
+                .strip()
+            )
     # Unknown wording: keep the structure, drop every quoted value.
     return f"<{element}>: " + re.sub(r"'[^']*'", "'…'", body)

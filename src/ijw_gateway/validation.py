@@ -78,14 +78,23 @@ class Outcome:
 
 
 class Validator:
-    """Validates bytes against the schemas and then runs the configured checks in order."""
+    """Validates bytes against the schemas and then runs the configured checks in order.
+
+    ``lang`` is the language of the schema findings' texts; the checks and screens were
+    made in theirs.
+    """
 
     def __init__(
-        self, registry: SchemaRegistry, checks: Sequence[Check] = (), screens: Sequence[Screen] = ()
+        self,
+        registry: SchemaRegistry,
+        checks: Sequence[Check] = (),
+        screens: Sequence[Screen] = (),
+        lang: str = "en",
     ) -> None:
         self.registry = registry
         self.checks = tuple(checks)
         self.screens = tuple(screens)
+        self.lang = lang
 
     def validate(self, data: bytes, file: str = "<message>") -> Report:
         return self.run(data, file).report
@@ -107,7 +116,7 @@ class Validator:
             if self.screens
             else ()
         )
-        schema_findings = tuple(self.registry.check(tree, detected.message))
+        schema_findings = tuple(self.registry.check(tree, detected.message, self.lang))
         if schema_findings or screened:
             valid = not schema_findings
             report = Report(

@@ -73,3 +73,30 @@ def test_an_http_target_with_per_party_keys(
     assert status == 0, capsys.readouterr().out
     assert set(receiver.keys) == {"Bearer dordrecht", "Bearer key-12345678"}
     assert len(receiver.keys) == 5  # the flow's heen messages only
+
+
+def test_the_suite_is_found_from_any_directory(
+    tmp_cwd: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["conformance", "run", "--target", "local", *ONLY_319]) == 0
+    assert "JW319" in capsys.readouterr().out
+
+
+def test_an_install_without_the_checkout_runs_the_generated_suite(
+    tmp_cwd: Path,
+    suite_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A wheel has no fixtures/: the runner writes the suite its builders generate (the
+    same files as the checked-in suite) into a temporary directory and runs that."""
+    import ijw_gateway.cli.conformance as command
+
+    report = tmp_cwd / "junit.xml"
+    monkeypatch.setattr(command, "checkout_suite", lambda: tmp_cwd / "no-checkout")
+    assert main(["conformance", "run", "--target", "local", *ONLY_319, "--junit", str(report)]) == 0
+    generated = etree.fromstring(report.read_bytes()).findall(".//testcase")
+    assert _run(suite_dir, *ONLY_319, "--junit", str(report)) == 0
+    checked_in = etree.fromstring(report.read_bytes()).findall(".//testcase")
+    assert [c.get("name") for c in generated] == [c.get("name") for c in checked_in]
+    assert list(tmp_cwd.iterdir()) == [report]  # the generated suite is gone again

@@ -67,6 +67,21 @@ def test_check_records_refused_terms(tmp_cwd: Path, capsys: pytest.CaptureFixtur
     assert all(r["source"] == "contract" and r["recorded_at"] for r in records)
 
 
+def test_check_records_nothing_unless_asked_and_the_same_terms_once(
+    tmp_cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check only looks: checking a draft again and again must not inflate the report."""
+    text = TEST_REGION.replace('ref = "E-1"', 'ref = "E-1"\nconditions = { attachments = ["x"] }')
+    path = write(tmp_cwd, text)
+    monkeypatch.setenv("IJW_REFUSAL_LOG", str(tmp_cwd / "configured.jsonl"))
+    assert main(["contracts", "check", str(path)]) == 1
+    assert sorted(p.name for p in tmp_cwd.iterdir()) == [path.name]
+    log = tmp_cwd / "log.jsonl"
+    for _ in range(3):
+        assert main(["contracts", "check", str(path), "--log", str(log)]) == 1
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 2  # one per municipality
+
+
 def test_check_of_a_syntax_error_exits_1(tmp_cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_cwd, "[region\n")
     assert main(["contracts", "check", str(path)]) == 1
@@ -188,7 +203,7 @@ def test_report_summarises_per_municipality_and_period(
     log = _log_with_refusals(tmp_path / "r.jsonl")
     assert main(["report", "no-extra-data", "--log", str(log)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "Regeling Jeugdwet art. 6c.1" in out[0]
+    assert "Jeugdwet art. 2.15 lid 2 with Regeling Jeugdwet art. 6c.1" in out[0]
     dordrecht = next(line for line in out if line.startswith("0505 Dordrecht"))
     assert dordrecht.split()[-4:] == ["2026-03", "2", "0", "2"]
     assert any(line.startswith("1963 Hoeksche Waard") for line in out)
@@ -234,19 +249,49 @@ def test_report_without_refusals_and_with_a_missing_log(
     assert main(["report", "no-extra-data", "--from", "March"]) == 2
 
 
-def test_report_reads_the_refusals_the_service_stored(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _stored(folder: Path) -> str:
+    """A gateway database holding two refusals of Dordrecht in March 2026; its URL."""
     from ijw_gateway.store import Store
     from ijw_gateway.store.refusals import StoreRefusalLog
 
-    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    url = f"sqlite:///{folder / 'gateway.db'}"
     store = Store.open(url)
     store.upgrade()
     stored = StoreRefusalLog(store.session)
     for refusal in (_refusal("0505", "2026-03-02"), _refusal("0505", "2026-03-09")):
         stored.record(refusal)
     store.dispose()
+    return url
+
+
+def test_report_reads_the_database_of_ijw_database_url(
+    tmp_cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IJW_DATABASE_URL", _stored(tmp_cwd))
+    assert main(["report", "no-extra-data", "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert (body["log"], body["total"]) == ("sqlite://…", 2)
+    log = _log_with_refusals(tmp_cwd / "r.jsonl")  # a log named on the command line wins
+    assert main(["report", "no-extra-data", "--json", "--log", str(log)]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert (body["log"], body["total"]) == (str(log), 4)
+    args = ["report", "no-extra-data", "--log", str(log), "--database", "sqlite://"]
+    assert main(args) == 2
+
+
+def test_report_refuses_a_period_that_ends_before_it_starts(
+    tmp_cwd: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["report", "no-extra-data", "--from", "2026-04-01", "--to", "2026-03-31"]
+    assert main(args) == 2
+    assert "--from 2026-04-01 lies after --to 2026-03-31" in capsys.readouterr().err
+    assert main([*args[:-1], "2026-04-01"]) == 0  # one day is a period
+
+
+def test_report_reads_the_refusals_the_service_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _stored(tmp_path)
     assert main(["report", "no-extra-data", "--json", "--database", url]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["total"] == 2
@@ -256,3 +301,38 @@ def test_report_reads_the_refusals_the_service_stored(
     assert body["log"] == "sqlite://…"  # the database is named without its details
     assert main(["report", "no-extra-data", "--database", url]) == 0
     assert any(line.startswith("0505 Dordrecht") for line in capsys.readouterr().out.splitlines())
+
+
+_DETAIL_CHECK = (
+    'conditions = { detail_checks = [{ purpose = "fraud-inquiry", risk_analysis = "RA-2026-07" }] }'
+)
+
+
+def _with_a_detail_check(folder: Path) -> Path:
+    return write(folder, TEST_REGION.replace('ref = "E-1"', f'ref = "E-1"\n{_DETAIL_CHECK}'))
+
+
+def test_report_lists_announced_detail_checks_as_lawful(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("IJW_CONTRACTS", str(_with_a_detail_check(tmp_path)))
+    log = _log_with_refusals(tmp_path / "r.jsonl")
+    assert main(["report", "no-extra-data", "--log", str(log)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    heading = out.index(
+        "Lawful, not refused (Regeling Jeugdwet §6b): detail checks the contracts announce"
+    )
+    assert out[heading + 1 :] == [
+        "  contract E-1 (provider 12345678; 0482, 0505): detail check for fraud inquiry "
+        "after risk analysis 'RA-2026-07'"
+    ]
+    assert main(["report", "no-extra-data", "--log", str(log), "--json"]) == 0
+    [lawful] = json.loads(capsys.readouterr().out)["lawful"]
+    assert lawful == {
+        "subject": "contract E-1",
+        "provider": "12345678",
+        "municipalities": ["0482", "0505"],
+        "purpose": "fraud-inquiry",
+        "risk_analysis": "RA-2026-07",
+        "basis": "Regeling Jeugdwet §6b",
+    }

@@ -7,7 +7,10 @@ from datetime import date
 import pytest
 from contract_support import TEST_REGION
 
-from ijw_gateway.contracts import ContractConfigError, parse_contracts
+from ijw_gateway.contracts import ContractConfigError, lawful_clauses, parse_contracts
+from ijw_gateway.contracts.model import CheckPurpose, DetailCheck
+
+LEGAL_BASIS = ("Jeugdwet art. 2.15 lid 2", "Regeling Jeugdwet art. 6c.1")
 
 
 def _with(conditions: str, after: str = 'ref = "E-1"') -> str:
@@ -37,7 +40,7 @@ def test_per_client_demands_on_effort_based_contracts_are_refused(demand: str) -
     field = demand.split(" ")[0]
     assert str(problem).startswith(f"c.toml:{_line(demand)}: providers[0].contracts[0].conditions.")
     assert problem.field.endswith(field) and problem.rule == "NO-EXTRA-DATA"
-    assert "Regeling Jeugdwet art. 6c.1" in problem.reason and "effort" in problem.reason
+    assert all(law in problem.reason for law in LEGAL_BASIS) and "effort" in problem.reason
 
 
 def _line(demand: str) -> int:
@@ -55,10 +58,55 @@ def test_task_based_contracts_may_agree_reports_outside_the_exchange() -> None:
     assert parse_contracts(text).providers["12345678"].contracts[2].conditions.side_reports
 
 
-def test_message_extensions_are_refused_whatever_the_variant() -> None:
+def test_message_extensions_are_refused_under_the_rule_for_effort_based_contracts() -> None:
+    refused = _refused(_with('message_extensions = ["urn:x:extra"]'))
+    [problem] = refused.problems
+    assert problem.field.endswith("message_extensions") and problem.rule == "NO-EXTRA-DATA"
+    assert all(law in problem.reason for law in LEGAL_BASIS)
+    assert {r.rule for r in refused.refusals} == {"NO-EXTRA-DATA"}
+
+
+def test_task_based_care_is_outside_the_mandate_so_nothing_is_refused_on_that_ground() -> None:
+    """Extensions are still impossible (the standard admits none), but a task-based
+    contract is not refused under the no-extra-data rule, and no refusal is recorded."""
     refused = _refused(_with('message_extensions = ["urn:x:extra"]', after='ref = "T-1"'))
-    assert refused.problems[0].field.endswith("message_extensions")
-    assert refused.problems[0].rule == "NO-EXTRA-DATA"
+    [problem] = refused.problems
+    assert problem.field.endswith("message_extensions") and problem.rule is None
+    assert "task-based care is outside the mandate" in problem.reason
+    assert "not a no-extra-data refusal" in problem.reason
+    assert refused.refusals == ()
+
+
+_DETAIL = 'detail_checks = [{ purpose = "material-control", risk_analysis = "RA-2026-03" }]'
+
+
+@pytest.mark.parametrize("after", ['ref = "E-1"', 'ref = "O-1"', 'ref = "T-1"'])
+def test_an_announced_detail_check_is_lawful_and_listed(after: str) -> None:
+    """Regeling Jeugdwet §6b: an inquiry into the provider's records after a specific risk
+    analysis is lawful, on any variant; the book lists it for the report."""
+    book = parse_contracts(_with(_DETAIL, after=after))
+    contract = next(c for c in book.providers["12345678"].contracts if f'ref = "{c.ref}"' == after)
+    check = DetailCheck(CheckPurpose.MATERIAL_CONTROL, "RA-2026-03")
+    assert contract.conditions.detail_checks == (check,)
+    [clause] = lawful_clauses(book)
+    assert (clause.subject, clause.provider) == (f"contract {contract.ref}", "12345678")
+    assert clause.check == check and clause.basis == "Regeling Jeugdwet §6b"
+    assert "material control" in clause.what and "RA-2026-03" in clause.what
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ('{ purpose = "curiosity", risk_analysis = "RA-1" }', "'curiosity' is not one of"),
+        ('{ purpose = "fraud-inquiry" }', "risk_analysis: is required"),
+        ('{ purpose = "fraud-inquiry", risk_analysis = " " }', "must name the risk analysis"),
+        ('{ purpose = "fraud-inquiry", risk_analysis = "x", scope = "all" }', "unknown field"),
+    ],
+)
+def test_a_detail_check_names_its_purpose_and_risk_analysis(entry: str, says: str) -> None:
+    refused = _refused(_with(f"detail_checks = [{entry}]"))
+    [problem] = refused.problems
+    assert says in str(problem) and problem.rule is None and refused.refusals == ()
 
 
 def test_payment_depending_on_start_stop_is_refused_citing_op364() -> None:
@@ -95,7 +143,8 @@ def test_refusals_are_records_per_municipality_without_personal_data() -> None:
         assert record.source == "contract" and record.provider == "12345678"
         assert record.on == date(2026, 1, 1) and record.subject == "contract E-1"
         assert record.what == "extra_client_data = diagnosis"
-        assert record.rule == "NO-EXTRA-DATA" and "6c.1" in record.why
+        assert record.rule == "NO-EXTRA-DATA"
+        assert all(law in record.why for law in LEGAL_BASIS)
 
 
 def test_refused_terms_are_listed_together_with_other_problems() -> None:

@@ -131,6 +131,47 @@ def test_content_outside_the_standard_is_refused(data: bytes, path: str, says: s
     assert found[0].path == path and says in found[0].text
     assert found[0].level == "policy" and found[0].rule == "NO-EXTRA-DATA"
     assert found[0].retourcode is None and "6c.1" in found[0].text
+    assert "Jeugdwet art. 2.15 lid 2" in found[0].text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _inject(b"<jw301:Header>", b"<jw301:Geslacht>1</jw301:Geslacht>"),  # misplaced
+        _inject(CLIENT, b"<jw301:Client/>"),  # a class inside itself
+        _inject(CLIENT, b"<jw301:Verzoek/>"),  # an element of another message (JW317)
+        _inject(
+            CLIENT, b'<jw305:Bsn xmlns:jw305="http://www.istandaarden.nl/ijw/3_2/jw305/schema"/>'
+        ),
+    ],
+    ids=["misplaced", "nested", "other-message", "other-namespace"],
+)
+def test_an_element_of_the_standard_in_the_wrong_place_is_a_schema_fault(
+    data: bytes, registry: SchemaRegistry
+) -> None:
+    """Not extra data: the schema rejects it, and no no-extra-data refusal is counted."""
+    log = MemoryRefusalLog()
+    report = Validator(registry, screens=[no_extra_data_screen(log)]).validate(data)
+    assert not report.schema_valid and {f.level for f in report.findings} == {"schema"}
+    assert log.items == []
+
+
+def test_what_a_misplaced_element_holds_is_still_screened() -> None:
+    data = _inject(CLIENT, b'<jw301:Client><x:Extra xmlns:x="urn:x"/></jw301:Client>')
+    [found] = _screen(data)
+    assert found.startswith("/Bericht/Client/Client/Extra: ")
+    assert "element Extra from a foreign namespace (urn:x)" in found
+
+
+def test_the_official_jw318_sample_is_a_schema_fault_not_a_refusal(
+    shared_samples_dir: Path, registry: SchemaRegistry
+) -> None:
+    """Its RetourCode stands outside RetourCodes: the schema's fault, not extra data."""
+    log = MemoryRefusalLog()
+    validator = Validator(registry, screens=[no_extra_data_screen(log)])
+    report = validator.validate((shared_samples_dir / "jw318.xml").read_bytes())
+    assert [f.level for f in report.findings] == ["schema"]
+    assert log.items == []
 
 
 def test_schema_location_hints_comments_and_unused_declarations_are_allowed() -> None:

@@ -127,3 +127,22 @@ def test_history_must_be_a_directory(tmp_path: Path, capsys: pytest.CaptureFixtu
     stop = _write(tmp_path, "stop.xml", b.jw307(dagtekening=STOPPED))
     assert main(["validate", "--history", str(tmp_path / "nope"), str(stop)]) == 2
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_a_file_under_test_is_not_replayed_from_the_history_against_itself(
+    earlier: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Checking the last file of a sequence in place: the files before it are its history."""
+    start = earlier / "02-start.xml"
+    assert main(["validate", "--history", str(earlier), str(start)]) == 0
+    out, err = capsys.readouterr()
+    assert err.strip().splitlines() == [f"history: {earlier / '01-allocation.xml'}: JW301 accepted"]
+    assert out.strip() == f"{start}: JW305 — accepted"  # not TR056 against itself
+
+
+def test_a_whole_history_directory_under_test_is_judged_as_a_sequence(
+    earlier: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", "--history", str(earlier), str(earlier)]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and out.count("accepted") == 2

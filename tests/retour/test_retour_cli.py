@@ -119,3 +119,31 @@ def test_history_lets_the_cross_message_rules_judge(
     root = xmlparse.parse(out.encode()).getroot()
     (prestatie,) = root.iter("{*}Prestatie")
     assert codes_of(prestatie) == ["9338"]
+
+
+def test_the_answer_judges_the_standard_alone_unless_contracts_are_given(
+    tmp_cwd: Path, capsys: pytest.CaptureFixture[str], shared_samples_dir: Path
+) -> None:
+    """The official example allocation is contracted nowhere in the example region."""
+    from ijw_gateway.contracts import default_contracts_path
+
+    sample = str(shared_samples_dir / "jw301.xml")
+    assert main(["retour", sample]) == 0
+    assert (
+        codes_of(only(xmlparse.parse(capsys.readouterr().out.encode()).getroot(), "*:Header")) == []
+    )
+    assert main(["retour", sample, "--contracts", str(default_contracts_path())]) == 1
+    out, err = capsys.readouterr()
+    assert "S329" in err and "S329" in out
+
+
+def test_a_dash_reads_the_message_from_standard_input(
+    tmp_cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b.to_bytes(b.jw301()))))
+    assert main(["retour", "-", "--json-report"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(err)["file"] == "<stdin>" and "<jw302:Bericht" in out

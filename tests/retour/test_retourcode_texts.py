@@ -191,3 +191,21 @@ def test_both_languages_on_request(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "[nl] " in out and "[en] " in out and "Produced by: TR333" in out
     assert "In: JW325 · on: DeclaratieAntwoord" in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en", ["Task-based care falls outside art. 6c.1", "detail check (Regeling Jeugdwet §6b)"]),
+        ("nl", ["Taakgerichte jeugdhulp valt buiten art.", "detailcontrole (Regeling Jeugdwet"]),
+    ],
+)
+def test_explain_gives_the_no_extra_data_rules_legal_basis(
+    lang: str, says: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["explain", "no-extra-data", "--lang", lang]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # unwrapped
+    assert "Source: Jeugdwet art. 2.15 lid 2 with Regeling Jeugdwet art. 6c.1" in out
+    assert out.count("Jeugdwet art. 2.15 lid 2") == 2  # the source, and the explanation
+    for text in says:
+        assert text in out

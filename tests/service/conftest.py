@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from ijw_gateway.api.app import create_app
+from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.config import Settings
 from ijw_gateway.gateway import Gateway, prepare
 from ijw_gateway.store import Store
@@ -147,4 +148,16 @@ def gateway(settings: Settings, store: Store) -> Gateway:
 @pytest.fixture
 def client(gateway: Gateway) -> Iterator[TestClient]:
     with TestClient(create_app(gateway=gateway, with_worker=False)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(params=["fast", "routed"])
+def path_client(request: pytest.FixtureRequest, gateway: Gateway) -> Iterator[TestClient]:
+    """A client of the app as served (``fast``: the hot route by ``FastRoutes``), or of the
+    app without ``FastRoutes`` (``routed``: FastAPI's own request handling), for behaviour
+    that both paths must show."""
+    app = create_app(gateway=gateway, with_worker=False)
+    if request.param == "routed":
+        app.user_middleware = [m for m in app.user_middleware if m.cls is not FastRoutes]
+    with TestClient(app) as test_client:
         yield test_client

@@ -116,6 +116,7 @@ def test_unknown_route_and_wrong_method_are_json(client: TestClient) -> None:
 
 
 _ERROR = {"$ref": "#/components/schemas/ErrorAnswer"}
+PLAIN = {"Content-Type": "text/plain"}
 
 
 def test_the_openapi_documents_every_failure_as_the_error_answer(client: TestClient) -> None:
@@ -137,7 +138,9 @@ def test_the_openapi_documents_every_failure_as_the_error_answer(client: TestCli
                         continue
                     assert response["content"]["application/json"]["schema"] == _ERROR
     assert keyed == 7
-    assert {"403", "409", "413"} <= schema["paths"]["/v1/messages"]["post"]["responses"].keys()
+    assert {"403", "409", "413", "415"} <= schema["paths"]["/v1/messages"]["post"][
+        "responses"
+    ].keys()
     detail = schema["components"]["schemas"]["ErrorDetail"]
     assert set(detail["required"]) == {"code", "reason"}
     assert detail["additionalProperties"] is False
@@ -168,6 +171,8 @@ def test_each_failure_is_a_status_its_route_documents_with_the_documented_body(
         ("post", "/v1/messages", "/v1/messages", auth(GEMEENTE), b"", 422),
         ("post", "/v1/messages", "/v1/messages", auth(AGB), allocation, 403),  # not its sender
         ("post", "/v1/messages", "/v1/messages", auth(GEMEENTE), b"x" * 50_001, 413),
+        ("post", "/v1/messages", "/v1/messages", {**auth(GEMEENTE), **PLAIN}, b"x", 415),
+        ("post", "/v1/messages", "/v1/messages", auth(GEMEENTE), b"x", 422),  # not a message
         ("post", "/v1/messages", "/v1/messages", auth(AGB), _answer(allocation), 409),
     ]
     for method, route, url, headers, content, status in cases:

@@ -115,13 +115,6 @@ def test_schema_invalid_message_gets_a_verdict_and_no_return_message(client: Tes
     assert result["retour"] is None and result["delivery"] is None
 
 
-def test_not_xml_is_a_verdict_not_an_error(client: TestClient) -> None:
-    result = post(client, b"this is not xml", GEMEENTE)
-    verdict = result["verdict"]
-    assert isinstance(verdict, dict) and verdict["accepted"] is False
-    assert result["delivery"] is None
-
-
 def test_xml_that_is_no_ijw_message_is_a_verdict_too(client: TestClient, store: Store) -> None:
     """Parsed once for the envelope; the validator reads that same tree and says why."""
     data = b'<?xml version="1.0"?><Bericht xmlns="urn:other"><Header/></Bericht>'

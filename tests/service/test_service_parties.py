@@ -103,3 +103,39 @@ def test_cli_db_upgrade_and_current(
     assert status == 0 and "revision 0001" in out
     status, out = _cli(capsys, "db", "current")
     assert status == 0 and out.strip() == "current 0001; newest 0001"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["add", "0001"], "gemeentecode 0001 is not a municipality in the CBS list"),
+        (["add", "0003"], "gemeentecode 0003 ended on 2020-12-31 (merged into 1979)"),
+        (["add", "98769999", "--endpoint", "https://[::1/in"], "cannot be parsed"),
+        (["add", "98769999", "--endpoint", "http://:8080/in"], "names no host"),
+        (["endpoint", "0505", "http://127.0.0.1:99999/in"], "port 99999, outside 1-65535"),
+        (["endpoint", "0505", "ftp://127.0.0.1/in"], "is not an http(s) URL"),
+    ],
+)
+def test_cli_refuses_a_party_or_endpoint_that_cannot_work(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    says: str,
+) -> None:
+    """Refused when set (exit 2), so no message or push ever fails on it later."""
+    monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert main(["parties", *args]) == 2
+    assert says in capsys.readouterr().err
+    assert not (tmp_path / "cli.db").exists()  # refused before the store is opened
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "says"),
+    [("https://[::1/in", "cannot be parsed"), ("http://h:0/in", "port 0, outside")],
+)
+def test_a_parties_file_with_an_endpoint_that_cannot_work_is_refused(
+    endpoint: str, says: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=f"party 0505: endpoint.*{says}"):
+        parse_directory(f'[[party]]\ncode = "0505"\nendpoint = "{endpoint}"\n')

@@ -39,6 +39,15 @@ def test_meta_and_json_of_a_non_message(client: TestClient) -> None:
     assert as_json.status_code == 422 and as_json.json()["error"]["code"] == "no_json_model"
 
 
+def test_json_of_a_message_holding_what_json_cannot_carry_is_refused(client: TestClient) -> None:
+    """No lossy model: a stored (refused) message with an attribute has no JSON."""
+    data = b.to_bytes(b.jw301()).replace(b"<jw301:Client>", b'<jw301:Client versie="2">', 1)
+    message_id = post(client, data, GEMEENTE)["id"]
+    as_json = client.get(f"/v1/messages/{message_id}?format=json", headers=auth(GEMEENTE))
+    assert as_json.status_code == 422 and as_json.json()["error"]["code"] == "no_json_model"
+    assert "such as an attribute" in as_json.json()["error"]["reason"]
+
+
 def test_events_carry_times_kinds_and_the_trace_id(client: TestClient) -> None:
     response = client.post(
         "/v1/messages",
@@ -159,10 +168,10 @@ def _documented_ok(schema: dict[str, Any], method: str, path: str) -> dict[str, 
 def test_every_answer_is_what_the_openapi_documents(client: TestClient) -> None:
     """Real answers of every route against the models their OpenAPI documents (which
     allow nothing else), including the less common shapes: a zip, a duplicate, a
-    refused zip member, a message that is not XML, an acknowledgement repeated."""
+    refused zip member, a message that is not well-formed XML, an acknowledgement repeated."""
     schema = client.get("/openapi.json").json()
     ref = "#/components/schemas/"
-    single = [b.to_bytes(b.jw301()), b"not xml at all", b.to_bytes(b.jw301())]
+    single = [b.to_bytes(b.jw301()), b"<not well-formed", b.to_bytes(b.jw301())]
     answers = [client.post("/v1/messages", content=d, headers=auth(GEMEENTE)) for d in single]
     assert answers[2].json()["duplicate"] is True
     members = {"ok.xml": b.to_bytes(b.jw305("Z-1")), "bad.txt": b"\xff\xfe"}

@@ -25,14 +25,17 @@ from ijw_gateway.api.answers import (
     MessageMeta,
     ZipAnswer,
 )
+from ijw_gateway.api.bodies import takes_json, xml_of_json
 from ijw_gateway.api.deps import GatewayDep, PartyDep, gateway_of, party_of
 from ijw_gateway.api.errors import documented_errors, trace_of
+from ijw_gateway.api.language import preferred_language
 from ijw_gateway.errors import Forbidden, InputRejected, NotFound, PayloadTooLarge, Unprocessable
 from ijw_gateway.gateway import Gateway
-from ijw_gateway.intake import Result
+from ijw_gateway.intake import Intake, Result
 from ijw_gateway.messages.jsonmodel import ModelError, to_json
 from ijw_gateway.metrics import METRICS
 from ijw_gateway.store.views import EventView, MessageView
+from ijw_gateway.xmlparse import MAX_BYTES
 from ijw_gateway.zipped import ZIP_MAGIC
 
 router = APIRouter(prefix="/v1")  # every route needs an API key (``party_of``)
@@ -41,14 +44,38 @@ MAILBOX_MAX = 250
 MessageId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="A message id.")]
 
 _BODY_DOC = {
+    "parameters": [
+        {
+            "name": "Accept-Language",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "example": "nl"},
+            "description": "The language of the findings' texts: `en` (the default) or `nl`; "
+            "quality values and regions (`nl-NL`) are understood.",
+        }
+    ],
     "requestBody": {
         "required": True,
-        "description": "One iJw 3.2 XML message, or a zip archive of at most 30.",
+        "description": "One iJw 3.2 XML message, a zip archive of at most 30, or the JSON "
+        "model of one message (as `GET /v1/messages/{id}?format=json` gives it), judged, "
+        "stored and delivered as the XML it stands for. XML and zips are recognised by "
+        "their first bytes; JSON by its Content-Type.",
         "content": {
             "application/xml": {"schema": {"type": "string"}},
             "application/zip": {"schema": {"type": "string", "format": "binary"}},
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["message"],
+                    "properties": {
+                        "message": {"type": "string", "example": "JW301"},
+                        "release": {"type": "string", "enum": ["3.2"]},
+                    },
+                    "additionalProperties": True,
+                }
+            },
         },
-    }
+    },
 }
 
 
@@ -122,26 +149,42 @@ def _count(results: list[Result]) -> None:
             403: "A message in the body travels from another party than the key's.",
             409: "The message it answers was already answered, or concurrent submissions of "
             "the same message kept colliding (retry).",
-            413: f"The body is larger than {MAX_BODY // 2**20} MB.",
-            422: "The body is empty, or a message is addressed to a party this gateway does "
-            "not know. (A message that fails validation is a 200 with its verdict.)",
+            413: f"The body is larger than {MAX_BODY // 2**20} MB (a JSON model: "
+            f"{MAX_BYTES // 2**20} MB).",
+            415: "The body is neither XML nor a zip, and its Content-Type names a type the "
+            "route does not take (e.g. text/plain).",
+            422: "The body is empty; neither XML, a zip nor labelled JSON; JSON that is not "
+            "a message's model; or a message is addressed to a party this gateway does not "
+            "know. (A message that fails validation is a 200 with its verdict.)",
         },
     ),
 )
 async def post_messages(request: Request) -> JSONResponse:
     """Validate, answer, store and queue. The verdict is synchronous: the Report JSON, the
     return message when the standard has one, and where the message goes next. Posting the
-    same bytes again returns the original verdict and never delivers twice."""
+    same bytes again returns the original verdict and never delivers twice. The findings'
+    texts are in the language `Accept-Language` prefers: `en` (default) or `nl`."""
     # The hot route: it calls its dependencies itself, and ``api.fastroute`` serves it
     # without FastAPI's request handling (docs/performance.md).
     party, gateway = await party_of(request), await gateway_of(request)
     body = await _body(request)
-    submit = partial(gateway.intake.submit, party, body, trace_of(request))
+    is_json = takes_json(body, request.headers.get("content-type"))
+    lang = preferred_language(request.headers.get("accept-language"))
+    submit = partial(_intake, gateway.intakes[lang], party, body, is_json, trace_of(request))
     results = await asyncio.get_running_loop().run_in_executor(_intake_threads(request), submit)
     _count(results)
-    if body.startswith(ZIP_MAGIC):
-        return JSONResponse({"items": [r.to_json() for r in results]})
-    return JSONResponse(results[0].to_json())
+    answer = (
+        {"items": [r.to_json() for r in results]}
+        if body.startswith(ZIP_MAGIC)
+        else results[0].to_json()
+    )
+    return JSONResponse(answer, headers={"Content-Language": lang, "Vary": "Accept-Language"})
+
+
+def _intake(intake: Intake, party: str, body: bytes, is_json: bool, trace: str) -> list[Result]:
+    """In an intake thread: a JSON model becomes its XML there too (it is work in
+    proportion to its size)."""
+    return intake.submit(party, xml_of_json(body) if is_json else body, trace)
 
 
 def hot_routes() -> list[Route]:
@@ -195,7 +238,8 @@ def _meta(message: MessageView) -> dict[str, object]:
         {
             **_READ_ERRORS,
             422: "A parameter is not as documented, or `format=json` was asked of a "
-            "message that has no JSON model (it is not a well-formed iJw message).",
+            "message that has no JSON model (it is not a well-formed iJw message, or it holds "
+            "what JSON cannot carry, such as an attribute).",
         },
         xml=True,
     ),
@@ -219,7 +263,8 @@ def get_message(
         return JSONResponse(to_json(xmlparse.parse(raw).getroot()))
     except (InputRejected, ModelError):
         raise Unprocessable(
-            "This message is not a well-formed iJw 3.2 message, so it has no JSON model; "
+            "This message has no JSON model (it is not a well-formed iJw 3.2 message, or it "
+            "holds what JSON cannot carry, such as an attribute); "
             "ask for format=xml.",
             "no_json_model",
         ) from None

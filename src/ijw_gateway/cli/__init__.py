@@ -32,6 +32,7 @@ def _register() -> None:
         report,
         retour,
         serve,
+        translate,
         validate,
         worker,
     )

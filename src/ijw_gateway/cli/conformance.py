@@ -2,15 +2,23 @@
 
 Exit status: 0 when every answer matches the manifest, 1 when any differs, 2 for usage
 errors (no suite, bad URL, unreadable manifest).
+
+Without ``--suite`` the runner uses the suite of this gateway's source checkout, wherever
+the command is run from; an installed gateway without one writes the suite its builders
+generate (the same files, a test makes sure) into a temporary directory.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+import ijw_gateway
 from ijw_gateway.cli import cli
 from ijw_gateway.conformance.adapters import ADAPTERS
 from ijw_gateway.conformance.report import junit, summary
@@ -19,7 +27,26 @@ from ijw_gateway.conformance.targets import HttpTarget, Keys, LocalTarget, Targe
 from ijw_gateway.errors import UsageError
 from ijw_gateway.fixtures.manifest import Manifest, ManifestError, load
 
-DEFAULT_SUITE = Path("fixtures/messages")
+
+def checkout_suite() -> Path:
+    """``fixtures/messages`` of the source checkout this package runs from (it may be
+    absent: an installed wheel has no fixtures)."""
+    return Path(ijw_gateway.__file__).resolve().parents[2] / "fixtures" / "messages"
+
+
+@contextmanager
+def suite_dir(given: Path | None) -> Iterator[Path]:
+    """The suite to run: ``--suite``, the checkout's, or one generated for this run."""
+    if given is not None:
+        yield given
+    elif checkout_suite().is_dir():
+        yield checkout_suite()
+    else:
+        from ijw_gateway.fixtures.suite import generate
+
+        with tempfile.TemporaryDirectory(prefix="ijw-suite-") as folder:
+            generate(Path(folder))
+            yield Path(folder)
 
 
 @cli.group()
@@ -59,9 +86,8 @@ def _progress(result: RunResult) -> None:
 @click.option(
     "--suite",
     type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_SUITE,
-    show_default=True,
-    help="The fixture suite (the directory holding manifest.json).",
+    help="The fixture suite (the directory holding manifest.json; default: the suite of "
+    "this gateway, from any directory).",
 )
 @click.option("--junit", "junit_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Write JUnit XML here (one testcase per fixture or sequence).")  # fmt: skip
@@ -84,7 +110,7 @@ def _progress(result: RunResult) -> None:
               help="Seconds to wait for each answer.")  # fmt: skip
 def run(
     target: str,
-    suite: Path,
+    suite: Path | None,
     junit_file: Path | None,
     api_keys: tuple[str, ...],
     api_key_template: str | None,
@@ -95,18 +121,19 @@ def run(
     timeout: float,
 ) -> int:
     """Send every fixture (sequences in order) to TARGET and compare the answers."""
-    manifest = _manifest(suite)
-    runs = select(manifest, only, skip_answers)
-    if not runs:
-        raise UsageError(f"--only {' '.join(only)}: no fixture or sequence matches")
-    chosen = _target(target, manifest, api_keys, api_key_template, adapter, key_header, timeout)
-    results = []
-    try:
-        for result in run_suite(runs, suite, chosen, time.perf_counter):
-            _progress(result)
-            results.append(result)
-    finally:
-        chosen.close()
+    with suite_dir(suite) as folder:
+        manifest = _manifest(folder)
+        runs = select(manifest, only, skip_answers)
+        if not runs:
+            raise UsageError(f"--only {' '.join(only)}: no fixture or sequence matches")
+        chosen = _target(target, manifest, api_keys, api_key_template, adapter, key_header, timeout)
+        results = []
+        try:
+            for result in run_suite(runs, folder, chosen, time.perf_counter):
+                _progress(result)
+                results.append(result)
+        finally:
+            chosen.close()
     click.echo(summary(results, chosen.description))
     if junit_file is not None:
         junit_file.write_bytes(junit(results, chosen.description))

@@ -1,8 +1,9 @@
 """``ijw-gateway contracts check FILE``: is this contract configuration usable?
 
-Exit 0 when it is; 1 with one ``file:line: field: reason`` per problem when it is not
-(terms refused under the no-extra-data rule are recorded in the refusal log too);
-2 when the file cannot be read at all.
+Exit 0 when it is; 1 with one ``file:line: field: reason`` per problem when it is not;
+2 when the file cannot be read at all. A check only looks: terms refused under the
+no-extra-data rule are recorded only in a log named with ``--log``, and only once however
+often the same file is checked.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from pathlib import Path
 import click
 
 from ijw_gateway.cli import cli
-from ijw_gateway.config import Settings
 from ijw_gateway.contracts import ContractConfigError, load_contracts
-from ijw_gateway.refusallog import DEFAULT_REFUSAL_LOG, JsonlRefusalLog
+from ijw_gateway.refusallog import JsonlRefusalLog
 
 
 @cli.group()
@@ -27,7 +27,8 @@ def contracts() -> None:
 @click.option(
     "--log",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Record refused terms here (default: IJW_REFUSAL_LOG or ijw-refusals.jsonl).",
+    help="Record the terms refused under the no-extra-data rule in this refusal log "
+    "(records already there are not added again). Without it nothing is recorded.",
 )
 def check(file: Path, log: Path | None) -> int:
     """Check a contract configuration (TOML) before the gateway uses it."""
@@ -36,11 +37,8 @@ def check(file: Path, log: Path | None) -> int:
     except ContractConfigError as refused:
         for problem in refused.problems:
             click.echo(str(problem))
-        if refused.refusals:
-            target = log or Settings.from_env().refusal_log or DEFAULT_REFUSAL_LOG
-            recorder = JsonlRefusalLog(target)
-            for refusal in refused.refusals:
-                recorder.record(refusal)
+        if refused.refusals and log is not None:
+            JsonlRefusalLog(log).record_new(refused.refusals)
         count = len(refused.problems)
         click.echo(f"{file}: {count} problem{'s' if count != 1 else ''}; not usable", err=True)
         return 1

@@ -6,9 +6,18 @@ from pathlib import Path
 
 import click
 
+from ijw_gateway.catalogue.gemeenten import current_codes, retired_codes
 from ijw_gateway.cli import cli
 from ijw_gateway.config import Settings
-from ijw_gateway.parties import PartySpec, check_endpoint, kind_of, load_directory, new_key
+from ijw_gateway.errors import UsageError
+from ijw_gateway.parties import (
+    PartyKind,
+    PartySpec,
+    check_endpoint,
+    kind_of,
+    load_directory,
+    new_key,
+)
 from ijw_gateway.store import Store
 
 
@@ -38,16 +47,33 @@ def list_parties() -> int:
     return 0
 
 
+def checked_kind(code: str) -> PartyKind:
+    """The kind of party ``code`` names; a gemeentecode must be a current one of the CBS
+    list, the same list TR378 holds messages to (no message could name another)."""
+    kind = kind_of(code)
+    if kind == "gemeente" and code not in current_codes():
+        retired = retired_codes().get(code)
+        why = (
+            f"ended on {retired.valid_until} (merged into {retired.successor}); add "
+            f"{retired.successor} instead"
+            if retired is not None
+            else "is not a municipality in the CBS list"
+        )
+        raise UsageError(f"gemeentecode {code} {why}")
+    return kind
+
+
 @parties.command()
 @click.argument("code")
 @click.option("--name", default="", help="Display name.")
 @click.option("--endpoint", default=None, help="Push endpoint (https://…); omit for pull only.")
 def add(code: str, name: str, endpoint: str | None) -> int:
-    """Add or update a party; CODE is a gemeentecode (4 digits) or AGB code (8 digits)."""
+    """Add or update a party; CODE is a gemeentecode (4 digits, in the CBS list) or an AGB
+    code (8 digits)."""
+    spec = PartySpec(code, checked_kind(code), name, check_endpoint(endpoint))
     store = _store()
-    spec = PartySpec(code, kind_of(code), name, check_endpoint(endpoint))
     store.load_directory([spec])
-    click.echo(f"party {code} ({kind_of(code)}) saved")
+    click.echo(f"party {code} ({spec.kind}) saved")
     store.dispose()
     return 0
 

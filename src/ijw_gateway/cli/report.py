@@ -1,8 +1,12 @@
 """``ijw-gateway report no-extra-data``: refusals per municipality and period.
 
-Reads the refusal log (``--log``, ``IJW_REFUSAL_LOG`` or ``ijw-refusals.jsonl``) and
-summarises what was refused under Regeling Jeugdwet art. 6c.1: messages that carried
-content outside the standard, and contract terms that demanded it.
+Reads the refusals the service stored in its database (``--database``, or
+``IJW_DATABASE_URL`` when it is set) or a refusal log (``--log``, else ``IJW_REFUSAL_LOG``
+or ``ijw-refusals.jsonl``) and summarises what was refused under the no-extra-data rule
+(Jeugdwet art. 2.15 lid 2 with Regeling Jeugdwet art. 6c.1): messages that carried content
+outside the standard, and contract terms that demanded it. The detail checks the
+configured contracts announce are listed after it as lawful (Regeling Jeugdwet §6b): they
+are never refused.
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from ijw_gateway.cli import cli
 from ijw_gateway.config import Settings
-from ijw_gateway.contracts import Refusal, summarise
-from ijw_gateway.contracts.refusals import RULE_CITATION, SummaryRow
+from ijw_gateway.contracts import ContractBook, LawfulClause, Refusal, lawful_clauses, summarise
+from ijw_gateway.contracts.refusals import DETAIL_CHECK_BASIS, RULE_CITATION, SummaryRow
 from ijw_gateway.errors import ConfigurationError, UsageError
 from ijw_gateway.refusallog import DEFAULT_REFUSAL_LOG, JsonlRefusalLog
 
@@ -34,8 +39,9 @@ def report() -> None:
 @click.option(
     "--database",
     metavar="URL",
+    envvar="IJW_DATABASE_URL",
     help="Read the refusals the gateway service recorded in its database instead "
-    "(e.g. sqlite:///ijw-gateway.db, or $IJW_DATABASE_URL).",
+    "(e.g. sqlite:///ijw-gateway.db; default $IJW_DATABASE_URL when set, unless --log).",
 )
 @click.option("--from", "start", type=_DAY, help="First day (YYYY-MM-DD).")
 @click.option("--to", "end", type=_DAY, help="Last day (YYYY-MM-DD).")
@@ -50,27 +56,49 @@ def no_extra_data(
     as_json: bool,
 ) -> int:
     """Summarise no-extra-data refusals per municipality and month."""
+    first, last = (start.date() if start else None), (end.date() if end else None)
+    if first is not None and last is not None and first > last:
+        raise UsageError(f"--from {first} lies after --to {last}: no day is in between")
+    refusals, source = _refusals(log, _database(log, database), first, last)
+    rows = summarise(refusals)
+    book = _configured_book()
+    names = book.region.municipalities if book else {}
+    lawful = lawful_clauses(book) if book else []
+    if as_json:
+        out = _as_json(source, first, last, rows, names, refusals, details)
+        out["lawful"] = [clause.to_json() for clause in lawful]
+        click.echo(json.dumps(out))
+        return 0
+    click.echo(_table(source, first, last, rows, names))
+    if details:
+        click.echo("\n".join(_detail(r) for r in refusals))
+    if lawful:
+        click.echo(_lawful(lawful))
+    return 0
+
+
+def _database(log: Path | None, database: str | None) -> str | None:
+    """The database to read: ``--database``, or ``IJW_DATABASE_URL`` unless ``--log``."""
+    if database is None:
+        return None
+    given = click.get_current_context().get_parameter_source("database")
+    if log is not None and given is ParameterSource.ENVIRONMENT:
+        return None  # the log asked for on the command line wins over the environment
+    if log is not None:
+        raise UsageError("give either --log or --database, not both")
+    return database
+
+
+def _refusals(
+    log: Path | None, database: str | None, first: date | None, last: date | None
+) -> tuple[list[Refusal], str]:
+    """The refusals in the period and where they were read (no credentials shown)."""
+    if database is not None:
+        return _stored_refusals(database, first, last), database.split("://", 1)[0] + "://…"
     if log is not None and not log.exists():
         raise UsageError(f"refusal log {log} does not exist")
-    if log is not None and database is not None:
-        raise UsageError("give either --log or --database, not both")
     path = log or Settings.from_env().refusal_log or DEFAULT_REFUSAL_LOG
-    first, last = (start.date() if start else None), (end.date() if end else None)
-    if database is not None:
-        refusals = _stored_refusals(database, first, last)
-        source = database.split("://", 1)[0] + "://…"  # never print credentials
-    else:
-        refusals = JsonlRefusalLog(path).refusals(first, last)
-        source = str(path)
-    rows = summarise(refusals)
-    names = _municipality_names()
-    if as_json:
-        click.echo(json.dumps(_as_json(source, first, last, rows, names, refusals, details)))
-    else:
-        click.echo(_table(source, first, last, rows, names))
-        if details:
-            click.echo("\n".join(_detail(r) for r in refusals))
-    return 0
+    return JsonlRefusalLog(path).refusals(first, last), str(path)
 
 
 def _stored_refusals(url: str, first: date | None, last: date | None) -> list[Refusal]:
@@ -85,14 +113,25 @@ def _stored_refusals(url: str, first: date | None, last: date | None) -> list[Re
         store.dispose()
 
 
-def _municipality_names() -> Mapping[str, str]:
-    """Names from the configured contracts; codes alone when they cannot be loaded."""
+def _configured_book() -> ContractBook | None:
+    """The configured contracts, for names and lawful clauses; None when they cannot be
+    loaded (then codes alone). A report only reads: a refused configuration is not
+    recorded again."""
     from ijw_gateway.runtime import contract_book
 
     try:
-        return contract_book().region.municipalities
+        return contract_book(record=False)
     except ConfigurationError:
-        return {}
+        return None
+
+
+def _lawful(clauses: list[LawfulClause]) -> str:
+    lines = [f"Lawful, not refused ({DETAIL_CHECK_BASIS}): detail checks the contracts announce"]
+    for clause in clauses:
+        provider = f"provider {clause.provider}; " if clause.provider else ""
+        where = f"{provider}{', '.join(clause.municipalities)}"
+        lines.append(f"  {clause.subject} ({where}): {clause.what}")
+    return "\n".join(lines)
 
 
 def _span(first: date | None, last: date | None) -> str:

@@ -16,25 +16,18 @@ from pathlib import Path
 import click
 
 from ijw_gateway.cli import cli
-from ijw_gateway.cli._history import history_option, judging, schemas_option
+from ijw_gateway.cli._history import (
+    contracts_option,
+    history_option,
+    judging,
+    lang_option,
+    schemas_option,
+)
 from ijw_gateway.cli.validate import render_human
-from ijw_gateway.errors import UsageError
 from ijw_gateway.findings import Report
-from ijw_gateway.inputs import iter_items
+from ijw_gateway.inputs import one_message
 from ijw_gateway.retour import NoReturnMessage, compose_outcome, new_identificatie
 from ijw_gateway.validation import Outcome
-
-
-def _one_message(path: Path) -> tuple[str, bytes]:
-    """The bytes of the single message at ``path``; anything else is a usage error."""
-    items = list(iter_items([path]))
-    if len(items) != 1:
-        raise UsageError(f"{path}: give exactly one message ({len(items)} found)")
-    item = items[0]
-    if item.data is None:
-        assert item.problem is not None
-        raise UsageError(f"{item.name}: {item.problem.text}")
-    return item.name, item.data
 
 
 def _show_report(report: Report, as_json: bool, always: bool) -> None:
@@ -44,14 +37,20 @@ def _show_report(report: Report, as_json: bool, always: bool) -> None:
         click.echo(render_human(report), err=True)
 
 
-def _judge(path: Path, schemas: Path | None, history_source: str | None) -> Outcome:
-    with judging(history_source, schemas) as (validator, _history):
-        name, data = _one_message(path)
+def _judge(
+    path: Path,
+    schemas: Path | None,
+    history_source: str | None,
+    contracts: Path | None,
+    lang: str,
+) -> Outcome:
+    with judging(history_source, schemas, contracts, lang, [path]) as (validator, _history):
+        name, data = one_message(path)
         return validator.run(data, name)
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--json-report", is_flag=True, help="Write the validation report to stderr as JSON.")
 @click.option(
     "--identificatie",
@@ -65,6 +64,8 @@ def _judge(path: Path, schemas: Path | None, history_source: str | None) -> Outc
 )
 @schemas_option
 @history_option
+@contracts_option
+@lang_option
 def retour(
     path: Path,
     json_report: bool,
@@ -72,9 +73,12 @@ def retour(
     dagtekening: datetime | None,
     schemas: Path | None,
     history_source: str | None,
+    contracts: Path | None,
+    lang: str,
 ) -> int:
-    """Print the return message (or JW325) the standard prescribes for the message at PATH."""
-    outcome = _judge(path, schemas, history_source)
+    """Print the return message (or JW325) the standard prescribes for the message at PATH
+    ('-': standard input)."""
+    outcome = _judge(path, schemas, history_source, contracts, lang)
     try:
         answer = compose_outcome(
             outcome,

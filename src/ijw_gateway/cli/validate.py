@@ -1,4 +1,5 @@
-"""``ijw-gateway validate PATH... [--json] [--schemas DIR] [--history DIR|URL]``."""
+"""``ijw-gateway validate PATH... [--json] [--schemas DIR] [--history DIR|URL]
+[--contracts FILE] [--lang nl|en]``. ``-`` as PATH reads one message from standard input."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from pathlib import Path
 import click
 
 from ijw_gateway.cli import cli
-from ijw_gateway.cli._history import history_option, judging, schemas_option
+from ijw_gateway.cli._history import (
+    contracts_option,
+    history_option,
+    judging,
+    lang_option,
+    schemas_option,
+)
 from ijw_gateway.findings import Report
 from ijw_gateway.history.model import HistoryStore
 from ijw_gateway.history.service import validate_and_record
@@ -40,16 +47,23 @@ def _shown(report: Report, wrapped: Wrapped | None, as_json: bool) -> str:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
 @schemas_option
 @history_option
+@contracts_option
+@lang_option
 def validate(
-    paths: tuple[Path, ...], as_json: bool, schemas: Path | None, history_source: str | None
+    paths: tuple[Path, ...],
+    as_json: bool,
+    schemas: Path | None,
+    history_source: str | None,
+    contracts: Path | None,
+    lang: str,
 ) -> int:
-    """Validate iJw 3.2 messages: files, directories or zip archives; a StUF-GGk envelope
-    (bare or in SOAP) is checked and its payload validated."""
-    with judging(history_source, schemas) as (validator, history):
+    """Validate iJw 3.2 messages: files, directories or zip archives ('-': standard input);
+    a StUF-GGk envelope (bare or in SOAP) is checked and its payload validated."""
+    with judging(history_source, schemas, contracts, lang, paths) as (validator, history):
         return _validate_all(validator, history, paths, as_json)
 
 

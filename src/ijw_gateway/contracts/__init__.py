@@ -12,6 +12,7 @@ Public API::
     contract_check(book, lang) -> Check              # the validator's contract stage
     contract_lookups(book) -> {"contracts", "task_based"}
     no_extra_data_screen(log, lang) -> Screen        # the validator's policy screen
+    lawful_clauses(book) -> [LawfulClause]           # detail checks (Regeling Jeugdwet §6b)
     Refusal, RefusalLog, MemoryRefusalLog, summarise
 """
 
@@ -26,6 +27,7 @@ from ijw_gateway.contracts.load import (
     parse_contracts,
 )
 from ijw_gateway.contracts.model import Variant
+from ijw_gateway.contracts.policy import LawfulClause, lawful_clauses
 from ijw_gateway.contracts.reader import Problem
 from ijw_gateway.contracts.refusals import MemoryRefusalLog, Refusal, RefusalLog, summarise
 from ijw_gateway.contracts.screen import extra_content, no_extra_data_screen
@@ -33,6 +35,7 @@ from ijw_gateway.contracts.screen import extra_content, no_extra_data_screen
 __all__ = [
     "ContractBook",
     "ContractConfigError",
+    "LawfulClause",
     "Match",
     "MemoryRefusalLog",
     "Problem",
@@ -44,6 +47,7 @@ __all__ = [
     "contract_lookups",
     "default_contracts_path",
     "extra_content",
+    "lawful_clauses",
     "load_contracts",
     "no_extra_data_screen",
     "parse_contracts",

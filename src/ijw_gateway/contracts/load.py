@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,9 +22,11 @@ from ijw_gateway.contracts.consistency import check_consistency
 from ijw_gateway.contracts.model import (
     EUROS,
     UNITS,
+    CheckPurpose,
     Conditions,
     Contract,
     ContractProduct,
+    DetailCheck,
     Period,
     Provider,
     Purchasing,
@@ -55,7 +57,8 @@ _PRODUCT = (
     *("valid_from", "valid_to", "access"),
 )
 _CONDITIONS = tuple(Conditions.__dataclass_fields__)
-_DEMAND_LISTS = tuple(k for k in _CONDITIONS if k != "payment_requires_start_stop")
+_DEMAND_LISTS = ("extra_client_data", "attachments", "message_extensions", "side_reports")
+_DETAIL_CHECK = ("purpose", "risk_analysis")
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -157,9 +160,27 @@ def _conditions(reader: Reader, data: Table, path: Key) -> Conditions:
         return Conditions()
     lists = {k: tuple(reader.texts(table, k, path)) for k in _DEMAND_LISTS if k in table}
     payment = reader.flag(table, "payment_requires_start_stop", path, False)
-    conditions = Conditions(**lists, payment_requires_start_stop=bool(payment))
+    checks = tuple(_detail_checks(reader, table, path))
+    conditions = Conditions(
+        **lists, payment_requires_start_stop=bool(payment), detail_checks=checks
+    )
     reader.remember(conditions, path)
     return conditions
+
+
+def _detail_checks(reader: Reader, data: Table, path: Key) -> Iterator[DetailCheck]:
+    """Announced detail checks; each names its purpose and the risk analysis it follows,
+    which is what makes it lawful under Regeling Jeugdwet §6b."""
+    for raw, where in reader.tables(data, "detail_checks", path):
+        table = reader.table(raw, where, _DETAIL_CHECK)
+        if table is None:
+            continue
+        purpose = reader.choice(table, "purpose", where, CheckPurpose, None)
+        analysis = reader.text(table, "risk_analysis", where)
+        if analysis is not None and not analysis.strip():
+            reader.problem((*where, "risk_analysis"), "must name the risk analysis")
+        elif purpose is not None and analysis is not None:
+            yield DetailCheck(purpose, analysis.strip())
 
 
 def _region(reader: Reader, value: object) -> Region | None:

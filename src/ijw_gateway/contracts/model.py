@@ -42,7 +42,8 @@ class Scope(StrEnum):
 
 
 PER_CLIENT = frozenset({Variant.EFFORT, Variant.OUTPUT})
-"""The variants for which Regeling Jeugdwet art. 6c.1 makes the iJw messages mandatory."""
+"""The variants for which Regeling Jeugdwet art. 6c.1 makes the iJw messages mandatory, so
+that Jeugdwet art. 2.15 lid 2 forbids asking for more (the no-extra-data rule)."""
 
 EFFORT_UNITS = frozenset({"01", "04", "14", "16", "84"})
 OUTPUT_UNITS = frozenset({"82", "83"})
@@ -105,12 +106,34 @@ def merged(periods: tuple[Period, ...]) -> tuple[Period, ...]:
     return tuple(out)
 
 
+class CheckPurpose(StrEnum):
+    """What a detail check (detailcontrole) under Regeling Jeugdwet §6b may be for."""
+
+    MATERIAL_CONTROL = "material-control"  # materiële controle
+    FRAUD_INQUIRY = "fraud-inquiry"  # fraudeonderzoek
+
+
+@dataclass(frozen=True)
+class DetailCheck:
+    """A detail check a contract announces: an inquiry into the provider's own records.
+
+    Regeling Jeugdwet §6b allows it after a specific risk analysis, for material control
+    or a fraud inquiry. It checks what was declared instead of asking for more data, so
+    the no-extra-data rule does not refuse it; the configuration names the purpose and
+    the risk analysis so that the report can list the clause as lawful.
+    """
+
+    purpose: CheckPurpose
+    risk_analysis: str
+
+
 @dataclass(frozen=True)
 class Conditions:
     """What a contract demands of a provider beyond delivering care.
 
     Listed so that demands the no-extra-data rule forbids can be *named* in a
-    configuration and refused, instead of living in side letters nobody checks.
+    configuration and refused, instead of living in side letters nobody checks; and so
+    that lawful ones (detail checks) are named and shown as lawful.
     """
 
     extra_client_data: tuple[str, ...] = ()
@@ -118,6 +141,7 @@ class Conditions:
     message_extensions: tuple[str, ...] = ()
     side_reports: tuple[str, ...] = ()
     payment_requires_start_stop: bool = False
+    detail_checks: tuple[DetailCheck, ...] = ()
 
     @property
     def empty(self) -> bool:

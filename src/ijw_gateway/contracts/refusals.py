@@ -15,7 +15,13 @@ from datetime import UTC, date, datetime
 from typing import Literal, Protocol
 
 Source = Literal["message", "contract"]
-RULE_CITATION = "Regeling Jeugdwet art. 6c.1"
+RULE_CITATION = "Jeugdwet art. 2.15 lid 2 with Regeling Jeugdwet art. 6c.1"
+"""The no-extra-data rule's legal basis: the law forbids requirements beyond what the
+minister regulated (art. 2.15 lid 2), and the regulation makes iJw the exchange for
+effort- and output-based care (art. 6c.1)."""
+DETAIL_CHECK_BASIS = "Regeling Jeugdwet §6b"
+"""Where detail checks (detailcontrole) are allowed: after a specific risk analysis, for
+material control or a fraud inquiry."""
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,20 @@
 """The no-extra-data screen: refuse content outside the iJw standard, before the schema.
 
 A schema error says *that* a document is wrong; this screen says *why it is refused*:
-under Regeling Jeugdwet art. 6c.1 nothing beyond the standard's messages may be asked of
-a provider, so extension content is a policy matter, recorded for the region's report.
+under Jeugdwet art. 2.15 lid 2 with Regeling Jeugdwet art. 6c.1 nothing beyond the
+standard's messages may be asked of a provider, so extension content is a policy matter,
+recorded for the region's report.
 
-Refused: elements or attributes in a foreign namespace, elements the message does not
+Refused: elements or attributes in a foreign namespace, elements the standard does not
 define (extensions), attributes on iJw elements, ``xsi:type``/``xsi:nil`` (they change how
 content is read), processing instructions, and embedded attachments (a base64 run or a
 ``data:`` URI) in element text or comments.
 Allowed: ``xsi:schemaLocation``/``xsi:noNamespaceSchemaLocation`` (schema hints that
 carry no data and that the schema itself admits), unused namespace declarations, and
 comments (receivers ignore them and the standard gives them no meaning) unless they hold
-an attachment. Element *content* never appears in a finding or a refusal record.
+an attachment. An element of the standard in the wrong place (misplaced, or one of
+another message) is a schema fault, not extra data: the schema reports it, and the screen
+only looks inside it. Element *content* never appears in a finding or a refusal record.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from ijw_gateway.catalogue.structure import (
 from ijw_gateway.contracts.items import child, local, parties
 from ijw_gateway.contracts.refusals import RULE_CITATION, Refusal, RefusalLog
 from ijw_gateway.findings import Finding
-from ijw_gateway.namespaces import BASIS, message_namespace
+from ijw_gateway.namespaces import BASIS, IJW_ROOT, message_namespace
 from ijw_gateway.validation import Screen
 from ijw_gateway.xmlpath import line_of, path_of
 
@@ -124,10 +127,26 @@ def _element(
             yield from _misc(say, node, element)
             continue
         declared = known.get(node.tag) if known is not None else None
-        if declared is None:
+        if declared is None and _of_the_standard(node):
+            yield from _element(say, node, None, structure)  # misplaced: the schema's fault
+        elif declared is None:
             yield _unknown(say, node)
         else:
             yield from _element(say, node, _children_of(structure, declared), structure)
+
+
+def _of_the_standard(node: etree._Element) -> bool:
+    """An element the iJw standard defines, wherever it stands (not an extension)."""
+    qname = etree.QName(node)
+    return (qname.namespace or "").startswith(IJW_ROOT) and qname.localname in _names()
+
+
+@lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    """Every element name of the standard: the root, and each element of each class."""
+    sequences = [*SHARED_CLASSES.values()]
+    sequences += [seq for m in MESSAGES.values() for seq in m.classes.values()]
+    return frozenset(e.name for sequence in sequences for e in sequence) | {"Bericht"}
 
 
 def _unknown(say: _Sayer, node: etree._Element) -> Found:

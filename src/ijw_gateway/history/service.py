@@ -6,7 +6,7 @@ it, and only then (if it counts as received) becomes part of the history for the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -50,9 +50,12 @@ def validate_and_record(
     return outcome.report
 
 
-def replay(validator: Validator, history: HistoryStore, paths: list[Path]) -> Iterator[Report]:
-    """Validate and record every message in ``paths`` in order (directories sorted by name)."""
-    for item in iter_items(paths):
+def replay(
+    validator: Validator, history: HistoryStore, paths: list[Path], skip: Collection[Path] = ()
+) -> Iterator[Report]:
+    """Validate and record every message in ``paths`` in order (directories sorted by name),
+    leaving out the files within ``skip``."""
+    for item in iter_items(paths, skip):
         if item.data is None:
             assert item.problem is not None
             yield Report(item.name, findings=(item.problem,))

@@ -4,13 +4,18 @@ The JSON of a message is ``{"message": "JW301", "release": "3.2", "Header": {...
 "Client": {...}}``: one key per element, in the catalogue's order; values are the
 element's text exactly as written (codes keep their leading zeros, dates stay strings);
 an element that may repeat is always a list. XML -> JSON -> XML gives the same document,
-canonically (namespaces, element order and text; formatting whitespace is not kept).
+canonically (C14N: namespaces, element order and text; formatting whitespace is not kept).
+So a document that holds what the model has no place for — an attribute, a processing
+instruction, text between elements, elements inside a value — is refused (``ModelError``)
+rather than translated with a loss. Comments and the schema-location hints
+(``xsi:schemaLocation``) carry no data and are not kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from functools import lru_cache
+from itertools import chain
 
 from lxml import etree
 
@@ -23,6 +28,9 @@ from ijw_gateway.catalogue.structure import (
 )
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.namespaces import BASIS, RELEASE, message_namespace
+
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_HINTS = frozenset({f"{{{_XSI}}}schemaLocation", f"{{{_XSI}}}noNamespaceSchemaLocation"})
 
 JsonValue = str | dict[str, "JsonValue"] | list["JsonValue"]
 JsonObject = dict[str, JsonValue]
@@ -64,6 +72,7 @@ def _class_to_json(
 ) -> JsonObject:
     out: JsonObject = {}
     by_tag: dict[str, list[etree._Element]] = {}
+    _only_elements(node)
     for child in node:  # one pass over the children, not one search per element name
         if isinstance(child.tag, str):
             by_tag.setdefault(child.tag, []).append(child)
@@ -86,11 +95,31 @@ def _class_to_json(
     return out
 
 
+def _no_attributes(node: etree._Element) -> None:
+    if any(name not in _HINTS for name in node.attrib):
+        raise ModelError(f"{etree.QName(node).localname} carries an attribute; the model has none")
+
+
+def _only_elements(node: etree._Element) -> None:
+    """A class holds elements (and comments) only: anything else would be lost."""
+    _no_attributes(node)
+    if node.text and not node.text.isspace():
+        raise ModelError(f"{etree.QName(node).localname} holds text between its elements")
+    for child in node:
+        if isinstance(child, etree._ProcessingInstruction):
+            raise ModelError("the document holds a processing instruction")
+        if child.tail and not child.tail.isspace():
+            raise ModelError(f"{etree.QName(node).localname} holds text between its elements")
+
+
 def _value_to_json(
     structure: MessageStructure, element: Element, node: etree._Element
 ) -> JsonValue:
     inner = _children(structure, element)
     if inner is None:
+        _no_attributes(node)
+        if any(not isinstance(child, etree._Comment) for child in node):
+            raise ModelError(f"{element.name} holds elements or instructions inside its value")
         return node.text or ""
     return _class_to_json(structure, node, inner[0], inner[1])
 
@@ -99,6 +128,9 @@ def to_json(root: etree._Element, only: Collection[str] | None = None) -> JsonOb
     """The JSON model of a (schema-valid) message tree; with ``only``, of just those
     top-level classes (``("Header",)``: what an answer without a copied client needs)."""
     structure = _message_of(root)
+    around = chain(root.itersiblings(preceding=True), root.itersiblings())
+    if any(isinstance(node, etree._ProcessingInstruction) for node in around):
+        raise ModelError("the document holds a processing instruction")
     body = _class_to_json(
         structure, root, structure.classes["Root"], message_namespace(structure.message), only
     )
@@ -139,7 +171,10 @@ def _value_from_json(
     if inner is None:
         if not isinstance(value, str):
             raise ModelError(f"{element.name} must be a string")
-        node.text = value
+        try:
+            node.text = value
+        except ValueError:  # control characters or lone surrogates: XML cannot hold them
+            raise ModelError(f"{element.name} holds characters that XML cannot carry") from None
         return
     if not isinstance(value, dict):
         raise ModelError(f"{element.name} must be an object")
