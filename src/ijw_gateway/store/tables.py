@@ -20,6 +20,9 @@ class Party(SQLModel, table=True):
     kind: str = Field(max_length=16)  # "gemeente" | "aanbieder"
     name: str = Field(default="", max_length=200)
     endpoint: str | None = Field(default=None, max_length=2000)
+    # The endpoint the parties file stated when it was last loaded: a later load changes
+    # ``endpoint`` only when the file changed, so an operator's change survives restarts.
+    file_endpoint: str | None = Field(default=None, max_length=2000)
     created_at: datetime
 
 
