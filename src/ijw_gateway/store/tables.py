@@ -43,7 +43,12 @@ class Message(SQLModel, table=True):
 
     __tablename__ = "message"
     # One answer per original: a retour per heen message (IV028), a JW325 per JW323 (IV087).
-    __table_args__ = (Index("ux_message_answers", "answers_id", unique=True),)
+    # By key: an answer to an original that was rejected (its identification is not used
+    # up, so the ``identification`` table does not hold it) is found through the message.
+    __table_args__ = (
+        Index("ux_message_answers", "answers_id", unique=True),
+        Index("ix_message_key", "afzender", "type", "identificatie"),
+    )
     id: str = Field(primary_key=True, max_length=32)
     received_at: datetime
     origin: str = Field(max_length=16)  # "party" | "gateway"

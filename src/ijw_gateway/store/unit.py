@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, Table, bindparam, column, text
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, select
 
 from ijw_gateway.findings import Finding
@@ -172,6 +173,20 @@ class Unit:
         found: str | None = self.sql.scalar(_ANSWER, id=message_id)
         return found
 
+    def answered_original(self, key: Key) -> tuple[str, str] | None:
+        """(original, its answer) for a message stored under ``key`` that was not received
+        (a rejected one does not use up its identification) and was answered all the same:
+        the gateway answers every schema-valid message it rejects."""
+        row = self.sql.first(
+            _ANSWERED, afzender=key.afzender, type=key.type, identificatie=key.identificatie
+        )
+        return (row["original"], row["answer"]) if row else None
+
+    def parties_of(self, message_id: str) -> tuple[str | None, str | None]:
+        """(from, to) of a stored message."""
+        row = self.sql.first(_PARTIES, id=message_id)
+        return (row["from_party"], row["to_party"]) if row else (None, None)
+
     def conversation_by_refs(self, refs: Iterable[str]) -> str | None:
         """The conversation of the earliest message that used one of these references."""
         found = [r for ref in set(refs) if (r := self.sql.first(_BY_REF, ref=ref))]
@@ -305,6 +320,21 @@ _OPEN_LOCKED = Statement(
 )
 _CONVERSATION = Statement(select(Message.conversation_id).where(Message.id == bindparam("id")))
 _ANSWER = Statement(select(Message.id).where(Message.answers_id == bindparam("id")))
+_ANSWER_ROW = aliased(Message)
+_ANSWERED = Statement(
+    select(col(Message.id).label("original"), col(_ANSWER_ROW.id).label("answer"))
+    .join(_ANSWER_ROW, col(_ANSWER_ROW.answers_id) == col(Message.id))
+    .where(
+        Message.afzender == bindparam("afzender"),
+        Message.type == bindparam("type"),
+        Message.identificatie == bindparam("identificatie"),
+        Message.origin == "party",
+    )
+    .limit(1)
+)
+_PARTIES = Statement(
+    select(Message.from_party, Message.to_party).where(Message.id == bindparam("id"))
+)
 _BY_REF = Statement(
     select(Message.conversation_id, Message.received_at)
     .join(ConversationRef, col(ConversationRef.message_id) == col(Message.id))
