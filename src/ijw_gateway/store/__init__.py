@@ -177,9 +177,11 @@ class Store:
         with self.session() as session:
             return reads.delivery_state(session, message_id)
 
-    def events(self, message_id: str) -> list[EventView]:
+    def events(
+        self, message_id: str, after: int | None = None, limit: int | None = None
+    ) -> list[EventView]:
         with self.session() as session:
-            return reads.events(session, message_id)
+            return reads.events(session, message_id, after, limit)
 
     def conversation(self, conversation_id: str, limit: int = 500) -> list[MessageView]:
         with self.session() as session:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, LargeBinary, Text
+from sqlalchemy import Column, Index, LargeBinary, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -85,17 +85,36 @@ class FindingRow(SQLModel, table=True):
     text: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
+REPEATED_KINDS = ("forbidden", "duplicate_received")
+"""Events anyone may cause on a message again and again (a refused read, a re-post):
+one row per message, kind and party, counted, so they cannot grow a message's events."""
+REPEATED_WHERE = text("kind IN ('forbidden', 'duplicate_received')")
+
+
 class Event(SQLModel, table=True):
     """Something that happened to a message (or a refused request): never personal data."""
 
     __tablename__ = "event"
+    __table_args__ = (
+        Index(
+            "ux_event_repeated",
+            "message_id",
+            "kind",
+            "party",
+            unique=True,
+            postgresql_where=REPEATED_WHERE,
+            sqlite_where=REPEATED_WHERE,
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     message_id: str | None = Field(default=None, index=True, max_length=32)
-    at: datetime
+    at: datetime  # the first time
     kind: str = Field(max_length=32)
     party: str | None = Field(default=None, max_length=16)
     detail: str = Field(default="", max_length=500)
-    trace_id: str = Field(default="", max_length=64)
+    trace_id: str = Field(default="", max_length=64)  # of the first time
+    count: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    last_at: datetime | None = None  # the last time, when it happened more than once
 
 
 class Outbox(SQLModel, table=True):

@@ -14,7 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, Table, bindparam, column, text
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, SQLModel, col, select
 
 from ijw_gateway.findings import Finding
@@ -23,6 +25,8 @@ from ijw_gateway.store import reads
 from ijw_gateway.store.clock import Clock
 from ijw_gateway.store.direct import Direct, Statement
 from ijw_gateway.store.tables import (
+    REPEATED_KINDS,
+    REPEATED_WHERE,
     ConversationRef,
     Event,
     FindingRow,
@@ -257,16 +261,20 @@ class Unit:
     def event(
         self, message_id: str | None, kind: str, party: str | None, detail: str, trace_id: str
     ) -> None:
-        self._pending[Event].append(
-            {
-                "message_id": message_id,
-                "at": self.clock(),
-                "kind": kind,
-                "party": party,
-                "detail": detail[:500],
-                "trace_id": trace_id,
-            }
-        )
+        """Record an event; one that repeats (``REPEATED_KINDS``) on a message is counted
+        on the row of its first time, at once (an upsert cannot wait for the bulk insert)."""
+        row = {
+            "message_id": message_id,
+            "at": self.clock(),
+            "kind": kind,
+            "party": party,
+            "detail": detail[:500],
+            "trace_id": trace_id,
+        }
+        if kind in REPEATED_KINDS and message_id is not None and party is not None:
+            self.connection.execute(_counted(self.postgres, row))
+        else:
+            self._pending[Event].append(row)
 
     def stored(self, message_id: str) -> Stored:
         message = reads.message(self.session, message_id)
@@ -342,6 +350,17 @@ _BY_REF = Statement(
     .order_by(col(Message.received_at))
     .limit(1)
 )
+
+
+def _counted(postgres: bool, row: dict[str, Any]) -> Insert:
+    """The event inserted, or counted on the row of its first time."""
+    table = table_of(Event)
+    insert = (postgresql.insert if postgres else sqlite.insert)(table).values(**row)
+    return insert.on_conflict_do_update(
+        index_elements=["message_id", "kind", "party"],
+        index_where=REPEATED_WHERE,
+        set_={"count": table.c["count"] + 1, "last_at": insert.excluded.at},
+    )
 
 
 def _finding_rows(message_id: str, findings: tuple[Finding, ...]) -> list[dict[str, Any]]:
