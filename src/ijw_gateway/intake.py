@@ -163,8 +163,12 @@ class Intake:
         ]
 
     def _authorize(self, party: str, envelope: Envelope, trace: str) -> None:
+        """Refuse a message that does not travel from ``party`` or goes to no party. What
+        the message states is not checked yet (an Afzender may hold a BSN or a name), so
+        the answer, the event and the log name a stated code only when it is a party's."""
         if envelope.from_party != party:
-            sender = _shown(envelope.from_party)
+            known = self.is_known(envelope.from_party)
+            sender = envelope.from_party if known else "a sender that is not a party here"
             detail = f"{envelope.type} travels from {sender}, not from {party}"
             self.store.record_event(None, "forbidden", party, detail, trace)
             log.warning("intake refused: %s trace=%s", detail, trace)
@@ -176,8 +180,8 @@ class Intake:
         if not self.is_known(envelope.to_party):
             self.store.record_event(None, "refused", party, "unknown receiver", trace)
             raise Unprocessable(
-                f"The receiver {_shown(envelope.to_party)} of this {envelope.type} is not a "
-                "party of this gateway, so it cannot be delivered.",
+                f"The receiver this {envelope.type} names is not a party of this gateway, so "
+                "it cannot be delivered.",
                 "unknown_receiver",
             )
 
