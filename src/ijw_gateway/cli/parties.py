@@ -118,15 +118,14 @@ def add_key(code: str, key_id: str | None) -> int:
 def revoke(key_ids: tuple[str, ...], demo: bool) -> int:
     """Revoke API keys by id (takes effect within a few seconds, and for good: loading a
     parties file again does not bring them back)."""
-    ids = list(key_ids)
-    if demo:
-        ids += [k.key_id for p in embedded_directory() for k in p.keys]
-    if not ids:
+    demo_ids = [k.key_id for p in embedded_directory() for k in p.keys] if demo else []
+    if not key_ids and not demo_ids:
         raise UsageError("name the key ids to revoke, or give --demo")
     store = _store()
     try:
-        store.revoke_keys(ids, missing_ok=demo)
+        store.revoke_keys(key_ids)  # each must exist
+        store.revoke_keys(demo_ids, missing_ok=True)  # those this database holds
     finally:
         store.dispose()
-    click.echo(f"revoked: {', '.join(ids)}")
+    click.echo(f"revoked: {', '.join([*key_ids, *demo_ids])}")
     return 0
