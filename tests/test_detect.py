@@ -81,8 +81,8 @@ def test_an_unknown_ijw_message_lists_the_supported_ones() -> None:
 
 def test_a_document_that_is_not_ijw_at_all() -> None:
     finding = _finding(b"<?xml version='1.0'?>\n<html><body>hallo</body></html>")
-    assert finding.path == "/html"
-    assert "<html>" in finding.text and "not an iJw message" in finding.text
+    assert finding.path == "/*"  # a name iJw does not define is not repeated
+    assert "html" not in finding.text and "not an iJw message" in finding.text
 
 
 def test_a_root_without_namespace_gets_a_hint_from_its_berichtcode() -> None:
@@ -98,9 +98,22 @@ def test_a_root_without_namespace_and_unknown_code_gets_no_hint() -> None:
 
 
 def test_a_wrong_root_name_in_a_message_namespace() -> None:
-    finding = _finding(_message(f"{ISTANDAARDEN}/ijw/3_2/jw301/schema", root="Toewijzing"))
-    assert finding.path == "/Toewijzing"
-    assert "<Toewijzing>" in finding.text and "<Bericht>" in finding.text
+    finding = _finding(_message(f"{ISTANDAARDEN}/ijw/3_2/jw301/schema", root="Client"))
+    assert finding.path == "/Client"  # a name iJw defines is said
+    assert "<Client>" in finding.text and "<Bericht>" in finding.text
+    unknown = _finding(_message(f"{ISTANDAARDEN}/ijw/3_2/jw301/schema", root="Toewijzing"))
+    assert unknown.path == "/*" and "Toewijzing" not in unknown.text
+
+
+def test_names_in_a_namespace_are_repeated_only_when_the_standards_use_them() -> None:
+    """A namespace shaped like the iStandaarden's can carry a sender's text."""
+    for namespace in (
+        f"{ISTANDAARDEN}/jansen/3_2/jw301/schema",
+        f"{ISTANDAARDEN}/ijw/999_990019/jw301/schema",
+        f"{ISTANDAARDEN}/ijw/3_2/jansen999990019/schema",
+    ):
+        text = _finding(_message(namespace, root="Jansen")).text
+        assert "jansen" not in text.lower() and "999" not in text, text
 
 
 def test_the_validator_reports_detection_as_the_only_finding(registry: SchemaRegistry) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -9,8 +10,12 @@ from variants import catalogue_document, variants
 
 from ijw_gateway import xmlparse
 from ijw_gateway.catalogue.structure import MESSAGES
+from ijw_gateway.contracts import MemoryRefusalLog, no_extra_data_screen
+from ijw_gateway.errors import InputRejected
+from ijw_gateway.fixtures import builders as b
 from ijw_gateway.schemas import SchemaRegistry
-from ijw_gateway.schematext import _BY_BASE, _RULES, explain_schema_error
+from ijw_gateway.schematext import _BY_BASE, _RULES, explain_schema_error, named_path
+from ijw_gateway.validation import Validator
 
 JW = "{http://www.istandaarden.nl/ijw/3_2/jw305/schema}"
 _VALUE = re.compile(r": value '(.*)' \(")
@@ -118,3 +123,74 @@ def test_no_schema_finding_echoes_the_offending_value(
             if value in _NOT_A_LEAK.sub("", text):
                 echoed.append(f"{description}: {text}")
     assert not echoed, echoed[:20]
+
+
+BSN, NAME = "999990019", "Jansen"
+
+
+def test_a_name_ijw_does_not_define_is_not_repeated() -> None:
+    """A sender can name an element or attribute with a BSN or a client's name."""
+    unexpected = (
+        f"Element '{{urn:{NAME}}}{NAME}{BSN}': This element is not expected. "
+        f"Expected is ( {JW}Geslacht )."
+    )
+    text = explain_schema_error(unexpected)
+    assert text.startswith("An element that iJw does not define is not allowed here.")
+    assert "<Geslacht>" in text and NAME not in text and BSN not in text
+    attribute = (
+        f"Element '{JW}Client', attribute '{NAME}{BSN}': The attribute '{NAME}{BSN}' is "
+        "not allowed."
+    )
+    assert explain_schema_error(attribute) == (
+        "<Client> carries an attribute, which iJw messages do not have."
+    )
+    known = f"Element '{JW}Bsn': This element is not expected. Expected is ( {JW}Geslacht )."
+    assert explain_schema_error(known).startswith("<Bsn> is not allowed here.")
+
+
+def test_paths_name_unknown_elements_as_a_wildcard() -> None:
+    assert named_path(f"/Bericht/Client/{NAME}{BSN}[2]/Bsn") == "/Bericht/Client/*[2]/Bsn"
+    assert named_path("/Bericht/Client/Contactgegevens/Contact[2]") == (
+        "/Bericht/Client/Contactgegevens/Contact[2]"
+    )
+    assert named_path("/") == "/"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        f"<a>\n<{NAME}{BSN}>\n</a>\n",
+        f"<a {NAME}='1' {NAME}='2'/>",
+        f"<a>&{NAME}{BSN};</a>",
+        f"<a><{NAME}:b/></a>",
+        f"<a><![CDATA[{BSN} {NAME}",
+        f"<a><!-- {BSN} {NAME}",
+        f"<a><?{NAME}{BSN} x",
+        f"<a xmlns:p='{NAME} {BSN}'/>",
+        f"<a {NAME}{BSN}/>",
+    ],
+)
+def test_well_formedness_errors_repeat_nothing_of_the_document(data: str) -> None:
+    with pytest.raises(InputRejected) as caught:
+        xmlparse.parse(data.encode())
+    text = caught.value.finding.text
+    assert text.startswith("The file is not well-formed XML: ") and text.endswith(".")
+    assert NAME not in text and BSN not in text and "ERR_" not in text, text
+
+
+def test_validation_repeats_no_unknown_name_anywhere(registry: SchemaRegistry) -> None:
+    """The screen and the schema both report the unknown names below; neither the texts
+    nor the paths of the verdict repeat them."""
+    data = b.to_bytes(b.jw301())
+    client = b"<jw301:Client>"
+    data = data.replace(
+        client,
+        client
+        + f'<x:{NAME}{BSN} xmlns:x="urn:{NAME}:{BSN}"/><jw301:{NAME}{BSN}/><?{NAME}{BSN}?>'.encode(),
+        1,
+    ).replace(b"<jw301:Client>", f'<jw301:Client p{BSN}="{NAME}">'.encode(), 1)
+    validator = Validator(registry, screens=[no_extra_data_screen(MemoryRefusalLog())])
+    report = validator.validate(data)
+    assert {f.level for f in report.findings} == {"policy", "schema"}
+    said = json.dumps(report.to_json())
+    assert NAME not in said and BSN not in said, said

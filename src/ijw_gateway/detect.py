@@ -2,22 +2,28 @@
 
 Anything that is not an iJw 3.2 message gets one finding that says what was received and
 what is supported: another release, the pre-2021 declaration pair JW303/JW304, an iWmo
-message, an unknown message or a document that is not iJw at all.
+message, an unknown message or a document that is not iJw at all. It names the root
+element and the namespace's parts only when they are names the standards use.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
-from ijw_gateway.catalogue.structure import MESSAGES
+from ijw_gateway.catalogue.structure import ELEMENT_NAMES, MESSAGES
 from ijw_gateway.findings import Finding
 from ijw_gateway.namespaces import RELEASE, message_namespace, split_namespace
+from ijw_gateway.schematext import named_path
 from ijw_gateway.xmlpath import line_of
 
 SUPPORTED = ", ".join(MESSAGES)
 _BY_CODE = {s.berichtcode: m for m, s in MESSAGES.items()}
+# Namespaces of the iStandaarden whose parts may be repeated: a known standard, a release
+# like 3.2 and a message name like jw301 (any other part is the sender's text).
+_PLAUSIBLE = re.compile(r"(?:ijw|iwmo)/[0-9]\.[0-9]/(?:jw|wmo)[0-9]{3}")
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,18 @@ _SUPPORTED_ROOTS = {f"{{{message_namespace(m)}}}Bericht": Detected(m, RELEASE) f
 
 
 def _finding(root: etree._Element, text: str) -> Finding:
-    return Finding("schema", None, None, "/" + etree.QName(root).localname, line_of(root), text)
+    return Finding("schema", None, None, named_path("/" + _local(root)), line_of(root), text)
+
+
+def _local(root: etree._Element) -> str:
+    return etree.QName(root).localname
+
+
+def _root(root: etree._Element) -> str:
+    """The root element as a finding names it: by name only when iJw defines that name
+    (a sender's own name may be a BSN or a client's name)."""
+    name = _local(root)
+    return f"The root element <{name}>" if name in ELEMENT_NAMES else "The root element"
 
 
 def _berichtcode(root: etree._Element) -> str | None:
@@ -41,7 +58,7 @@ def _berichtcode(root: etree._Element) -> str | None:
     return None
 
 
-def _no_namespace(root: etree._Element, name: str) -> Finding:
+def _no_namespace(root: etree._Element) -> Finding:
     code = _berichtcode(root)
     guess = _BY_CODE.get(code or "")
     hint = (
@@ -52,8 +69,8 @@ def _no_namespace(root: etree._Element, name: str) -> Finding:
     )
     return _finding(
         root,
-        f"The root element <{name}> is not in an iStandaarden namespace, so this is not "
-        f"an iJw message.{hint} Supported: iJw {RELEASE} messages {SUPPORTED}.",
+        f"{_root(root)} is not in an iStandaarden namespace, so this is not an iJw message."
+        f"{hint} Supported: iJw {RELEASE} messages {SUPPORTED}.",
     )
 
 
@@ -67,16 +84,16 @@ def _old_declaration(root: etree._Element, name: str, release: str) -> Finding:
     )
 
 
-def detect(root: etree._Element) -> Detected | Finding:
-    """Detect message type and release, or explain why the document is not supported."""
-    known = _SUPPORTED_ROOTS.get(root.tag)
-    if known is not None:
-        return known
-    qname = etree.QName(root)
-    parts = split_namespace(qname.namespace or "")
-    if parts is None:
-        return _no_namespace(root, qname.localname)
-    standard, release, name = parts
+def _standard(root: etree._Element, standard: str, release: str, name: str) -> Finding | None:
+    """The finding for a namespace of the iStandaarden that is not iJw 3.2's, naming what
+    it is only when it is shaped like an iStandaarden message's (else the text repeats
+    nothing of it); None for an iJw 3.2 message name."""
+    if not _PLAUSIBLE.fullmatch(f"{standard}/{release}/{name}"):
+        return _finding(
+            root,
+            f"The root element's namespace looks like the iStandaarden's but names no message "
+            f"of theirs. This gateway handles iJw {RELEASE} messages {SUPPORTED}.",
+        )
     if standard != "ijw":
         return _finding(
             root,
@@ -92,11 +109,26 @@ def detect(root: etree._Element) -> Detected | Finding:
             f"{RELEASE} (namespace http://www.istandaarden.nl/ijw/3_2/...). Send the message "
             f"in release {RELEASE}.",
         )
+    return None
+
+
+def detect(root: etree._Element) -> Detected | Finding:
+    """Detect message type and release, or explain why the document is not supported."""
+    known = _SUPPORTED_ROOTS.get(root.tag)
+    if known is not None:
+        return known
+    parts = split_namespace(etree.QName(root).namespace or "")
+    if parts is None:
+        return _no_namespace(root)
+    standard, release, name = parts
+    other = _standard(root, standard, release, name)
+    if other is not None:
+        return other
     message = name.upper()
-    if message not in MESSAGES or qname.localname != "Bericht":
+    if message not in MESSAGES or _local(root) != "Bericht":
         return _finding(
             root,
-            f"<{qname.localname}> in namespace {qname.namespace} is not an iJw {RELEASE} "
-            f"message. Supported: {SUPPORTED}, each with root element <Bericht>.",
+            f"{_root(root)} in the namespace of {name} is not an iJw {RELEASE} message. "
+            f"Supported: {SUPPORTED}, each with root element <Bericht>.",
         )
     return Detected(message, release)

@@ -148,7 +148,10 @@ def directory_of(settings: Settings) -> tuple[PartySpec, ...]:
     if settings.parties is not None:
         return load_directory(settings.parties)
     if settings.embedded_defaults and embedded_path().exists():
-        log.warning("loading the ZHZ example parties with PUBLIC demo keys (Quick start only)")
+        log.warning(
+            "loading the ZHZ example parties with PUBLIC demo keys (Quick start only; "
+            "retire them for good with `ijw-gateway parties key revoke --demo`)"
+        )
         return embedded_directory()
     return ()
 
@@ -158,7 +161,8 @@ def prepare(settings: Settings, store: Store) -> None:
     store.upgrade()
     specs = directory_of(settings)
     if specs:
-        store.load_directory(specs)
+        for note in store.load_directory(specs).notes():
+            log.info("parties file: %s", note)
 
 
 def open_gateway(settings: Settings, *, prepared: bool = False, pool_size: int = 5) -> Gateway:

@@ -104,6 +104,33 @@ def _shown(code: str, limit: int = 20) -> str:
     return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
+_ONE_ANSWER = "the standard allows one return message per message (IV028) and one JW325 per JW323."
+
+
+def _already_answered(
+    unit: Unit, party: str, envelope: Envelope, answer: str, original: str | None = None
+) -> Conflict:
+    """The refusal of a second answer. Only the two parties of the first answer (the
+    original's sender and receiver) hear which messages those are; to anyone else the
+    answer says neither that the identification was used nor any message id."""
+    if party not in unit.parties_of(answer):
+        return Conflict(
+            f"This {envelope.type} cannot be taken: the message it answers cannot take an "
+            f"answer from this party; {_ONE_ANSWER}",
+            "already_answered",
+        )
+    if original is not None:
+        return Conflict(
+            f"Message {original} was already answered (message {answer}); {_ONE_ANSWER}",
+            "already_answered",
+        )
+    return Conflict(
+        f"Message {answer} already answered the {ORIGINAL_OF[envelope.type]} "
+        f"{_shown(envelope.identificatie)} of {_shown(envelope.afzender)}; {_ONE_ANSWER}",
+        "already_answered",
+    )
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 
@@ -143,8 +170,12 @@ class Intake:
         ]
 
     def _authorize(self, party: str, envelope: Envelope, trace: str) -> None:
+        """Refuse a message that does not travel from ``party`` or goes to no party. What
+        the message states is not checked yet (an Afzender may hold a BSN or a name), so
+        the answer, the event and the log name a stated code only when it is a party's."""
         if envelope.from_party != party:
-            sender = _shown(envelope.from_party)
+            known = self.is_known(envelope.from_party)
+            sender = envelope.from_party if known else "a sender that is not a party here"
             detail = f"{envelope.type} travels from {sender}, not from {party}"
             self.store.record_event(None, "forbidden", party, detail, trace)
             log.warning("intake refused: %s trace=%s", detail, trace)
@@ -156,8 +187,8 @@ class Intake:
         if not self.is_known(envelope.to_party):
             self.store.record_event(None, "refused", party, "unknown receiver", trace)
             raise Unprocessable(
-                f"The receiver {_shown(envelope.to_party)} of this {envelope.type} is not a "
-                "party of this gateway, so it cannot be delivered.",
+                f"The receiver this {envelope.type} names is not a party of this gateway, so "
+                "it cannot be delivered.",
                 "unknown_receiver",
             )
 
@@ -195,7 +226,7 @@ class Intake:
         judge = self.judge_for(unit)
         outcome = judge.validator.run(data, name, posted.tree)
         message_id = given_id or new_id()
-        answers, conversation = self._links(unit, envelope, message_id)
+        answers, conversation = self._links(unit, envelope, message_id, party)
         report = _with_identity(unit, envelope, outcome.report, judge.record is None)
         received = _remember(unit, judge, outcome.message, report, envelope, message_id)
         new = _new_message(
@@ -227,28 +258,26 @@ class Intake:
             message_id, report.to_json(), False, retour, delivery, new.to_party, conversation
         )
 
-    def _links(self, unit: Unit, envelope: Envelope | None, own: str) -> tuple[str | None, str]:
-        """(message this one answers, conversation); refuses a second answer to a message."""
+    def _links(
+        self, unit: Unit, envelope: Envelope | None, own: str, party: str
+    ) -> tuple[str | None, str]:
+        """(message this one answers, conversation); refuses a second answer to a message:
+        to one received, to one the gateway rejected and answered, and to one that never
+        came here but was answered before (one return message per message, IV028)."""
         if envelope is None:
             return None, own
         original = unit.owner_of(envelope.answers) if envelope.answers else None
         if original is not None:
             taken = unit.answer_to(original)
             if taken is not None:
-                raise Conflict(
-                    f"Message {original} was already answered (message {taken}); the standard "
-                    "allows one return message per message (IV028) and one JW325 per JW323.",
-                    "already_answered",
-                )
+                raise _already_answered(unit, party, envelope, taken, original)
             return original, unit.conversation_of(original) or own
+        rejected = unit.answered_original(envelope.answers) if envelope.answers else None
+        if rejected is not None:
+            raise _already_answered(unit, party, envelope, rejected[1], rejected[0])
         earlier = unit.owner_of(envelope.retour_key) if envelope.retour_key else None
-        if earlier is not None:  # the original is not here, but it was answered
-            raise Conflict(
-                f"Message {earlier} already answered the {ORIGINAL_OF[envelope.type]} "
-                f"{_shown(envelope.identificatie)} of {_shown(envelope.afzender)}; the "
-                "standard allows one return message per message (IV028).",
-                "already_answered",
-            )
+        if earlier is not None:
+            raise _already_answered(unit, party, envelope, earlier)
         return None, unit.conversation_by_refs(envelope.references) or own
 
     def _bookkeeping(

@@ -19,7 +19,7 @@ from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.errors import SchemaBundleError
 from ijw_gateway.findings import Finding
 from ijw_gateway.namespaces import RELEASE
-from ijw_gateway.schematext import explain_schema_error
+from ijw_gateway.schematext import explain_schema_error, named_path
 from ijw_gateway.xmlpath import strip_prefixes
 
 
@@ -123,6 +123,6 @@ class SchemaRegistry:
 
 def _findings(log: etree._ListErrorLog, lang: str) -> Iterator[Finding]:
     for error in log:
-        path = strip_prefixes(error.path or "/") or "/"
+        path = named_path(strip_prefixes(error.path or "/")) or "/"
         text = explain_schema_error(error.message, lang)
         yield Finding("schema", None, None, path, error.line or 1, text)

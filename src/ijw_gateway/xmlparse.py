@@ -15,6 +15,7 @@ from lxml import etree
 
 from ijw_gateway.errors import InputRejected
 from ijw_gateway.findings import Finding
+from ijw_gateway.schematext import explain_syntax_error
 from ijw_gateway.xmlpath import line_of
 
 MAX_BYTES = 25 * 1024 * 1024
@@ -29,7 +30,6 @@ _BOM_PREFIXES = tuple(bom for bom, _ in _BOMS)
 _USUAL_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'  # spares the regex below
 _DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-_PARSER_ADVICE = re.compile(r",? *(?:try|use) XML_PARSE_HUGE(?: option)?")  # not for senders
 # Elements below depth MAX_DEPTH. Compiled once; lxml serialises calls of one XPath object,
 # and one evaluation visits each level once instead of walking every leaf's ancestors.
 _TOO_DEEP = etree.XPath("/*" + "/*" * MAX_DEPTH)
@@ -152,10 +152,10 @@ def parse(
         root = etree.fromstring(data, _parser(huge_text))
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 1
-        message = _PARSER_ADVICE.sub("", " ".join(str(exc.msg).split())).rstrip(".")
-        if message.startswith("Excessive depth"):  # libxml2's own limit (256) hit first
+        if str(exc.msg).startswith("Excessive depth"):  # libxml2's own limit (256) hit first
             raise _too_deep(line) from None
-        raise _reject(f"The file is not well-formed XML: {message}.", line=line) from None
+        what = explain_syntax_error(int(getattr(exc, "code", 0)))  # the stubs lack ``code``
+        raise _reject(f"The file is not well-formed XML: {what}.", line=line) from None
     _check_depth(data, root)
     _join_split_values(root)
     return root.getroottree()

@@ -2,7 +2,8 @@
 
 The same limits as ``inputs`` (which reads paths for the CLI): a larger archive, a member
 that unpacks to more than 25 MB or a member that cannot be unpacked becomes an item with a
-finding instead of bytes.
+finding instead of bytes. Members are named by their position in the archive, never by
+their file names.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def _members(archive: zipfile.ZipFile) -> list[Item]:
         )
         return [_problem(BODY_NAME, text)]
     items = []
-    for member in members:
-        name = member.filename[:200]
+    for position, member in enumerate(members, 1):
+        name = member_name(position)
         if member.file_size > MAX_BYTES:
             items.append(_problem(name, "This archive member unpacks to more than 25 MB.", "OP179"))
             continue
@@ -42,6 +43,13 @@ def _members(archive: zipfile.ZipFile) -> list[Item]:
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
             items.append(_problem(name, "This archive member cannot be unpacked."))
     return items
+
+
+def member_name(position: int) -> str:
+    """How a zip member is named in verdicts, the store and answers: by its position. A
+    member's file name is the sender's text (it may hold a BSN or a client's name), and
+    the gateway keeps only what it made or checked."""
+    return f"<member {position}>"
 
 
 def split_body(body: bytes) -> list[Item]:

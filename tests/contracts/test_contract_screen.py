@@ -49,28 +49,28 @@ def test_a_return_message_passes() -> None:
     [
         (
             _inject(CLIENT, b'<x:Extra xmlns:x="urn:x">a</x:Extra>'),
-            "/Bericht/Client/Extra",
-            "element Extra from a foreign namespace (urn:x)",
+            "/Bericht/Client",
+            "an element from a foreign namespace.",
         ),
         (
             _inject(CLIENT, b"<Extra>a</Extra>"),
-            "/Bericht/Client/Extra",
-            "element Extra from a foreign namespace (no namespace)",
+            "/Bericht/Client",
+            "an element without a namespace, which this message does not define",
         ),
         (
             _inject(CLIENT, b"<jw301:Diagnose>a</jw301:Diagnose>"),
-            "/Bericht/Client/Diagnose",
-            "element Diagnose, which this message does not define",
+            "/Bericht/Client",
+            "an element that this message does not define",
         ),
         (
             _jw301().replace(CLIENT, b'<jw301:Client xmlns:x="urn:x" x:risk="high">'),
             "/Bericht/Client",
-            "attribute risk from a foreign namespace (urn:x)",
+            "an attribute from a foreign namespace.",
         ),
         (
             _jw301().replace(CLIENT, b'<jw301:Client versie="2">'),
             "/Bericht/Client",
-            "attribute versie; iJw elements have no attributes",
+            "an attribute; iJw elements have no attributes",
         ),
         (
             _jw301().replace(CLIENT, b"<jw301:Client " + XSI + b' xsi:type="x">'),
@@ -85,12 +85,12 @@ def test_a_return_message_passes() -> None:
         (
             _inject(CLIENT, b"<?render now?>"),
             "/Bericht/Client",
-            "processing instruction <?render?>",
+            "a processing instruction.",
         ),
         (
             _jw301().replace(b"?>\n", b"?>\n<?app data?>\n", 1),
             "/Bericht",
-            "processing instruction <?app?>",
+            "a processing instruction.",
         ),
         (_inject(CLIENT, b"<!-- " + BLOB + b" -->"), "/Bericht/Client", "attachment"),
         (
@@ -129,6 +129,8 @@ def test_content_outside_the_standard_is_refused(data: bytes, path: str, says: s
     found = list(extra_content(parse(data), "JW301"))
     assert len(found) == 1, [f.text for f in found]
     assert found[0].path == path and says in found[0].text
+    for name in ("Extra", "urn:x", "Diagnose", "risk", "versie", "render", "app"):
+        assert name not in found[0].text  # the sender's names are not repeated
     assert found[0].level == "policy" and found[0].rule == "NO-EXTRA-DATA"
     assert found[0].retourcode is None and "6c.1" in found[0].text
     assert "Jeugdwet art. 2.15 lid 2" in found[0].text
@@ -159,8 +161,9 @@ def test_an_element_of_the_standard_in_the_wrong_place_is_a_schema_fault(
 def test_what_a_misplaced_element_holds_is_still_screened() -> None:
     data = _inject(CLIENT, b'<jw301:Client><x:Extra xmlns:x="urn:x"/></jw301:Client>')
     [found] = _screen(data)
-    assert found.startswith("/Bericht/Client/Client/Extra: ")
-    assert "element Extra from a foreign namespace (urn:x)" in found
+    assert found.startswith("/Bericht/Client/Client: ")  # placed at its parent, unnamed
+    assert found.endswith("Found: an element from a foreign namespace.")
+    assert "Extra" not in found and "urn:x" not in found
 
 
 def test_the_official_jw318_sample_is_a_schema_fault_not_a_refusal(
@@ -197,10 +200,28 @@ def test_findings_point_at_the_line_and_never_quote_content() -> None:
     assert finding.line == line and "secret" not in finding.text and "999999990" not in finding.text
 
 
+def test_names_the_standard_does_not_define_are_not_repeated() -> None:
+    """A sender can write a BSN or a client's name as an element's, attribute's,
+    namespace's or processing instruction's name; findings and records say what was
+    found and where, never that name."""
+    bsn, name = b.BSN, "Jansen"
+    data = _inject(CLIENT, f'<x:{name}{bsn} xmlns:x="urn:{name}:{bsn}">a</x:{name}{bsn}>'.encode())
+    data = _inject(CLIENT, f"<{name}{bsn}>a</{name}{bsn}><?{name}{bsn} x?>".encode(), data)
+    data = _inject(CLIENT, f"<jw301:{name}{bsn}>a</jw301:{name}{bsn}>".encode(), data)
+    data = data.replace(
+        CLIENT, f'<jw301:Client {name}{bsn}="1" xmlns:p="urn:{bsn}" p:{name}="1">'.encode(), 1
+    )
+    log = MemoryRefusalLog()
+    found = list(no_extra_data_screen(log)(parse(data), "JW301"))
+    assert len(found) == 6
+    said = json.dumps([(f.path, f.text) for f in found]) + json.dumps(log.items[0].to_json())
+    assert bsn not in said and name not in said
+
+
 def test_dutch_texts() -> None:
     data = _inject(CLIENT, b'<x:Extra xmlns:x="urn:x">a</x:Extra>')
     [finding] = list(extra_content(parse(data), "JW301", "nl"))
-    assert "Gevonden: element Extra uit een vreemde namespace" in finding.text
+    assert "Gevonden: een element uit een vreemde namespace." in finding.text
 
 
 def test_the_screen_runs_before_the_schema_and_records_the_refusal(
@@ -215,7 +236,7 @@ def test_the_screen_runs_before_the_schema_and_records_the_refusal(
     assert (refusal.source, refusal.municipality, refusal.provider) == ("message", "0505", b.AGB)
     assert refusal.on is not None and refusal.on.isoformat() == b.DAGTEKENING
     assert refusal.subject == "JW301 T301-1" and refusal.rule == "NO-EXTRA-DATA"
-    assert "element Extra from a foreign namespace (urn:x) at /Bericht/Client/Extra" in refusal.what
+    assert refusal.what == "an element from a foreign namespace at /Bericht/Client"
     assert refusal.recorded_at is not None
     dumped = json.dumps(refusal.to_json())
     assert b.BSN not in dumped and "Testpersoon" not in dumped and "Sam" not in dumped

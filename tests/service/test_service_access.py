@@ -37,6 +37,25 @@ def test_two_different_keys_are_401_whichever_is_valid(client: TestClient) -> No
     assert client.get("/v1/mailbox", headers=proxy).status_code == 200  # not a key at all
 
 
+def test_a_header_sent_twice_with_different_keys_is_401_on_both_paths(
+    client: TestClient,
+) -> None:
+    """Two ``Authorization`` (or two ``X-API-Key``) headers acted as the first one's party;
+    the hot route (``api.fastroute``) and the routes FastAPI serves refuse them alike."""
+    data = b.to_bytes(b.jw305())  # from AGB: the first key's party could send it
+    for name, value in (("Authorization", "Bearer {}"), ("X-API-Key", "{}")):
+        twice = [(name, value.format(demo_key(AGB))), (name, value.format(demo_key(GEMEENTE)))]
+        for method, url, content in (
+            ("post", "/v1/messages", data),
+            ("get", "/v1/mailbox", None),
+        ):
+            response = client.request(method, url, headers=twice, content=content)
+            assert response.status_code == 401, (name, url, response.text)
+            assert response.json()["error"]["code"] == "conflicting_api_keys"
+        same = [twice[0], twice[0]]  # the same key twice is one key
+        assert client.get("/v1/mailbox", headers=same).status_code == 200
+
+
 def test_revoked_key_is_refused(client: TestClient, store: Store) -> None:
     store.revoke_key(f"demo-{OTHER_AGB}")
     response = client.get("/v1/mailbox", headers=auth(OTHER_AGB))

@@ -161,8 +161,8 @@ def test_several_tables_are_one_statement_on_postgresql() -> None:
     sql = _one_statement((("receipt", receipt.keys, 1), ("event", event.keys, 2)))
     assert sql.startswith('WITH w0 AS (INSERT INTO "receipt"')
     assert sql.count("INSERT INTO") == 2 and ";" not in sql
-    # receipt has three columns; event every column but its generated id (six)
-    second, third = (", ".join(f"${n}" for n in range(s, s + 6)) for s in (4, 10))
+    # receipt has three columns; event every column but its generated id (eight)
+    second, third = (", ".join(f"${n}" for n in range(s, s + 8)) for s in (4, 12))
     assert sql.endswith(f"VALUES ({second}), ({third})")
 
 

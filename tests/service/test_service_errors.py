@@ -99,10 +99,10 @@ def test_an_unexpected_exception_is_a_500_naming_the_trace_id(
 ) -> None:
     app = _app_raising(KeyError("999900006"), fast)
     client = TestClient(app, raise_server_exceptions=False)
-    response = client.get("/boom", headers={"X-Trace-Id": "t-1"})
+    response = client.get("/boom", headers={"X-Trace-Id": "0af7651916cd43dd8448eb211c80319c"})
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
-    assert "t-1" in response.json()["error"]["reason"]
+    assert "0af7651916cd43dd8448eb211c80319c" in response.json()["error"]["reason"]
     assert "999900006" not in response.text and "999900006" not in caplog.text
     assert "KeyError" in caplog.text
 

@@ -7,8 +7,8 @@ each variant through the intake: each gets a verdict, never a 500.
   used to crash the cross-message rules and the history).
 * A second return message for an original that never came here is ``409
   already_answered`` (it used to collide until the intake gave up with ``busy``).
-* A party code a refused message states appears escaped and cut short in the answer, the
-  event and the log (a newline in it used to forge a log line).
+* A party code a refused message states that is no party's code is not repeated in the
+  answer, the event and the log (a newline in it used to forge a log line).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def test_a_second_retour_for_an_original_that_never_came_here_is_already_answere
     assert again.json()["error"]["code"] == "already_answered"
 
 
-def test_a_stated_party_code_is_escaped_and_cut_short_in_texts_and_logs(
+def test_a_stated_party_code_that_is_no_partys_is_not_repeated(
     client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     forged = GEMEENTE + "\nERROR forged log line" + "1" * 1000
@@ -92,9 +92,10 @@ def test_a_stated_party_code_is_escaped_and_cut_short_in_texts_and_logs(
     )
     assert refused.status_code == 403
     reason = refused.json()["error"]["reason"]
-    assert "travels from 0505\\nERROR forged l… and" in reason and "1" * 30 not in reason
+    assert "travels from a sender that is not a party here and" in reason
+    assert "forged" not in reason and "1" * 30 not in reason
     logged = [r.getMessage() for r in caplog.records if "intake refused" in r.getMessage()]
-    assert logged and all("\n" not in line and "1" * 30 not in line for line in logged)
+    assert logged and all("\n" not in line and "forged" not in line for line in logged)
     unknown = client.post(
         "/v1/messages",
         content=b.to_bytes(put(b.jw301(), "Header/Ontvanger", "9" * 1000)),

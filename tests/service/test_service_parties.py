@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from ijw_gateway.cli import main
+from ijw_gateway.config import Settings
 from ijw_gateway.errors import ConfigurationError, NotFound, UsageError
 from ijw_gateway.fixtures.zhz import MUNICIPALITIES
+from ijw_gateway.gateway import prepare
 from ijw_gateway.parties import (
     embedded_directory,
     hash_key,
@@ -20,7 +23,8 @@ from ijw_gateway.parties import (
     verify,
 )
 from ijw_gateway.store import Store
-from tests.service.conftest import PARTIES, ROOT, demo_key
+from tests.service.conftest import AGB, GEMEENTE, PARTIES, ROOT, demo_key
+from tests.service.procs import parties_file
 
 
 def test_a_new_key_verifies_and_its_hash_does_not_reveal_it() -> None:
@@ -100,9 +104,9 @@ def test_cli_db_upgrade_and_current(
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'db.db'}")
     status, out = _cli(capsys, "db", "upgrade")
-    assert status == 0 and "revision 0001" in out
+    assert status == 0 and "revision 0002" in out
     status, out = _cli(capsys, "db", "current")
-    assert status == 0 and out.strip() == "current 0001; newest 0001"
+    assert status == 0 and out.strip() == "current 0002; newest 0002"
 
 
 @pytest.mark.parametrize(
@@ -139,3 +143,87 @@ def test_a_parties_file_with_an_endpoint_that_cannot_work_is_refused(
 ) -> None:
     with pytest.raises(ConfigurationError, match=f"party 0505: endpoint.*{says}"):
         parse_directory(f'[[party]]\ncode = "0505"\nendpoint = "{endpoint}"\n')
+
+
+def _restart(settings: Settings) -> Store:
+    """What every ``serve``, ``worker`` and CLI run does first: migrate, load the file."""
+    store = Store.open(settings.database_url)
+    prepare(settings, store)
+    return store
+
+
+PUSH = {GEMEENTE: "http://127.0.0.1:9/dordrecht", AGB: "http://127.0.0.1:9/provider"}
+
+
+def test_restarts_never_resurrect_a_revoked_key_or_a_changed_endpoint(
+    settings: Settings, tmp_path: Path
+) -> None:
+    settings = replace(settings, parties=parties_file(tmp_path, PUSH))
+    store = _restart(settings)
+    store.revoke_key(f"demo-{GEMEENTE}")
+    store.set_endpoint(GEMEENTE, None)  # removed: pull only from now on
+    store.set_endpoint(AGB, "http://127.0.0.1:9/moved")  # another channel
+    for _ in range(2):  # serve, worker or any CLI run, again and again
+        again = _restart(settings)
+        assert again.authenticate(demo_key(GEMEENTE)) is None
+        assert again.authenticate(demo_key(AGB)) == AGB
+        endpoints = {p.code: p.endpoint for p in again.parties()}
+        assert endpoints[GEMEENTE] is None and endpoints[AGB] == "http://127.0.0.1:9/moved"
+        again.dispose()
+    store.dispose()
+
+
+def test_a_later_file_adds_and_updates_but_takes_no_key_back_or_over(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = parties_file(tmp_path, PUSH)
+    store = _restart(replace(settings, parties=path))
+    store.revoke_key(f"demo-{GEMEENTE}")
+    store.set_endpoint(GEMEENTE, "http://127.0.0.1:9/by-hand")
+    _, fresh = new_key("dordrecht-2")
+    _, other = new_key(f"demo-{AGB}")  # the same id with another hash
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("9/provider", "9/provider-2")  # the file changes this endpoint
+    text = text.replace(
+        f'{{ id = "demo-{GEMEENTE}"',
+        f'{{ id = "dordrecht-2", hash = "{fresh.to_text()}" }}, {{ id = "demo-{GEMEENTE}"',
+    )
+    text = text.replace(
+        f'{{ id = "demo-{AGB}", hash = "',
+        f'{{ id = "demo-{AGB}", hash = "{other.to_text()}", old = "',
+    )
+    loaded = store.load_directory(parse_directory(text))
+    assert (loaded.revoked, loaded.changed) == ((f"demo-{GEMEENTE}",), (f"demo-{AGB}",))
+    dordrecht, provider = store.party(GEMEENTE), store.party(AGB)
+    assert dordrecht is not None and provider is not None
+    assert dordrecht.key_ids == ("dordrecht-2",) and provider.key_ids == (f"demo-{AGB}",)
+    assert dordrecht.endpoint == "http://127.0.0.1:9/by-hand"  # the file did not change it
+    assert provider.endpoint == "http://127.0.0.1:9/provider-2"  # the file changed it
+    assert store.authenticate(demo_key(AGB)) == AGB  # the stored hash still holds
+    store.dispose()
+
+
+def test_the_demo_keys_are_retired_for_good(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Quick start's embedded defaults load the example file at every run; once
+    revoked (as the README says), its public keys stay revoked."""
+    monkeypatch.chdir(tmp_path)  # the embedded default database is ./ijw-gateway.db
+    assert _cli(capsys, "parties", "list")[0] == 0
+    assert _cli(capsys, "parties", "key", "revoke", "--demo")[0] == 0
+    status, listing = _cli(capsys, "parties", "list")  # loads the example file again
+    assert status == 0 and listing.count("keys: (no keys)") == len(embedded_directory())
+    store = Store.open(Settings().database_url)
+    assert store.authenticate(demo_key(GEMEENTE)) is None
+    store.dispose()
+
+
+def test_a_key_id_is_never_given_out_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'keys.db'}")
+    assert _cli(capsys, "parties", "add", AGB)[0] == 0
+    assert _cli(capsys, "parties", "key", "add", AGB, "--id", "k-1")[0] == 0
+    assert _cli(capsys, "parties", "key", "revoke", "k-1")[0] == 0
+    assert main(["parties", "key", "add", AGB, "--id", "k-1"]) == 2
+    assert "k-1 is taken" in capsys.readouterr().err

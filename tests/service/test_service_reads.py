@@ -52,16 +52,16 @@ def test_events_carry_times_kinds_and_the_trace_id(client: TestClient) -> None:
     response = client.post(
         "/v1/messages",
         content=b.to_bytes(b.jw301()),
-        headers={**auth(GEMEENTE), "X-Trace-Id": "trace-abc"},
+        headers={**auth(GEMEENTE), "X-Trace-Id": "0f6c1e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b"},
     )
-    assert response.headers["x-trace-id"] == "trace-abc"
+    assert response.headers["x-trace-id"] == "0f6c1e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
     message_id = response.json()["id"]
     client.post(f"/v1/mailbox/{message_id}/ack", headers=auth(AGB))
     events = client.get(f"/v1/messages/{message_id}/events", headers=auth(GEMEENTE)).json()
     kinds = [e["kind"] for e in events["events"]]
     assert kinds == ["received", "accepted", "retour_composed", "queued", "acknowledged"]
     assert all(e["at"].endswith("Z") for e in events["events"])
-    assert events["events"][0]["trace_id"] == "trace-abc"
+    assert events["events"][0]["trace_id"] == "0f6c1e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
 
 
 def test_conversation_links_a_message_with_its_retour(client: TestClient) -> None:

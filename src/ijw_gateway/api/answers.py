@@ -87,16 +87,23 @@ class MessageMeta(_Answer):
 
 
 class EventAnswer(_Answer):
-    at: str = Field(description="ISO 8601, UTC (`Z`).")
+    at: str = Field(description="ISO 8601, UTC (`Z`); the first time, when counted.")
     kind: str = Field(description="`received`, `accepted`, `queued`, `delivered`, ...")
     party: str | None
     detail: str
-    trace_id: str = Field(description="Also in the gateway's log lines.")
+    trace_id: str = Field(description="Also in the gateway's log lines (of the first time).")
+    count: int = Field(
+        description="How often it happened: a refused read (`forbidden`) or a re-post "
+        "(`duplicate_received`) by one party is one event, counted."
+    )
+    last_at: str | None = Field(description="ISO 8601, UTC: the last time, when count > 1.")
 
 
 class EventsAnswer(_Answer):
     id: str
-    events: list[EventAnswer] = Field(description="Oldest first.")
+    events: list[EventAnswer] = Field(description="In the order recorded, at most `limit`.")
+    has_more: bool = Field(description="More events follow: ask again with `after=next`.")
+    next: str | None = Field(description="The cursor of the next page (opaque), if any.")
 
 
 class ConversationAnswer(_Answer):

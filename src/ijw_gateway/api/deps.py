@@ -23,19 +23,20 @@ async def gateway_of(request: Request) -> Gateway:
     return gateway
 
 
-def _presented(authorization: str | None, api_key: str | None) -> str | None:
-    """The key sent, in either header. Two different keys are refused rather than one of
-    them picked: a request that carries them is misconfigured, and which party it acts
-    for must not depend on which header wins."""
-    bearer = None
-    if authorization and authorization.lower().startswith("bearer "):
-        bearer = authorization[7:].strip()
-    if api_key and bearer and api_key != bearer:
+def _presented(authorizations: list[str], api_keys: list[str]) -> str | None:
+    """The key sent, in either header, each possibly repeated. Two different keys are
+    refused rather than one of them picked: a request that carries them is misconfigured,
+    and which party it acts for must not depend on which header (or which copy) wins.
+    An ``Authorization`` header that is not a bearer key (a proxy's ``Basic``) is no key."""
+    bearers = [a[7:] for a in authorizations if a[:7].lower() == "bearer "]
+    keys = {k.strip() for k in (*bearers, *api_keys)} - {""}
+    if len(keys) > 1:
         raise Unauthenticated(
-            "The request carries two different API keys (Authorization and X-API-Key); send one.",
+            "The request carries two different API keys (in Authorization, X-API-Key or "
+            "a header sent twice); send one.",
             "conflicting_api_keys",
         )
-    return api_key or bearer
+    return keys.pop() if keys else None
 
 
 async def party_of(request: Request) -> str:
@@ -46,7 +47,7 @@ async def party_of(request: Request) -> str:
     more than the rest of the dependency (docs/performance.md). ``SECURITY_SCHEMES``
     documents them in the OpenAPI instead."""
     headers = request.headers
-    presented = _presented(headers.get("authorization"), headers.get("x-api-key"))
+    presented = _presented(headers.getlist("authorization"), headers.getlist("x-api-key"))
     if presented is None:
         raise Unauthenticated(
             "Send your API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.",

@@ -18,14 +18,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ijw_gateway.metrics import METRICS
 
 log = logging.getLogger("ijw_gateway.http")
-_TRACE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_TRACE = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 def _incoming_trace(scope: Scope) -> str:
+    """The client's ``X-Trace-Id`` when it has a known format (32 hex digits as this
+    gateway, W3C Trace Context or a UUID without dashes make them; a UUID with dashes),
+    otherwise a new one. Anything else a client sends there may be a BSN or a name, and
+    a trace id is logged and stored with every event."""
     for name, value in scope.get("headers", ()):
         if name == b"x-trace-id":
             text = bytes(value).decode("latin-1")
-            if _TRACE.match(text):
+            if _TRACE.fullmatch(text):
                 return text
     return uuid.uuid4().hex
 

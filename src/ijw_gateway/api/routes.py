@@ -41,6 +41,7 @@ from ijw_gateway.zipped import ZIP_MAGIC
 router = APIRouter(prefix="/v1")  # every route needs an API key (``party_of``)
 MAX_BODY = 64 * 1024 * 1024  # a zip of 30 messages; each member is capped at 25 MB unpacked
 MAILBOX_MAX = 250
+EVENTS_MAX = 500
 MessageId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="A message id.")]
 
 _BODY_DOC = {
@@ -277,22 +278,43 @@ def _event(event: EventView) -> dict[str, object]:
         "party": event.party,
         "detail": event.detail,
         "trace_id": event.trace_id,
+        "count": event.count,
+        "last_at": _iso(event.last_at) if event.last_at else None,
     }
 
 
 @router.get(
     "/messages/{message_id}/events",
     summary="What happened to a message",
-    responses=_answers(EventsAnswer, "Its status history.", _READ_ERRORS),
+    responses=_answers(EventsAnswer, "Its status history, a page at a time.", _READ_ERRORS),
 )
 def get_events(
-    request: Request, message_id: MessageId, party: PartyDep, gateway: GatewayDep
+    request: Request,
+    message_id: MessageId,
+    party: PartyDep,
+    gateway: GatewayDep,
+    limit: Annotated[int, Query(ge=1, le=EVENTS_MAX)] = 100,
+    after: Annotated[
+        str | None,
+        Query(pattern=r"^[0-9]{1,18}$", description="`next` of the previous page."),
+    ] = None,
 ) -> JSONResponse:
     """received, accepted/rejected, queued, delivered, delivery_failed, dead_lettered,
-    acknowledged (and duplicate_received, retour_composed, forbidden), oldest first."""
+    acknowledged (and duplicate_received, retour_composed, forbidden), in the order
+    recorded; refused reads and re-posts are counted, not repeated. At most ``limit`` per
+    page; ``has_more`` and ``next`` (pass it as ``after``) lead to the next page."""
     _readable(gateway, message_id, party, trace_of(request))
-    events = gateway.store.events(message_id)
-    return JSONResponse({"id": message_id, "events": [_event(e) for e in events]})
+    found = gateway.store.events(message_id, int(after) if after else None, limit + 1)
+    page = found[:limit]
+    more = len(found) > limit
+    return JSONResponse(
+        {
+            "id": message_id,
+            "events": [_event(e) for e in page],
+            "has_more": more,
+            "next": str(page[-1].id) if more else None,
+        }
+    )
 
 
 @router.get(

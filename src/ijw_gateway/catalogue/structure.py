@@ -413,3 +413,12 @@ ANSWERED_BY: Mapping[str, str] = MappingProxyType(
     {**{heen: retour for retour, heen in ORIGINAL_OF.items()}, "JW323": "JW325"}
 )
 """Heen message -> the message that answers it: its return message, or JW325 for a JW323."""
+
+ELEMENT_NAMES: frozenset[str] = frozenset(
+    {"Bericht"}
+    | {e.name for s in MESSAGES.values() for seq in s.classes.values() for e in seq}
+    | {e.name for seq in SHARED_CLASSES.values() for e in seq}
+)
+"""Every element name of iJw 3.2: the names a finding may repeat. Any other name in a
+document is the sender's text (it may be a BSN or a client's name), so findings say that
+an element is unknown without repeating its name."""

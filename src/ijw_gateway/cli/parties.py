@@ -14,6 +14,7 @@ from ijw_gateway.parties import (
     PartyKind,
     PartySpec,
     check_endpoint,
+    embedded_directory,
     kind_of,
     load_directory,
     new_key,
@@ -69,10 +70,10 @@ def checked_kind(code: str) -> PartyKind:
 @click.option("--endpoint", default=None, help="Push endpoint (https://…); omit for pull only.")
 def add(code: str, name: str, endpoint: str | None) -> int:
     """Add or update a party; CODE is a gemeentecode (4 digits, in the CBS list) or an AGB
-    code (8 digits)."""
+    code (8 digits). An existing party keeps its endpoint unless --endpoint is given."""
     spec = PartySpec(code, checked_kind(code), name, check_endpoint(endpoint))
     store = _store()
-    store.load_directory([spec])
+    store.save_party(spec, endpoint=endpoint is not None)
     click.echo(f"party {code} ({spec.kind}) saved")
     store.dispose()
     return 0
@@ -81,11 +82,15 @@ def add(code: str, name: str, endpoint: str | None) -> int:
 @parties.command()
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 def load(path: Path) -> int:
-    """Load a parties file (TOML; see examples/zhz/parties.toml)."""
+    """Load a parties file (TOML; see examples/zhz/parties.toml): it adds parties and keys
+    and updates names and the endpoints the file changed; revoked keys stay revoked."""
     specs = load_directory(path)
     store = _store()
-    click.echo(f"{store.load_directory(specs)} parties loaded from {path}")
+    loaded = store.load_directory(specs)
     store.dispose()
+    click.echo(f"{loaded.parties} parties loaded from {path}")
+    for note in loaded.notes():
+        click.echo(note, err=True)
     return 0
 
 
@@ -124,11 +129,21 @@ def add_key(code: str, key_id: str | None) -> int:
 
 
 @key.command()
-@click.argument("key_id")
-def revoke(key_id: str) -> int:
-    """Revoke an API key by its id (takes effect within a few seconds)."""
+@click.argument("key_ids", metavar="[KEY_ID]...", nargs=-1)
+@click.option(
+    "--demo", is_flag=True, help="Also every key of the ZHZ example file (public secrets)."
+)
+def revoke(key_ids: tuple[str, ...], demo: bool) -> int:
+    """Revoke API keys by id (takes effect within a few seconds, and for good: loading a
+    parties file again does not bring them back)."""
+    demo_ids = [k.key_id for p in embedded_directory() for k in p.keys] if demo else []
+    if not key_ids and not demo_ids:
+        raise UsageError("name the key ids to revoke, or give --demo")
     store = _store()
-    store.revoke_key(key_id)
-    store.dispose()
-    click.echo(f"key {key_id} revoked")
+    try:
+        store.revoke_keys(key_ids)  # each must exist
+        store.revoke_keys(demo_ids, missing_ok=True)  # those this database holds
+    finally:
+        store.dispose()
+    click.echo(f"revoked: {', '.join([*key_ids, *demo_ids])}")
     return 0

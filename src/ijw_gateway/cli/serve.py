@@ -2,6 +2,10 @@
 
 Before uvicorn starts, the database is migrated and the parties file loaded, once, in
 this process; each uvicorn worker process then opens the prepared database.
+
+uvicorn's own access log is off: it writes the request line as sent, query string
+(``?bsn=…``) and all. The access log is ``api.middleware``'s one line per request, which
+names the route's template, never the path as sent, a query string or a header.
 """
 
 from __future__ import annotations
@@ -44,7 +48,13 @@ def _run_processes(host: str, port: int, workers: int, log_level: str) -> None:
     from uvicorn.supervisors import Multiprocess
 
     config = uvicorn.Config(
-        APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level=log_level
+        APP_FACTORY,
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,  # see the module docstring
     )
     Multiprocess(config, sockets=[listener(host, port)]).run()
 
@@ -85,5 +95,5 @@ def serve(
     from ijw_gateway.api.app import create_app
 
     app = create_app(settings, gateway, with_worker=with_worker)
-    uvicorn.run(app, log_level=log_level, host=host, port=port)
+    uvicorn.run(app, log_level=log_level, host=host, port=port, access_log=False)
     return 0

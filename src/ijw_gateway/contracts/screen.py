@@ -14,7 +14,9 @@ carry no data and that the schema itself admits), unused namespace declarations,
 comments (receivers ignore them and the standard gives them no meaning) unless they hold
 an attachment. An element of the standard in the wrong place (misplaced, or one of
 another message) is a schema fault, not extra data: the schema reports it, and the screen
-only looks inside it. Element *content* never appears in a finding or a refusal record.
+only looks inside it. Element *content* never appears in a finding or a refusal record, nor
+does a name the standard does not define (of an element, attribute, namespace or
+processing instruction): a sender can write a BSN or a name there too.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from lxml import etree
 
 from ijw_gateway.catalogue.rulecat import rules
 from ijw_gateway.catalogue.structure import (
+    ELEMENT_NAMES,
     MESSAGES,
     SHARED_CLASSES,
     SIMPLE_TYPES,
@@ -130,7 +133,7 @@ def _element(
         if declared is None and _of_the_standard(node):
             yield from _element(say, node, None, structure)  # misplaced: the schema's fault
         elif declared is None:
-            yield _unknown(say, node)
+            yield _unknown(say, node, element)
         else:
             yield from _element(say, node, _children_of(structure, declared), structure)
 
@@ -138,51 +141,42 @@ def _element(
 def _of_the_standard(node: etree._Element) -> bool:
     """An element the iJw standard defines, wherever it stands (not an extension)."""
     qname = etree.QName(node)
-    return (qname.namespace or "").startswith(IJW_ROOT) and qname.localname in _names()
+    return (qname.namespace or "").startswith(IJW_ROOT) and qname.localname in ELEMENT_NAMES
 
 
-@lru_cache(maxsize=1)
-def _names() -> frozenset[str]:
-    """Every element name of the standard: the root, and each element of each class."""
-    sequences = [*SHARED_CLASSES.values()]
-    sequences += [seq for m in MESSAGES.values() for seq in m.classes.values()]
-    return frozenset(e.name for sequence in sequences for e in sequence) | {"Bericht"}
-
-
-def _unknown(say: _Sayer, node: etree._Element) -> Found:
-    qname = etree.QName(node)
-    namespace = qname.namespace or ""
+def _unknown(say: _Sayer, node: etree._Element, parent: etree._Element) -> Found:
+    """An element the message does not define, said without its name or namespace (a
+    sender's text: it may be a BSN or a name) and placed at its parent."""
+    namespace = etree.QName(node).namespace or ""
     if namespace.startswith("http://www.istandaarden.nl/ijw/"):
-        return say(
-            node,
-            node,
-            f"Found: element {qname.localname}, which this message does not define.",
-            f"Gevonden: element {qname.localname}, dat dit bericht niet kent.",
-        )
-    where = namespace or "no namespace"
-    return say(
-        node,
-        node,
-        f"Found: element {qname.localname} from a foreign namespace ({where}).",
-        f"Gevonden: element {qname.localname} uit een vreemde namespace ({where}).",
-    )
+        en = "Found: an element that this message does not define."
+        nl = "Gevonden: een element dat dit bericht niet kent."
+    elif namespace:
+        en = "Found: an element from a foreign namespace."
+        nl = "Gevonden: een element uit een vreemde namespace."
+    else:
+        en = "Found: an element without a namespace, which this message does not define."
+        nl = "Gevonden: een element zonder namespace, dat dit bericht niet kent."
+    return say(node, parent, en, nl)
 
 
 def _attributes(say: _Sayer, element: etree._Element) -> Iterator[Found]:
+    """Attributes other than the schema hints, said without their names (but for
+    ``xsi:type`` and ``xsi:nil``, which XML Schema defines) or namespaces."""
     for name in element.attrib:
         key = str(name)
         if key in ALLOWED_ATTRIBUTES:
             continue
         qname = etree.QName(key)
-        if qname.namespace == XSI:
+        if qname.namespace == XSI and qname.localname in ("type", "nil"):
             en = f"Found: attribute xsi:{qname.localname}, which changes how content is read."
             nl = f"Gevonden: attribuut xsi:{qname.localname}, dat de betekenis van inhoud wijzigt."
         elif qname.namespace:
-            en = f"Found: attribute {qname.localname} from a foreign namespace ({qname.namespace})."
-            nl = f"Gevonden: attribuut {qname.localname} uit een vreemde namespace ({qname.namespace})."
+            en = "Found: an attribute from a foreign namespace."
+            nl = "Gevonden: een attribuut uit een vreemde namespace."
         else:
-            en = f"Found: attribute {qname.localname}; iJw elements have no attributes."
-            nl = f"Gevonden: attribuut {qname.localname}; iJw-elementen hebben geen attributen."
+            en = "Found: an attribute; iJw elements have no attributes."
+            nl = "Gevonden: een attribuut; iJw-elementen hebben geen attributen."
         yield say(element, element, en, nl)
 
 
@@ -198,13 +192,12 @@ def _text(say: _Sayer, element: etree._Element) -> Iterator[Found]:
 
 def _misc(say: _Sayer, node: etree._Element, parent: etree._Element) -> Iterator[Found]:
     """Processing instructions are refused; comments only when they hold an attachment."""
-    if isinstance(node, etree._ProcessingInstruction):
-        target = node.target.decode() if isinstance(node.target, bytes) else str(node.target)
+    if isinstance(node, etree._ProcessingInstruction):  # its target is the sender's text
         yield say(
             node,
             parent,
-            f"Found: processing instruction <?{target}?>.",
-            f"Gevonden: processing instruction <?{target}?>.",
+            "Found: a processing instruction.",
+            "Gevonden: een processing instruction.",
         )
     elif isinstance(node, etree._Comment) and node.text and _ATTACHMENT.search(node.text):
         yield say(

@@ -97,29 +97,43 @@ class Store:
 
     # -- party directory -------------------------------------------------------------
 
-    def load_directory(self, specs: Iterable[PartySpec]) -> int:
-        """Upsert parties and their keys (parties and keys not in ``specs`` stay)."""
-        now, count = self.clock(), 0
+    def load_directory(self, specs: Iterable[PartySpec]) -> directory.Loaded:
+        """Load a parties file: add and update, never resurrect (``store.directory``)."""
+        now, loaded = self.clock(), directory.Loaded()
         with self.session() as session:
             Unit(session.connection(), self.clock, self.postgres).lock(["directory"])
             for spec in specs:
-                directory.upsert_party(session, spec, now)
+                directory.load_party(session, spec, now)
                 session.flush()
-                for key in spec.keys:
-                    directory.upsert_key(session, spec.code, key, now)
-                count += 1
-        return count
+                loaded = loaded + directory.load_keys(session, spec, now)
+        return loaded
+
+    def save_party(self, spec: PartySpec, endpoint: bool) -> None:
+        """Add or update a party by hand; its endpoint only when ``endpoint`` (given)."""
+        with self.session() as session:
+            directory.save_party(session, spec, self.clock(), endpoint)
 
     def add_key(self, party_code: str, key: KeyHash) -> None:
         with self.session() as session:
             if not directory.known(session, party_code):
                 raise NotFound(f"no party {party_code}")
-            directory.upsert_key(session, party_code, key, self.clock())
+            if directory.has_key(session, key.key_id):
+                raise Conflict(
+                    f"key id {key.key_id} is taken (a revoked id is never used again); "
+                    "choose another",
+                    "key_id_taken",
+                )
+            directory.add_key(session, party_code, key, self.clock())
 
     def revoke_key(self, key_id: str) -> None:
+        self.revoke_keys([key_id])
+
+    def revoke_keys(self, key_ids: Iterable[str], missing_ok: bool = False) -> None:
+        """Revoke keys in one transaction: all of them, or none when one is unknown."""
         with self.session() as session:
-            if not directory.revoke_key(session, key_id, self.clock()):
-                raise NotFound(f"no key {key_id}")
+            for key_id in key_ids:
+                if not directory.revoke_key(session, key_id, self.clock()) and not missing_ok:
+                    raise NotFound(f"no key {key_id}")
 
     def set_endpoint(self, code: str, endpoint: str | None) -> None:
         with self.session() as session:
@@ -163,9 +177,11 @@ class Store:
         with self.session() as session:
             return reads.delivery_state(session, message_id)
 
-    def events(self, message_id: str) -> list[EventView]:
+    def events(
+        self, message_id: str, after: int | None = None, limit: int | None = None
+    ) -> list[EventView]:
         with self.session() as session:
-            return reads.events(session, message_id)
+            return reads.events(session, message_id, after, limit)
 
     def conversation(self, conversation_id: str, limit: int = 500) -> list[MessageView]:
         with self.session() as session:

@@ -1,7 +1,16 @@
-"""Parties and their API keys in the store."""
+"""Parties and their API keys in the store.
+
+A parties file seeds and extends the directory; the store is where operators change it.
+So loading a file (at every ``serve``, ``worker`` and CLI start) adds and updates but
+never resurrects: a key the store already holds keeps its hash and its revocation (a
+public demo key, once revoked, stays revoked), and an endpoint changes only when the file
+now says something else than it said when it was last loaded (``file_endpoint``), so an
+endpoint an operator removed or changed with ``parties endpoint`` survives every restart.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -11,11 +20,55 @@ from ijw_gateway.store.tables import ApiKey, Party
 from ijw_gateway.store.views import PartyView
 
 
-def upsert_party(session: Session, spec: PartySpec, now: datetime) -> None:
+@dataclass(frozen=True)
+class Loaded:
+    """What loading a parties file did: how many parties it states, and the ids of the
+    keys it names that the store kept as they were."""
+
+    parties: int = 0
+    revoked: tuple[str, ...] = ()  # revoked in the store: they stay revoked
+    changed: tuple[str, ...] = ()  # another hash or party in the file: not taken
+
+    def notes(self) -> list[str]:
+        """What an operator should know about the keys the file named and did not change."""
+        notes = []
+        if self.revoked:
+            notes.append(f"keys revoked in the store stay revoked: {', '.join(self.revoked)}")
+        if self.changed:
+            notes.append(
+                "keys with another hash or party in the file than in the store were not taken "
+                f"(a new key needs a new id): {', '.join(self.changed)}"
+            )
+        return notes
+
+    def __add__(self, other: Loaded) -> Loaded:
+        return Loaded(
+            self.parties + other.parties,
+            self.revoked + other.revoked,
+            self.changed + other.changed,
+        )
+
+
+def load_party(session: Session, spec: PartySpec, now: datetime) -> None:
+    """A party as a parties file states it: added, or its name and kind updated, and its
+    endpoint only when the file changed it since the file was last loaded."""
+    row = session.get(Party, spec.code)
+    if row is None:
+        row = Party(code=spec.code, kind=spec.kind, created_at=now, endpoint=spec.endpoint)
+    elif spec.endpoint != row.file_endpoint:
+        row.endpoint = spec.endpoint
+    row.kind, row.name, row.file_endpoint = spec.kind, spec.name, spec.endpoint
+    session.add(row)
+
+
+def save_party(session: Session, spec: PartySpec, now: datetime, endpoint: bool) -> None:
+    """A party as an operator adds it (``parties add``): the endpoint only when given."""
     row = session.get(Party, spec.code)
     if row is None:
         row = Party(code=spec.code, kind=spec.kind, created_at=now)
-    row.kind, row.name, row.endpoint = spec.kind, spec.name, spec.endpoint
+    row.kind, row.name = spec.kind, spec.name
+    if endpoint:
+        row.endpoint = spec.endpoint
     session.add(row)
 
 
@@ -28,20 +81,45 @@ def set_endpoint(session: Session, code: str, endpoint: str | None) -> bool:
     return True
 
 
-def upsert_key(session: Session, party_code: str, key: KeyHash, now: datetime) -> None:
-    row = session.get(ApiKey, key.key_id)
-    if row is None:
-        row = ApiKey(key_id=key.key_id, party_code=party_code, salt="", digest="", created_at=now)
-    row.party_code, row.salt, row.digest, row.revoked_at = party_code, key.salt, key.digest, None
-    session.add(row)
+def load_keys(session: Session, spec: PartySpec, now: datetime) -> Loaded:
+    """The keys a parties file names: those the store lacks are added; the others keep
+    their hash, party and revocation (the file cannot bring a key back or replace it)."""
+    revoked, changed = [], []
+    for key in spec.keys:
+        row = session.get(ApiKey, key.key_id)
+        if row is None:
+            add_key(session, spec.code, key, now)
+        elif row.revoked_at is not None:
+            revoked.append(key.key_id)
+        elif (row.party_code, row.salt, row.digest) != (spec.code, key.salt, key.digest):
+            changed.append(key.key_id)
+    return Loaded(1, tuple(revoked), tuple(changed))
+
+
+def has_key(session: Session, key_id: str) -> bool:
+    """Whether a key id was ever used (revoked ids are never given out again)."""
+    return session.get(ApiKey, key_id) is not None
+
+
+def add_key(session: Session, party_code: str, key: KeyHash, now: datetime) -> None:
+    session.add(
+        ApiKey(
+            key_id=key.key_id,
+            party_code=party_code,
+            salt=key.salt,
+            digest=key.digest,
+            created_at=now,
+        )
+    )
 
 
 def revoke_key(session: Session, key_id: str, now: datetime) -> bool:
     row = session.get(ApiKey, key_id)
     if row is None:
         return False
-    row.revoked_at = now
-    session.add(row)
+    if row.revoked_at is None:
+        row.revoked_at = now
+        session.add(row)
     return True
 
 

@@ -46,11 +46,19 @@ def delivery_state(session: Session, message_id: str) -> str | None:
     return session.exec(select(Outbox.state).where(Outbox.message_id == message_id)).first()
 
 
-def events(session: Session, message_id: str) -> list[EventView]:
-    query = (
-        select(Event).where(Event.message_id == message_id).order_by(col(Event.at), col(Event.id))
-    )
-    return [EventView(e.at, e.kind, e.party, e.detail, e.trace_id) for e in session.exec(query)]
+def events(
+    session: Session, message_id: str, after: int | None = None, limit: int | None = None
+) -> list[EventView]:
+    """A message's events in the order recorded: those after the event ``after``, at
+    most ``limit`` of them."""
+    query = select(Event).where(Event.message_id == message_id)
+    if after is not None:
+        query = query.where(col(Event.id) > after)
+    query = query.order_by(col(Event.id)).limit(limit)
+    return [
+        EventView(e.at, e.kind, e.party, e.detail, e.trace_id, e.id or 0, e.count, e.last_at)
+        for e in session.exec(query)
+    ]
 
 
 def conversation(session: Session, conversation_id: str, limit: int) -> list[MessageView]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, LargeBinary, Text
+from sqlalchemy import Column, Index, LargeBinary, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -20,6 +20,9 @@ class Party(SQLModel, table=True):
     kind: str = Field(max_length=16)  # "gemeente" | "aanbieder"
     name: str = Field(default="", max_length=200)
     endpoint: str | None = Field(default=None, max_length=2000)
+    # The endpoint the parties file stated when it was last loaded: a later load changes
+    # ``endpoint`` only when the file changed, so an operator's change survives restarts.
+    file_endpoint: str | None = Field(default=None, max_length=2000)
     created_at: datetime
 
 
@@ -40,7 +43,12 @@ class Message(SQLModel, table=True):
 
     __tablename__ = "message"
     # One answer per original: a retour per heen message (IV028), a JW325 per JW323 (IV087).
-    __table_args__ = (Index("ux_message_answers", "answers_id", unique=True),)
+    # By key: an answer to an original that was rejected (its identification is not used
+    # up, so the ``identification`` table does not hold it) is found through the message.
+    __table_args__ = (
+        Index("ux_message_answers", "answers_id", unique=True),
+        Index("ix_message_key", "afzender", "type", "identificatie"),
+    )
     id: str = Field(primary_key=True, max_length=32)
     received_at: datetime
     origin: str = Field(max_length=16)  # "party" | "gateway"
@@ -77,17 +85,36 @@ class FindingRow(SQLModel, table=True):
     text: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
+REPEATED_KINDS = ("forbidden", "duplicate_received")
+"""Events anyone may cause on a message again and again (a refused read, a re-post):
+one row per message, kind and party, counted, so they cannot grow a message's events."""
+REPEATED_WHERE = text("kind IN ('forbidden', 'duplicate_received')")
+
+
 class Event(SQLModel, table=True):
     """Something that happened to a message (or a refused request): never personal data."""
 
     __tablename__ = "event"
+    __table_args__ = (
+        Index(
+            "ux_event_repeated",
+            "message_id",
+            "kind",
+            "party",
+            unique=True,
+            postgresql_where=REPEATED_WHERE,
+            sqlite_where=REPEATED_WHERE,
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     message_id: str | None = Field(default=None, index=True, max_length=32)
-    at: datetime
+    at: datetime  # the first time
     kind: str = Field(max_length=32)
     party: str | None = Field(default=None, max_length=16)
     detail: str = Field(default="", max_length=500)
-    trace_id: str = Field(default="", max_length=64)
+    trace_id: str = Field(default="", max_length=64)  # of the first time
+    count: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    last_at: datetime | None = None  # the last time, when it happened more than once
 
 
 class Outbox(SQLModel, table=True):

@@ -14,6 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, Table, bindparam, column, text
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, SQLModel, col, select
 
 from ijw_gateway.findings import Finding
@@ -22,6 +25,8 @@ from ijw_gateway.store import reads
 from ijw_gateway.store.clock import Clock
 from ijw_gateway.store.direct import Direct, Statement
 from ijw_gateway.store.tables import (
+    REPEATED_KINDS,
+    REPEATED_WHERE,
     ConversationRef,
     Event,
     FindingRow,
@@ -172,6 +177,20 @@ class Unit:
         found: str | None = self.sql.scalar(_ANSWER, id=message_id)
         return found
 
+    def answered_original(self, key: Key) -> tuple[str, str] | None:
+        """(original, its answer) for a message stored under ``key`` that was not received
+        (a rejected one does not use up its identification) and was answered all the same:
+        the gateway answers every schema-valid message it rejects."""
+        row = self.sql.first(
+            _ANSWERED, afzender=key.afzender, type=key.type, identificatie=key.identificatie
+        )
+        return (row["original"], row["answer"]) if row else None
+
+    def parties_of(self, message_id: str) -> tuple[str | None, str | None]:
+        """(from, to) of a stored message."""
+        row = self.sql.first(_PARTIES, id=message_id)
+        return (row["from_party"], row["to_party"]) if row else (None, None)
+
     def conversation_by_refs(self, refs: Iterable[str]) -> str | None:
         """The conversation of the earliest message that used one of these references."""
         found = [r for ref in set(refs) if (r := self.sql.first(_BY_REF, ref=ref))]
@@ -242,16 +261,20 @@ class Unit:
     def event(
         self, message_id: str | None, kind: str, party: str | None, detail: str, trace_id: str
     ) -> None:
-        self._pending[Event].append(
-            {
-                "message_id": message_id,
-                "at": self.clock(),
-                "kind": kind,
-                "party": party,
-                "detail": detail[:500],
-                "trace_id": trace_id,
-            }
-        )
+        """Record an event; one that repeats (``REPEATED_KINDS``) on a message is counted
+        on the row of its first time, at once (an upsert cannot wait for the bulk insert)."""
+        row = {
+            "message_id": message_id,
+            "at": self.clock(),
+            "kind": kind,
+            "party": party,
+            "detail": detail[:500],
+            "trace_id": trace_id,
+        }
+        if kind in REPEATED_KINDS and message_id is not None and party is not None:
+            self.connection.execute(_counted(self.postgres, row))
+        else:
+            self._pending[Event].append(row)
 
     def stored(self, message_id: str) -> Stored:
         message = reads.message(self.session, message_id)
@@ -305,6 +328,21 @@ _OPEN_LOCKED = Statement(
 )
 _CONVERSATION = Statement(select(Message.conversation_id).where(Message.id == bindparam("id")))
 _ANSWER = Statement(select(Message.id).where(Message.answers_id == bindparam("id")))
+_ANSWER_ROW = aliased(Message)
+_ANSWERED = Statement(
+    select(col(Message.id).label("original"), col(_ANSWER_ROW.id).label("answer"))
+    .join(_ANSWER_ROW, col(_ANSWER_ROW.answers_id) == col(Message.id))
+    .where(
+        Message.afzender == bindparam("afzender"),
+        Message.type == bindparam("type"),
+        Message.identificatie == bindparam("identificatie"),
+        Message.origin == "party",
+    )
+    .limit(1)
+)
+_PARTIES = Statement(
+    select(Message.from_party, Message.to_party).where(Message.id == bindparam("id"))
+)
 _BY_REF = Statement(
     select(Message.conversation_id, Message.received_at)
     .join(ConversationRef, col(ConversationRef.message_id) == col(Message.id))
@@ -312,6 +350,17 @@ _BY_REF = Statement(
     .order_by(col(Message.received_at))
     .limit(1)
 )
+
+
+def _counted(postgres: bool, row: dict[str, Any]) -> Insert:
+    """The event inserted, or counted on the row of its first time."""
+    table = table_of(Event)
+    insert = (postgresql.insert if postgres else sqlite.insert)(table).values(**row)
+    return insert.on_conflict_do_update(
+        index_elements=["message_id", "kind", "party"],
+        index_where=REPEATED_WHERE,
+        set_={"count": table.c["count"] + 1, "last_at": insert.excluded.at},
+    )
 
 
 def _finding_rows(message_id: str, findings: tuple[Finding, ...]) -> list[dict[str, Any]]:

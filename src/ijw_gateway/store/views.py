@@ -40,6 +40,9 @@ class EventView:
     party: str | None
     detail: str
     trace_id: str
+    id: int = 0  # the order it was recorded in; the cursor of a page
+    count: int = 1  # how often it happened (refused reads and re-posts are counted)
+    last_at: datetime | None = None  # the last time, when more than once
 
 
 @dataclass(frozen=True)
