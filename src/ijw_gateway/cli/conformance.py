@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ijw_gateway.cli import cli
 from ijw_gateway.conformance.adapters import ADAPTERS
-from ijw_gateway.conformance.report import junit, summary
-from ijw_gateway.conformance.runner import RunResult, run_suite, select
-from ijw_gateway.conformance.targets import HttpTarget, Keys, LocalTarget, Target
 from ijw_gateway.errors import UsageError
-from ijw_gateway.fixtures.manifest import Manifest, ManifestError, load
+
+if TYPE_CHECKING:
+    from ijw_gateway.conformance.runner import RunResult
+    from ijw_gateway.conformance.targets import Target
+    from ijw_gateway.fixtures.manifest import Manifest
 
 DEFAULT_SUITE = Path("fixtures/messages")
 
@@ -28,6 +30,8 @@ def conformance() -> None:
 
 
 def _manifest(suite: Path) -> Manifest:
+    from ijw_gateway.fixtures.manifest import ManifestError, load
+
     try:
         return load(suite)
     except ManifestError as exc:
@@ -43,6 +47,8 @@ def _target(
     key_header: str,
     timeout: float,
 ) -> Target:
+    from ijw_gateway.conformance.targets import HttpTarget, Keys, LocalTarget
+
     if target == "local":
         return LocalTarget(manifest)
     keys = Keys.parse(list(api_keys), key_template)
@@ -95,6 +101,9 @@ def run(
     timeout: float,
 ) -> int:
     """Send every fixture (sequences in order) to TARGET and compare the answers."""
+    from ijw_gateway.conformance.report import junit, summary
+    from ijw_gateway.conformance.runner import run_suite, select
+
     manifest = _manifest(suite)
     runs = select(manifest, only, skip_answers)
     if not runs:

@@ -11,10 +11,7 @@ from pathlib import Path
 
 import click
 
-from ijw_gateway.cli import cli
-from ijw_gateway.config import Settings
-from ijw_gateway.contracts import ContractConfigError, load_contracts
-from ijw_gateway.refusallog import DEFAULT_REFUSAL_LOG, JsonlRefusalLog
+from ijw_gateway.cli import cli, current_settings
 
 
 @cli.group()
@@ -31,13 +28,16 @@ def contracts() -> None:
 )
 def check(file: Path, log: Path | None) -> int:
     """Check a contract configuration (TOML) before the gateway uses it."""
+    from ijw_gateway.contracts import ContractConfigError, load_contracts
+    from ijw_gateway.refusallog import DEFAULT_REFUSAL_LOG, JsonlRefusalLog
+
     try:
         book = load_contracts(file)
     except ContractConfigError as refused:
         for problem in refused.problems:
             click.echo(str(problem))
         if refused.refusals:
-            target = log or Settings.from_env().refusal_log or DEFAULT_REFUSAL_LOG
+            target = log or current_settings().refusal_log or DEFAULT_REFUSAL_LOG
             recorder = JsonlRefusalLog(target)
             for refusal in refused.refusals:
                 recorder.record(refusal)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ijw_gateway.cli import cli
-from ijw_gateway.config import Settings
+from ijw_gateway.cli import cli, current_settings
 from ijw_gateway.parties import PartySpec, check_endpoint, kind_of, load_directory, new_key
-from ijw_gateway.store import Store
+
+if TYPE_CHECKING:
+    from ijw_gateway.store import Store
 
 
 def _store() -> Store:
     from ijw_gateway.gateway import prepare
+    from ijw_gateway.store import Store
 
-    settings = Settings.from_env()
+    settings = current_settings()
     store = Store.open(settings.database_url)
     prepare(settings, store)
     return store

@@ -11,15 +11,17 @@ import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ijw_gateway.cli import cli
-from ijw_gateway.config import Settings
-from ijw_gateway.contracts import Refusal, summarise
-from ijw_gateway.contracts.refusals import RULE_CITATION, SummaryRow
+from ijw_gateway.cli import cli, current_settings
 from ijw_gateway.errors import ConfigurationError, UsageError
-from ijw_gateway.refusallog import DEFAULT_REFUSAL_LOG, JsonlRefusalLog
+
+if TYPE_CHECKING:
+    from ijw_gateway.config import Settings
+    from ijw_gateway.contracts import Refusal
+    from ijw_gateway.contracts.refusals import SummaryRow
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -54,7 +56,11 @@ def no_extra_data(
         raise UsageError(f"refusal log {log} does not exist")
     if log is not None and database is not None:
         raise UsageError("give either --log or --database, not both")
-    path = log or Settings.from_env().refusal_log or DEFAULT_REFUSAL_LOG
+    from ijw_gateway.contracts import summarise
+    from ijw_gateway.refusallog import DEFAULT_REFUSAL_LOG, JsonlRefusalLog
+
+    settings = current_settings()
+    path = log or settings.refusal_log or DEFAULT_REFUSAL_LOG
     first, last = (start.date() if start else None), (end.date() if end else None)
     if database is not None:
         refusals = _stored_refusals(database, first, last)
@@ -63,7 +69,7 @@ def no_extra_data(
         refusals = JsonlRefusalLog(path).refusals(first, last)
         source = str(path)
     rows = summarise(refusals)
-    names = _municipality_names()
+    names = _municipality_names(settings)
     if as_json:
         click.echo(json.dumps(_as_json(source, first, last, rows, names, refusals, details)))
     else:
@@ -85,12 +91,12 @@ def _stored_refusals(url: str, first: date | None, last: date | None) -> list[Re
         store.dispose()
 
 
-def _municipality_names() -> Mapping[str, str]:
+def _municipality_names(settings: Settings) -> Mapping[str, str]:
     """Names from the configured contracts; codes alone when they cannot be loaded."""
     from ijw_gateway.runtime import contract_book
 
     try:
-        return contract_book().region.municipalities
+        return contract_book(settings).region.municipalities
     except ConfigurationError:
         return {}
 
@@ -106,6 +112,8 @@ def _table(
     rows: list[SummaryRow],
     names: Mapping[str, str],
 ) -> str:
+    from ijw_gateway.contracts.refusals import RULE_CITATION
+
     lines = [
         f"No-extra-data refusals ({RULE_CITATION}) in {source}, {_span(first, last)}",
         f"{'municipality':<32} {'period':<8} {'messages':>8} {'contract terms':>14} {'total':>6}",

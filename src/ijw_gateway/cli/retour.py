@@ -12,21 +12,24 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ijw_gateway.cli import cli
+from ijw_gateway.cli import cli, current_settings
 from ijw_gateway.cli._history import history_option, judging, schemas_option
 from ijw_gateway.cli.validate import render_human
 from ijw_gateway.errors import UsageError
-from ijw_gateway.findings import Report
-from ijw_gateway.inputs import iter_items
-from ijw_gateway.retour import NoReturnMessage, compose_outcome, new_identificatie
-from ijw_gateway.validation import Outcome
+
+if TYPE_CHECKING:
+    from ijw_gateway.findings import Report
+    from ijw_gateway.validation import Outcome
 
 
 def _one_message(path: Path) -> tuple[str, bytes]:
     """The bytes of the single message at ``path``; anything else is a usage error."""
+    from ijw_gateway.inputs import iter_items
+
     items = list(iter_items([path]))
     if len(items) != 1:
         raise UsageError(f"{path}: give exactly one message ({len(items)} found)")
@@ -45,7 +48,7 @@ def _show_report(report: Report, as_json: bool, always: bool) -> None:
 
 
 def _judge(path: Path, schemas: Path | None, history_source: str | None) -> Outcome:
-    with judging(history_source, schemas) as (validator, _history):
+    with judging(current_settings(), history_source, schemas) as (validator, _history):
         name, data = _one_message(path)
         return validator.run(data, name)
 
@@ -74,6 +77,8 @@ def retour(
     history_source: str | None,
 ) -> int:
     """Print the return message (or JW325) the standard prescribes for the message at PATH."""
+    from ijw_gateway.retour import NoReturnMessage, compose_outcome, new_identificatie
+
     outcome = _judge(path, schemas, history_source)
     try:
         answer = compose_outcome(

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ijw_gateway.cli import cli
+from ijw_gateway.cli import cli, current_settings
 from ijw_gateway.cli._history import history_option, judging, schemas_option
-from ijw_gateway.findings import Report
-from ijw_gateway.history.model import HistoryStore
-from ijw_gateway.history.service import validate_and_record
-from ijw_gateway.inputs import iter_items
-from ijw_gateway.validation import Validator
+
+if TYPE_CHECKING:
+    from ijw_gateway.findings import Report
+    from ijw_gateway.history.model import HistoryStore
+    from ijw_gateway.validation import Validator
 
 
 def render_human(report: Report) -> str:
@@ -38,13 +39,17 @@ def validate(
     paths: tuple[Path, ...], as_json: bool, schemas: Path | None, history_source: str | None
 ) -> int:
     """Validate iJw 3.2 messages: files, directories or zip archives."""
-    with judging(history_source, schemas) as (validator, history):
+    with judging(current_settings(), history_source, schemas) as (validator, history):
         return _validate_all(validator, history, paths, as_json)
 
 
 def _validate_all(
     validator: Validator, history: HistoryStore | None, paths: tuple[Path, ...], as_json: bool
 ) -> int:
+    from ijw_gateway.findings import Report
+    from ijw_gateway.history.service import validate_and_record
+    from ijw_gateway.inputs import iter_items
+
     rejected = False
     for item in iter_items(list(paths)):
         if item.data is None:
