@@ -60,6 +60,7 @@ class Settings:
     delivery_lease_seconds: Seconds = 60.0  # a worker's hold on a claimed delivery
     worker_poll_seconds: Seconds = 1.0  # idle wait between outbox polls
     intake_threads: Threads = 2  # messages one process judges at once (docs/performance.md)
+    metrics_dir: Path | None = None  # serve --workers N: None is a new directory per run
     worker_in_serve: bool = False  # serve's HTTP processes also deliver (not an IJW_ setting)
 
     def __post_init__(self) -> None:

@@ -3,12 +3,14 @@
 Before uvicorn starts, the database is migrated and the parties file loaded, once, in
 this process; each uvicorn worker process then opens the prepared database. The worker
 processes get their settings as the app factory's argument (pickled by uvicorn's spawn),
-not through the environment.
+not through the environment; the one variable set for them is prometheus-client's
+metrics directory, which that library reads nowhere else (``metrics.py``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import socket
 from dataclasses import replace
 from functools import partial
@@ -44,21 +46,25 @@ def listener(host: str, port: int) -> socket.socket:
 
 
 def _run_processes(settings: Settings, workers: int, log_level: str) -> None:
-    """``workers`` uvicorn processes on one socket, each given ``settings``."""
+    """``workers`` uvicorn processes on one socket; their metrics add up (``metrics.py``)."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from ijw_gateway import metrics
     from ijw_gateway.api.app import create_app
 
-    config = uvicorn.Config(
-        partial(create_app, settings),
-        factory=True,
-        workers=workers,
-        host=settings.host,
-        port=settings.port,
-        log_level=log_level,
-    )
-    Multiprocess(config, sockets=[listener(settings.host, settings.port)]).run()
+    with metrics.run_directory(settings.metrics_dir) as directory:
+        os.environ[metrics.MULTIPROCESS_ENV] = str(directory)
+        factory = partial(create_app, replace(settings, metrics_dir=directory))
+        config = uvicorn.Config(
+            factory,
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_level=log_level,
+        )
+        Multiprocess(config, sockets=[listener(settings.host, settings.port)]).run()
 
 
 @cli.command()
@@ -102,6 +108,6 @@ def serve(
         return 0
     from ijw_gateway.api.app import create_app
 
-    app = create_app(settings, gateway)
+    app = create_app(replace(settings, metrics_dir=None), gateway)
     uvicorn.run(app, log_level=log_level, host=settings.host, port=settings.port)
     return 0
