@@ -53,14 +53,14 @@ START_SECONDS = 60
 def messages(count: int, offset: int) -> list[bytes]:
     """Distinct JW301s of Dordrecht to one provider: each for another client (test BSNs)."""
     from ijw_gateway.fixtures import builders as b
-    from ijw_gateway.fixtures.scenario import TEST_BSNS
+    from ijw_gateway.fixtures.scenario import test_bsns
 
     run = uuid.uuid4().hex[:4]
     return [
         b.to_bytes(
             b.jw301(
                 f"B{run}{offset + i}",
-                bsn=TEST_BSNS[(offset + i) % len(TEST_BSNS)],
+                bsn=test_bsns()[(offset + i) % len(test_bsns())],
                 products=[b.toegewezen_product(offset + i + 10_000)],
             )
         )

@@ -26,5 +26,6 @@ def test_ci_runs_the_readme_test_command_and_the_checks() -> None:
     script = (ROOT / ".ci" / "run").read_text()
     assert ".ci/quickstart.py test" in script
     assert "ruff check" in script and "mypy" in script
+    assert ".ci/wheel_check.py" in script  # a plain install, not only the editable one
     assert "IJW_REQUIRE_SHARED=1" in script
     assert "unset IJW_ALLOW_NO_POSTGRES" in script

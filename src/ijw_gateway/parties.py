@@ -188,7 +188,7 @@ def load_directory(path: Path) -> tuple[PartySpec, ...]:
 
 def embedded_path() -> Path:
     """The Zuid-Holland-Zuid example (``examples/zhz/parties.toml``), found like contracts."""
-    return Path(ijw_gateway.__file__).resolve().parents[2] / "examples" / "zhz" / "parties.toml"
+    return ijw_gateway.example_file("parties.toml")
 
 
 def embedded_directory() -> tuple[PartySpec, ...]:

@@ -1,12 +1,13 @@
 """Wiring: build the validator and its checks from settings. The only place that composes.
 
 Each area contributes its check here (rules, history, contracts, policy); the core modules
-never import each other's edges.
+never import each other's edges. The settings come from the caller (the command line or
+the app factory read them); without any, the defaults apply: nothing here reads the
+environment.
 """
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,8 +30,8 @@ from ijw_gateway.validation import Check, Validator
 
 
 def build_registry(schema_dir: Path | None = None) -> SchemaRegistry:
-    settings = Settings.from_env(os.environ)
-    return SchemaRegistry(schema_dir or settings.schema_dir)
+    """The schemas in ``schema_dir``, or without one those generated from our catalogue."""
+    return SchemaRegistry(schema_dir)
 
 
 def build_checks(
@@ -66,17 +67,19 @@ def build_validator(
     contracts: bool = True,
     read_only: bool = False,
 ) -> Validator:
-    """The validator of every level. ``read_only``: refuses extra data without recording
-    it, for commands that only look (running them again must not count again)."""
+    """The command line's validator: ``schema_dir`` (``--schemas``) before the setting.
+    ``read_only``: refuses extra data without recording it, for commands that only look
+    (running them again must not count again)."""
+    settings = settings or Settings()
     log = None if read_only else refusal_log(settings)
     checks = build_checks(lang, history, settings, contracts, record=not read_only)
     screens = [no_extra_data_screen(log, lang=lang)]
-    return Validator(build_registry(schema_dir), checks, screens, lang)
+    return Validator(build_registry(schema_dir or settings.schema_dir), checks, screens, lang)
 
 
 def refusal_log(settings: Settings | None = None) -> RefusalLog:
     """Where no-extra-data refusals are recorded (``IJW_REFUSAL_LOG``)."""
-    settings = settings or Settings.from_env(os.environ)
+    settings = settings or Settings()
     return JsonlRefusalLog(settings.refusal_log or DEFAULT_REFUSAL_LOG)
 
 
@@ -87,7 +90,7 @@ def contract_book(settings: Settings | None = None, record: bool = True) -> Cont
     is False) before the error propagates, so the region's report shows refused contract
     terms too.
     """
-    settings = settings or Settings.from_env(os.environ)
+    settings = settings or Settings()
     path = settings.contracts.resolve() if settings.contracts else default_contracts_path()
     try:
         stat = path.stat()

@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from ijw_gateway.delivery import Attempt, Deliverer, Parcel, backoff
 from ijw_gateway.errors import StoreUnavailable
-from ijw_gateway.metrics import METRICS
+from ijw_gateway.metrics import DELIVERIES
 from ijw_gateway.store import Claimed, Store
 
 log = logging.getLogger("ijw_gateway.worker")
@@ -97,7 +97,7 @@ class Worker:
             outcome = "retry"
             at = min(now + timedelta(seconds=backoff(item.attempts + 1)), item.deadline_at)
             self.store.retry_later(item, self.owner, attempt.detail, at)
-        METRICS.count("ijw_deliveries_total", "Push attempts (this process).", outcome=outcome)
+        DELIVERIES.labels(outcome).inc()
         log.info(
             "delivery %s message=%s receiver=%s detail=%s trace=%s",
             outcome,

@@ -11,6 +11,7 @@ import pytest
 from contract_support import TEST_REGION, write
 
 from ijw_gateway.cli import main
+from ijw_gateway.config import Settings
 from ijw_gateway.contracts import MemoryRefusalLog, Refusal, default_contracts_path, summarise
 from ijw_gateway.errors import ConfigurationError, UsageError
 from ijw_gateway.refusallog import JsonlRefusalLog
@@ -96,44 +97,49 @@ def test_check_of_a_missing_file_exits_2(tmp_cwd: Path, capsys: pytest.CaptureFi
 # --- runtime loading ------------------------------------------------------------------
 
 
-def test_ijw_contracts_overrides_the_default(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("IJW_CONTRACTS", str(write(tmp_path, TEST_REGION)))
-    assert contract_book().region.code == "TST"
-    monkeypatch.delenv("IJW_CONTRACTS")
-    assert contract_book().region.code == "ZHZ"
-
-
-def test_the_book_is_loaded_once_per_file_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_ijw_contracts_overrides_the_default(tmp_path: Path) -> None:
     path = write(tmp_path, TEST_REGION)
-    monkeypatch.setenv("IJW_CONTRACTS", str(path))
-    assert contract_book() is contract_book()
-    first = contract_book()
+    assert contract_book(Settings.from_env({"IJW_CONTRACTS": str(path)})).region.code == "TST"
+    assert contract_book(Settings.from_env({})).region.code == "ZHZ"
+
+
+def test_the_book_is_loaded_once_per_file_version(tmp_path: Path) -> None:
+    path = write(tmp_path, TEST_REGION)
+    settings = Settings(contracts=path)
+    assert contract_book(settings) is contract_book(settings)
+    first = contract_book(settings)
     path.write_text(TEST_REGION.replace('name = "Testregio"', 'name = "Nieuw"'), encoding="utf-8")
-    assert contract_book() is not first and contract_book().region.name == "Nieuw"
+    assert contract_book(settings) is not first
+    assert contract_book(settings).region.name == "Nieuw"
 
 
-def test_a_refused_configuration_stops_the_gateway_and_is_recorded(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_refused_configuration_stops_the_gateway_and_is_recorded(tmp_path: Path) -> None:
     text = TEST_REGION.replace('ref = "O-1"', 'ref = "O-1"\nconditions = { side_reports = ["x"] }')
-    monkeypatch.setenv("IJW_CONTRACTS", str(write(tmp_path, text)))
     log = tmp_path / "log.jsonl"
-    monkeypatch.setenv("IJW_REFUSAL_LOG", str(log))
+    settings = Settings(contracts=write(tmp_path, text), refusal_log=log)
     with pytest.raises(ConfigurationError, match="side_reports"):
-        contract_book()
+        contract_book(settings)
     assert len(log.read_text(encoding="utf-8").splitlines()) == 2
 
 
-def test_a_missing_contract_file_is_a_configuration_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("IJW_CONTRACTS", str(tmp_path / "missing.toml"))
+def test_a_missing_contract_file_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="does not exist"):
-        contract_book()
+        contract_book(Settings(contracts=tmp_path / "missing.toml"))
+
+
+def test_the_command_line_reads_ijw_contracts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The environment is read at the edge: ``validate`` uses the IJW_CONTRACTS file,
+    while ``runtime`` below it keeps to the settings it is given."""
+    from ijw_gateway.fixtures import builders
+
+    message = tmp_path / "m.xml"
+    message.write_bytes(builders.to_bytes(builders.jw301()))
+    monkeypatch.setenv("IJW_CONTRACTS", str(tmp_path / "missing.toml"))
+    assert contract_book().region.code == "ZHZ"  # below the edge: the defaults
+    assert main(["validate", str(message)]) == 2
+    assert "missing.toml" in capsys.readouterr().err
 
 
 # --- the refusal log -----------------------------------------------------------------

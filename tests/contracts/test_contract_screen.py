@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ijw_gateway.config import Settings
 from ijw_gateway.contracts import MemoryRefusalLog, extra_content, no_extra_data_screen
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.runtime import build_validator
@@ -267,12 +268,10 @@ def test_many_findings_are_summarised_in_one_record(registry: SchemaRegistry) ->
     assert log.items[0].what.endswith("; and 3 more")
 
 
-def test_the_default_validator_screens_and_logs_to_the_configured_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_default_validator_screens_and_logs_to_the_configured_file(tmp_path: Path) -> None:
     log = tmp_path / "refusals.jsonl"
-    monkeypatch.setenv("IJW_REFUSAL_LOG", str(log))
-    report = build_validator().validate(_inject(CLIENT, b'<x:E xmlns:x="urn:x"/>'))
+    settings = Settings.from_env({"IJW_REFUSAL_LOG": str(log)})
+    report = build_validator(settings=settings).validate(_inject(CLIENT, b'<x:E xmlns:x="urn:x"/>'))
     assert report.findings[0].rule == "NO-EXTRA-DATA"
     [line] = log.read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["municipality"] == "0505"

@@ -118,7 +118,7 @@ def test_health_and_metrics(client: TestClient) -> None:
     text = client.get("/metrics").text
     assert 'ijw_outbox_messages{state="queued"} 1' in text
     assert 'ijw_intake_messages_total{outcome="accepted",type="JW301"}' in text
-    assert "# TYPE ijw_http_request_seconds summary" in text
+    assert "# TYPE ijw_http_request_seconds histogram" in text
     assert b.BSN not in text and "Testpersoon" not in text
 
 

@@ -1,20 +1,28 @@
-"""FastAPI application factory: routes, error handlers, trace ids, health and metrics."""
+"""FastAPI application factory: routes, error handlers, trace ids, health and metrics.
+
+``/docs`` (Swagger UI) and ``/redoc`` load their scripts and styles from the
+fastapi-offline package, served by the app itself: they work without internet access.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
+from prometheus_client.metrics_core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 from starlette.routing import BaseRoute
 
-from ijw_gateway import __version__
+from ijw_gateway import __version__, metrics
 from ijw_gateway.api import errors
 from ijw_gateway.api.deps import SECURITY_SCHEMES
 from ijw_gateway.api.fastroute import FastRoutes
@@ -24,18 +32,18 @@ from ijw_gateway.api.stuf import router as stuf_router
 from ijw_gateway.config import Settings
 from ijw_gateway.errors import IjwGatewayError
 from ijw_gateway.gateway import Gateway, open_gateway
-from ijw_gateway.metrics import METRICS, Labels
 
 log = logging.getLogger("ijw_gateway.api")
-PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 
 
+DOCS_ASSETS = "/docs/assets"
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
-def _worker_lifespan(gateway: Gateway, with_worker: bool) -> Lifespan:
+def _worker_lifespan(gateway: Gateway, with_worker: bool, metrics_dir: Path | None) -> Lifespan:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        metrics.serving()
         stop, thread = threading.Event(), None
         if with_worker:
             worker = gateway.worker()
@@ -52,22 +60,31 @@ def _worker_lifespan(gateway: Gateway, with_worker: bool) -> Lifespan:
                 intake.shutdown(wait=True)
             if thread is not None:
                 thread.join(timeout=gateway.settings.delivery_lease_seconds)
+            metrics.stopped(metrics_dir)
 
     return lifespan
 
 
-def _gauges(gateway: Gateway) -> list[tuple[str, str, dict[Labels, float]]]:
-    counts = gateway.store.outbox_counts()
-    by_state: dict[Labels, float] = {
-        (("state", state),): float(counts.get(state, 0))
-        for state in ("queued", "delivered", "dead", "acked")
-    }
-    oldest = gateway.store.oldest_waiting()
-    age = (gateway.store.clock() - oldest).total_seconds() if oldest else 0.0
-    return [
-        ("ijw_outbox_messages", "Outbox rows per state (whole database).", by_state),
-        ("ijw_outbox_oldest_waiting_seconds", "Age of the oldest undelivered row.", {(): age}),
-    ]
+class _Outbox(Collector):
+    """Gauges read from the database at scrape time: right whichever process answers."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    def collect(self) -> Iterator[Metric]:
+        store = self.gateway.store
+        counts = store.outbox_counts()
+        rows = GaugeMetricFamily(
+            "ijw_outbox_messages", "Outbox rows per state (whole database).", labels=("state",)
+        )
+        for state in ("queued", "delivered", "dead", "acked"):
+            rows.add_metric((state,), counts.get(state, 0))
+        oldest = store.oldest_waiting()
+        age = (store.clock() - oldest).total_seconds() if oldest else 0.0
+        yield rows
+        yield GaugeMetricFamily(
+            "ijw_outbox_oldest_waiting_seconds", "Age of the oldest undelivered row.", value=age
+        )
 
 
 def _document_keys(app: FastAPI, routes: list[BaseRoute]) -> None:
@@ -102,11 +119,13 @@ def create_app(
     settings = settings or (gateway.settings if gateway else Settings.from_env())
     gateway = gateway or open_gateway(settings)
     worker = settings.worker_in_serve if with_worker is None else with_worker
-    app = FastAPI(
+    app = FastAPIOffline(
         title="ijw-gateway",
         version=__version__,
         description="Gateway for iJw 3.2 youth-care messages",
-        lifespan=_worker_lifespan(gateway, worker),
+        lifespan=_worker_lifespan(gateway, worker, settings.metrics_dir),
+        static_url=DOCS_ASSETS,
+        swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
     )
     app.state.gateway = gateway
     app.add_middleware(FastRoutes, routes=hot_routes())  # inside the trace middleware
@@ -115,6 +134,12 @@ def create_app(
     app.include_router(router)
     app.include_router(stuf_router)
     _document_keys(app, [*router.routes, *stuf_router.routes])
+    _operations(app, gateway, settings.metrics_dir)
+    return app
+
+
+def _operations(app: FastAPI, gateway: Gateway, metrics_dir: Path | None) -> None:
+    """``/health`` and ``/metrics``: what operators and Prometheus ask."""
 
     @app.get("/health", summary="Liveness, and whether the database answers")
     def health() -> dict[str, str]:
@@ -125,9 +150,9 @@ def create_app(
             database = "unavailable"
         return {"status": "ok", "version": __version__, "database": database}
 
-    @app.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
-    def metrics() -> PlainTextResponse:
-        text = METRICS.render(_gauges(gateway))
-        return PlainTextResponse(text, media_type=PROMETHEUS)
+    outbox = _Outbox(gateway)
 
-    return app
+    @app.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
+    def prometheus() -> PlainTextResponse:
+        text = metrics.exposition(outbox, metrics_dir)
+        return PlainTextResponse(text, media_type=metrics.CONTENT_TYPE)

@@ -15,7 +15,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ijw_gateway.metrics import METRICS
+from ijw_gateway.metrics import HTTP_REQUESTS, HTTP_SECONDS
 
 log = logging.getLogger("ijw_gateway.http")
 _TRACE = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
@@ -67,17 +67,6 @@ class TraceMiddleware:
     @staticmethod
     def _record(scope: Scope, status: int, seconds: float, trace: str) -> None:
         route, method = _route(scope), str(scope.get("method", ""))
-        METRICS.count(
-            "ijw_http_requests_total",
-            "HTTP requests (this process).",
-            method=method,
-            route=route,
-            status=str(status),
-        )
-        METRICS.observe(
-            "ijw_http_request_seconds",
-            "HTTP request duration (this process).",
-            seconds,
-            route=route,
-        )
+        HTTP_REQUESTS.labels(method, route, str(status)).inc()
+        HTTP_SECONDS.labels(route).observe(seconds)
         log.info("%s %s %s %.1fms trace=%s", method, route, status, seconds * 1000, trace)

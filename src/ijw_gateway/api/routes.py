@@ -33,7 +33,7 @@ from ijw_gateway.errors import Forbidden, InputRejected, NotFound, PayloadTooLar
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Intake, Result
 from ijw_gateway.messages.jsonmodel import ModelError, to_json
-from ijw_gateway.metrics import METRICS
+from ijw_gateway.metrics import INTAKE_MESSAGES
 from ijw_gateway.store.views import EventView, MessageView
 from ijw_gateway.xmlparse import MAX_BYTES
 from ijw_gateway.zipped import ZIP_MAGIC
@@ -131,12 +131,7 @@ def _count(results: list[Result]) -> None:
         outcome = "accepted" if result.delivery else "rejected"
         if result.duplicate:
             outcome = "duplicate"
-        METRICS.count(
-            "ijw_intake_messages_total",
-            "Messages taken in (this process).",
-            type=str(result.report.get("message") or "unknown"),
-            outcome=outcome,
-        )
+        INTAKE_MESSAGES.labels(str(result.report.get("message") or "unknown"), outcome).inc()
 
 
 @router.post(

@@ -6,6 +6,8 @@ leaving out the files under test); a database URL (``sqlite:///ijw-gateway.db``,
 is rolled back, so checking never changes the store. ``--contracts``: the region's
 contracts to judge against as well; without it (and ``IJW_CONTRACTS``) a message is
 judged against the standard alone. Both commands only look: they record no refusals.
+A database that is missing, unreachable or not the gateway's, or an argument that is
+neither a directory nor such a URL, is a usage error (exit 2) that says which.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ijw_gateway.config import Settings
+from ijw_gateway.errors import ConfigurationError, StoreUnavailable, UsageError
 from ijw_gateway.findings import LANGUAGES
-from ijw_gateway.history.model import History, HistoryStore
-from ijw_gateway.history.service import open_history, replay, summary
-from ijw_gateway.runtime import build_validator
-from ijw_gateway.validation import Validator
+
+if TYPE_CHECKING:
+    from ijw_gateway.config import Settings
+    from ijw_gateway.history.model import History, HistoryStore
+    from ijw_gateway.store import Store
+    from ijw_gateway.validation import Validator
 
 history_option = click.option(
     "--history",
@@ -55,8 +60,16 @@ lang_option = click.option(
 )
 
 
+def build_validator(**arguments: Any) -> Validator:
+    """``runtime.build_validator``, imported when a command runs (tests replace this)."""
+    from ijw_gateway.runtime import build_validator as build
+
+    return build(**arguments)
+
+
 @contextmanager
 def judging(
+    settings: Settings,
     source: str | None,
     schemas: Path | None,
     contracts: Path | None = None,
@@ -67,8 +80,10 @@ def judging(
     ``under_test`` are not replayed from a history directory (not judged against
     themselves)."""
 
+    if contracts is not None:
+        settings = replace(settings, contracts=contracts)
+
     def build(history: History | None = None) -> Validator:
-        settings = replace(Settings.from_env(), contracts=contracts) if contracts else None
         return build_validator(
             schema_dir=schemas,
             lang=lang,
@@ -81,10 +96,9 @@ def judging(
     if source is None:
         yield build(), None
     elif "://" in source:
-        from ijw_gateway.store import Store
         from ijw_gateway.store.history import StoreHistory
 
-        store = Store.open(source)
+        store = history_database(source)
         try:
             with store.scratch() as session:
                 history = StoreHistory(session)
@@ -92,8 +106,32 @@ def judging(
         finally:
             store.dispose()
     else:
+        from ijw_gateway.history.service import open_history, replay, summary
+
         memory = open_history(source)
         validator = build(memory)
         for replayed in replay(validator, memory, [Path(source)], under_test):
             click.echo(summary(replayed), err=True)
         yield validator, memory
+
+
+def history_database(url: str) -> Store:
+    """The gateway database ``--history`` names; why it cannot be used is a usage error.
+    The URL is not repeated (it may hold a password)."""
+    from ijw_gateway.store import Store
+
+    try:
+        return Store.open_existing(url)
+    except ConfigurationError as error:
+        raise UsageError(f"--history: {error}") from None
+    except StoreUnavailable as error:
+        raise UsageError(f"--history: the database cannot be reached ({_cause(error)})") from None
+
+
+def _cause(error: BaseException) -> str:
+    """The first line of the driver's own reason (``connection refused``, ``database
+    "x" does not exist``), which names neither the URL nor its password."""
+    cause = error.__cause__
+    reason = getattr(cause, "orig", None) or cause
+    text = str(reason).strip().splitlines()[0] if reason is not None and str(reason) else ""
+    return text or "no reason given"

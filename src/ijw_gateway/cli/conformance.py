@@ -15,17 +15,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 import ijw_gateway
 from ijw_gateway.cli import cli
 from ijw_gateway.conformance.adapters import ADAPTERS
-from ijw_gateway.conformance.report import junit, summary
-from ijw_gateway.conformance.runner import RunResult, run_suite, select
-from ijw_gateway.conformance.targets import HttpTarget, Keys, LocalTarget, Target
 from ijw_gateway.errors import UsageError
-from ijw_gateway.fixtures.manifest import Manifest, ManifestError, load
+
+if TYPE_CHECKING:
+    from ijw_gateway.conformance.runner import RunResult
+    from ijw_gateway.conformance.targets import Target
+    from ijw_gateway.fixtures.manifest import Manifest
 
 
 def checkout_suite() -> Path:
@@ -55,6 +57,8 @@ def conformance() -> None:
 
 
 def _manifest(suite: Path) -> Manifest:
+    from ijw_gateway.fixtures.manifest import ManifestError, load
+
     try:
         return load(suite)
     except ManifestError as exc:
@@ -70,6 +74,8 @@ def _target(
     key_header: str,
     timeout: float,
 ) -> Target:
+    from ijw_gateway.conformance.targets import HttpTarget, Keys, LocalTarget
+
     if target == "local":
         return LocalTarget(manifest)
     keys = Keys.parse(list(api_keys), key_template)
@@ -121,6 +127,9 @@ def run(
     timeout: float,
 ) -> int:
     """Send every fixture (sequences in order) to TARGET and compare the answers."""
+    from ijw_gateway.conformance.report import junit, summary
+    from ijw_gateway.conformance.runner import run_suite, select
+
     with suite_dir(suite) as folder:
         manifest = _manifest(folder)
         runs = select(manifest, only, skip_answers)

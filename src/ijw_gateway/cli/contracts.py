@@ -13,8 +13,6 @@ from pathlib import Path
 import click
 
 from ijw_gateway.cli import cli
-from ijw_gateway.contracts import ContractConfigError, load_contracts
-from ijw_gateway.refusallog import JsonlRefusalLog
 
 
 @cli.group()
@@ -32,6 +30,9 @@ def contracts() -> None:
 )
 def check(file: Path, log: Path | None) -> int:
     """Check a contract configuration (TOML) before the gateway uses it."""
+    from ijw_gateway.contracts import ContractConfigError, load_contracts
+    from ijw_gateway.refusallog import JsonlRefusalLog
+
     try:
         book = load_contracts(file)
     except ContractConfigError as refused:

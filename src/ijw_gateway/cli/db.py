@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ijw_gateway.cli import cli
-from ijw_gateway.config import Settings
+from ijw_gateway.cli import cli, current_settings
 
 
 @cli.group()
@@ -20,7 +19,7 @@ def upgrade() -> int:
     from ijw_gateway.store import Store
     from ijw_gateway.store.migrate import current
 
-    settings = Settings.from_env()
+    settings = current_settings()
     store = Store.open(settings.database_url)
     prepare(settings, store)
     click.echo(f"database at revision {current(store.engine)}")
@@ -34,7 +33,7 @@ def current_revision() -> int:
     from ijw_gateway.store import Store
     from ijw_gateway.store.migrate import current, head
 
-    store = Store.open(Settings.from_env().database_url)
+    store = Store.open(current_settings().database_url)
     click.echo(f"current {current(store.engine) or '(empty)'}; newest {head()}")
     store.dispose()
     return 0

@@ -14,15 +14,9 @@ from pathlib import Path
 
 import click
 
-from ijw_gateway import xmlparse
 from ijw_gateway.cli import cli
-from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import InputRejected, UsageError
 from ijw_gateway.namespaces import RELEASE
-from ijw_gateway.routing import envelope_of
-from ijw_gateway.store.clock import utcnow
-from ijw_gateway.stuf import codec
-from ijw_gateway.stuf.checks import kind_for
 from ijw_gateway.stuf.model import (
     APPLICATION,
     application_versions,
@@ -37,6 +31,8 @@ def envelope() -> None:
 
 
 def _read(path: Path) -> bytes:
+    from ijw_gateway.stuf import codec
+
     try:
         with path.open("rb") as handle:
             return handle.read(codec.MAX_ENVELOPE + 1)
@@ -54,6 +50,10 @@ def _emit(data: bytes, output: Path | None) -> None:
 
 def _header_facts(payload: bytes) -> tuple[str | None, str | None, str | None, str]:
     """(functie, from, to, release) as the message's header says; None where it cannot."""
+    from ijw_gateway import xmlparse
+    from ijw_gateway.detect import Detected, detect
+    from ijw_gateway.routing import envelope_of
+
     try:
         root = xmlparse.parse(payload).getroot()
     except InputRejected:
@@ -89,6 +89,10 @@ def wrap(
     output: Path | None,
 ) -> int:
     """Print MESSAGE in a Di01 or Du01 (the message type decides which)."""
+    from ijw_gateway.store.clock import utcnow
+    from ijw_gateway.stuf import codec
+    from ijw_gateway.stuf.checks import kind_for
+
     payload = _read(message)
     own_type, own_from, own_to, release = _header_facts(payload)
     functie, sender, receiver = functie or own_type, sender or own_from, receiver or own_to
@@ -118,6 +122,8 @@ def wrap(
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File.")
 def unwrap(path: Path, output: Path | None) -> int:
     """Print the payload of the envelope at PATH; what it held goes to stderr."""
+    from ijw_gateway.stuf import codec
+
     received = codec.read(_read(path))
     routing = received.routing
     facts = (

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ijw_gateway.catalogue.gemeenten import current_codes, retired_codes
-from ijw_gateway.cli import cli
-from ijw_gateway.config import Settings
+from ijw_gateway.cli import cli, current_settings
 from ijw_gateway.errors import UsageError
 from ijw_gateway.parties import (
     PartyKind,
@@ -19,13 +18,16 @@ from ijw_gateway.parties import (
     load_directory,
     new_key,
 )
-from ijw_gateway.store import Store
+
+if TYPE_CHECKING:
+    from ijw_gateway.store import Store
 
 
 def _store() -> Store:
     from ijw_gateway.gateway import prepare
+    from ijw_gateway.store import Store
 
-    settings = Settings.from_env()
+    settings = current_settings()
     store = Store.open(settings.database_url)
     prepare(settings, store)
     return store
@@ -51,6 +53,8 @@ def list_parties() -> int:
 def checked_kind(code: str) -> PartyKind:
     """The kind of party ``code`` names; a gemeentecode must be a current one of the CBS
     list, the same list TR378 holds messages to (no message could name another)."""
+    from ijw_gateway.catalogue.gemeenten import current_codes, retired_codes
+
     kind = kind_of(code)
     if kind == "gemeente" and code not in current_codes():
         retired = retired_codes().get(code)

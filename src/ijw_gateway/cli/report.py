@@ -15,16 +15,17 @@ import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.core import ParameterSource
 
-from ijw_gateway.cli import cli
-from ijw_gateway.config import Settings
-from ijw_gateway.contracts import ContractBook, LawfulClause, Refusal, lawful_clauses, summarise
-from ijw_gateway.contracts.refusals import DETAIL_CHECK_BASIS, RULE_CITATION, SummaryRow
+from ijw_gateway.cli import cli, current_settings
 from ijw_gateway.errors import ConfigurationError, UsageError
-from ijw_gateway.refusallog import DEFAULT_REFUSAL_LOG, JsonlRefusalLog
+
+if TYPE_CHECKING:
+    from ijw_gateway.contracts import ContractBook, LawfulClause, Refusal
+    from ijw_gateway.contracts.refusals import SummaryRow
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -60,6 +61,8 @@ def no_extra_data(
     if first is not None and last is not None and first > last:
         raise UsageError(f"--from {first} lies after --to {last}: no day is in between")
     refusals, source = _refusals(log, _database(log, database), first, last)
+    from ijw_gateway.contracts import lawful_clauses, summarise
+
     rows = summarise(refusals)
     book = _configured_book()
     names = book.region.municipalities if book else {}
@@ -97,7 +100,9 @@ def _refusals(
         return _stored_refusals(database, first, last), database.split("://", 1)[0] + "://…"
     if log is not None and not log.exists():
         raise UsageError(f"refusal log {log} does not exist")
-    path = log or Settings.from_env().refusal_log or DEFAULT_REFUSAL_LOG
+    from ijw_gateway.refusallog import DEFAULT_REFUSAL_LOG, JsonlRefusalLog
+
+    path = log or current_settings().refusal_log or DEFAULT_REFUSAL_LOG
     return JsonlRefusalLog(path).refusals(first, last), str(path)
 
 
@@ -120,12 +125,14 @@ def _configured_book() -> ContractBook | None:
     from ijw_gateway.runtime import contract_book
 
     try:
-        return contract_book(record=False)
+        return contract_book(current_settings(), record=False)
     except ConfigurationError:
         return None
 
 
 def _lawful(clauses: list[LawfulClause]) -> str:
+    from ijw_gateway.contracts.refusals import DETAIL_CHECK_BASIS
+
     lines = [f"Lawful, not refused ({DETAIL_CHECK_BASIS}): detail checks the contracts announce"]
     for clause in clauses:
         provider = f"provider {clause.provider}; " if clause.provider else ""
@@ -145,6 +152,8 @@ def _table(
     rows: list[SummaryRow],
     names: Mapping[str, str],
 ) -> str:
+    from ijw_gateway.contracts.refusals import RULE_CITATION
+
     lines = [
         f"No-extra-data refusals ({RULE_CITATION}) in {source}, {_span(first, last)}",
         f"{'municipality':<32} {'period':<8} {'messages':>8} {'contract terms':>14} {'total':>6}",

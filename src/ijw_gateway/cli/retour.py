@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ijw_gateway.cli import cli
+from ijw_gateway.cli import cli, current_settings
 from ijw_gateway.cli._history import (
     contracts_option,
     history_option,
@@ -24,10 +25,10 @@ from ijw_gateway.cli._history import (
     schemas_option,
 )
 from ijw_gateway.cli.validate import render_human
-from ijw_gateway.findings import Report
-from ijw_gateway.inputs import one_message
-from ijw_gateway.retour import NoReturnMessage, compose_outcome, new_identificatie
-from ijw_gateway.validation import Outcome
+
+if TYPE_CHECKING:
+    from ijw_gateway.findings import Report
+    from ijw_gateway.validation import Outcome
 
 
 def _show_report(report: Report, as_json: bool, always: bool) -> None:
@@ -44,7 +45,10 @@ def _judge(
     contracts: Path | None,
     lang: str,
 ) -> Outcome:
-    with judging(history_source, schemas, contracts, lang, [path]) as (validator, _history):
+    from ijw_gateway.inputs import one_message
+
+    settings = current_settings()
+    with judging(settings, history_source, schemas, contracts, lang, [path]) as (validator, _):
         name, data = one_message(path)
         return validator.run(data, name)
 
@@ -78,6 +82,8 @@ def retour(
 ) -> int:
     """Print the return message (or JW325) the standard prescribes for the message at PATH
     ('-': standard input)."""
+    from ijw_gateway.retour import NoReturnMessage, compose_outcome, new_identificatie
+
     outcome = _judge(path, schemas, history_source, contracts, lang)
     try:
         answer = compose_outcome(

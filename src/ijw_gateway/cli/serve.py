@@ -1,7 +1,10 @@
 """``ijw-gateway serve``: run the HTTP gateway (uvicorn), by default with a delivery worker.
 
 Before uvicorn starts, the database is migrated and the parties file loaded, once, in
-this process; each uvicorn worker process then opens the prepared database.
+this process; each uvicorn worker process then opens the prepared database. The worker
+processes get their settings as the app factory's argument (pickled by uvicorn's spawn),
+not through the environment; the one variable set for them is prometheus-client's
+metrics directory, which that library reads nowhere else (``metrics.py``).
 
 uvicorn's own access log is off: it writes the request line as sent, query string
 (``?bsn=…``) and all. The access log is ``api.middleware``'s one line per request, which
@@ -13,13 +16,16 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING
 
 import click
 
-from ijw_gateway.cli import cli
-from ijw_gateway.config import Settings
+from ijw_gateway.cli import cli, current_settings
 
-APP_FACTORY = "ijw_gateway.api.app:create_app"
+if TYPE_CHECKING:
+    from ijw_gateway.config import Settings
 
 
 def configure_logging(level: str) -> None:
@@ -43,32 +49,41 @@ def listener(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _run_processes(host: str, port: int, workers: int, log_level: str) -> None:
+def _run_processes(settings: Settings, workers: int, log_level: str) -> None:
+    """``workers`` uvicorn processes on one socket; their metrics add up (``metrics.py``)."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    config = uvicorn.Config(
-        APP_FACTORY,
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=False,  # see the module docstring
-    )
-    Multiprocess(config, sockets=[listener(host, port)]).run()
+    from ijw_gateway import metrics
+    from ijw_gateway.api.app import create_app
+
+    with metrics.run_directory(settings.metrics_dir) as directory:
+        os.environ[metrics.MULTIPROCESS_ENV] = str(directory)
+        factory = partial(create_app, replace(settings, metrics_dir=directory))
+        config = uvicorn.Config(
+            factory,
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_level=log_level,
+            access_log=False,  # see the module docstring
+        )
+        Multiprocess(config, sockets=[listener(settings.host, settings.port)]).run()
 
 
 @cli.command()
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
-@click.option("--port", default=None, type=int, help="Port (default 8000).")
+@click.option("--port", default=None, type=click.IntRange(1, 65_535), help="Port (default 8000).")
 @click.option(
     "--with-worker/--no-worker",
     default=True,
     show_default=True,
     help="Also deliver queued messages from this process.",
 )
-@click.option("--workers", default=1, show_default=True, help="uvicorn worker processes.")
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(min=1), help="HTTP processes."
+)
 @click.option(
     "--log-level",
     default="info",
@@ -83,17 +98,21 @@ def serve(
 
     from ijw_gateway.gateway import open_gateway
 
+    settings = current_settings()
     configure_logging(log_level)
-    settings = Settings.from_env()
+    settings = replace(
+        settings,
+        host=host or settings.host,
+        port=port or settings.port,
+        worker_in_serve=with_worker,
+    )
     gateway = open_gateway(settings)  # migrate and load parties once, here
-    host, port = host or settings.host, port or settings.port
     if workers > 1:
         gateway.store.dispose()
-        os.environ["IJW_WORKER_IN_SERVE"] = "1" if with_worker else "0"
-        _run_processes(host, port, workers, log_level)
+        _run_processes(settings, workers, log_level)
         return 0
     from ijw_gateway.api.app import create_app
 
-    app = create_app(settings, gateway, with_worker=with_worker)
-    uvicorn.run(app, log_level=log_level, host=host, port=port, access_log=False)
+    app = create_app(replace(settings, metrics_dir=None), gateway, with_worker=with_worker)
+    uvicorn.run(app, log_level=log_level, host=settings.host, port=settings.port, access_log=False)
     return 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ijw_gateway.cli import cli
+from ijw_gateway.cli import cli, current_settings
 from ijw_gateway.cli._history import (
     contracts_option,
     history_option,
@@ -16,12 +17,12 @@ from ijw_gateway.cli._history import (
     lang_option,
     schemas_option,
 )
-from ijw_gateway.findings import Report
-from ijw_gateway.history.model import HistoryStore
-from ijw_gateway.history.service import validate_and_record
-from ijw_gateway.inputs import iter_items
-from ijw_gateway.stuf.unwrap import Wrapped, unwrap
-from ijw_gateway.validation import Validator
+
+if TYPE_CHECKING:
+    from ijw_gateway.findings import Report
+    from ijw_gateway.history.model import HistoryStore
+    from ijw_gateway.stuf.unwrap import Wrapped
+    from ijw_gateway.validation import Validator
 
 
 def render_human(report: Report) -> str:
@@ -63,13 +64,22 @@ def validate(
 ) -> int:
     """Validate iJw 3.2 messages: files, directories or zip archives ('-': standard input);
     a StUF-GGk envelope (bare or in SOAP) is checked and its payload validated."""
-    with judging(history_source, schemas, contracts, lang, paths) as (validator, history):
+    settings = current_settings()
+    with judging(settings, history_source, schemas, contracts, lang, paths) as (
+        validator,
+        history,
+    ):
         return _validate_all(validator, history, paths, as_json)
 
 
 def _validate_all(
     validator: Validator, history: HistoryStore | None, paths: tuple[Path, ...], as_json: bool
 ) -> int:
+    from ijw_gateway.findings import Report
+    from ijw_gateway.history.service import validate_and_record
+    from ijw_gateway.inputs import iter_items
+    from ijw_gateway.stuf.unwrap import unwrap
+
     rejected = False
     for found in iter_items(list(paths)):
         item, wrapped = unwrap(found)  # a StUF-GGk envelope: its payload is validated

@@ -8,8 +8,7 @@ from types import FrameType
 
 import click
 
-from ijw_gateway.cli import cli
-from ijw_gateway.config import Settings
+from ijw_gateway.cli import cli, current_settings
 
 
 @cli.command()
@@ -26,8 +25,9 @@ def worker(concurrency: int, once: bool, log_level: str) -> int:
     from ijw_gateway.cli.serve import configure_logging
     from ijw_gateway.gateway import open_gateway
 
+    settings = current_settings()
     configure_logging(log_level)
-    gateway = open_gateway(Settings.from_env())
+    gateway = open_gateway(settings)
     runner = gateway.worker(concurrency=max(1, concurrency))
     stop = threading.Event()
 

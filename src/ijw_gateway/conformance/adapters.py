@@ -21,15 +21,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-import httpx
 from lxml import etree
 
 from ijw_gateway import xmlparse
 from ijw_gateway.conformance.observed import NEUTRAL, Observed
 from ijw_gateway.errors import InputRejected
 
-Adapter = Callable[[httpx.Response], Observed]
+if TYPE_CHECKING:  # adapters read responses; the command line lists them without httpx
+    import httpx
+
+Adapter = Callable[["httpx.Response"], Observed]
 
 STANDARD_LEVELS = frozenset({"xml", "schema", "message", "history"})
 

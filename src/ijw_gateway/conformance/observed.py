@@ -10,8 +10,10 @@ target actually said.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ijw_gateway.fixtures.manifest import Entry
+if TYPE_CHECKING:  # the manifest module pulls in the fixture builders: not at start
+    from ijw_gateway.fixtures.manifest import Entry
 
 NEUTRAL = frozenset({"0200", "0233", "8001"})
 """Retourcodes that say "no remark", "not assessed" or "fully granted": never a rejection."""

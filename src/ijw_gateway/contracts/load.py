@@ -86,7 +86,7 @@ class ContractConfigError(ConfigurationError):
 @lru_cache(maxsize=1)
 def default_contracts_path() -> Path:
     """The embedded Zuid-Holland-Zuid example, found from the package's location."""
-    return Path(ijw_gateway.__file__).resolve().parents[2] / "examples" / "zhz" / "contracts.toml"
+    return ijw_gateway.example_file("contracts.toml")
 
 
 def load_contracts(path: Path | None = None) -> ContractBook:

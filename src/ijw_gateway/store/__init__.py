@@ -14,11 +14,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, exc
 from sqlmodel import Session
 
-from ijw_gateway.errors import Conflict, Forbidden, NotFound, StoreUnavailable
+from ijw_gateway.errors import (
+    ConfigurationError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    StoreUnavailable,
+)
 from ijw_gateway.parties import KeyHash, PartySpec, split_key, verify
 from ijw_gateway.store import directory, migrate, outbox, reads
 from ijw_gateway.store.clock import Clock, utcnow
-from ijw_gateway.store.engine import is_postgres, make_engine
+from ijw_gateway.store.engine import is_postgres, make_engine, sqlite_file
 from ijw_gateway.store.unit import NewMessage, Unit
 from ijw_gateway.store.views import (
     Claimed,
@@ -46,6 +52,30 @@ class Store:
     @classmethod
     def open(cls, url: str, clock: Clock = utcnow, pool_size: int = 5) -> Store:
         return cls(make_engine(url, pool_size=pool_size), clock)
+
+    @classmethod
+    def open_existing(cls, url: str) -> Store:
+        """A gateway database that is there already (``validate --history URL``): a
+        missing SQLite file is not created, and a database without the gateway's tables
+        is refused, both as a ``ConfigurationError``; one that cannot be reached is
+        ``StoreUnavailable``."""
+        engine = make_engine(url)
+        path = sqlite_file(engine)
+        if path is not None and not path.is_file():
+            raise ConfigurationError(f"no database file {path}")
+        store = cls(engine)
+        try:
+            with store._translated():
+                revision = migrate.current(engine)
+        except StoreUnavailable:
+            store.dispose()
+            raise
+        if revision is None:
+            store.dispose()
+            raise ConfigurationError(
+                "not a gateway database (it has no tables; `ijw-gateway db upgrade` makes them)"
+            )
+        return store
 
     def upgrade(self) -> None:
         with self._translated():

@@ -9,10 +9,14 @@ Taking the write lock up front serialises intake instead, which is what SQLite i
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
+
+from ijw_gateway.config import DATABASE_SCHEMES
+from ijw_gateway.errors import ConfigurationError
 
 SQLITE_BUSY_MS = 30_000
 
@@ -45,8 +49,31 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
-    """An engine for ``url``; SQLite files get the pragmas above, PostgreSQL a sized pool."""
-    url = normalise_url(url)
+    """An engine for ``url``; SQLite files get the pragmas above, PostgreSQL a sized pool.
+    A URL SQLAlchemy cannot use is a ``ConfigurationError`` (the URL is not repeated: it
+    may hold a password)."""
+    if not url.startswith(DATABASE_SCHEMES):
+        raise ConfigurationError(
+            "not a database URL the gateway can use (sqlite:///FILE or postgresql+psycopg://…)"
+        )
+    try:
+        return _engine(normalise_url(url), pool_size)
+    except (exc.ArgumentError, exc.NoSuchModuleError) as error:  # their texts hold no URL
+        reason = str(error).splitlines()[0]
+        raise ConfigurationError(f"not a database URL the gateway can use ({reason})") from None
+    except ValueError:  # a port that is not a number: its text repeats part of the URL
+        raise ConfigurationError("not a database URL the gateway can use") from None
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite database (None for PostgreSQL and in-memory SQLite)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def _engine(url: str, pool_size: int) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url)
