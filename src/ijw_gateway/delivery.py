@@ -1,10 +1,19 @@
-"""Push delivery of one message to a receiver's endpoint: httpx behind a transport seam.
+"""Delivery channels: one parcel in, one reported attempt out (the seam httpx calls a transport).
 
-``Deliverer(transport=...)`` takes any ``httpx.BaseTransport`` (tests pass
-``httpx.MockTransport``). httpx's exceptions are translated here and nowhere else into an
-``Attempt``: delivered, worth retrying (5xx, 408, 429, timeouts, connection failures) or
-not (any other 4xx, redirects, an unusable URL). A 408 or 429 asks the sender to come back
-later, so they are retried although they are 4xx.
+    Channel.send(Parcel) -> Attempt
+    ├── PushChannel      our own HTTP push of the bytes to the receiver's endpoint
+    ├── MailboxChannel   leaves the message in the receiver's mailbox (it pulls)
+    ├── VecozoChannel    VECOZO REST push (``ijw_gateway.vecozo.channel``)
+    └── StufChannel      StUF-GGk Di01/Du01 to a back office (issue H, the StUF side)
+
+The outbox, its leases, retries and dead letters never know which channel they drive: the
+worker asks the ``Switchboard`` for the channel of a receiver's route and reports the
+``Attempt``. A test double is any object with ``name`` and ``send``.
+
+Channels that speak HTTP share ``HttpChannel``: httpx's exceptions are translated here and
+nowhere else (``call``) into delivered, worth retrying (5xx, 408, 429, timeouts, connection
+and TLS failures) or not (any other 4xx, redirects, an unusable URL). A 408 or 429 asks the
+sender to come back later, so they are retried although they are 4xx.
 
 Retries happen on two time scales, both with exponential backoff and jitter from
 tenacity: a few quick tries inside one attempt (``Retrying``, bounded in count and
@@ -13,7 +22,11 @@ seconds), then the outbox schedules the next attempt (``backoff``) until the dea
 
 from __future__ import annotations
 
+import ssl
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx
 from tenacity import (
@@ -30,8 +43,19 @@ _RETRYABLE_4XX = frozenset({408, 429})
 
 
 @dataclass(frozen=True)
+class WireRefs:
+    """The ids an exchange gave the message, its conversation and the message it answers,
+    when they came in through one (VECOZO ``traceerId``/``conversatieId``, StUF
+    ``referentienummer``); None where our own ids are the ones to quote."""
+
+    trace: str | None = None
+    conversation: str | None = None
+    answers: str | None = None
+
+
+@dataclass(frozen=True)
 class Parcel:
-    """What one push carries: the bytes exactly as received, and where they go."""
+    """What one delivery carries: the bytes exactly as received, and where they go."""
 
     message_id: str
     endpoint: str
@@ -39,6 +63,11 @@ class Parcel:
     type: str | None
     sender: str | None
     trace_id: str
+    receiver: str | None = None
+    conversation_id: str | None = None  # ours: the id of the conversation's first message
+    answers_id: str | None = None  # ours: the message this one answers (a retour, a JW325)
+    release: str | None = None
+    refs: WireRefs = WireRefs()
 
 
 @dataclass(frozen=True)
@@ -46,15 +75,98 @@ class Attempt:
     delivered: bool
     retryable: bool
     detail: str  # "HTTP 503", "timeout" — never content
+    held: bool = False  # left in the receiver's mailbox: neither delivered nor failed
 
 
-class _Retry(Exception):
+class Channel(Protocol):
+    name: str
+
+    def send(self, parcel: Parcel) -> Attempt: ...
+
+
+@dataclass(frozen=True)
+class Route:
+    """How one party receives its messages: its channel, endpoint and channel settings."""
+
+    channel: str
+    endpoint: str | None = None
+    settings: tuple[tuple[str, str], ...] = ()
+
+
+ChannelFactory = Callable[[Route], Channel]
+
+
+class Switchboard:
+    """The channels a worker sends over, built once per route from their factories.
+
+    ``names`` are the channels whose queued messages the worker claims: every factory's
+    but the mailbox's, whose messages wait for their receiver to pull them."""
+
+    def __init__(self, factories: Mapping[str, ChannelFactory]) -> None:
+        self.factories = dict(factories)
+        self._built: dict[Route, Channel] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, *channels: Channel) -> Switchboard:
+        """Channels that serve every route of their name (tests, a single push channel)."""
+        return cls({c.name: (lambda route, c=c: c) for c in channels})  # type: ignore[misc]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(sorted(n for n in self.factories if n != MailboxChannel.name))
+
+    def channel(self, route: Route) -> Channel:
+        with self._lock:
+            built = self._built.get(route)
+            if built is None:
+                factory = self.factories.get(route.channel, _unavailable)
+                built = self._built[route] = factory(route)
+            return built
+
+    def close(self) -> None:
+        with self._lock:
+            for channel in {id(c): c for c in self._built.values()}.values():
+                close = getattr(channel, "close", None)
+                if callable(close):
+                    close()
+            self._built.clear()
+
+
+class _Unavailable:
+    """A route whose channel this gateway cannot send over: reported, never retried."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def send(self, parcel: Parcel) -> Attempt:
+        return Attempt(False, False, f"channel {self.name} is not available in this gateway")
+
+
+def _unavailable(route: Route) -> Channel:
+    return _Unavailable(route.channel)
+
+
+class MailboxChannel:
+    """Delivers by leaving the message where it is: in the receiver's mailbox."""
+
+    name = "mailbox"
+
+    def send(self, parcel: Parcel) -> Attempt:
+        return Attempt(False, False, "left in the mailbox", held=True)
+
+
+class Retry(Exception):
+    """This try failed in a way that may pass: try again later."""
+
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
 
 
-class _GiveUp(Exception):
+class GiveUp(Exception):
+    """This try failed in a way that will not pass by trying again."""
+
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -69,6 +181,94 @@ def usable_endpoint(endpoint: str) -> bool:
     return url.scheme in ("http", "https") and bool(url.host)
 
 
+def _tls_failure(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def call(client: httpx.Client, request: httpx.Request) -> httpx.Response:
+    """Send one request; httpx's exceptions become ``Retry`` or ``GiveUp`` (here only)."""
+    try:
+        return client.send(request)
+    except httpx.UnsupportedProtocol:
+        raise GiveUp("the endpoint URL cannot be used") from None
+    except httpx.TimeoutException:
+        raise Retry("timeout") from None
+    except httpx.TransportError as exc:
+        if _tls_failure(exc):
+            raise Retry("TLS failed (certificate or handshake)") from None
+        raise Retry(f"connection failed ({type(exc).__name__})") from None
+    except (httpx.HTTPError, httpx.InvalidURL):
+        raise GiveUp("the endpoint URL cannot be used") from None
+
+
+def judge(status: int) -> None:
+    """2xx passes; 5xx, 408 and 429 are worth retrying; anything else is given up."""
+    if 200 <= status < 300:
+        return
+    if status >= 500 or status in _RETRYABLE_4XX:
+        raise Retry(f"HTTP {status}")
+    raise GiveUp(f"HTTP {status}")
+
+
+def http_client(
+    transport: httpx.BaseTransport | None, timeout: float, verify: ssl.SSLContext | bool = True
+) -> httpx.Client:
+    return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False, verify=verify)
+
+
+class HttpChannel:
+    """A channel that sends one HTTP request per parcel; subclasses say which (``request``)
+    and may judge the answer otherwise (``judge``). One instance is shared by a worker's
+    threads (httpx.Client is)."""
+
+    name = "http"
+
+    def __init__(
+        self,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 10.0,
+        tries: int = 3,
+        max_seconds: float = 25.0,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
+        self.client = http_client(transport, timeout, verify)
+        self.tries = tries
+        self.max_seconds = max_seconds
+
+    def close(self) -> None:
+        self.client.close()
+
+    def request(self, parcel: Parcel) -> httpx.Request:
+        raise NotImplementedError
+
+    def judge(self, response: httpx.Response) -> None:
+        judge(response.status_code)
+
+    def send(self, parcel: Parcel) -> Attempt:
+        """Try a few times quickly; say whether it arrived and, if not, whether to retry."""
+        retrying = Retrying(
+            stop=stop_after_attempt(self.tries) | stop_after_delay(self.max_seconds),
+            wait=wait_exponential_jitter(multiplier=0.2, max=2.0, jitter=0.2),
+            retry=retry_if_exception_type(Retry),
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    response = call(self.client, self.request(parcel))
+                    self.judge(response)
+        except Retry as failed:
+            return Attempt(False, True, failed.detail)
+        except GiveUp as refused:
+            return Attempt(False, False, refused.detail)
+        return Attempt(True, False, f"HTTP {response.status_code}")
+
+
 def _headers(parcel: Parcel) -> dict[str, str]:
     return {
         "Content-Type": "application/xml",
@@ -81,65 +281,17 @@ def _headers(parcel: Parcel) -> dict[str, str]:
     }
 
 
-def _judge(status: int) -> None:
-    if 200 <= status < 300:
-        return
-    if status >= 500 or status in _RETRYABLE_4XX:
-        raise _Retry(f"HTTP {status}")
-    raise _GiveUp(f"HTTP {status}")
+class PushChannel(HttpChannel):
+    """Our own push: the bytes exactly as received, POSTed to the receiver's endpoint."""
 
+    name = "push"
 
-class Deliverer:
-    """Pushes parcels; one instance is shared by a worker's threads (httpx.Client is)."""
-
-    def __init__(
-        self,
-        transport: httpx.BaseTransport | None = None,
-        timeout: float = 10.0,
-        tries: int = 3,
-        max_seconds: float = 25.0,
-    ) -> None:
-        self.client = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
-        self.tries = tries
-        self.max_seconds = max_seconds
-
-    def close(self) -> None:
-        self.client.close()
-
-    def _post(self, parcel: Parcel) -> None:
+    def request(self, parcel: Parcel) -> httpx.Request:
         if not usable_endpoint(parcel.endpoint):
-            raise _GiveUp("the endpoint URL cannot be used")
-        try:
-            response = self.client.post(
-                parcel.endpoint, content=parcel.raw, headers=_headers(parcel)
-            )
-        except httpx.UnsupportedProtocol:
-            raise _GiveUp("the endpoint URL cannot be used") from None
-        except httpx.TimeoutException:
-            raise _Retry("timeout") from None
-        except httpx.TransportError as exc:
-            raise _Retry(f"connection failed ({type(exc).__name__})") from None
-        except (httpx.HTTPError, httpx.InvalidURL):
-            raise _GiveUp("the endpoint URL cannot be used") from None
-        _judge(response.status_code)
-
-    def send(self, parcel: Parcel) -> Attempt:
-        """Try a few times quickly; say whether it arrived and, if not, whether to retry."""
-        retrying = Retrying(
-            stop=stop_after_attempt(self.tries) | stop_after_delay(self.max_seconds),
-            wait=wait_exponential_jitter(multiplier=0.2, max=2.0, jitter=0.2),
-            retry=retry_if_exception_type(_Retry),
-            reraise=True,
+            raise GiveUp("the endpoint URL cannot be used")
+        return self.client.build_request(
+            "POST", parcel.endpoint, content=parcel.raw, headers=_headers(parcel)
         )
-        try:
-            for attempt in retrying:
-                with attempt:
-                    self._post(parcel)
-        except _Retry as failed:
-            return Attempt(False, True, failed.detail)
-        except _GiveUp as refused:
-            return Attempt(False, False, refused.detail)
-        return Attempt(True, False, "HTTP 2xx")
 
 
 _BACKOFF = wait_exponential_jitter(multiplier=30.0, max=3600.0, exp_base=2.0, jitter=30.0)

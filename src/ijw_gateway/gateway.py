@@ -20,7 +20,7 @@ import httpx
 
 from ijw_gateway.config import Settings
 from ijw_gateway.contracts import no_extra_data_screen
-from ijw_gateway.delivery import Deliverer
+from ijw_gateway.delivery import MailboxChannel, PushChannel, Switchboard
 from ijw_gateway.findings import Report
 from ijw_gateway.intake import Intake, Judge, JudgeFor
 from ijw_gateway.parties import PartySpec, embedded_directory, embedded_path, load_directory
@@ -118,17 +118,20 @@ class Gateway:
             self._keys.put(digest, party)
         return party
 
-    def worker(self, transport: httpx.BaseTransport | None = None, concurrency: int = 8) -> Worker:
-        """A delivery worker; pushes are bounded well inside the lease."""
+    def switchboard(self, transport: httpx.BaseTransport | None = None) -> Switchboard:
+        """The channels of this gateway; every send is bounded well inside the lease."""
         lease = self.settings.delivery_lease_seconds
-        deliverer = Deliverer(
-            transport,
-            timeout=min(self.settings.delivery_timeout_seconds, lease / 4),
-            max_seconds=lease / 2,
-        )
+        timeout = min(self.settings.delivery_timeout_seconds, lease / 4)
+        push = PushChannel(transport, timeout=timeout, max_seconds=lease / 2)
+        mailbox = MailboxChannel()
+        return Switchboard({"push": lambda route: push, "mailbox": lambda route: mailbox})
+
+    def worker(self, transport: httpx.BaseTransport | None = None, concurrency: int = 8) -> Worker:
+        """A delivery worker over every channel of this gateway."""
+        lease = self.settings.delivery_lease_seconds
         return Worker(
             self.store,
-            deliverer,
+            self.switchboard(transport),
             lease=timedelta(seconds=lease),
             concurrency=concurrency,
             poll_seconds=self.settings.worker_poll_seconds,

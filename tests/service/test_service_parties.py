@@ -86,7 +86,7 @@ def test_cli_manages_parties_and_keys(
     assert store.authenticate(out.strip()) == "98769999"
     assert _cli(capsys, "parties", "endpoint", "98769999", "http://127.0.0.1:9/in")[0] == 0
     status, listing = _cli(capsys, "parties", "list")
-    assert "98769999\taanbieder\tNieuw\thttp://127.0.0.1:9/in\tkeys: nieuw-1" in listing
+    assert "98769999\taanbieder\tNieuw\tpush\thttp://127.0.0.1:9/in\tkeys: nieuw-1" in listing
     assert _cli(capsys, "parties", "key", "revoke", "nieuw-1")[0] == 0
     assert store.authenticate(out.strip()) is None
     assert _cli(capsys, "parties", "load", str(PARTIES))[0] == 0
@@ -100,6 +100,6 @@ def test_cli_db_upgrade_and_current(
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'db.db'}")
     status, out = _cli(capsys, "db", "upgrade")
-    assert status == 0 and "revision 0001" in out
+    assert status == 0 and "revision 0002" in out
     status, out = _cli(capsys, "db", "current")
-    assert status == 0 and out.strip() == "current 0001; newest 0001"
+    assert status == 0 and out.strip() == "current 0002; newest 0002"

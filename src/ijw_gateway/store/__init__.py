@@ -7,7 +7,7 @@ API, the party directory, the mailbox and the outbox.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -15,7 +15,7 @@ from sqlalchemy import Engine, exc
 from sqlmodel import Session
 
 from ijw_gateway.errors import Conflict, Forbidden, NotFound, StoreUnavailable
-from ijw_gateway.parties import KeyHash, PartySpec, split_key, verify
+from ijw_gateway.parties import ChannelSettings, KeyHash, PartySpec, split_key, verify
 from ijw_gateway.store import directory, migrate, outbox, reads
 from ijw_gateway.store.clock import Clock, utcnow
 from ijw_gateway.store.engine import is_postgres, make_engine
@@ -126,6 +126,13 @@ class Store:
             if not directory.set_endpoint(session, code, endpoint):
                 raise NotFound(f"no party {code}")
 
+    def set_channel(
+        self, code: str, channel: str, endpoint: str | None, settings: ChannelSettings = ()
+    ) -> None:
+        with self.session() as session:
+            if not directory.set_channel(session, code, channel, endpoint, settings):
+                raise NotFound(f"no party {code}")
+
     def parties(self) -> list[PartyView]:
         with self.session() as session:
             return directory.parties(session)
@@ -207,9 +214,20 @@ class Store:
 
     # -- outbox (workers) ------------------------------------------------------------
 
-    def claim(self, owner: str, lease: timedelta, limit: int) -> list[Claimed]:
+    def claim(
+        self,
+        owner: str,
+        lease: timedelta,
+        limit: int,
+        channels: Sequence[str] = outbox.SENDING,
+    ) -> list[Claimed]:
         with self.session() as session:
-            return outbox.claim(session, owner, self.clock(), lease, limit, self.postgres)
+            now = self.clock()
+            return outbox.claim(session, owner, now, lease, limit, self.postgres, channels)
+
+    def release(self, item: Claimed, owner: str) -> bool:
+        with self.session() as session:
+            return outbox.release(session, item, owner)
 
     def delivered(self, item: Claimed, owner: str, detail: str) -> bool:
         with self.session() as session:

@@ -21,6 +21,10 @@ class Party(SQLModel, table=True):
     name: str = Field(default="", max_length=200)
     endpoint: str | None = Field(default=None, max_length=2000)
     created_at: datetime
+    # How messages reach it: push | mailbox | vecozo | stuf (``parties.CHANNELS``), and the
+    # channel's settings as a JSON object of strings.
+    channel: str = Field(default="mailbox", max_length=16)
+    channel_settings: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ApiKey(SQLModel, table=True):
@@ -142,3 +146,22 @@ class ConversationRef(SQLModel, table=True):
     __tablename__ = "conversation_ref"
     ref: str = Field(primary_key=True, max_length=120)
     message_id: str = Field(primary_key=True, max_length=32)
+
+
+class WireRef(SQLModel, table=True):
+    """The ids an exchange (VECOZO, StUF-GGk) gave a message that came in through it.
+
+    A message that came in over a wire keeps the sender's ids: its answers must quote them
+    (``alsAntwoordOp``, ``conversatieId``), and a message fetched twice (a crash between
+    storing it and acknowledging it) is recognised by them. Messages the gateway sends out
+    need no row: their wire ids are our own ids written as UUIDs.
+    """
+
+    __tablename__ = "wire_ref"
+    __table_args__ = (Index("ux_wire_ref_trace", "channel", "trace_ref", unique=True),)
+    message_id: str = Field(primary_key=True, max_length=32)
+    channel: str = Field(max_length=16)
+    trace_ref: str = Field(max_length=64)  # traceerId, referentienummer
+    conversation_ref: str | None = Field(default=None, max_length=64)  # conversatieId
+    answers_ref: str | None = Field(default=None, max_length=64)  # alsAntwoordOp, crossRef
+    created_at: datetime

@@ -13,6 +13,8 @@ class PartyView:
     name: str
     endpoint: str | None
     key_ids: tuple[str, ...] = ()
+    channel: str = "mailbox"
+    channel_settings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,10 @@ class Claimed:
     from_party: str | None
     trace_id: str
     raw: bytes
+    channel: str = "push"
+    channel_settings: tuple[tuple[str, str], ...] = ()
+    conversation_id: str | None = None
+    answers_id: str | None = None
+    trace_ref: str | None = None  # the exchange's ids, when the message came in over one
+    conversation_ref: str | None = None
+    answers_ref: str | None = None
