@@ -30,6 +30,11 @@ class Settings:
     worker_poll_seconds: float = 1.0  # idle wait between outbox polls
     intake_threads: int = 2  # messages one process judges at once (see docs/performance.md)
     worker_in_serve: bool = False  # set by `serve --with-worker` for its uvicorn processes
+    vecozo_url: str | None = None  # VECOZO's base URL (…/berichtenservice); None: no VECOZO
+    vecozo_cert: Path | None = None  # the system certificate (PEM, with its key unless below)
+    vecozo_key: Path | None = None
+    vecozo_ca: Path | None = None  # trust only this CA for VECOZO (a test VECOZO)
+    vecozo_poll_seconds: float = 30.0  # `vecozo worker`: wait between pulls when none came
 
     @property
     def embedded_defaults(self) -> bool:
@@ -55,7 +60,16 @@ class Settings:
             worker_poll_seconds=_number(env, "IJW_WORKER_POLL_SECONDS", 1.0),
             intake_threads=max(1, int(_number(env, "IJW_INTAKE_THREADS", 2))),
             worker_in_serve=env.get("IJW_WORKER_IN_SERVE", "") == "1",
+            vecozo_url=env.get("IJW_VECOZO_URL") or None,
+            vecozo_cert=_path(env, "IJW_VECOZO_CERT"),
+            vecozo_key=_path(env, "IJW_VECOZO_KEY"),
+            vecozo_ca=_path(env, "IJW_VECOZO_CA"),
+            vecozo_poll_seconds=_number(env, "IJW_VECOZO_POLL_SECONDS", 30.0),
         )
+
+
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    return Path(env[name]) if env.get(name) else None
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

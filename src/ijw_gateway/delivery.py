@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import ssl
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -190,10 +191,11 @@ def _tls_failure(exc: BaseException) -> bool:
     return False
 
 
-def call(client: httpx.Client, request: httpx.Request) -> httpx.Response:
-    """Send one request; httpx's exceptions become ``Retry`` or ``GiveUp`` (here only)."""
+@contextmanager
+def translated() -> Iterator[None]:
+    """httpx's exceptions as ``Retry`` or ``GiveUp`` (here and nowhere else)."""
     try:
-        return client.send(request)
+        yield
     except httpx.UnsupportedProtocol:
         raise GiveUp("the endpoint URL cannot be used") from None
     except httpx.TimeoutException:
@@ -204,6 +206,30 @@ def call(client: httpx.Client, request: httpx.Request) -> httpx.Response:
         raise Retry(f"connection failed ({type(exc).__name__})") from None
     except (httpx.HTTPError, httpx.InvalidURL):
         raise GiveUp("the endpoint URL cannot be used") from None
+
+
+def call(client: httpx.Client, request: httpx.Request) -> httpx.Response:
+    """Send one request and read its answer."""
+    with translated():
+        return client.send(request)
+
+
+def read_capped(client: httpx.Client, request: httpx.Request, limit: int) -> bytes:
+    """The body of a 2xx answer, read up to one byte past ``limit`` (enough to know that
+    it is longer than promised, without holding whatever a server sends)."""
+    with translated():
+        response = client.send(request, stream=True)
+        try:
+            judge(response.status_code)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    break
+            return b"".join(chunks)
+        finally:
+            response.close()
 
 
 def judge(status: int) -> None:

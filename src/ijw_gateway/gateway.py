@@ -18,9 +18,16 @@ from datetime import timedelta
 
 import httpx
 
+from ijw_gateway.arrivals import Arrivals
 from ijw_gateway.config import Settings
 from ijw_gateway.contracts import no_extra_data_screen
-from ijw_gateway.delivery import MailboxChannel, PushChannel, Switchboard
+from ijw_gateway.delivery import (
+    Channel,
+    MailboxChannel,
+    PushChannel,
+    Switchboard,
+)
+from ijw_gateway.errors import ConfigurationError
 from ijw_gateway.findings import Report
 from ijw_gateway.intake import Intake, Judge, JudgeFor
 from ijw_gateway.parties import PartySpec, embedded_directory, embedded_path, load_directory
@@ -31,6 +38,9 @@ from ijw_gateway.store import Store, Unit
 from ijw_gateway.store.history import StoreHistory
 from ijw_gateway.store.refusals import StoreRefusalLog
 from ijw_gateway.validation import ParsedMessage, Validator
+from ijw_gateway.vecozo.channel import VecozoChannel
+from ijw_gateway.vecozo.client import Connection, VecozoClient
+from ijw_gateway.vecozo.pull import Puller
 from ijw_gateway.worker import Worker
 
 log = logging.getLogger("ijw_gateway.gateway")
@@ -102,6 +112,7 @@ class Gateway:
             compose_retour,
             timedelta(hours=settings.delivery_deadline_hours),
         )
+        self.arrivals = Arrivals(self.intake)
 
     def known_key(self, presented: str) -> str | None:
         """The party of a key verified a short while ago, without touching the store
@@ -119,12 +130,41 @@ class Gateway:
         return party
 
     def switchboard(self, transport: httpx.BaseTransport | None = None) -> Switchboard:
-        """The channels of this gateway; every send is bounded well inside the lease."""
+        """The channels of this gateway; every send is bounded well inside the lease.
+        Without a VECOZO connection its parties' messages wait for a worker that has one."""
         lease = self.settings.delivery_lease_seconds
         timeout = min(self.settings.delivery_timeout_seconds, lease / 4)
-        push = PushChannel(transport, timeout=timeout, max_seconds=lease / 2)
-        mailbox = MailboxChannel()
-        return Switchboard({"push": lambda route: push, "mailbox": lambda route: mailbox})
+        channels: list[Channel] = [
+            PushChannel(transport, timeout=timeout, max_seconds=lease / 2),
+            MailboxChannel(),
+        ]
+        connection = self.vecozo()
+        if connection is not None:
+            channels.append(
+                VecozoChannel(connection, transport, timeout=timeout, max_seconds=lease / 2)
+            )
+        # The StUF-GGk channel is built per route (its endpoint and settings): it joins as
+        # ``Switchboard({**board.factories, "stuf": stuf_channel})``.
+        return Switchboard.of(*channels)
+
+    def vecozo(self) -> Connection | None:
+        """The connection to VECOZO, when one is configured (``IJW_VECOZO_URL``)."""
+        settings = self.settings
+        if not settings.vecozo_url:
+            return None
+        return Connection(
+            settings.vecozo_url,
+            settings.vecozo_cert,
+            settings.vecozo_key,
+            settings.vecozo_ca,
+            timeout=settings.delivery_timeout_seconds,
+        )
+
+    def puller(self, transport: httpx.BaseTransport | None = None) -> Puller:
+        connection = self.vecozo()
+        if connection is None:
+            raise ConfigurationError("set IJW_VECOZO_URL (and IJW_VECOZO_CERT) to pull from VECOZO")
+        return Puller(VecozoClient(connection, transport), self.arrivals, self.store)
 
     def worker(self, transport: httpx.BaseTransport | None = None, concurrency: int = 8) -> Worker:
         """A delivery worker over every channel of this gateway."""

@@ -175,7 +175,9 @@ class Intake:
                 continue
         raise Conflict("concurrent submissions of this message kept colliding; retry", "busy")
 
-    def _transact(self, unit: Unit, party: str, posted: _Posted, trace: str) -> Result:
+    def _transact(
+        self, unit: Unit, party: str, posted: _Posted, trace: str, answer_back: bool = False
+    ) -> Result:
         name, data, sha, envelope = posted.name, posted.data, posted.sha, posted.envelope
         locks, own = (envelope.locks, envelope.own_key) if envelope else ((), None)
         existing = unit.open(locks, party, sha, own).receipt
@@ -205,6 +207,9 @@ class Intake:
         unit.add_receipt(party, sha, message_id)
         self._bookkeeping(unit, new, envelope, report, party, trace)
         retour = self._retour(unit, new, Outcome(report, outcome.message), envelope, trace)
+        if retour is not None and answer_back and new.from_party is not None:
+            unit.enqueue(retour.id, new.from_party, self.deadline)
+            unit.event(retour.id, "queued", new.from_party, "back to the sender", trace)
         delivery = self._enqueue(unit, new, trace) if received else None
         log.info(
             "intake %s message=%s type=%s trace=%s",

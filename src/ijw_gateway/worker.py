@@ -91,7 +91,9 @@ class Worker:
             return
         if attempt.delivered:
             outcome = "delivered"
-            self.store.delivered(item, self.owner, f"to {item.receiver} by {item.channel}: {attempt.detail}")
+            self.store.delivered(
+                item, self.owner, f"to {item.receiver} by {item.channel}: {attempt.detail}"
+            )
         elif not attempt.retryable or now >= item.deadline_at:
             outcome = "dead_lettered"
             reason = attempt.detail if not attempt.retryable else f"{attempt.detail}; deadline"

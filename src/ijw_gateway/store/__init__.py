@@ -178,6 +178,11 @@ class Store:
         with self.session() as session:
             return reads.conversation(session, conversation_id, limit)
 
+    def wire_message(self, channel: str, trace_ref: str) -> str | None:
+        """The message an exchange's id was stored as, if it was."""
+        with self.unit() as unit:
+            return unit.wire_message(channel, trace_ref)
+
     def record_event(
         self, message_id: str | None, kind: str, party: str | None, detail: str, trace: str
     ) -> None:
