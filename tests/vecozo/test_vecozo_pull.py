@@ -8,18 +8,23 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlmodel import func, select
 
+from ijw_gateway.cli import main
 from ijw_gateway.config import Settings
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.gateway import Gateway, prepare
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import Message, WireRef
+from ijw_gateway.vecozo.client import VecozoClient
 from ijw_gateway.vecozo.model import ZoekpadOpAlsAntwoordOp
 from ijw_gateway.vecozo.pull import Puller
+from ijw_gateway.vecozo.track import follow, follow_due
+from ijw_gateway.wire import wire_id
 from tests.service.conftest import PARTIES
 from tests.vecozo.stub import Certificates, Stub, metadata
 
@@ -219,3 +224,73 @@ def test_drain_with_a_search_pulls_only_the_answers_to_one_message(
     )
     done = puller.drain(search)
     assert done.acknowledged == 1 and stub.acknowledged == [wanted]
+
+
+def _pushed_allocation(gateway: Gateway, stub: Stub) -> str:
+    """A JW301 the municipality posts, pushed to the provider over VECOZO."""
+    message_id = _post_allocation(gateway)
+    worker = gateway.worker(concurrency=4)
+    worker.run_once()
+    worker.close()
+    traces = [p.metadata["referentiegegevens"]["traceerId"] for p in stub.pushed]
+    assert wire_id(message_id) in traces
+    return message_id
+
+
+def _post_allocation(gateway: Gateway) -> str:
+    (result,) = gateway.intake.submit(GEMEENTE, b.to_bytes(b.jw301()), "t")
+    assert result.delivery == "queued" and result.id is not None
+    return result.id
+
+
+def test_vecozos_statuses_become_the_messages_events_once(gateway: Gateway, stub: Stub) -> None:
+    message_id = _pushed_allocation(gateway, stub)
+    trace = wire_id(message_id)
+    stub.statuses[trace].append({**stub.statuses[trace][0], "berichtstatus": "WordtAangeboden"})
+    connection = gateway.vecozo()
+    assert connection is not None
+    client = VecozoClient(connection)
+    followed = follow(client, gateway.store, message_id)
+    assert followed.statuses == ("Ontvangen", "WordtAangeboden") and followed.recorded == 2
+    assert follow_due(client, gateway.store) != []  # not final yet
+    stub.statuses[trace].append({
+        **stub.statuses[trace][0],
+        "berichtstatus": "Bezorgd",
+        "berichtstatusGewijzigdOp": datetime.now(UTC).isoformat(),
+        "meldingen": [{"code": "B001", "omschrijving": "bezorgd"}],
+    })  # fmt: skip
+    assert [f.recorded for f in follow_due(client, gateway.store)] == [1]
+    assert follow_due(client, gateway.store) == []  # final: no more questions
+    events = [e for e in gateway.store.events(message_id) if e.kind.startswith("exchange_")]
+    kinds = [e.kind for e in events]
+    assert kinds == ["exchange_received", "exchange_offered", "exchange_delivered"]
+    assert events[-1].detail.endswith("(B001)")
+    client.close()
+
+
+def test_the_cli_pulls_and_asks_status(
+    gateway: Gateway,
+    stub: Stub,
+    certs: Certificates,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = gateway.settings
+    for name, value in {
+        "IJW_DATABASE_URL": settings.database_url,
+        "IJW_PARTIES": str(PARTIES),
+        "IJW_VECOZO_URL": stub.base_url,
+        "IJW_VECOZO_CERT": certs.client_file,
+        "IJW_VECOZO_CA": certs.ca_file,
+    }.items():
+        monkeypatch.setenv(name, value)
+    _request(stub)
+    assert main(["vecozo", "pull"]) == 0
+    assert "stored 1, already stored 0, refused 0, acknowledged 1" in capsys.readouterr().out
+    gateway.store.set_channel(AGB, "vecozo", None)  # the parties file, loaded again, said mailbox
+    message_id = _pushed_allocation(gateway, stub)
+    assert main(["vecozo", "status", wire_id(message_id)]) == 0
+    assert f"{message_id}: Ontvangen; 1 new events" in capsys.readouterr().out
+    stub.fail("list", 503)
+    assert main(["vecozo", "pull", "--once"]) == 1
+    assert main(["vecozo", "pull", "--answers-to", "nope"]) == 2

@@ -32,6 +32,7 @@ def _register() -> None:
         retour,
         serve,
         validate,
+        vecozo,
         worker,
     )
 

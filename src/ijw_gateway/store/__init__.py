@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from ijw_gateway.errors import Conflict, Forbidden, NotFound, StoreUnavailable
 from ijw_gateway.parties import ChannelSettings, KeyHash, PartySpec, split_key, verify
-from ijw_gateway.store import directory, migrate, outbox, reads
+from ijw_gateway.store import directory, exchange, migrate, outbox, reads
 from ijw_gateway.store.clock import Clock, utcnow
 from ijw_gateway.store.engine import is_postgres, make_engine
 from ijw_gateway.store.unit import NewMessage, Unit
@@ -182,6 +182,20 @@ class Store:
         """The message an exchange's id was stored as, if it was."""
         with self.unit() as unit:
             return unit.wire_message(channel, trace_ref)
+
+    def record_reported(
+        self, message_id: str, party: str, reported: Iterable[exchange.Reported]
+    ) -> int:
+        """Statuses an exchange reported for a message, as its events (each once)."""
+        with self.session() as session:
+            return exchange.record(session, message_id, party, reported)
+
+    def awaiting_report(
+        self, channel: str, final: Sequence[str], days: float = 7, limit: int = 100
+    ) -> list[str]:
+        with self.session() as session:
+            since = self.clock() - timedelta(days=days)
+            return exchange.awaiting(session, channel, final, since, limit)
 
     def record_event(
         self, message_id: str | None, kind: str, party: str | None, detail: str, trace: str
