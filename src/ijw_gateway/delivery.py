@@ -26,7 +26,7 @@ import ssl
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
@@ -39,19 +39,10 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from ijw_gateway.wire import WireRefs
+
 USER_AGENT = "ijw-gateway"
 _RETRYABLE_4XX = frozenset({408, 429})
-
-
-@dataclass(frozen=True)
-class WireRefs:
-    """The ids an exchange gave the message, its conversation and the message it answers,
-    when they came in through one (VECOZO ``traceerId``/``conversatieId``, StUF
-    ``referentienummer``); None where our own ids are the ones to quote."""
-
-    trace: str | None = None
-    conversation: str | None = None
-    answers: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +59,7 @@ class Parcel:
     conversation_id: str | None = None  # ours: the id of the conversation's first message
     answers_id: str | None = None  # ours: the message this one answers (a retour, a JW325)
     release: str | None = None
-    refs: WireRefs = WireRefs()
+    refs: WireRefs = field(default_factory=WireRefs)
 
 
 @dataclass(frozen=True)

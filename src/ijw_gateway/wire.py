@@ -35,6 +35,17 @@ class Arrival:
 
 
 @dataclass(frozen=True)
+class WireRefs:
+    """The ids an exchange gave the message, its conversation and the message it answers,
+    when they came in through one (VECOZO ``traceerId``/``conversatieId``, StUF
+    ``referentienummer``); None where our own ids are the ones to quote."""
+
+    trace: str | None = None
+    conversation: str | None = None
+    answers: str | None = None
+
+
+@dataclass(frozen=True)
 class Refusal:
     code: str
     reason: str

@@ -17,10 +17,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from ijw_gateway.delivery import Attempt, Channel, Parcel, Route, Switchboard, WireRefs, backoff
+from ijw_gateway.delivery import Attempt, Channel, Parcel, Route, Switchboard, backoff
 from ijw_gateway.errors import StoreUnavailable
 from ijw_gateway.metrics import METRICS
 from ijw_gateway.store import Claimed, Store
+from ijw_gateway.wire import WireRefs
 
 log = logging.getLogger("ijw_gateway.worker")
 

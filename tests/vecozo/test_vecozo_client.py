@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import trustme
 
-from ijw_gateway.delivery import GiveUp, Parcel, Retry, WireRefs
+from ijw_gateway.delivery import GiveUp, Parcel, Retry
 from ijw_gateway.vecozo.channel import VecozoChannel
 from ijw_gateway.vecozo.client import Connection, VecozoClient
 from ijw_gateway.vecozo.model import ZoekpadOpAlsAntwoordOp, ZoekpadOpConversatieId
-from ijw_gateway.wire import wire_id
+from ijw_gateway.wire import WireRefs, wire_id
 from tests.vecozo.stub import Certificates, Stub, metadata
 
 GEMEENTE, AGB = "0505", "12345678"

@@ -20,6 +20,7 @@ from ijw_gateway.api.deps import SECURITY_SCHEMES
 from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.api.middleware import TraceMiddleware
 from ijw_gateway.api.routes import hot_routes, router
+from ijw_gateway.api.vecozo import facade
 from ijw_gateway.config import Settings
 from ijw_gateway.errors import IjwGatewayError
 from ijw_gateway.gateway import Gateway, open_gateway
@@ -113,6 +114,7 @@ def create_app(
     errors.install(app)
     app.include_router(router)
     _document_keys(app, router.routes)
+    app.mount("/vecozo", facade(gateway))
 
     @app.get("/health", summary="Liveness, and whether the database answers")
     def health() -> dict[str, str]:

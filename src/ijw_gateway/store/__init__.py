@@ -11,22 +11,26 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, exc
-from sqlmodel import Session
+from sqlalchemy import Engine, and_, exc, or_
+from sqlmodel import Session, col
 
 from ijw_gateway.errors import Conflict, Forbidden, NotFound, StoreUnavailable
 from ijw_gateway.parties import ChannelSettings, KeyHash, PartySpec, split_key, verify
 from ijw_gateway.store import directory, exchange, migrate, outbox, reads
 from ijw_gateway.store.clock import Clock, utcnow
 from ijw_gateway.store.engine import is_postgres, make_engine
+from ijw_gateway.store.refs import REFS
+from ijw_gateway.store.tables import Message
 from ijw_gateway.store.unit import NewMessage, Unit
 from ijw_gateway.store.views import (
     Claimed,
     EventView,
+    Listed,
     MailboxItem,
     MessageView,
     PartyView,
 )
+from ijw_gateway.wire import WireRefs, our_id
 
 __all__ = ["Claimed", "Collision", "MessageView", "NewMessage", "Store", "Unit"]
 
@@ -196,6 +200,49 @@ class Store:
         with self.session() as session:
             since = self.clock() - timedelta(days=days)
             return exchange.awaiting(session, channel, final, since, limit)
+
+    def listed(
+        self,
+        receiver: str,
+        limit: int,
+        *,
+        answers: str | None = None,
+        conversation: str | None = None,
+        type_: str | None = None,
+    ) -> list[Listed]:
+        """The receiver's mailbox without bytes, oldest first, as an exchange lists it:
+        all of it, the answers to one message (our id), one conversation (the exchange's
+        id) or one message type."""
+        where = []
+        if answers is not None:
+            where.append(col(Message.answers_id) == answers)
+        if conversation is not None:  # as the exchange names it (``refs.REFS``)
+            ours = col(Message.conversation_id) == our_id(conversation)
+            where.append(or_(REFS[1] == conversation, and_(REFS[1].is_(None), ours)))
+        if type_ is not None:
+            where.append(col(Message.type) == type_)
+        with self.session() as session:
+            return exchange.listed(session, receiver, limit, where)
+
+    def named(self, channel: str, trace_ref: str) -> str | None:
+        """The message an exchange's id names (one that came in with it, or one of ours)."""
+        with self.session() as session:
+            return exchange.message_of(session, channel, trace_ref, our_id(trace_ref))
+
+    def waiting(self, message_id: str, party: str) -> bool:
+        """Whether the message waits in the party's mailbox (not acknowledged)."""
+        with self.session() as session:
+            row = outbox.outbox_row(session, message_id)
+            return row is not None and row.receiver == party and row.state in outbox.IN_MAILBOX
+
+    def wire_refs(self, message_id: str) -> WireRefs:
+        """The ids an exchange gave the message, its conversation and its original."""
+        with self.session() as session:
+            return exchange.refs_of(session, message_id)
+
+    def conversation_named(self, conversation_ref: str) -> str | None:
+        with self.session() as session:
+            return exchange.conversation_of(session, conversation_ref, our_id(conversation_ref))
 
     def record_event(
         self, message_id: str | None, kind: str, party: str | None, detail: str, trace: str

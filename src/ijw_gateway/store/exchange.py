@@ -6,9 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from ijw_gateway.store.tables import Event, Outbox, Party
+from ijw_gateway.store.outbox import IN_MAILBOX
+from ijw_gateway.store.refs import REFS, with_refs
+from ijw_gateway.store.tables import Event, Message, Outbox, Party, WireRef
+from ijw_gateway.store.views import Listed
+from ijw_gateway.wire import WireRefs
 
 Reported = tuple[str, str, datetime]
 """(event kind, detail, when the exchange says it happened)."""
@@ -51,3 +57,51 @@ def awaiting(
         .limit(limit)
     )
     return list(session.exec(query))
+
+
+def message_of(session: Session, channel: str, trace_ref: str, ours: str | None) -> str | None:
+    """The message an exchange's id names: one that came in with it, or one of ours."""
+    found = session.exec(
+        select(WireRef.message_id).where(WireRef.channel == channel, WireRef.trace_ref == trace_ref)
+    ).first()
+    if found is None and ours is not None and session.get(Message, ours) is not None:
+        found = ours
+    return found
+
+
+def conversation_of(session: Session, conversation_ref: str, ours: str | None) -> str | None:
+    """Our conversation an exchange's ``conversatieId`` names."""
+    query = (
+        select(Message.conversation_id)
+        .join(WireRef, col(WireRef.message_id) == col(Message.id))
+        .where(WireRef.conversation_ref == conversation_ref)
+        .limit(1)
+    )
+    found = session.exec(query).first()
+    if found is None and ours is not None:
+        found = ours
+    return found
+
+
+def listed(
+    session: Session, receiver: str, limit: int, where: Sequence[ColumnElement[bool]] = ()
+) -> list[Listed]:
+    """The receiver's mailbox as an exchange lists it: metadata and ids, no bytes."""
+    query = with_refs(
+        sa_select(Message, *REFS)
+        .join(Outbox, col(Outbox.message_id) == col(Message.id))
+        .where(col(Outbox.receiver) == receiver, col(Outbox.state).in_(IN_MAILBOX), *where)
+        .order_by(col(Outbox.id))
+        .limit(limit)
+    )
+    return [
+        Listed(m.id, m.type, m.from_party, m.to_party, m.received_at, m.size, m.sha256,
+               m.conversation_id, m.answers_id, trace, conversation, answers)
+        for m, trace, conversation, answers in session.execute(query)
+    ]  # fmt: skip
+
+
+def refs_of(session: Session, message_id: str) -> WireRefs:
+    query = with_refs(sa_select(*REFS).select_from(Message).where(col(Message.id) == message_id))
+    row = session.execute(query).first()
+    return WireRefs(*row) if row is not None else WireRefs()

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from ijw_gateway.parties import CHANNELS
 from ijw_gateway.store.directory import settings_of
-from ijw_gateway.store.tables import Event, Message, Outbox, Party, WireRef
+from ijw_gateway.store.refs import REFS, with_refs
+from ijw_gateway.store.tables import Event, Message, Outbox, Party
 from ijw_gateway.store.views import Claimed, MailboxItem
 
 QUEUED, DELIVERED, DEAD, ACKED = "queued", "delivered", "dead", "acked"
@@ -67,27 +67,14 @@ def claim(
     return _claimed(session, owner, now)
 
 
-_OWN, _START, _ORIGINAL = aliased(WireRef), aliased(WireRef), aliased(WireRef)
-
-
 def _claimed(session: Session, owner: str, now: datetime) -> list[Claimed]:
     """The rows this owner holds, with what their channel needs: the route, and the ids an
-    exchange gave the message, its conversation's first message and the message it
-    answers (``wire_ref``), so a channel quotes them without reading the store."""
-    query = (
-        sa_select(
-            Outbox,
-            Message,
-            Party,
-            col(_OWN.trace_ref),
-            func.coalesce(col(_OWN.conversation_ref), col(_START.conversation_ref)),
-            func.coalesce(col(_OWN.answers_ref), col(_ORIGINAL.trace_ref)),
-        )
+    exchange gave the message (``refs.REFS``), so a channel quotes them without
+    reading the store."""
+    query = with_refs(
+        sa_select(Outbox, Message, Party, *REFS)
         .join(Message, col(Message.id) == col(Outbox.message_id))
         .join(Party, col(Party.code) == col(Outbox.receiver))
-        .outerjoin(_OWN, col(_OWN.message_id) == col(Message.id))
-        .outerjoin(_START, col(_START.message_id) == col(Message.conversation_id))
-        .outerjoin(_ORIGINAL, col(_ORIGINAL.message_id) == col(Message.answers_id))
         .where(
             col(Outbox.lease_owner) == owner,
             col(Outbox.lease_until) > now,
