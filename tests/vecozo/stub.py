@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -76,6 +76,8 @@ class Stub:
     requests: list[tuple[str, str]] = field(default_factory=list)
     peers: list[str] = field(default_factory=list)  # client certificate subjects seen
     delay: dict[str, float] = field(default_factory=dict)  # seconds per operation
+    on_ack: Callable[[str], None] | None = None  # asked before an acknowledgement is taken
+    inflight: int = 0  # pushes being answered right now
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
     host: str = "127.0.0.1"
@@ -158,6 +160,19 @@ def _push(stub: Stub, content_type: str, body: bytes) -> Reply:
         stub.pushed.append(Pushed(metadata, parts.get("payload", b""), time.monotonic()))
         stub.statuses[trace] = [_status(metadata, "Ontvangen")]
     return NO_CONTENT
+
+
+def _delayed_push(stub: Stub, content_type: str, body: bytes) -> Reply:
+    """Taken on arrival, answered after the delay: a sender killed meanwhile never hears."""
+    reply = _push(stub, content_type, body)
+    with stub.lock:
+        stub.inflight += 1
+    try:
+        time.sleep(stub.delay.get("push", 0.0))
+    finally:
+        with stub.lock:
+            stub.inflight -= 1
+    return reply
 
 
 def _status(metadata: dict[str, Any], status: str) -> dict[str, Any]:
@@ -258,9 +273,11 @@ def _answer(
     query, body, ctype = request
     if fault == "timeout":
         time.sleep(TIMEOUT_SLEEP)
-    time.sleep(stub.delay.get(operation, 0.0))
     if operation == "push":
-        return _push(stub, ctype, body)
+        return _delayed_push(stub, ctype, body)
+    if operation == "ack" and stub.on_ack is not None:
+        stub.on_ack(trace)  # as the acknowledgement arrives
+    time.sleep(stub.delay.get(operation, 0.0))
     if operation in ("list", "search"):
         return _list(stub, query, json.loads(body) if operation == "search" else None)
     if operation == "payload":

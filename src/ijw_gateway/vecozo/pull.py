@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -99,7 +100,7 @@ class Puller:
     def _take_all(
         self, pool: ThreadPoolExecutor, listed: list[Gereed], done: Round
     ) -> Iterator[tuple[Gereed, Future[bool]] | None]:
-        for item, data in zip(listed, pool.map(self._fetch, listed), strict=True):
+        for item, data in zip(listed, self._ahead(pool, listed), strict=True):
             if isinstance(data, str):
                 done.fail(item.referentiegegevens.traceerId, data)
                 yield None
@@ -108,6 +109,19 @@ class Puller:
                 yield item, pool.submit(self.client.acknowledge, item.referentiegegevens.traceerId)
             elif self._take(item, data, done):
                 yield item, pool.submit(self.client.acknowledge, item.referentiegegevens.traceerId)
+
+    def _ahead(
+        self, pool: ThreadPoolExecutor, listed: list[Gereed]
+    ) -> Iterator[bytes | str | None]:
+        """The payloads in order, at most ``2 × threads`` fetched ahead of the intake (a
+        list of 250 payloads of 25 MB is not held at once)."""
+        window: deque[Future[bytes | str | None]] = deque()
+        for item in listed:
+            window.append(pool.submit(self._fetch, item))
+            if len(window) > 2 * self.threads:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
 
     def _fetch(self, item: Gereed) -> bytes | str | None:
         """The payload, or why it cannot be had now; None when it was stored before."""
