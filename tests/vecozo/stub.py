@@ -23,7 +23,7 @@ import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -292,6 +292,7 @@ def _answer(
 def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as two writes
 
         def _serve(self) -> None:
             url = urlsplit(self.path)
@@ -365,11 +366,15 @@ def server_context(certs: Certificates) -> ssl.SSLContext:
     return context
 
 
+def running(stub: Stub, certs: Certificates) -> AbstractContextManager[Stub]:
+    return running_with(stub, server_context(certs))
+
+
 @contextmanager
-def running(stub: Stub, certs: Certificates) -> Iterator[Stub]:
+def running_with(stub: Stub, context: ssl.SSLContext) -> Iterator[Stub]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
     server.daemon_threads = True
-    server.socket = server_context(certs).wrap_socket(server.socket, server_side=True)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
     stub.port = int(server.server_address[1])
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()

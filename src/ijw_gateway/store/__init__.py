@@ -187,6 +187,11 @@ class Store:
         with self.unit() as unit:
             return unit.wire_message(channel, trace_ref)
 
+    def wire_messages(self, channel: str, trace_refs: Sequence[str]) -> set[str]:
+        """Which of these exchange ids were stored (one question for a whole listing)."""
+        with self.session() as session:
+            return exchange.stored(session, channel, trace_refs)
+
     def record_reported(
         self, message_id: str, party: str, reported: Iterable[exchange.Reported]
     ) -> int:

@@ -105,3 +105,10 @@ def refs_of(session: Session, message_id: str) -> WireRefs:
     query = with_refs(sa_select(*REFS).select_from(Message).where(col(Message.id) == message_id))
     row = session.execute(query).first()
     return WireRefs(*row) if row is not None else WireRefs()
+
+
+def stored(session: Session, channel: str, trace_refs: Sequence[str]) -> set[str]:
+    query = select(WireRef.trace_ref).where(
+        WireRef.channel == channel, col(WireRef.trace_ref).in_(list(trace_refs))
+    )
+    return set(session.exec(query))

@@ -90,25 +90,39 @@ class Puller:
             done.fail("list", exc.detail)
             return done
         done.listed = len(listed)
-        with ThreadPoolExecutor(self.threads, thread_name_prefix="ijw-vecozo") as pool:
-            acks = [f for f in self._take_all(pool, listed, done) if f is not None]
-            for item, ack in acks:
-                self._acknowledged(item, ack, done)
+        traces = [str(item.referentiegegevens.traceerId) for item in listed]
+        stored = self.store.wire_messages(CHANNEL, traces)
+        fetch = ThreadPoolExecutor(self.threads, thread_name_prefix="ijw-vecozo-fetch")
+        with fetch, ThreadPoolExecutor(self.threads, thread_name_prefix="ijw-vecozo-ack") as ack:
+            taken = self._take_all(fetch, ack, listed, stored, done)
+            for item, acknowledged in [f for f in taken if f is not None]:
+                self._acknowledged(item, acknowledged, done)
         self._count(done)
         return done
 
     def _take_all(
-        self, pool: ThreadPoolExecutor, listed: list[Gereed], done: Round
+        self,
+        fetch: ThreadPoolExecutor,
+        ack: ThreadPoolExecutor,
+        listed: list[Gereed],
+        stored: set[str],
+        done: Round,
     ) -> Iterator[tuple[Gereed, Future[bool]] | None]:
-        for item, data in zip(listed, self._ahead(pool, listed), strict=True):
+        fresh = [i for i in listed if str(i.referentiegegevens.traceerId) not in stored]
+        payloads = self._ahead(fetch, fresh)  # in the order of ``fresh``, fetched ahead
+        for item in listed:
+            trace = item.referentiegegevens.traceerId
+            data = next(payloads) if str(trace) not in stored else None
             if isinstance(data, str):
-                done.fail(item.referentiegegevens.traceerId, data)
+                done.fail(trace, data)
                 yield None
-            elif data is None:  # stored before an earlier round could acknowledge it
+                continue
+            if data is None:  # stored before an earlier round could acknowledge it
                 done.duplicates += 1
-                yield item, pool.submit(self.client.acknowledge, item.referentiegegevens.traceerId)
-            elif self._take(item, data, done):
-                yield item, pool.submit(self.client.acknowledge, item.referentiegegevens.traceerId)
+            elif not self._take(item, data, done):
+                yield None
+                continue
+            yield item, ack.submit(self.client.acknowledge, trace)
 
     def _ahead(
         self, pool: ThreadPoolExecutor, listed: list[Gereed]
@@ -123,10 +137,8 @@ class Puller:
         while window:
             yield window.popleft().result()
 
-    def _fetch(self, item: Gereed) -> bytes | str | None:
-        """The payload, or why it cannot be had now; None when it was stored before."""
-        if self.store.wire_message(CHANNEL, str(item.referentiegegevens.traceerId)):
-            return None
+    def _fetch(self, item: Gereed) -> bytes | str:
+        """The payload, or why it cannot be had now."""
         try:
             return self.client.payload(item)
         except (Retry, GiveUp) as exc:
