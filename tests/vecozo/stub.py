@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import trustme
 
+from tests.service.procs import serving
 from tests.vecozo.spec import BASE, Answer, Call, check_answer, check_request
 
 PUSH, PULL, STATUS = (
@@ -373,17 +374,10 @@ def running(stub: Stub, certs: Certificates) -> AbstractContextManager[Stub]:
 @contextmanager
 def running_with(stub: Stub, context: ssl.SSLContext) -> Iterator[Stub]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
-    server.daemon_threads = True
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    stub.port = int(server.server_address[1])
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving(server) as port:
+        stub.port = port
         yield stub
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def metadata(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from sqlmodel import col, func, select
+from sqlmodel import func, select
 
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.store import Store
@@ -19,6 +19,7 @@ from ijw_gateway.store.tables import Message, Outbox, WireRef
 from ijw_gateway.wire import wire_id
 from tests.service.conftest import PARTIES
 from tests.service.procs import Proc, gateway_env, wait_until
+from tests.service.test_service_crash import _settled
 from tests.vecozo.stub import Certificates, Stub, metadata
 
 GEMEENTE, AGB = b.GEMEENTE, b.AGB
@@ -110,7 +111,7 @@ def test_a_push_killed_in_flight_is_pushed_again_and_counted_delivered_once(
         kills += 1
     worker.start()
     try:
-        wait_until(lambda: _delivered(store, ids), 120, "every push delivered")
+        wait_until(lambda: _settled(store, ids), 120, "every push delivered")
     finally:
         worker.stop()
     pushed = [p.metadata["referentiegegevens"]["traceerId"] for p in stub.pushed]
@@ -123,13 +124,3 @@ def test_a_push_killed_in_flight_is_pushed_again_and_counted_delivered_once(
         ).one()
     assert dead == 0  # a repeat VECOZO refused as known counted as delivered
     store.dispose()
-
-
-def _delivered(store: Store, ids: list[str]) -> bool:
-    with store.session() as session:
-        query = (
-            select(func.count())
-            .select_from(Outbox)
-            .where(col(Outbox.message_id).in_(ids), Outbox.state == "delivered")
-        )
-        return int(session.exec(query).one()) == len(ids)
