@@ -46,6 +46,8 @@ def _under(modules: set[str], packages: set[str]) -> set[str]:
     [
         (["--help"], _NOT_FOR_ANY | _NOT_FOR_HELP),
         (["explain", "9019"], _NOT_FOR_ANY | _NOT_FOR_HELP),
+        (["vecozo", "--help"], _NOT_FOR_ANY | _NOT_FOR_HELP),
+        (["parties", "--help"], _NOT_FOR_ANY | _NOT_FOR_HELP),
         (["validate", str(SMALL)], _NOT_FOR_ANY),
     ],
 )

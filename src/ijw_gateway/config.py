@@ -62,6 +62,11 @@ class Settings:
     intake_threads: Threads = 2  # messages one process judges at once (docs/performance.md)
     metrics_dir: Path | None = None  # serve --workers N: None is a new directory per run
     worker_in_serve: bool = False  # serve's HTTP processes also deliver (not an IJW_ setting)
+    vecozo_url: str | None = None  # VECOZO's base URL (…/berichtenservice); None: no VECOZO
+    vecozo_cert: Path | None = None  # the system certificate (PEM, with its key unless below)
+    vecozo_key: Path | None = None
+    vecozo_ca: Path | None = None  # trust only this CA for VECOZO (a test VECOZO)
+    vecozo_poll_seconds: Seconds = 30.0  # `vecozo worker`: wait between pulls when none came
 
     def __post_init__(self) -> None:
         problems = []

@@ -18,9 +18,18 @@ from datetime import timedelta
 
 import httpx
 
+from ijw_gateway.arrivals import Arrivals
 from ijw_gateway.config import Settings
 from ijw_gateway.contracts import no_extra_data_screen
-from ijw_gateway.delivery import Deliverer
+from ijw_gateway.delivery import (
+    Channel,
+    ChannelFactory,
+    MailboxChannel,
+    PushChannel,
+    Route,
+    Switchboard,
+)
+from ijw_gateway.errors import ConfigurationError
 from ijw_gateway.findings import LANGUAGES, Report
 from ijw_gateway.intake import Intake, Judge, JudgeFor
 from ijw_gateway.parties import PartySpec, embedded_directory, embedded_path, load_directory
@@ -30,7 +39,11 @@ from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.store import Store, Unit
 from ijw_gateway.store.history import StoreHistory
 from ijw_gateway.store.refusals import StoreRefusalLog
+from ijw_gateway.stuf_channel import StufChannel, stuf_channel
 from ijw_gateway.validation import ParsedMessage, Validator
+from ijw_gateway.vecozo.channel import VecozoChannel
+from ijw_gateway.vecozo.client import Connection, VecozoClient
+from ijw_gateway.vecozo.pull import Puller
 from ijw_gateway.worker import Worker
 
 log = logging.getLogger("ijw_gateway.gateway")
@@ -103,6 +116,7 @@ class Gateway:
             for lang in LANGUAGES
         }
         self.intake = self.intakes[LANGUAGES[0]]
+        self.arrivals = Arrivals(self.intake)
 
     def known_key(self, presented: str) -> str | None:
         """The party of a key verified a short while ago, without touching the store
@@ -119,17 +133,66 @@ class Gateway:
             self._keys.put(digest, party)
         return party
 
-    def worker(self, transport: httpx.BaseTransport | None = None, concurrency: int = 8) -> Worker:
-        """A delivery worker; pushes are bounded well inside the lease."""
+    def switchboard(self, transport: httpx.BaseTransport | None = None) -> Switchboard:
+        """The channels of this gateway; every send is bounded well inside the lease.
+        Without a VECOZO connection its parties' messages wait for a worker that has one.
+        A StUF channel is built per route (its endpoint and settings)."""
         lease = self.settings.delivery_lease_seconds
-        deliverer = Deliverer(
-            transport,
-            timeout=min(self.settings.delivery_timeout_seconds, lease / 4),
-            max_seconds=lease / 2,
+        timeout = min(self.settings.delivery_timeout_seconds, lease / 4)
+        channels: list[Channel] = [
+            PushChannel(transport, timeout=timeout, max_seconds=lease / 2),
+            MailboxChannel(),
+        ]
+        connection = self.vecozo()
+        if connection is not None:
+            channels.append(
+                VecozoChannel(connection, transport, timeout=timeout, max_seconds=lease / 2)
+            )
+        board = Switchboard.of(*channels)
+        stuf = self._stuf(transport, {"timeout": timeout, "max_seconds": lease / 2})
+        return Switchboard({**board.factories, StufChannel.name: stuf})
+
+    def _stuf(
+        self, transport: httpx.BaseTransport | None, bounds: dict[str, object]
+    ) -> ChannelFactory:
+        """StUF channels from a route: the party's endpoint and channel settings, sent
+        within ``bounds`` unless the settings say otherwise; a Du01 a receiver answers
+        with is taken in as if it had posted it."""
+        from ijw_gateway.stuf_intake import reply_taker  # it imports this module
+
+        on_reply = reply_taker(self)
+
+        def build(route: Route) -> Channel:
+            settings = {**bounds, **dict(route.settings), "endpoint": route.endpoint or ""}
+            return stuf_channel(settings, transport, on_reply)
+
+        return build
+
+    def vecozo(self) -> Connection | None:
+        """The connection to VECOZO, when one is configured (``IJW_VECOZO_URL``)."""
+        settings = self.settings
+        if not settings.vecozo_url:
+            return None
+        return Connection(
+            settings.vecozo_url,
+            settings.vecozo_cert,
+            settings.vecozo_key,
+            settings.vecozo_ca,
+            timeout=settings.delivery_timeout_seconds,
         )
+
+    def puller(self, transport: httpx.BaseTransport | None = None) -> Puller:
+        connection = self.vecozo()
+        if connection is None:
+            raise ConfigurationError("set IJW_VECOZO_URL (and IJW_VECOZO_CERT) to pull from VECOZO")
+        return Puller(VecozoClient(connection, transport), self.arrivals, self.store)
+
+    def worker(self, transport: httpx.BaseTransport | None = None, concurrency: int = 8) -> Worker:
+        """A delivery worker over every channel of this gateway."""
+        lease = self.settings.delivery_lease_seconds
         return Worker(
             self.store,
-            deliverer,
+            self.switchboard(transport),
             lease=timedelta(seconds=lease),
             concurrency=concurrency,
             poll_seconds=self.settings.worker_poll_seconds,

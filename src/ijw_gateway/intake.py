@@ -215,7 +215,13 @@ class Intake:
         raise Conflict("concurrent submissions of this message kept colliding; retry", "busy")
 
     def _transact(
-        self, unit: Unit, party: str, posted: _Posted, trace: str, given_id: str | None = None
+        self,
+        unit: Unit,
+        party: str,
+        posted: _Posted,
+        trace: str,
+        given_id: str | None = None,
+        answer_back: bool = False,
     ) -> Result:
         name, data, sha, envelope = posted.name, posted.data, posted.sha, posted.envelope
         locks, own = (envelope.locks, envelope.own_key) if envelope else ((), None)
@@ -246,17 +252,21 @@ class Intake:
         unit.add_receipt(party, sha, message_id)
         self._bookkeeping(unit, new, envelope, report, party, trace)
         retour = self._retour(unit, new, Outcome(report, outcome.message), envelope, trace)
+        if retour is not None and answer_back:
+            self._answer_back(unit, retour.id, new, trace)
         delivery = self._enqueue(unit, new, trace) if received else None
-        log.info(
-            "intake %s message=%s type=%s trace=%s",
-            "accepted" if received else "rejected",
-            message_id,
-            new.type,
-            trace,
-        )
+        verdict = "accepted" if received else "rejected"
+        log.info("intake %s message=%s type=%s trace=%s", verdict, message_id, new.type, trace)
         return Result(
             message_id, report.to_json(), False, retour, delivery, new.to_party, conversation
         )
+
+    def _answer_back(self, unit: Unit, retour_id: str, new: NewMessage, trace: str) -> None:
+        """Queue the return message to the sender: one that came over an exchange hears
+        the verdict only so (a posted message's answer carries it)."""
+        if new.from_party is not None:
+            unit.enqueue(retour_id, new.from_party, self.deadline)
+            unit.event(retour_id, "queued", new.from_party, "back to the sender", trace)
 
     def _links(
         self, unit: Unit, envelope: Envelope | None, own: str, party: str

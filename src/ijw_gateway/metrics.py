@@ -10,7 +10,8 @@ processes; the app receives the same directory as ``Settings.metrics_dir``.
 Gauges about the outbox are read from the database at scrape time, so they are the same
 whichever process answers. Process metrics (CPU, memory, open files) are this process's,
 or with several, those of every live HTTP process, labelled with its ``pid``.
-Labels carry message types, states, routes and status codes only: never parties' data.
+Labels carry message types, states, channels, routes and status codes only: never parties'
+data.
 """
 
 from __future__ import annotations
@@ -62,7 +63,12 @@ HTTP_SECONDS = Histogram(
 INTAKE_MESSAGES = Counter(
     "ijw_intake_messages", "Messages taken in.", ("type", "outcome"), registry=REGISTRY
 )
-DELIVERIES = Counter("ijw_deliveries", "Push attempts.", ("outcome",), registry=REGISTRY)
+DELIVERIES = Counter(
+    "ijw_deliveries", "Delivery attempts.", ("outcome", "channel"), registry=REGISTRY
+)
+VECOZO_PULLED = Counter(
+    "ijw_vecozo_pulled", "Messages pulled from VECOZO.", ("outcome",), registry=REGISTRY
+)
 _PROCESS_UP = "ijw_http_process_up"
 HTTP_PROCESS = Gauge(
     _PROCESS_UP,

@@ -9,7 +9,12 @@ it keeps authentication cheap at hundreds of requests per second. The directory 
     code = "0505"            # gemeentecode (4 digits) or AGB code (8 digits)
     name = "Dordrecht"
     endpoint = "https://..."  # optional: push delivery; without it the mailbox is pull-only
+    channel = "push"          # optional: push (with an endpoint) | mailbox | vecozo | stuf
+    channel_settings = { application = "..." }  # optional: what the channel needs
     keys = [{ id = "dordrecht-1", hash = "sha256$<salt hex>$<digest hex>" }]
+
+Without ``channel`` a party with an endpoint is pushed to and one without pulls its mailbox,
+as before channels existed.
 """
 
 from __future__ import annotations
@@ -31,6 +36,14 @@ _GEMEENTE, _AGB = re.compile(r"^\d{4}$"), re.compile(r"^\d{8}$")
 _ENDPOINT = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _PREFIX = "ijw"
+_SETTING_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_MAX_SETTINGS, _MAX_SETTING = 32, 2000
+
+CHANNELS = ("push", "mailbox", "vecozo", "stuf")
+"""How a party receives its messages: our own HTTP push to its endpoint, its mailbox (it
+pulls), VECOZO REST push, or a StUF-GGk Di01/Du01 to its endpoint."""
+_NEEDS_ENDPOINT = frozenset({"push", "stuf"})
+ChannelSettings = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,13 @@ class PartySpec:
     name: str = ""
     endpoint: str | None = None
     keys: tuple[KeyHash, ...] = ()
+    channel: str | None = None  # None: push with an endpoint, the mailbox without
+    channel_settings: ChannelSettings = ()
+
+    @property
+    def route(self) -> str:
+        """The channel messages for this party travel by."""
+        return self.channel or default_channel(self.endpoint)
 
 
 def kind_of(code: str) -> PartyKind:
@@ -88,6 +108,34 @@ def endpoint_problem(endpoint: str) -> str | None:
     if url.port is not None and not 0 < url.port < 65536:
         return f"names port {url.port}, outside 1-65535"
     return None
+
+
+def default_channel(endpoint: str | None) -> str:
+    return "push" if endpoint else "mailbox"
+
+
+def check_channel(channel: str, endpoint: str | None, settings: object = ()) -> ChannelSettings:
+    """The channel's settings as sorted (key, text) pairs, or UsageError when the channel is
+    unknown, lacks the endpoint it sends to, or its settings are not short key = value."""
+    if channel not in CHANNELS:
+        raise UsageError(f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+    if channel in _NEEDS_ENDPOINT and not endpoint:
+        raise UsageError(f"channel {channel} needs an endpoint (https://…)")
+    pairs = list(settings.items()) if isinstance(settings, dict) else settings
+    if (
+        not isinstance(pairs, (list, tuple))
+        or len(pairs) > _MAX_SETTINGS
+        or not all(isinstance(pair, tuple) and len(pair) == 2 for pair in pairs)
+    ):
+        raise UsageError(f"channel settings are at most {_MAX_SETTINGS} key = value pairs")
+    checked = {}
+    for key, value in pairs:
+        if not isinstance(key, str) or not _SETTING_KEY.match(key):
+            raise UsageError(f"channel setting {str(key)[:70]!r} is not a plain name")
+        if isinstance(value, dict | list) or len(str(value)) > _MAX_SETTING:
+            raise UsageError(f"channel setting {key} must be a short text, number or boolean")
+        checked[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    return tuple(sorted(checked.items()))
 
 
 def digest(secret: str, salt: str) -> str:
@@ -157,12 +205,22 @@ def _party(raw: object) -> PartySpec:
     problem = endpoint_problem(str(endpoint)) if endpoint is not None else None
     if problem is not None:
         raise ConfigurationError(f"party {code}: endpoint {problem}")
+    endpoint = str(endpoint) if endpoint else None
+    channel = raw.get("channel")
+    try:
+        settings = check_channel(
+            str(channel or default_channel(endpoint)), endpoint, raw.get("channel_settings", {})
+        )
+    except UsageError as exc:
+        raise ConfigurationError(f"party {code}: {exc}") from None
     return PartySpec(
         code,
         kind,
         str(raw.get("name", "")),
-        str(endpoint) if endpoint else None,
+        endpoint,
         _keys(code, raw.get("keys", [])),
+        str(channel) if channel else None,
+        settings,
     )
 
 

@@ -19,6 +19,7 @@ client certificate and the CAs to trust come from the channel's settings.
 from __future__ import annotations
 
 import logging
+import math
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -33,6 +34,7 @@ from ijw_gateway.delivery import (
     GiveUp,
     Parcel,
     RetryLater,
+    http_client,
     judge_status,
     with_retries,
 )
@@ -101,9 +103,7 @@ class StufChannel:
             verify = settings.tls()
         except (OSError, ssl.SSLError) as exc:
             raise ConfigurationError(f"StUF channel: TLS files cannot be used ({exc})") from None
-        self.client = httpx.Client(
-            transport=transport, verify=verify, timeout=settings.timeout, follow_redirects=False
-        )
+        self.client = http_client(transport, settings.timeout, verify)
 
     def close(self) -> None:
         self.client.close()
@@ -195,8 +195,25 @@ _KINDS: dict[str, tuple[type, ...]] = {"soap": (bool,), "timeout": (int, float)}
 _KINDS.update(tries=(int,), max_seconds=(int, float))
 
 
+_BOOLEANS = {"true": True, "false": False}
+
+
+def _from_text(kinds: tuple[type, ...], text: str) -> object:
+    """A boolean or number as a party's channel table holds it (the store keeps every
+    setting as text: ``true``, ``5``, ``2.5``); the text itself when it spells none."""
+    if kinds == (bool,):
+        return _BOOLEANS.get(text, text)
+    try:
+        number = int(text) if int in kinds and text.isdigit() else float(text)
+    except ValueError:
+        return text
+    return number if math.isfinite(number) else text
+
+
 def _setting(name: str, value: object) -> object:
     kinds = _KINDS.get(name, (str,))
+    if isinstance(value, str) and kinds != (str,):
+        value = _from_text(kinds, value)
     if not isinstance(value, kinds) or (kinds != (bool,) and isinstance(value, bool)):
         raise ConfigurationError(f"StUF channel: {name} has the wrong type")
     if name in ("application_version", "application_subversion") and not (

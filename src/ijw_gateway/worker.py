@@ -1,4 +1,5 @@
-"""The delivery worker: claim due outbox rows, push them, record what happened.
+"""The delivery worker: claim due outbox rows, send each over its receiver's channel, record
+what happened. The worker knows channels only as ``Channel.send(parcel) -> Attempt``.
 
 Every loop is bounded: a batch holds at most ``concurrency`` rows, each push is bounded in
 tries and seconds (well inside the lease), and ``run`` stops on its event or after
@@ -16,10 +17,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from ijw_gateway.delivery import Attempt, Deliverer, Parcel, backoff
+from ijw_gateway.delivery import Attempt, Channel, Parcel, Route, Switchboard, backoff
 from ijw_gateway.errors import StoreUnavailable
 from ijw_gateway.metrics import DELIVERIES
 from ijw_gateway.store import Claimed, Store
+from ijw_gateway.wire import WireRefs
 
 log = logging.getLogger("ijw_gateway.worker")
 
@@ -32,7 +34,7 @@ class Worker:
     def __init__(
         self,
         store: Store,
-        deliverer: Deliverer,
+        channels: Switchboard | Channel,
         *,
         lease: timedelta = timedelta(seconds=60),
         concurrency: int = 8,
@@ -40,7 +42,7 @@ class Worker:
         owner: str | None = None,
     ) -> None:
         self.store = store
-        self.deliverer = deliverer
+        self.channels = channels if isinstance(channels, Switchboard) else Switchboard.of(channels)
         self.lease = lease
         self.concurrency = concurrency
         self.poll_seconds = poll_seconds
@@ -49,10 +51,11 @@ class Worker:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+        self.channels.close()
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; the number of rows handled."""
-        batch = self.store.claim(self.owner, self.lease, self.concurrency)
+        batch = self.store.claim(self.owner, self.lease, self.concurrency, self.channels.names)
         list(self._pool.map(self._deliver, batch))
         return len(batch)
 
@@ -74,11 +77,9 @@ class Worker:
         return handled
 
     def _deliver(self, item: Claimed) -> None:
-        parcel = Parcel(
-            item.message_id, item.endpoint, item.raw, item.type, item.from_party, item.trace_id
-        )
+        route = Route(item.channel, item.endpoint or None, item.channel_settings)
         try:
-            self._settle(item, self.deliverer.send(parcel))
+            self._settle(item, self.channels.channel(route).send(parcel_of(item)))
         except StoreUnavailable:
             log.warning(
                 "worker: could not record delivery of %s; the lease will expire", item.message_id
@@ -86,9 +87,14 @@ class Worker:
 
     def _settle(self, item: Claimed, attempt: Attempt) -> None:
         now = self.store.clock()
+        if attempt.held:
+            self.store.release(item, self.owner)
+            return
         if attempt.delivered:
             outcome = "delivered"
-            self.store.delivered(item, self.owner, f"to {item.receiver}: {attempt.detail}")
+            self.store.delivered(
+                item, self.owner, f"to {item.receiver} by {item.channel}: {attempt.detail}"
+            )
         elif not attempt.retryable or now >= item.deadline_at:
             outcome = "dead_lettered"
             reason = attempt.detail if not attempt.retryable else f"{attempt.detail}; deadline"
@@ -97,12 +103,31 @@ class Worker:
             outcome = "retry"
             at = min(now + timedelta(seconds=backoff(item.attempts + 1)), item.deadline_at)
             self.store.retry_later(item, self.owner, attempt.detail, at)
-        DELIVERIES.labels(outcome).inc()
+        DELIVERIES.labels(outcome, item.channel).inc()
         log.info(
-            "delivery %s message=%s receiver=%s detail=%s trace=%s",
+            "delivery %s message=%s receiver=%s channel=%s detail=%s trace=%s",
             outcome,
             item.message_id,
             item.receiver,
+            item.channel,
             attempt.detail,
             item.trace_id,
         )
+
+
+def parcel_of(item: Claimed) -> Parcel:
+    """What a channel needs of a claimed row (iJw 3.2 is the only release the gateway takes)."""
+    refs = WireRefs(item.trace_ref, item.conversation_ref, item.answers_ref)
+    return Parcel(
+        item.message_id,
+        item.endpoint,
+        item.raw,
+        item.type,
+        item.from_party,
+        item.trace_id,
+        receiver=item.receiver,
+        conversation_id=item.conversation_id,
+        answers_id=item.answers_id,
+        release="3.2",
+        refs=refs,
+    )

@@ -127,6 +127,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database, not migrated (for tests of upgrades from an older revision)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'old.db'}"
+    schemas: PgSchemas = request.getfixturevalue("pg_schemas")
+    return schemas.fresh()
+
+
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     return Settings(database_url=db_url, parties=PARTIES)

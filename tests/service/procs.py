@@ -152,18 +152,24 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def running_receiver(receiver: Receiver) -> Iterator[Receiver]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
+def serving(server: ThreadingHTTPServer) -> Iterator[int]:
+    """Serve on a thread until the block ends; the port."""
     server.daemon_threads = True
-    receiver.port = int(server.server_address[1])
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
-        yield receiver
+        yield int(server.server_address[1])
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@contextmanager
+def running_receiver(receiver: Receiver) -> Iterator[Receiver]:
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))) as port:
+        receiver.port = port
+        yield receiver
 
 
 def wait_until(check: object, seconds: float, what: str, step: float = 0.1) -> None:

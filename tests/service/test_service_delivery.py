@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from ijw_gateway.delivery import Deliverer, Parcel, backoff
+from ijw_gateway.delivery import Parcel, PushChannel, backoff
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.store import Store
@@ -21,8 +21,8 @@ ENDPOINT = "http://127.0.0.1:9/ijw"
 PARCEL = Parcel("m" * 32, ENDPOINT, b"<x/>", "JW301", GEMEENTE, "t")
 
 
-def _deliverer(handler: httpx.MockTransport) -> Deliverer:
-    return Deliverer(handler, timeout=1.0, tries=3, max_seconds=5.0)
+def _deliverer(handler: httpx.MockTransport) -> PushChannel:
+    return PushChannel(handler, timeout=1.0, tries=3, max_seconds=5.0)
 
 
 def _answering(*statuses: int) -> tuple[httpx.MockTransport, list[httpx.Request]]:

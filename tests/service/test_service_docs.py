@@ -41,3 +41,11 @@ def test_the_documentation_pages_load_only_what_the_app_serves(
         suffix = url[url.rindex(".") :]
         assert _TYPES[suffix] in asset.headers["content-type"], url
     assert "/openapi.json" in html and client.get("/openapi.json").status_code == 200
+
+
+def test_the_local_vecozo_serves_no_documentation_page_that_would_need_a_cdn(
+    client: TestClient,
+) -> None:
+    for page in ("/vecozo/docs", "/vecozo/redoc"):
+        response = client.get(page)
+        assert response.status_code == 404 or "cdn" not in response.text, page

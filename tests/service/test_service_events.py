@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
 from ijw_gateway.api.answers import EventsAnswer
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.store import Store
 from ijw_gateway.store.migrate import upgrade
-from tests.service.conftest import AGB, GEMEENTE, PgSchemas, TestClient, auth
+from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
 from tests.service.test_service_intake import post
 
 STRANGERS = ("0512", "98761001")
@@ -84,14 +82,6 @@ def test_events_come_a_page_at_a_time(client: TestClient) -> None:
     for bad in ("limit=0", "limit=501", "after=x", "after=-1"):
         response = client.get(f"/v1/messages/{message_id}/events?{bad}", headers=auth(GEMEENTE))
         assert response.status_code == 422, bad
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'old.db'}"
-    schemas: PgSchemas = request.getfixturevalue("pg_schemas")
-    return schemas.fresh()
 
 
 def test_the_upgrade_folds_repeated_events_already_stored(empty_url: str) -> None:

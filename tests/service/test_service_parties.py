@@ -90,7 +90,7 @@ def test_cli_manages_parties_and_keys(
     assert store.authenticate(out.strip()) == "98769999"
     assert _cli(capsys, "parties", "endpoint", "98769999", "http://127.0.0.1:9/in")[0] == 0
     status, listing = _cli(capsys, "parties", "list")
-    assert "98769999\taanbieder\tNieuw\thttp://127.0.0.1:9/in\tkeys: nieuw-1" in listing
+    assert "98769999\taanbieder\tNieuw\tpush\thttp://127.0.0.1:9/in\tkeys: nieuw-1" in listing
     assert _cli(capsys, "parties", "key", "revoke", "nieuw-1")[0] == 0
     assert store.authenticate(out.strip()) is None
     assert _cli(capsys, "parties", "load", str(PARTIES))[0] == 0
@@ -104,9 +104,9 @@ def test_cli_db_upgrade_and_current(
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'db.db'}")
     status, out = _cli(capsys, "db", "upgrade")
-    assert status == 0 and "revision 0002" in out
+    assert status == 0 and "revision 0003" in out
     status, out = _cli(capsys, "db", "current")
-    assert status == 0 and out.strip() == "current 0002; newest 0002"
+    assert status == 0 and out.strip() == "current 0003; newest 0003"
 
 
 @pytest.mark.parametrize(
@@ -171,6 +171,62 @@ def test_restarts_never_resurrect_a_revoked_key_or_a_changed_endpoint(
         assert endpoints[GEMEENTE] is None and endpoints[AGB] == "http://127.0.0.1:9/moved"
         again.dispose()
     store.dispose()
+
+
+def test_restarts_never_resurrect_a_channel_set_by_hand(settings: Settings, tmp_path: Path) -> None:
+    """``parties channel`` survives any reload of a file that did not change the party's
+    channel; a file that changes it (or its settings) is taken."""
+    path = parties_file(tmp_path, PUSH)
+    settings = replace(settings, parties=path)
+    store = _restart(settings)
+    store.set_channel(GEMEENTE, "vecozo", None, (("rol", "Gemeente"),))
+    store.set_channel(AGB, "mailbox", None)
+    for _ in range(2):
+        again = _restart(settings)
+        dordrecht, provider = again.party(GEMEENTE), again.party(AGB)
+        assert dordrecht is not None and provider is not None
+        assert (dordrecht.channel, dordrecht.channel_settings) == ("vecozo", (("rol", "Gemeente"),))
+        assert (provider.channel, provider.endpoint) == ("mailbox", None)
+        again.dispose()
+    text = path.read_text(encoding="utf-8").replace(
+        f'code = "{GEMEENTE}"\n',
+        f'code = "{GEMEENTE}"\nchannel = "stuf"\nchannel_settings = {{ soap = false }}\n',
+    )
+    path.write_text(text, encoding="utf-8")
+    changed = _restart(settings)
+    dordrecht = changed.party(GEMEENTE)
+    assert dordrecht is not None and dordrecht.channel == "stuf"  # the file changed it
+    assert dordrecht.channel_settings == (("soap", "false"),)
+    assert changed.party(AGB).channel == "mailbox"  # type: ignore[union-attr]
+    changed.dispose()
+    store.dispose()
+
+
+def test_a_file_that_drops_an_endpoint_drops_its_push_but_keeps_another_channel(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = parties_file(tmp_path, PUSH)
+    store = _restart(replace(settings, parties=path))
+    store.set_channel(AGB, "stuf", PUSH[AGB])
+    store.load_directory(parse_directory(path.read_text(encoding="utf-8").replace(
+        f'endpoint = "{PUSH[GEMEENTE]}"\n', "").replace(f'endpoint = "{PUSH[AGB]}"\n', "")))  # fmt: skip
+    dordrecht, provider = store.party(GEMEENTE), store.party(AGB)
+    assert dordrecht is not None and (dordrecht.channel, dordrecht.endpoint) == ("mailbox", None)
+    assert provider is not None and (provider.channel, provider.endpoint) == ("stuf", None)
+    store.dispose()
+
+
+def test_parties_add_keeps_a_channel_unless_one_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'add.db'}")
+    assert _cli(capsys, "parties", "add", AGB, "--channel", "vecozo")[0] == 0
+    assert _cli(capsys, "parties", "add", AGB, "--name", "Renamed")[0] == 0
+    assert f"{AGB}\taanbieder\tRenamed\tvecozo\t" in _cli(capsys, "parties", "list")[1]
+    assert main(["parties", "add", AGB, "--setting", "rol=Instelling"]) == 2
+    assert "--setting goes with --channel" in capsys.readouterr().err
+    assert _cli(capsys, "parties", "add", AGB, "--name", "R", "--channel", "mailbox")[0] == 0
+    assert f"{AGB}\taanbieder\tR\tmailbox\t" in _cli(capsys, "parties", "list")[1]
 
 
 def test_a_later_file_adds_and_updates_but_takes_no_key_back_or_over(

@@ -23,6 +23,8 @@ from ijw_gateway.stuf.answers import du01_for
 from ijw_gateway.stuf.model import SOAP, id_of, new_reference, reference_of
 from ijw_gateway.stuf_channel import StufChannel, StufSettings, stuf_channel
 from ijw_gateway.stuf_intake import reply_taker
+from tests.service.conftest import TestClient
+from tests.service.test_service_intake import post
 from tests.service.test_service_reads import _answer
 
 ALLOCATION = b.to_bytes(b.jw301())
@@ -148,7 +150,7 @@ def test_tls_failures_are_reported_not_raised(pki: tuple[Pki, object]) -> None:
         anonymous = channel(office, paths, certificate=None, tries=1).send(parcel())
     for attempt in (strange, untrusted, anonymous):
         assert not attempt.delivered and attempt.retryable
-        assert attempt.detail.startswith("connection failed")
+        assert attempt.detail.startswith(("TLS failed", "connection failed"))
     assert not office.received
 
 
@@ -199,12 +201,61 @@ def test_a_reply_that_cannot_be_stored_sends_the_parcel_again(
 def test_the_factory_takes_plain_settings_and_refuses_wrong_ones(tmp_path: Path) -> None:
     built = stuf_channel({"endpoint": "https://ggk.example/stuf", "application": "Regio BO"})
     assert built.name == "stuf" and built.settings.application == "Regio BO"
+    stored = {"soap": "false", "timeout": "2.5", "tries": "2", "max_seconds": "20"}
+    typed = stuf_channel({"endpoint": "https://x", **stored}).settings  # as the store keeps them
+    assert (typed.soap, typed.timeout, typed.tries, typed.max_seconds) == (False, 2.5, 2, 20)
     for wrong in (
         {},
         {"endpoint": "https://x", "colour": "red"},
         {"endpoint": "https://x", "soap": "yes"},
+        {"endpoint": "https://x", "tries": "2.5"},
+        {"endpoint": "https://x", "timeout": "nan"},
         {"endpoint": "https://x", "application_version": "1"},
         {"endpoint": "https://x", "certificate": str(tmp_path / "missing.pem")},
     ):
         with pytest.raises(ConfigurationError):
             stuf_channel(wrong)
+
+
+# -- the channel in the gateway: a party whose channel is stuf ------------------------------
+
+
+def _queued_and_sent(client: TestClient, gateway: Gateway) -> str:
+    """A JW301 posted by the municipality, and one round of the gateway's own worker."""
+    message_id = str(post(client, ALLOCATION, GEMEENTE)["id"])
+    worker = gateway.worker()
+    try:
+        assert worker.run_once() == 1
+    finally:
+        worker.close()
+    return message_id
+
+
+def test_a_stuf_party_gets_its_message_as_a_di01_through_the_worker(
+    pki: tuple[Pki, object], client: TestClient, gateway: Gateway, store: Store
+) -> None:
+    """The gateway's switchboard builds the party's StUF channel from its endpoint and
+    channel settings (kept as text, over mutual TLS) and the worker delivers over it."""
+    paths, ca = pki
+    with back_office(ca, [bv03]) as office:  # type: ignore[arg-type]
+        tls = (("ca", str(paths.ca)), ("certificate", str(paths.client)), ("timeout", "5"))
+        store.set_channel(AGB, "stuf", office.url, tls)
+        message_id = _queued_and_sent(client, gateway)
+    (received,) = office.received
+    assert received.valid and received.envelope is not None
+    assert received.envelope.kind == "Di01" and received.envelope.payload == ALLOCATION
+    routing = received.envelope.routing
+    assert routing.referentienummer == reference_of(message_id) and routing.functie == "JW301"
+    assert (routing.zender.organisatie, routing.ontvanger.organisatie) == (GEMEENTE, AGB)
+    assert store.delivery_state(message_id) == "delivered"
+    assert store.events(message_id)[-1].detail == f"to {AGB} by stuf: Bv03"
+
+
+def test_a_stuf_party_whose_settings_cannot_work_is_dead_lettered_with_the_reason(
+    client: TestClient, gateway: Gateway, store: Store
+) -> None:
+    store.set_channel(AGB, "stuf", "https://127.0.0.1:9/stuf", (("soap", "yes"),))
+    message_id = _queued_and_sent(client, gateway)
+    assert store.delivery_state(message_id) == "dead"
+    failed = [e.detail for e in store.events(message_id) if e.kind == "delivery_failed"]
+    assert failed == ["channel stuf cannot be used: StUF channel: soap has the wrong type"]

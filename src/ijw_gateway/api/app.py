@@ -29,6 +29,7 @@ from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.api.middleware import TraceMiddleware
 from ijw_gateway.api.routes import hot_routes, router
 from ijw_gateway.api.stuf import router as stuf_router
+from ijw_gateway.api.vecozo import facade
 from ijw_gateway.config import Settings
 from ijw_gateway.errors import IjwGatewayError
 from ijw_gateway.gateway import Gateway, open_gateway
@@ -134,6 +135,7 @@ def create_app(
     app.include_router(router)
     app.include_router(stuf_router)
     _document_keys(app, [*router.routes, *stuf_router.routes])
+    app.mount("/vecozo", facade(gateway))
     _operations(app, gateway, settings.metrics_dir)
     return app
 

@@ -39,6 +39,7 @@ COMMANDS = (
     "serve",
     "translate",
     "validate",
+    "vecozo",
     "worker",
 )
 """Each is a module of this package that attaches its command (or group) to ``cli``."""

@@ -10,9 +10,12 @@ import click
 from ijw_gateway.cli import cli, current_settings
 from ijw_gateway.errors import UsageError
 from ijw_gateway.parties import (
+    CHANNELS,
     PartyKind,
     PartySpec,
+    check_channel,
     check_endpoint,
+    default_channel,
     embedded_directory,
     kind_of,
     load_directory,
@@ -40,12 +43,16 @@ def parties() -> None:
 
 @parties.command("list")
 def list_parties() -> int:
-    """Every party with its kind, name, push endpoint and active key ids."""
+    """Every party with its kind, name, channel, endpoint and active key ids."""
     store = _store()
     for party in store.parties():
         endpoint = party.endpoint or "(pull only)"
         keys = ", ".join(party.key_ids) or "(no keys)"
-        click.echo(f"{party.code}\t{party.kind}\t{party.name}\t{endpoint}\tkeys: {keys}")
+        settings = "".join(f" {k}={v}" for k, v in party.channel_settings)
+        click.echo(
+            f"{party.code}\t{party.kind}\t{party.name}\t{party.channel}{settings}\t"
+            f"{endpoint}\tkeys: {keys}"
+        )
     store.dispose()
     return 0
 
@@ -68,16 +75,43 @@ def checked_kind(code: str) -> PartyKind:
     return kind
 
 
+def _settings(pairs: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``key=value`` options as pairs."""
+    found = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"--setting {pair!r} is not key=value")
+        found.append((key.strip(), value.strip()))
+    return found
+
+
+_CHANNEL = click.Choice(CHANNELS)
+_SETTING = click.option(
+    "--setting", "settings", multiple=True, metavar="KEY=VALUE", help="A channel setting."
+)
+
+
 @parties.command()
 @click.argument("code")
 @click.option("--name", default="", help="Display name.")
 @click.option("--endpoint", default=None, help="Push endpoint (https://…); omit for pull only.")
-def add(code: str, name: str, endpoint: str | None) -> int:
+@click.option("--channel", type=_CHANNEL, default=None, help="Default: push with an endpoint.")
+@_SETTING
+def add(
+    code: str, name: str, endpoint: str | None, channel: str | None, settings: tuple[str, ...]
+) -> int:
     """Add or update a party; CODE is a gemeentecode (4 digits, in the CBS list) or an AGB
-    code (8 digits). An existing party keeps its endpoint unless --endpoint is given."""
-    spec = PartySpec(code, checked_kind(code), name, check_endpoint(endpoint))
+    code (8 digits). An existing party keeps its endpoint unless --endpoint is given, and
+    its channel and channel settings unless --channel is given."""
+    if settings and channel is None:
+        raise UsageError("--setting goes with --channel (or use `parties channel`)")
+    checked_endpoint = check_endpoint(endpoint)
+    route = channel or default_channel(checked_endpoint)
+    pairs = check_channel(route, checked_endpoint, _settings(settings))
+    spec = PartySpec(code, checked_kind(code), name, checked_endpoint, (), channel, pairs)
     store = _store()
-    store.save_party(spec, endpoint=endpoint is not None)
+    store.save_party(spec, endpoint=endpoint is not None, channel=channel is not None)
     click.echo(f"party {code} ({spec.kind}) saved")
     store.dispose()
     return 0
@@ -108,6 +142,22 @@ def endpoint(code: str, endpoint: str | None) -> int:
     store.set_endpoint(code, checked)
     click.echo(f"party {code}: {'push to ' + endpoint if endpoint else 'pull only'}")
     store.dispose()
+    return 0
+
+
+@parties.command("channel")
+@click.argument("code")
+@click.argument("name", type=_CHANNEL)
+@click.option("--endpoint", default=None, help="Where the channel sends (push, stuf).")
+@_SETTING
+def set_channel(code: str, name: str, endpoint: str | None, settings: tuple[str, ...]) -> int:
+    """Set how messages reach a party: push, mailbox, vecozo or stuf (see docs/exchange.md)."""
+    checked = check_endpoint(endpoint)
+    pairs = check_channel(name, checked, _settings(settings))
+    store = _store()
+    store.set_channel(code, name, checked, pairs)
+    store.dispose()
+    click.echo(f"party {code}: channel {name}")
     return 0
 
 

@@ -7,12 +7,12 @@ API, the party directory, the mailbox and the outbox.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, exc
-from sqlmodel import Session
+from sqlalchemy import Engine, and_, exc, or_
+from sqlmodel import Session, col
 
 from ijw_gateway.errors import (
     ConfigurationError,
@@ -21,18 +21,22 @@ from ijw_gateway.errors import (
     NotFound,
     StoreUnavailable,
 )
-from ijw_gateway.parties import KeyHash, PartySpec, split_key, verify
-from ijw_gateway.store import directory, migrate, outbox, reads
+from ijw_gateway.parties import ChannelSettings, KeyHash, PartySpec, split_key, verify
+from ijw_gateway.store import directory, exchange, migrate, outbox, reads
 from ijw_gateway.store.clock import Clock, utcnow
 from ijw_gateway.store.engine import is_postgres, make_engine, sqlite_file
+from ijw_gateway.store.refs import REFS
+from ijw_gateway.store.tables import Message
 from ijw_gateway.store.unit import NewMessage, Unit
 from ijw_gateway.store.views import (
     Claimed,
     EventView,
+    Listed,
     MailboxItem,
     MessageView,
     PartyView,
 )
+from ijw_gateway.wire import WireRefs, our_id
 
 __all__ = ["Claimed", "Collision", "MessageView", "NewMessage", "Store", "Unit"]
 
@@ -138,10 +142,11 @@ class Store:
                 loaded = loaded + directory.load_keys(session, spec, now)
         return loaded
 
-    def save_party(self, spec: PartySpec, endpoint: bool) -> None:
-        """Add or update a party by hand; its endpoint only when ``endpoint`` (given)."""
+    def save_party(self, spec: PartySpec, endpoint: bool, channel: bool = False) -> None:
+        """Add or update a party by hand; of one the store holds, its endpoint only when
+        ``endpoint`` and its channel and settings only when ``channel`` (given)."""
         with self.session() as session:
-            directory.save_party(session, spec, self.clock(), endpoint)
+            directory.save_party(session, spec, self.clock(), endpoint, channel)
 
     def add_key(self, party_code: str, key: KeyHash) -> None:
         with self.session() as session:
@@ -168,6 +173,13 @@ class Store:
     def set_endpoint(self, code: str, endpoint: str | None) -> None:
         with self.session() as session:
             if not directory.set_endpoint(session, code, endpoint):
+                raise NotFound(f"no party {code}")
+
+    def set_channel(
+        self, code: str, channel: str, endpoint: str | None, settings: ChannelSettings = ()
+    ) -> None:
+        with self.session() as session:
+            if not directory.set_channel(session, code, channel, endpoint, settings):
                 raise NotFound(f"no party {code}")
 
     def parties(self) -> list[PartyView]:
@@ -217,6 +229,73 @@ class Store:
         with self.session() as session:
             return reads.conversation(session, conversation_id, limit)
 
+    def wire_message(self, channel: str, trace_ref: str) -> str | None:
+        """The message an exchange's id was stored as, if it was."""
+        with self.unit() as unit:
+            return unit.wire_message(channel, trace_ref)
+
+    def wire_messages(self, channel: str, trace_refs: Sequence[str]) -> set[str]:
+        """Which of these exchange ids were stored (one question for a whole listing)."""
+        with self.session() as session:
+            return exchange.stored(session, channel, trace_refs)
+
+    def record_reported(
+        self, message_id: str, party: str, reported: Iterable[exchange.Reported]
+    ) -> int:
+        """Statuses an exchange reported for a message, as its events (each once)."""
+        with self.session() as session:
+            return exchange.record(session, message_id, party, reported)
+
+    def awaiting_report(
+        self, channel: str, final: Sequence[str], days: float = 7, limit: int = 100
+    ) -> list[str]:
+        with self.session() as session:
+            since = self.clock() - timedelta(days=days)
+            return exchange.awaiting(session, channel, final, since, limit)
+
+    def listed(
+        self,
+        receiver: str,
+        limit: int,
+        *,
+        answers: str | None = None,
+        conversation: str | None = None,
+        type_: str | None = None,
+    ) -> list[Listed]:
+        """The receiver's mailbox without bytes, oldest first, as an exchange lists it:
+        all of it, the answers to one message (our id), one conversation (the exchange's
+        id) or one message type."""
+        where = []
+        if answers is not None:
+            where.append(col(Message.answers_id) == answers)
+        if conversation is not None:  # as the exchange names it (``refs.REFS``)
+            ours = col(Message.conversation_id) == our_id(conversation)
+            where.append(or_(REFS[1] == conversation, and_(REFS[1].is_(None), ours)))
+        if type_ is not None:
+            where.append(col(Message.type) == type_)
+        with self.session() as session:
+            return exchange.listed(session, receiver, limit, where)
+
+    def named(self, channel: str, trace_ref: str) -> str | None:
+        """The message an exchange's id names (one that came in with it, or one of ours)."""
+        with self.session() as session:
+            return exchange.message_of(session, channel, trace_ref, our_id(trace_ref))
+
+    def waiting(self, message_id: str, party: str) -> bool:
+        """Whether the message waits in the party's mailbox (not acknowledged)."""
+        with self.session() as session:
+            row = outbox.outbox_row(session, message_id)
+            return row is not None and row.receiver == party and row.state in outbox.IN_MAILBOX
+
+    def wire_refs(self, message_id: str) -> WireRefs:
+        """The ids an exchange gave the message, its conversation and its original."""
+        with self.session() as session:
+            return exchange.refs_of(session, message_id)
+
+    def conversation_named(self, conversation_ref: str) -> str | None:
+        with self.session() as session:
+            return exchange.conversation_of(session, conversation_ref, our_id(conversation_ref))
+
     def record_event(
         self, message_id: str | None, kind: str, party: str | None, detail: str, trace: str
     ) -> None:
@@ -253,9 +332,20 @@ class Store:
 
     # -- outbox (workers) ------------------------------------------------------------
 
-    def claim(self, owner: str, lease: timedelta, limit: int) -> list[Claimed]:
+    def claim(
+        self,
+        owner: str,
+        lease: timedelta,
+        limit: int,
+        channels: Sequence[str] = outbox.SENDING,
+    ) -> list[Claimed]:
         with self.session() as session:
-            return outbox.claim(session, owner, self.clock(), lease, limit, self.postgres)
+            now = self.clock()
+            return outbox.claim(session, owner, now, lease, limit, self.postgres, channels)
+
+    def release(self, item: Claimed, owner: str) -> bool:
+        with self.session() as session:
+            return outbox.release(session, item, owner)
 
     def delivered(self, item: Claimed, owner: str, detail: str) -> bool:
         with self.session() as session:

@@ -6,16 +6,20 @@ never resurrects: a key the store already holds keeps its hash and its revocatio
 public demo key, once revoked, stays revoked), and an endpoint changes only when the file
 now says something else than it said when it was last loaded (``file_endpoint``), so an
 endpoint an operator removed or changed with ``parties endpoint`` survives every restart.
+A channel and its settings follow the same rule (``file_channel``,
+``file_channel_settings``): one set with ``parties channel`` survives a reload of a file
+that did not change its own.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from ijw_gateway.parties import KeyHash, PartySpec
+from ijw_gateway.parties import ChannelSettings, KeyHash, PartySpec, default_channel
 from ijw_gateway.store.tables import ApiKey, Party
 from ijw_gateway.store.views import PartyView
 
@@ -51,32 +55,73 @@ class Loaded:
 
 def load_party(session: Session, spec: PartySpec, now: datetime) -> None:
     """A party as a parties file states it: added, or its name and kind updated, and its
-    endpoint only when the file changed it since the file was last loaded."""
+    endpoint and channel only where the file changed them since it was last loaded."""
+    settings = settings_text(spec.channel_settings)
     row = session.get(Party, spec.code)
     if row is None:
         row = Party(code=spec.code, kind=spec.kind, created_at=now, endpoint=spec.endpoint)
-    elif spec.endpoint != row.file_endpoint:
-        row.endpoint = spec.endpoint
+        row.channel, row.channel_settings = spec.route, settings
+    else:
+        if spec.endpoint != row.file_endpoint:
+            _new_endpoint(row, spec.endpoint)
+        if (spec.channel, settings) != (row.file_channel, row.file_channel_settings):
+            row.channel, row.channel_settings = spec.route, settings
     row.kind, row.name, row.file_endpoint = spec.kind, spec.name, spec.endpoint
+    row.file_channel, row.file_channel_settings = spec.channel, settings
     session.add(row)
 
 
-def save_party(session: Session, spec: PartySpec, now: datetime, endpoint: bool) -> None:
-    """A party as an operator adds it (``parties add``): the endpoint only when given."""
+def save_party(
+    session: Session, spec: PartySpec, now: datetime, endpoint: bool, channel: bool = False
+) -> None:
+    """A party as an operator adds it (``parties add``): the endpoint only when given, the
+    channel and its settings only when given or the party is new."""
     row = session.get(Party, spec.code)
     if row is None:
         row = Party(code=spec.code, kind=spec.kind, created_at=now)
+        endpoint = channel = True
     row.kind, row.name = spec.kind, spec.name
     if endpoint:
-        row.endpoint = spec.endpoint
+        _new_endpoint(row, spec.endpoint)
+    if channel:
+        row.channel = spec.route
+        row.channel_settings = settings_text(spec.channel_settings)
     session.add(row)
+
+
+def _new_endpoint(row: Party, endpoint: str | None) -> None:
+    """A push party without an endpoint pulls its mailbox, a mailbox party with one is
+    pushed to (as before channels); the other channels keep theirs."""
+    row.endpoint = endpoint
+    if row.channel in ("push", "mailbox"):
+        row.channel = default_channel(endpoint)
+
+
+def settings_text(settings: ChannelSettings) -> str | None:
+    return json.dumps(dict(settings), sort_keys=True) if settings else None
+
+
+def settings_of(text: str | None) -> ChannelSettings:
+    return tuple(sorted(json.loads(text).items())) if text else ()
 
 
 def set_endpoint(session: Session, code: str, endpoint: str | None) -> bool:
     row = session.get(Party, code)
     if row is None:
         return False
-    row.endpoint = endpoint
+    _new_endpoint(row, endpoint)
+    session.add(row)
+    return True
+
+
+def set_channel(
+    session: Session, code: str, channel: str, endpoint: str | None, settings: ChannelSettings
+) -> bool:
+    row = session.get(Party, code)
+    if row is None:
+        return False
+    row.channel, row.endpoint = channel, endpoint
+    row.channel_settings = settings_text(settings)
     session.add(row)
     return True
 
@@ -132,7 +177,12 @@ def party(session: Session, code: str) -> PartyView | None:
     row = session.get(Party, code)
     if row is None:
         return None
-    return PartyView(row.code, row.kind, row.name, row.endpoint, _key_ids(session, code))
+    return _view(row, _key_ids(session, code))
+
+
+def _view(row: Party, keys: tuple[str, ...]) -> PartyView:
+    settings = settings_of(row.channel_settings)
+    return PartyView(row.code, row.kind, row.name, row.endpoint, keys, row.channel, settings)
 
 
 def _key_ids(session: Session, code: str) -> tuple[str, ...]:
@@ -146,7 +196,7 @@ def _key_ids(session: Session, code: str) -> tuple[str, ...]:
 
 def parties(session: Session) -> list[PartyView]:
     rows = session.exec(select(Party).order_by(col(Party.code))).all()
-    return [PartyView(r.code, r.kind, r.name, r.endpoint, _key_ids(session, r.code)) for r in rows]
+    return [_view(r, _key_ids(session, r.code)) for r in rows]
 
 
 def known(session: Session, code: str) -> bool:

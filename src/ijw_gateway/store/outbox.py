@@ -10,16 +10,23 @@ expires and the row is delivered again (at least once). A row that is ``acked`` 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from ijw_gateway.parties import CHANNELS
+from ijw_gateway.store.directory import settings_of
+from ijw_gateway.store.refs import REFS, with_refs
 from ijw_gateway.store.tables import Event, Message, Outbox, Party
 from ijw_gateway.store.views import Claimed, MailboxItem
 
 QUEUED, DELIVERED, DEAD, ACKED = "queued", "delivered", "dead", "acked"
 IN_MAILBOX = (QUEUED, DEAD)
+SENDING = tuple(c for c in CHANNELS if c != "mailbox")
+"""Channels whose messages a worker claims; the mailbox's wait for their receiver."""
 
 
 def _free(now: datetime) -> ColumnElement[bool]:
@@ -27,15 +34,22 @@ def _free(now: datetime) -> ColumnElement[bool]:
 
 
 def claim(
-    session: Session, owner: str, now: datetime, lease: timedelta, limit: int, postgres: bool
+    session: Session,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    postgres: bool,
+    channels: Sequence[str] = SENDING,
 ) -> list[Claimed]:
-    """Take a lease on up to ``limit`` due rows whose receiver has a push endpoint."""
+    """Take a lease on up to ``limit`` due rows whose receiver's channel is one of
+    ``channels`` (decided at claim time: a party that changes channel takes its queue along)."""
     due = (
         select(Outbox.id)
         .join(Party, col(Party.code) == col(Outbox.receiver))
         .where(
             Outbox.state == QUEUED,
-            col(Party.endpoint).is_not(None),
+            col(Party.channel).in_([c for c in channels if c != "mailbox"]),
             col(Outbox.next_attempt_at) <= now,
             _free(now),
         )
@@ -54,28 +68,50 @@ def claim(
 
 
 def _claimed(session: Session, owner: str, now: datetime) -> list[Claimed]:
-    query = (
-        select(Outbox, Message, Party)
+    """The rows this owner holds, with what their channel needs: the route, and the ids an
+    exchange gave the message (``refs.REFS``), so a channel quotes them without
+    reading the store."""
+    query = with_refs(
+        sa_select(Outbox, Message, Party, *REFS)
         .join(Message, col(Message.id) == col(Outbox.message_id))
         .join(Party, col(Party.code) == col(Outbox.receiver))
-        .where(Outbox.lease_owner == owner, col(Outbox.lease_until) > now, Outbox.state == QUEUED)
+        .where(
+            col(Outbox.lease_owner) == owner,
+            col(Outbox.lease_until) > now,
+            col(Outbox.state) == QUEUED,
+        )
         .order_by(col(Outbox.id))
     )
-    return [
-        Claimed(
-            outbox_id=o.id or 0,
-            message_id=o.message_id,
-            receiver=o.receiver,
-            endpoint=p.endpoint or "",
-            attempts=o.attempts,
-            deadline_at=o.deadline_at,
-            type=m.type,
-            from_party=m.from_party,
-            trace_id=m.trace_id,
-            raw=m.raw,
-        )
-        for o, m, p in session.exec(query)
-    ]
+    return [_item(*row) for row in session.execute(query)]
+
+
+def _item(
+    o: Outbox,
+    m: Message,
+    p: Party,
+    trace_ref: str | None,
+    conversation_ref: str | None,
+    answers_ref: str | None,
+) -> Claimed:
+    return Claimed(
+        outbox_id=o.id or 0,
+        message_id=o.message_id,
+        receiver=o.receiver,
+        endpoint=p.endpoint or "",
+        attempts=o.attempts,
+        deadline_at=o.deadline_at,
+        type=m.type,
+        from_party=m.from_party,
+        trace_id=m.trace_id,
+        raw=m.raw,
+        channel=p.channel,
+        channel_settings=settings_of(p.channel_settings),
+        conversation_id=m.conversation_id,
+        answers_id=m.answers_id,
+        trace_ref=trace_ref,
+        conversation_ref=conversation_ref,
+        answers_ref=answers_ref,
+    )
 
 
 def _settle(session: Session, outbox_id: int, owner: str, **values: object) -> bool:
@@ -115,6 +151,11 @@ def retry_later(session: Session, item: Claimed, owner: str, error: str, at: dat
         last_error=error[:500],
         next_attempt_at=at,
     )
+
+
+def release(session: Session, item: Claimed, owner: str) -> bool:
+    """Give a claimed row back untouched (its channel left it in the mailbox)."""
+    return _settle(session, item.outbox_id, owner)
 
 
 def dead_letter(session: Session, item: Claimed, owner: str, error: str) -> bool:

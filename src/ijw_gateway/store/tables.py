@@ -24,6 +24,14 @@ class Party(SQLModel, table=True):
     # ``endpoint`` only when the file changed, so an operator's change survives restarts.
     file_endpoint: str | None = Field(default=None, max_length=2000)
     created_at: datetime
+    # How messages reach it: push | mailbox | vecozo | stuf (``parties.CHANNELS``), and the
+    # channel's settings as a JSON object of strings.
+    channel: str = Field(default="mailbox", max_length=16)
+    channel_settings: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The channel (None: the file named none) and settings the parties file stated when it
+    # was last loaded: as with ``file_endpoint``, a channel set by hand survives restarts.
+    file_channel: str | None = Field(default=None, max_length=16)
+    file_channel_settings: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ApiKey(SQLModel, table=True):
@@ -169,3 +177,22 @@ class ConversationRef(SQLModel, table=True):
     __tablename__ = "conversation_ref"
     ref: str = Field(primary_key=True, max_length=120)
     message_id: str = Field(primary_key=True, max_length=32)
+
+
+class WireRef(SQLModel, table=True):
+    """The ids an exchange (VECOZO, StUF-GGk) gave a message that came in through it.
+
+    A message that came in over a wire keeps the sender's ids: its answers must quote them
+    (``alsAntwoordOp``, ``conversatieId``), and a message fetched twice (a crash between
+    storing it and acknowledging it) is recognised by them. Messages the gateway sends out
+    need no row: their wire ids are our own ids written as UUIDs.
+    """
+
+    __tablename__ = "wire_ref"
+    __table_args__ = (Index("ux_wire_ref_trace", "channel", "trace_ref", unique=True),)
+    message_id: str = Field(primary_key=True, max_length=32)
+    channel: str = Field(max_length=16)
+    trace_ref: str = Field(max_length=64)  # traceerId, referentienummer
+    conversation_ref: str | None = Field(default=None, max_length=64)  # conversatieId
+    answers_ref: str | None = Field(default=None, max_length=64)  # alsAntwoordOp, crossRef
+    created_at: datetime

@@ -34,8 +34,10 @@ from ijw_gateway.store.tables import (
     Message,
     Outbox,
     Receipt,
+    WireRef,
 )
 from ijw_gateway.store.views import MessageView
+from ijw_gateway.wire import Arrival
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,23 @@ class Unit:
             }
         )
 
+    def wire_message(self, channel: str, trace_ref: str) -> str | None:
+        """The message an exchange's id was stored as, if it was."""
+        found: str | None = self.sql.scalar(_WIRE, channel=channel, trace_ref=trace_ref)
+        return found
+
+    def add_wire(self, message_id: str, arrival: Arrival) -> None:
+        self._pending[WireRef].append(
+            {
+                "message_id": message_id,
+                "channel": arrival.channel,
+                "trace_ref": arrival.trace_ref,
+                "conversation_ref": arrival.conversation_ref,
+                "answers_ref": arrival.answers_ref,
+                "created_at": self.clock(),
+            }
+        )
+
     def add_refs(self, refs: Iterable[str], message_id: str) -> None:
         self._pending[ConversationRef] += [{"ref": r, "message_id": message_id} for r in refs]
 
@@ -297,6 +316,7 @@ _ORDER: tuple[type[SQLModel], ...] = (
     Receipt,
     Identification,
     ConversationRef,
+    WireRef,
     Outbox,
     Event,
 )
@@ -325,6 +345,11 @@ _OPEN = Statement(_SEEN)
 # PostgreSQL with keys to lock: the locks are a one-row FROM.
 _OPEN_LOCKED = Statement(
     _SEEN.select_from(_LOCKS.columns(column("locked", Integer)).subquery("locks"))
+)
+_WIRE = Statement(
+    select(WireRef.message_id).where(
+        WireRef.channel == bindparam("channel"), WireRef.trace_ref == bindparam("trace_ref")
+    )
 )
 _CONVERSATION = Statement(select(Message.conversation_id).where(Message.id == bindparam("id")))
 _ANSWER = Statement(select(Message.id).where(Message.answers_id == bindparam("id")))

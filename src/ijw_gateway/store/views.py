@@ -13,6 +13,8 @@ class PartyView:
     name: str
     endpoint: str | None
     key_ids: tuple[str, ...] = ()
+    channel: str = "mailbox"
+    channel_settings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,28 @@ class Claimed:
     from_party: str | None
     trace_id: str
     raw: bytes
+    channel: str = "push"
+    channel_settings: tuple[tuple[str, str], ...] = ()
+    conversation_id: str | None = None
+    answers_id: str | None = None
+    trace_ref: str | None = None  # the exchange's ids, when the message came in over one
+    conversation_ref: str | None = None
+    answers_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A mailbox message as an exchange lists it (the local VECOZO's pull)."""
+
+    message_id: str
+    type: str | None
+    from_party: str | None
+    to_party: str | None
+    received_at: datetime
+    size: int
+    sha256: str
+    conversation_id: str
+    answers_id: str | None
+    trace_ref: str | None
+    conversation_ref: str | None
+    answers_ref: str | None

@@ -1,0 +1,144 @@
+"""VECOZO pull throughput: list -> payload (SHA-256) -> validate, store and queue ->
+acknowledge, against a loopback VECOZO stub over mutual TLS.
+
+The stub (``tests/vecozo/stub.py``, not judging against the specs here) runs in a process
+of its own, holding ``--messages`` distinct JW315s of a provider to Dordrecht (each for
+another client); the gateway's ``Puller`` drains it into a fresh database (a SQLite file,
+or a fresh schema on PostgreSQL) exactly as ``ijw-gateway vecozo pull`` does, and every
+message is checked stored and acknowledged afterwards. Each stored request gets its
+JW316 composed and queued back to the provider (channel ``vecozo``), as in production.
+
+    python bench/bench_vecozo_pull.py --db postgres --messages 2000
+    python bench/bench_vecozo_pull.py --db sqlite --messages 1000 --threads 4
+
+Reports messages per second, the CPU seconds of the puller and of the stub per message,
+and the machine speed (``bench_intake.calibrate``). Figures go to docs/performance.md,
+section "VECOZO pull".
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the stub lives with the tests
+
+from bench_intake import _database, _drop, calibrate  # noqa: E402
+
+
+def _payloads(count: int) -> list[bytes]:
+    from ijw_gateway.fixtures import builders as b
+    from ijw_gateway.fixtures.scenario import TEST_BSNS
+
+    run = uuid.uuid4().hex[:4]
+    return [
+        b.to_bytes(b.jw315(f"V{run}{i}", bsn=TEST_BSNS[i % len(TEST_BSNS)])) for i in range(count)
+    ]
+
+
+def _stub(directory: str, count: int, pipe: Connection) -> None:
+    """The stub's process: serve until told to stop, then report its CPU seconds."""
+    import ssl
+
+    from tests.vecozo.stub import Stub, metadata, running_with
+
+    stub = Stub(judge=False)
+    for data in _payloads(count):
+        stub.add(metadata(("Instelling", "12345678"), ("Gemeente", "0505"), "JW315"), data)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=f"{directory}/ca.pem")
+    context.load_cert_chain(f"{directory}/server.pem")
+    context.verify_mode = ssl.CERT_REQUIRED
+    with running_with(stub, context):
+        pipe.send(stub.port)
+        pipe.recv()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        pipe.send((usage.ru_utime + usage.ru_stime, len(stub.acknowledged), len(stub.ready)))
+
+
+def _certificates(directory: str) -> None:
+    import trustme
+
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(f"{directory}/ca.pem")
+    ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(
+        f"{directory}/server.pem"
+    )
+    ca.issue_cert("bench-client").private_key_and_cert_chain_pem.write_to_path(
+        f"{directory}/client.pem"
+    )
+
+
+def run(kind: str, count: int, threads: int) -> dict[str, float]:
+    from ijw_gateway.config import Settings
+    from ijw_gateway.gateway import Gateway, prepare
+    from ijw_gateway.store import Store
+    from ijw_gateway.vecozo.pull import Puller
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _certificates(tmp)
+        url, schema = _database(kind, Path(tmp))
+        ours, theirs = multiprocessing.Pipe()
+        stub = multiprocessing.Process(target=_stub, args=(tmp, count, theirs))
+        stub.start()
+        try:
+            port = ours.recv()
+            settings = Settings(
+                database_url=url,
+                parties=ROOT / "examples" / "zhz" / "parties.toml",
+                vecozo_url=f"https://127.0.0.1:{port}/berichtenservice",
+                vecozo_cert=Path(f"{tmp}/client.pem"),
+                vecozo_ca=Path(f"{tmp}/ca.pem"),
+            )
+            store = Store.open(url)
+            prepare(settings, store)
+            store.set_channel("12345678", "vecozo", None)
+            gateway = Gateway(settings, store)
+            base = gateway.puller()
+            puller = Puller(base.client, gateway.arrivals, store, threads=threads)
+            cpu, started = time.process_time(), time.perf_counter()
+            done = puller.drain()
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            ours.send("stop")
+            stub_cpu, acked, left = ours.recv()
+            puller.client.close()
+            store.dispose()
+        finally:
+            stub.join(timeout=30)
+            _drop(schema)
+    assert acked == count and left == 0 and done.stored == count, (done, acked, left)
+    return {
+        "messages": count,
+        "accepted_share": done.stored / count,
+        "msg_per_s": count / seconds,
+        "puller_cpu_ms_per_msg": cpu * 1000 / count,
+        "stub_cpu_ms_per_msg": stub_cpu * 1000 / count,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="postgres")
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"machine speed: {calibrate():.3f} ms CPU for the reference workload")
+    for n in range(args.runs):
+        figures = run(args.db, args.messages, args.threads)
+        shown = ", ".join(
+            f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()
+        )
+        print(f"run {n + 1} ({args.db}, {args.threads} threads): {shown}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

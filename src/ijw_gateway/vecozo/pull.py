@@ -1,0 +1,179 @@
+"""Pull from VECOZO: list -> fetch and check the payload -> take in -> acknowledge.
+
+A message is acknowledged (``DELETE``) only after the transaction that stores and queues
+it has committed, and it is stored with VECOZO's ``traceerId`` under a unique key. So a
+crash between storing and acknowledging leaves it at VECOZO, the next round finds it
+stored and only acknowledges it; a crash before the commit leaves nothing stored and the
+next round takes it in. Nothing is acknowledged that was not stored, nothing is stored
+twice (also not by two pullers at once: the key decides).
+
+Order matters to the cross-message rules (a start needs its allocation), so messages are
+taken in one at a time in VECOZO's order; payload downloads run ahead of the intake and
+acknowledgements behind it, on a few threads.
+
+A payload whose size or SHA-256 is not what the listing said is neither stored nor
+acknowledged: the next round fetches it again. A message the intake refuses (its metadata
+disagrees with it, a second answer, an unknown party) is stored as refused, then
+acknowledged: VECOZO forgets it, the gateway keeps it and its reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from ijw_gateway.arrivals import Arrivals
+from ijw_gateway.delivery import GiveUp, RetryLater
+from ijw_gateway.errors import Conflict, StoreUnavailable
+from ijw_gateway.metrics import VECOZO_PULLED
+from ijw_gateway.store import Store
+from ijw_gateway.vecozo.client import PULL_MAX, Search, VecozoClient
+from ijw_gateway.vecozo.ijw import CHANNEL, arrival_of
+from ijw_gateway.vecozo.model import Gereed
+
+log = logging.getLogger("ijw_gateway.vecozo")
+
+
+@dataclass
+class Round:
+    """What one or more pull rounds did (counts only: no content, no ids of persons)."""
+
+    listed: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    refused: int = 0
+    acknowledged: int = 0
+    failed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, other: Round) -> None:
+        for name in ("listed", "stored", "duplicates", "refused", "acknowledged", "failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.problems += other.problems[: 20 - len(self.problems)]
+
+    def fail(self, traceer_id: object, problem: str) -> None:
+        self.failed += 1
+        log.warning("vecozo pull %s: %s", traceer_id, problem)
+        if len(self.problems) < 20:
+            self.problems.append(f"{traceer_id}: {problem}")
+
+
+class Puller:
+    def __init__(
+        self, client: VecozoClient, arrivals: Arrivals, store: Store, threads: int = 4
+    ) -> None:
+        self.client = client
+        self.arrivals = arrivals
+        self.store = store
+        self.threads = max(1, threads)
+
+    def drain(self, search: Search | None = None, max_rounds: int = 1000) -> Round:
+        """Rounds until VECOZO has nothing more for us, or a round brought nothing new."""
+        total = Round()
+        for _ in range(max_rounds):
+            done = self.round(search)
+            total.add(done)
+            if done.listed < PULL_MAX or done.acknowledged == 0:
+                break
+        return total
+
+    def round(self, search: Search | None = None, limit: int = PULL_MAX) -> Round:
+        """One list call and every message in it."""
+        done = Round()
+        try:
+            listed = self.client.ready(limit, search)
+        except (RetryLater, GiveUp) as exc:
+            done.fail("list", exc.detail)
+            return done
+        done.listed = len(listed)
+        traces = [str(item.referentiegegevens.traceerId) for item in listed]
+        stored = self.store.wire_messages(CHANNEL, traces)
+        fetch = ThreadPoolExecutor(self.threads, thread_name_prefix="ijw-vecozo-fetch")
+        with fetch, ThreadPoolExecutor(self.threads, thread_name_prefix="ijw-vecozo-ack") as ack:
+            taken = self._take_all(fetch, ack, listed, stored, done)
+            for item, acknowledged in [f for f in taken if f is not None]:
+                self._acknowledged(item, acknowledged, done)
+        self._count(done)
+        return done
+
+    def _take_all(
+        self,
+        fetch: ThreadPoolExecutor,
+        ack: ThreadPoolExecutor,
+        listed: list[Gereed],
+        stored: set[str],
+        done: Round,
+    ) -> Iterator[tuple[Gereed, Future[bool]] | None]:
+        fresh = [i for i in listed if str(i.referentiegegevens.traceerId) not in stored]
+        payloads = self._ahead(fetch, fresh)  # in the order of ``fresh``, fetched ahead
+        for item in listed:
+            trace = item.referentiegegevens.traceerId
+            data = next(payloads) if str(trace) not in stored else None
+            if isinstance(data, str):
+                done.fail(trace, data)
+                yield None
+                continue
+            if data is None:  # stored before an earlier round could acknowledge it
+                done.duplicates += 1
+            elif not self._take(item, data, done):
+                yield None
+                continue
+            yield item, ack.submit(self.client.acknowledge, trace)
+
+    def _ahead(
+        self, pool: ThreadPoolExecutor, listed: list[Gereed]
+    ) -> Iterator[bytes | str | None]:
+        """The payloads in order, at most ``2 × threads`` fetched ahead of the intake (a
+        list of 250 payloads of 25 MB is not held at once)."""
+        window: deque[Future[bytes | str | None]] = deque()
+        for item in listed:
+            window.append(pool.submit(self._fetch, item))
+            if len(window) > 2 * self.threads:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+
+    def _fetch(self, item: Gereed) -> bytes | str:
+        """The payload, or why it cannot be had now."""
+        try:
+            return self.client.payload(item)
+        except (RetryLater, GiveUp) as exc:
+            return exc.detail
+
+    def _take(self, item: Gereed, data: bytes, done: Round) -> bool:
+        """Store and queue (in one transaction); False when it could not be stored now."""
+        try:
+            taken = self.arrivals.take(arrival_of(item.metadata), data, _trace(), True)
+        except (StoreUnavailable, Conflict) as exc:
+            done.fail(item.referentiegegevens.traceerId, f"not stored ({exc.code})")
+            return False
+        if taken.outcome == "duplicate":
+            done.duplicates += 1
+        elif taken.outcome == "refused":
+            done.refused += 1
+        else:
+            done.stored += 1
+        return True
+
+    def _acknowledged(self, item: Gereed, ack: Future[bool], done: Round) -> None:
+        try:
+            ack.result()
+        except (RetryLater, GiveUp) as exc:  # stored: the next round acknowledges it
+            done.fail(item.referentiegegevens.traceerId, f"stored, not acknowledged ({exc.detail})")
+            return
+        done.acknowledged += 1
+
+    @staticmethod
+    def _count(done: Round) -> None:
+        for outcome in ("stored", "duplicates", "refused", "acknowledged", "failed"):
+            amount = getattr(done, outcome)
+            if amount:
+                VECOZO_PULLED.labels(outcome).inc(amount)
+
+
+def _trace() -> str:
+    return uuid.uuid4().hex

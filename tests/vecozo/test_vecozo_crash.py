@@ -1,0 +1,126 @@
+"""Kill the gateway mid-pull and mid-push against a loopback VECOZO: nothing acknowledged
+that was not stored, nothing stored twice, every queued message pushed and none refused.
+
+Real processes: ``ijw-gateway vecozo pull`` and ``ijw-gateway worker``, SIGKILLed while
+they work (the stub answers slowly, so kills land between storing and acknowledging and
+while a push is in flight), then started again until everything is through.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from ijw_gateway.fixtures import builders as b
+from ijw_gateway.store import Store
+from ijw_gateway.store.tables import Message, Outbox, WireRef
+from ijw_gateway.wire import wire_id
+from tests.service.conftest import PARTIES
+from tests.service.procs import Proc, gateway_env, wait_until
+from tests.service.test_service_crash import _settled
+from tests.vecozo.stub import Certificates, Stub, metadata
+
+GEMEENTE, AGB = b.GEMEENTE, b.AGB
+N_PULL, N_PUSH = 40, 16
+
+
+def _env(db_url: str, tmp: Path, stub: Stub, certs: Certificates, channel: str) -> dict[str, str]:
+    text = PARTIES.read_text(encoding="utf-8").replace(
+        f'code = "{AGB}"\n', f'code = "{AGB}"\nchannel = "{channel}"\n'
+    )
+    parties = tmp / "parties.toml"
+    parties.write_text(text, encoding="utf-8")
+    return gateway_env(
+        db_url,
+        parties,
+        IJW_VECOZO_URL=stub.base_url,
+        IJW_VECOZO_CERT=certs.client_file,
+        IJW_VECOZO_CA=certs.ca_file,
+        IJW_DELIVERY_LEASE_SECONDS="4",
+        IJW_WORKER_POLL_SECONDS="0.05",
+    )
+
+
+def _stored(store: Store) -> set[str]:
+    with store.session() as session:
+        return set(session.exec(select(WireRef.trace_ref)))
+
+
+def test_a_pull_killed_anywhere_acknowledges_only_what_it_stored_and_stores_once(
+    db_url: str, tmp_path: Path, stub: Stub, certs: Certificates
+) -> None:
+    store = Store.open(db_url)
+    early: list[str] = []
+    stub.on_ack = lambda trace: early.extend([] if trace in _stored(store) else [trace])
+    traces = [
+        stub.add(metadata(("Instelling", AGB), ("Gemeente", GEMEENTE), "JW315"),
+                 b.to_bytes(b.jw315(f"R-{i}"))).trace
+        for i in range(N_PULL)
+    ]  # fmt: skip
+    stub.delay.update(payload=0.01, ack=0.05)
+    pull = Proc(
+        ["vecozo", "pull"], _env(db_url, tmp_path, stub, certs, "mailbox"), tmp_path / "pull.log"
+    )
+    for threshold in (4, 16):  # killed twice while it stores and acknowledges
+        pull.start()
+        wait_until(lambda: len(stub.acknowledged) >= threshold, 120, f"{threshold} acks", 0.01)  # noqa: B023
+        pull.kill()
+    pull.start()
+    wait_until(lambda: pull.process is not None and pull.process.poll() is not None, 120, "done")
+    assert pull.process is not None and pull.process.returncode == 0, (
+        tmp_path / "pull.log"
+    ).read_text()
+    assert early == []  # nothing was acknowledged before it was stored
+    assert stub.ready == [] and sorted(set(stub.acknowledged)) == sorted(traces)
+    assert _stored(store) == set(traces)
+    with store.session() as session:
+        pulled = session.exec(
+            select(func.count()).select_from(Message).where(Message.origin == "party")
+        ).one()
+    assert pulled == N_PULL  # stored once each, whatever the kills
+    store.dispose()
+
+
+def test_a_push_killed_in_flight_is_pushed_again_and_counted_delivered_once(
+    db_url: str, tmp_path: Path, stub: Stub, certs: Certificates
+) -> None:
+    from ijw_gateway.config import Settings
+    from ijw_gateway.gateway import Gateway, prepare
+
+    env = _env(db_url, tmp_path, stub, certs, "vecozo")
+    settings = Settings.from_env(env)
+    store = Store.open(db_url)
+    prepare(settings, store)
+    intake = Gateway(settings, store).intake
+    ids = []
+    for i in range(N_PUSH):
+        model = b.jw301(f"K-{i}", products=[b.toegewezen_product(7000 + i)])
+        (result,) = intake.submit(GEMEENTE, b.to_bytes(model), "t")
+        assert result.delivery == "queued" and result.id
+        ids.append(result.id)
+    stub.delay["push"] = 0.3
+    worker = Proc(["worker", "--concurrency", "2"], env, tmp_path / "worker.log")
+    kills = 0
+    for _ in range(2):
+        worker.start()
+        wait_until(lambda: stub.inflight >= 1, 60, "a push in flight", 0.01)
+        time.sleep(0.05)
+        worker.kill()
+        kills += 1
+    worker.start()
+    try:
+        wait_until(lambda: _settled(store, ids), 120, "every push delivered")
+    finally:
+        worker.stop()
+    pushed = [p.metadata["referentiegegevens"]["traceerId"] for p in stub.pushed]
+    assert sorted(pushed) == sorted(wire_id(i) for i in ids)  # VECOZO took each once
+    repeats = sum(1 for _, path in stub.requests if path.endswith("/berichten")) - N_PUSH
+    assert 1 <= repeats <= kills * 2  # only the pushes in flight at a kill came again
+    with store.session() as session:
+        dead = session.exec(
+            select(func.count()).select_from(Outbox).where(Outbox.state == "dead")
+        ).one()
+    assert dead == 0  # a repeat VECOZO refused as known counted as delivered
+    store.dispose()
