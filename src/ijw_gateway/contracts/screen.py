@@ -36,7 +36,7 @@ from ijw_gateway.contracts.refusals import RULE_CITATION, Refusal, RefusalLog
 from ijw_gateway.findings import Finding
 from ijw_gateway.namespaces import BASIS, message_namespace
 from ijw_gateway.validation import Screen
-from ijw_gateway.xmlpath import line_of, path_of
+from ijw_gateway.xmlpath import Paths, line_of
 
 RULE = "NO-EXTRA-DATA"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -99,16 +99,17 @@ def _known_inside(message: str, type_: str, shared: bool) -> Known:
 
 
 class _Sayer:
-    """Builds NO-EXTRA-DATA findings in one language."""
+    """Builds NO-EXTRA-DATA findings in one language, for one pass over one tree."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.base = rules()[RULE].text(lang)
+        self.paths = Paths()  # thousands of unknown siblings are numbered once, not each time
 
     def __call__(self, node: etree._Element, anchor: etree._Element, en: str, nl: str) -> Found:
         detail = nl if self.lang == "nl" else en
         text = f"{self.base} {detail}"
-        where = path_of(anchor)
+        where = self.paths.of(anchor)
         what = f"{en.removeprefix('Found: ').rstrip('.')} at {where}"
         return Finding("policy", RULE, None, where, line_of(node), text), what
 

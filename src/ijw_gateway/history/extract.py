@@ -13,6 +13,7 @@ recorded with the refused Prestaties marked ``rejected``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Generic, Literal, TypeVar
@@ -34,7 +35,6 @@ from ijw_gateway.history.model import (
 from ijw_gateway.rules._dates import date_at
 from ijw_gateway.rules._xml import Element, child, find, find_all, text_at
 from ijw_gateway.validation import ParsedMessage, per_message
-from ijw_gateway.xmlpath import path_of
 
 T = TypeVar("T")
 
@@ -296,12 +296,24 @@ def message_id(message: ParsedMessage) -> MessageId:
     return MessageId(who.sender, who.berichtcode, who.identificatie, who.dagtekening)
 
 
-def _refused(path: str, report: Report) -> bool:
-    """Whether a finding sits on the class at ``path``, inside it or on an ancestor."""
-    return any(
-        f.path == path or f.path.startswith(path + "/") or path.startswith(f.path + "/")
-        for f in report.findings
-    )
+def _ancestors(path: str) -> list[str]:
+    """``/Bericht/Declaratie/Clienten`` -> ``/Bericht``, ``/Bericht/Declaratie``."""
+    return [path[:i] for i, char in enumerate(path) if char == "/" and i > 0]
+
+
+def _refused(report: Report) -> Callable[[str], bool]:
+    """Whether a finding sits on the class at a path, inside it or on an ancestor.
+
+    Sets of the findings' paths and their ancestors, built once: asking every finding
+    about every Prestatie cost n² for a declaration with a finding on each of n lines.
+    """
+    on = {f.path for f in report.findings}
+    below = {ancestor for path in on for ancestor in _ancestors(path)}
+
+    def refused(path: str) -> bool:
+        return path in on or path in below or any(a in on for a in _ancestors(path))
+
+    return refused
 
 
 def _counts_per_prestatie(report: Report) -> bool:
@@ -315,8 +327,9 @@ def _declaration_facts(message: ParsedMessage, report: Report) -> Facts | None:
     located = declaration(message)
     if located is None:
         return None
+    refused = _refused(report)
     marked = tuple(
-        _with_rejected(p.record, _refused(path_of(p.element), report)) for p in prestaties(message)
+        _with_rejected(p.record, refused(message.path(p.element))) for p in prestaties(message)
     )
     return Facts(message_id(message), declaration=located.record, prestaties=marked)
 

@@ -12,7 +12,7 @@ from lxml import etree
 from ijw_gateway.catalogue.rulecat import RuleSpec, rules
 from ijw_gateway.findings import Finding, Level
 from ijw_gateway.validation import ParsedMessage
-from ijw_gateway.xmlpath import line_of, path_of
+from ijw_gateway.xmlpath import line_of
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,12 @@ def finding(
     if detail:
         text = f"{text} {detail}"
     return Finding(
-        spec.level, code, retourcode or spec.retourcode, path_of(element), line_of(element), text
+        spec.level,
+        code,
+        retourcode or spec.retourcode,
+        ctx.message.path(element),
+        line_of(element),
+        text,
     )
 
 

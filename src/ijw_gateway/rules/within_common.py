@@ -16,7 +16,6 @@ from ijw_gateway.rules._dates import date_of, message_date, years_before
 from ijw_gateway.rules._detail import detail
 from ijw_gateway.rules._xml import Element, child, find, find_all, text, text_at
 from ijw_gateway.rules.base import RuleContext, finding, rule
-from ijw_gateway.xmlpath import path_of
 
 _CLIENT_ROOTS: Mapping[str, str] = {
     "JW323": "Declaratie/Clienten/Client",
@@ -217,4 +216,5 @@ def no_duplicate_classes(ctx: RuleContext) -> Iterator[Finding]:
     for scope_path, class_path, keys in _CLASS_KEYS.get(ctx.message.type, ()):
         for scope in find_all(ctx.message.root, scope_path):
             for dup, first in duplicate_keys(find_all(scope, class_path), keys):
-                yield finding(ctx, "TR101", dup, detail(ctx, "same_key", path_of(first)))
+                same = ctx.message.path(first)
+                yield finding(ctx, "TR101", dup, detail(ctx, "same_key", same))
