@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ijw_gateway import xsdgen
+from ijw_gateway import schemawindows, xsdgen
 from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.errors import SchemaBundleError
 from ijw_gateway.findings import Finding
@@ -112,18 +112,19 @@ class SchemaRegistry:
             self.schema(message)
 
     def check(self, tree: etree._ElementTree, message: str) -> list[Finding]:
-        """Schema findings for a tree, empty when it is valid."""
+        """Schema findings for a tree, empty when it is valid (long lists are validated
+        in windows, so that an error on every item does not cost n², ``schemawindows``)."""
         schema = self.schema(message)
         with self._validating[message]:
-            if schema.validate(tree):
-                return []
-            log = schema.error_log  # a copy, safe to read after the lock
-        return list(_findings(log))
+            errors = schemawindows.validate(schema, tree, message)
+            if errors is None:
+                if schema.validate(tree):
+                    return []
+                errors = schemawindows.errors_of(schema)
+        return list(_findings(errors))
 
 
-def _findings(log: etree._ListErrorLog) -> Iterator[Finding]:
-    for error in log:
-        path = strip_prefixes(error.path or "/") or "/"
-        yield Finding(
-            "schema", None, None, path, error.line or 1, explain_schema_error(error.message)
-        )
+def _findings(errors: list[schemawindows.Error]) -> Iterator[Finding]:
+    for raw_path, line, message in errors:
+        path = strip_prefixes(raw_path) or "/"
+        yield Finding("schema", None, None, path, line or 1, explain_schema_error(message))
