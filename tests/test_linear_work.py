@@ -111,6 +111,13 @@ def _stops(n: int) -> Case:
     return b.to_bytes(b.jw307("LARGE-307", stops=stops)), (*started.before, started.message)
 
 
+def _declared_again(n: int) -> Case:
+    """A JW323 judged against a history that holds it already: every Prestatie's
+    questions about earlier declarations meet n earlier Prestaties."""
+    declared = large.declaration(n, 1)
+    return declared.to_bytes(), (*declared.before, declared.message)
+
+
 def _requests(n: int) -> Case:
     """A JW315 asking n times for one product in consecutive months: no two overlap."""
     products = [
@@ -133,6 +140,7 @@ SHAPES: list[tuple[str, Callable[[int], Case], int, Count]] = [
         lambda n: n,
     ),
     ("JW323, valid", lambda n: _built(large.declaration(n, 1)), 250, lambda n: 0),
+    ("JW323 against a history holding as large a one", _declared_again, 250, None),
     (
         "JW301, a finding on every line",
         lambda n: _built(large.allocation(n, finding=True)),
