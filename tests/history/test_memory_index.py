@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -245,3 +246,13 @@ def test_every_answer_is_that_of_scanning(sequence: list[Facts]) -> None:
         indexed.apply(found)
         scanning.apply(found)
         assert _answers(indexed) == _answers(scanning)
+
+
+@settings(max_examples=20)
+@given(st.lists(facts(), max_size=5))
+def test_a_pickled_history_answers_the_same(sequence: list[Facts]) -> None:
+    """The benchmarks hand a history to a fresh process this way."""
+    history = InMemoryHistory()
+    for found in sequence:
+        history.apply(found)
+    assert _answers(pickle.loads(pickle.dumps(history))) == _answers(history)
