@@ -33,7 +33,7 @@ from ijw_gateway.history.model import (
     Request,
 )
 from ijw_gateway.rules._dates import date_at, parse_date
-from ijw_gateway.rules._xml import Element, find, find_all, local, text_at
+from ijw_gateway.rules._xml import Element, Fields, find, find_all, text_at
 from ijw_gateway.validation import ParsedMessage, per_message
 
 T = TypeVar("T")
@@ -82,26 +82,11 @@ def _need_date(element: Element, path: str) -> date:
     return value
 
 
-class _Fields:
-    """The texts of a class's children and grandchildren by path (``ProductPeriode/
-    Begindatum``; the first of each name), read in one walk: the 16 facts of each of
-    26,000 Prestaties were 16 lookups each."""
-
-    def __init__(self, element: Element) -> None:
-        self.texts: dict[str, str] = {}
-        for node in element:
-            name = local(node)
-            if name:
-                self.texts.setdefault(name, node.text or "")
-                for inner in node:
-                    if below := local(inner):
-                        self.texts.setdefault(f"{name}/{below}", inner.text or "")
-
-    def has(self, path: str) -> bool:
-        return path in self.texts
+class _Facts(Fields):
+    """A class's texts (``Fields``) as the facts of a record: stripped, parsed, required."""
 
     def opt(self, path: str) -> str | None:
-        value = self.texts.get(path)
+        value = self.text(path)
         return value.strip() if value is not None else None
 
     def need(self, path: str) -> str:
@@ -111,7 +96,7 @@ class _Fields:
         return value
 
     def day(self, path: str) -> date | None:
-        return parse_date(self.texts.get(path))
+        return parse_date(self.text(path))
 
     def need_day(self, path: str) -> date:
         value = self.day(path)
@@ -144,7 +129,7 @@ def parties(message: ParsedMessage) -> Parties:
     )
 
 
-def _omvang(fields: _Fields) -> Omvang | None:
+def _omvang(fields: _Facts) -> Omvang | None:
     if not fields.has("Omvang"):
         return None
     volume = int(fields.need("Omvang/Volume"))
@@ -152,7 +137,7 @@ def _omvang(fields: _Fields) -> Omvang | None:
 
 
 def _allocation(tp: Element, who: Parties, bsn: str) -> Allocation:
-    fields = _Fields(tp)
+    fields = _Facts(tp)
     stamp = datetime.combine(
         fields.need_day("Toewijzingsdatum"), time.fromisoformat(fields.need("Toewijzingstijd"))
     )
@@ -228,7 +213,7 @@ def answers(message: ParsedMessage) -> list[Located[Answer]]:
 
 
 def _care(node: Element, kind: str, who: Parties, bsn: str) -> CareClass:
-    fields = _Fields(node)
+    fields = _Facts(node)
     return CareClass(
         kind="start" if kind == "JW305" else "stop",
         gemeente=who.gemeente,
@@ -285,7 +270,7 @@ def xsd_versie(root: Element, path: str) -> tuple[str, str]:
 
 
 def _prestatie(node: Element, who: Parties, bsn: str, declaratie: str) -> Prestatie:
-    fields = _Fields(node)
+    fields = _Facts(node)
     return Prestatie(
         gemeente=who.gemeente,
         agb=who.agb,

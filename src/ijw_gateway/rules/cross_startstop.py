@@ -20,7 +20,7 @@ from ijw_gateway.history.model import TEMPORARY_STOP, Allocation, CareClass
 from ijw_gateway.history.state import DELIVERED, REMOVED, Standing
 from ijw_gateway.rules._cross import history_of, task_based_of
 from ijw_gateway.rules._xml import Element
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules.base import RuleContext, finding, rule, shared_once
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ def _step(element: Element, item: CareClass, before: Standing) -> _Step:
     )
 
 
+@shared_once
 def _steps(ctx: RuleContext) -> list[_Step]:
     history = history_of(ctx)
     located = extract.care(ctx.message)
