@@ -111,12 +111,15 @@ class SchemaRegistry:
         for message in MESSAGES:
             self.schema(message)
 
-    def check(self, tree: etree._ElementTree, message: str) -> list[Finding]:
-        """Schema findings for a tree, empty when it is valid (long lists are validated
-        in windows, so that an error on every item does not cost n², ``schemawindows``)."""
+    def check(
+        self, tree: etree._ElementTree, message: str, size: int | None = None
+    ) -> list[Finding]:
+        """Schema findings for a tree (of ``size`` bytes, when known), empty when it is
+        valid. Long lists are validated in windows, so that an error on every item does
+        not cost n² (``schemawindows``)."""
         schema = self.schema(message)
         with self._validating[message]:
-            errors = schemawindows.validate(schema, tree, message)
+            errors = schemawindows.validate(schema, tree, message, size)
             if errors is None:
                 if schema.validate(tree):
                     return []

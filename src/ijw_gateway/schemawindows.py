@@ -29,6 +29,9 @@ from ijw_gateway.catalogue.structure import MESSAGES, SHARED_CLASSES, SIMPLE_TYP
 
 WINDOW = 256  # items per window; lists of this many or fewer are validated whole
 MAX_PASSES = 512  # a longer list gets longer windows: the rest is validated once a pass
+MIN_BYTES = 16_384  # smaller documents go in one pass: even an error on each of the at most
+# ~1,800 items they can hold costs milliseconds, less than looking for lists would add to
+# every small message (the usual JW301 of 2–8 kB)
 
 Error = tuple[str, int, str]  # (path as libxml2 writes it, line, message)
 
@@ -115,8 +118,14 @@ def _lists(message: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_ELEMENTS = etree.XPath("count(//*)")  # in C: rules out a small document in about 1.5 µs
+
+
 def _runs(root: etree._Element, message: str) -> list[_Run]:
     """The outermost long lists of the tree, in document order."""
+    count = _ELEMENTS(root)
+    if not isinstance(count, float) or count <= WINDOW:
+        return []
     runs: dict[etree._Element, _Run] = {}
     for path in _lists(message):
         for parent in root.iterfind(path):
@@ -137,11 +146,16 @@ def _position(element: etree._Element) -> list[int]:
     return steps[::-1]
 
 
-def validate(schema: etree.XMLSchema, tree: etree._ElementTree, message: str) -> list[Error] | None:
-    """The errors of ``tree`` as one pass reports them; None when it has no long list
-    (then one pass costs no more) or the passes disagree. The caller holds the schema's
-    lock: validating and reading its error log must not interleave."""
-    runs = _runs(tree.getroot(), message) if message in MESSAGES else []
+def validate(
+    schema: etree.XMLSchema, tree: etree._ElementTree, message: str, size: int | None = None
+) -> list[Error] | None:
+    """The errors of ``tree`` (of ``size`` bytes, when known) as one pass reports them;
+    None when it has no long list (then one pass costs no more) or the passes disagree.
+    The caller holds the schema's lock: validating and reading its error log must not
+    interleave."""
+    if (size is not None and size < MIN_BYTES) or message not in MESSAGES:
+        return None
+    runs = _runs(tree.getroot(), message)
     if not runs:
         return None
     for run in runs:

@@ -113,7 +113,7 @@ class Validator:
             if self.screens
             else ()
         )
-        schema_findings = tuple(self.registry.check(tree, detected.message))
+        schema_findings = tuple(self.registry.check(tree, detected.message, len(data)))
         if schema_findings or screened:
             valid = not schema_findings
             report = Report(
