@@ -77,15 +77,9 @@ class Scanning:
 
     # -- questions ---------------------------------------------------------------
 
-    def identification_used(self, sender: str, berichtcode: str, identificatie: str) -> bool:
-        return (sender, berichtcode, identificatie) in self._ids
-
-    def allocation(self, gemeente: str, nummer: int) -> Allocation | None:
-        versions = self._allocations.get((gemeente, nummer))
-        if not versions:
-            return None
-        # Highest Toewijzingsdatum + tijd wins (IV013); on a tie the later arrival.
-        return max(enumerate(versions), key=lambda iv: (iv[1].toegewezen_op, iv[0]))[1]
+    # Unchanged, and on the same dictionaries: the indexed history's own.
+    identification_used = InMemoryHistory.identification_used
+    allocation = InMemoryHistory.allocation
 
     def allocations_of(self, gemeente: str, agb: str, bsn: str) -> Sequence[Allocation]:
         latest = (self.allocation(g, n) for (g, n) in self._allocations if g == gemeente)
