@@ -99,7 +99,9 @@ def findings_per_variant(registry: SchemaRegistry) -> list[tuple[str, str, list[
             if value is None:  # the unmutated base
                 continue
             tree = xmlparse.parse(variant.data)
-            texts = [f.text for lang in ("en", "nl") for f in registry.check(tree, message, lang)]
+            texts = [
+                f.text for lang in ("en", "nl") for f in registry.check(tree, message, lang=lang)
+            ]
             found.append((variant.description, value.group(1), texts))
     return found
 

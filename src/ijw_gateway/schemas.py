@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ijw_gateway import xsdgen
+from ijw_gateway import schemawindows, xsdgen
 from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.errors import SchemaBundleError
 from ijw_gateway.findings import Finding
@@ -111,18 +111,29 @@ class SchemaRegistry:
         for message in MESSAGES:
             self.schema(message)
 
-    def check(self, tree: etree._ElementTree, message: str, lang: str = "en") -> list[Finding]:
-        """Schema findings for a tree (texts in ``lang``), empty when it is valid."""
+    def check(
+        self,
+        tree: etree._ElementTree,
+        message: str,
+        size: int | None = None,
+        *,
+        lang: str = "en",
+    ) -> list[Finding]:
+        """Schema findings for a tree (of ``size`` bytes, when known; texts in ``lang``),
+        empty when it is valid. Long lists are validated in windows, so that an error on
+        every item does not cost n² (``schemawindows``)."""
         schema = self.schema(message)
         with self._validating[message]:
-            if schema.validate(tree):
-                return []
-            log = schema.error_log  # a copy, safe to read after the lock
-        return list(_findings(log, lang))
+            errors = schemawindows.validate(schema, tree, message, size)
+            if errors is None:
+                if schema.validate(tree):
+                    return []
+                errors = schemawindows.errors_of(schema)
+        return list(_findings(errors, lang))
 
 
-def _findings(log: etree._ListErrorLog, lang: str) -> Iterator[Finding]:
-    for error in log:
-        path = named_path(strip_prefixes(error.path or "/")) or "/"
-        text = explain_schema_error(error.message, lang)
-        yield Finding("schema", None, None, path, error.line or 1, text)
+def _findings(errors: list[schemawindows.Error], lang: str) -> Iterator[Finding]:
+    for raw_path, line, message in errors:
+        path = named_path(strip_prefixes(raw_path)) or "/"
+        text = explain_schema_error(message, lang)
+        yield Finding("schema", None, None, path, line or 1, text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from lxml import etree
@@ -20,6 +20,7 @@ from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import InputRejected
 from ijw_gateway.findings import Finding, Report
 from ijw_gateway.schemas import SchemaRegistry
+from ijw_gateway.xmlpath import Paths
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,15 @@ class ParsedMessage:
     release: str
     tree: etree._ElementTree
     raw: bytes
+    paths: Paths = field(default_factory=Paths, compare=False, repr=False)
 
     @property
     def root(self) -> etree._Element:
         return self.tree.getroot()
+
+    def path(self, element: etree._Element) -> str:
+        """The element path of ``element`` in this message: what findings point at."""
+        return self.paths.of(element)
 
 
 _R = TypeVar("_R")
@@ -116,7 +122,9 @@ class Validator:
             if self.screens
             else ()
         )
-        schema_findings = tuple(self.registry.check(tree, detected.message, self.lang))
+        schema_findings = tuple(
+            self.registry.check(tree, detected.message, len(data), lang=self.lang)
+        )
         if schema_findings or screened:
             valid = not schema_findings
             report = Report(

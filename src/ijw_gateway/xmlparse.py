@@ -167,12 +167,22 @@ def _join_split_values(root: etree._Element) -> None:
     first such node: the rules, the routing and the JSON model would read ``9999``. So the
     pieces are joined into ``text`` and the nodes stay behind them, without text of their
     own: every reader of the tree sees the value the schema saw (the bytes as received are
-    kept unchanged elsewhere). Between child elements such text is only layout; left alone."""
+    kept unchanged elsewhere). Between child elements such text is only layout; left alone.
+
+    Each parent is looked at once and its value joined once: a value split 16,000 times
+    used to cost a look at every sibling and a longer copy of the text per piece."""
+    values: dict[etree._Element, list[str] | None] = {}  # None: not a simple value
     for node in root.iter(etree.Comment, etree.ProcessingInstruction):
         parent = node.getparent()
         if parent is None or not node.tail:
             continue
-        if any(isinstance(sibling.tag, str) for sibling in parent):
-            continue
-        parent.text = (parent.text or "") + node.tail
-        node.tail = None
+        if parent not in values:
+            simple = not any(isinstance(sibling.tag, str) for sibling in parent)
+            values[parent] = [parent.text or ""] if simple else None
+        pieces = values[parent]
+        if pieces is not None:
+            pieces.append(node.tail)
+            node.tail = None
+    for parent, pieces in values.items():
+        if pieces is not None:
+            parent.text = "".join(pieces)

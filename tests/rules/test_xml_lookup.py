@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
-from ijw_gateway.rules._xml import find_all, remembering, text_at
+from ijw_gateway.rules._xml import Fields, find_all, remembering, text_at
 
 DOC = b"""<r xmlns="urn:a" xmlns:b="urn:b">
   <p><b:c>1</b:c><c>2</c></p>
@@ -47,3 +49,34 @@ def test_memory_ends_with_the_block_and_belongs_to_its_thread() -> None:
         other.join()
         assert seen == [3]  # another thread does not share this block's memory
     assert len(find_all(root, "p")) == 3
+
+
+NAMES = ["p", "c", "{urn:b}c", "d"]
+
+
+@st.composite
+def _trees(draw: st.DrawFn) -> etree._Element:
+    root = etree.Element("r")
+    nodes = [root]
+    for kind, under, text in draw(
+        st.lists(
+            st.tuples(st.integers(0, 5), st.integers(0, 99), st.sampled_from([None, "", " x"]))
+        )
+    ):
+        parent = nodes[under % len(nodes)]
+        if kind == 0:
+            parent.append(etree.Comment("c"))
+            continue
+        node = etree.SubElement(parent, NAMES[kind % len(NAMES)])
+        node.text = text
+        nodes.append(node)
+    return root
+
+
+@given(_trees())
+def test_fields_read_what_text_at_reads(root: etree._Element) -> None:
+    fields = Fields(root)
+    local = ["p", "c", "d", "x"]
+    for path in local + [f"{a}/{b}" for a in local for b in local]:
+        assert fields.text(path) == text_at(root, path), path
+        assert fields.has(path) == (text_at(root, path) is not None)

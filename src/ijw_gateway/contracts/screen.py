@@ -29,20 +29,13 @@ from functools import lru_cache
 from lxml import etree
 
 from ijw_gateway.catalogue.rulecat import rules
-from ijw_gateway.catalogue.structure import (
-    ELEMENT_NAMES,
-    MESSAGES,
-    SHARED_CLASSES,
-    SIMPLE_TYPES,
-    Element,
-    MessageStructure,
-)
+from ijw_gateway.catalogue.structure import ELEMENT_NAMES, MESSAGES, SHARED_CLASSES, SIMPLE_TYPES
 from ijw_gateway.contracts.items import child, local, parties
 from ijw_gateway.contracts.refusals import RULE_CITATION, Refusal, RefusalLog
 from ijw_gateway.findings import Finding
 from ijw_gateway.namespaces import BASIS, IJW_ROOT, message_namespace
 from ijw_gateway.validation import Screen
-from ijw_gateway.xmlpath import line_of, path_of
+from ijw_gateway.xmlpath import Paths, line_of
 
 RULE = "NO-EXTRA-DATA"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -50,8 +43,6 @@ ALLOWED_ATTRIBUTES = frozenset({f"{{{XSI}}}schemaLocation", f"{{{XSI}}}noNamespa
 _ATTACHMENT = re.compile(r"data:[\w.+-]+/[\w.+-]+;base64,|[A-Za-z0-9+/]{64,}={0,2}")
 _IDENT = re.compile(r"[A-Za-z0-9._-]{1,12}")
 _MAX_WHAT = 5  # the refusal record names the first few things found
-
-Known = Mapping[str, Element]  # expected child tag -> its declaration
 
 
 def no_extra_data_screen(log: RefusalLog | None = None, lang: str = "en") -> Screen:
@@ -75,67 +66,72 @@ Found = tuple[Finding, str]  # the finding and, for the refusal record, what (in
 
 
 def _scan(tree: etree._ElementTree, message: str, lang: str) -> Iterator[Found]:
-    structure = MESSAGES.get(message)
     root = tree.getroot()
-    if structure is None:
+    if message not in MESSAGES:
         return
     say = _Sayer(lang)
     for sibling in (*root.itersiblings(preceding=True), *root.itersiblings()):
         yield from _misc(say, sibling, root)
-    yield from _element(say, root, _known(structure, structure.classes["Root"], False), structure)
+    found: list[Found] = []
+    _element(say, root, _plan(message, None, False), found)
+    yield from found
 
 
-def _known(structure: MessageStructure, sequence: tuple[Element, ...], shared: bool) -> Known:
-    namespace = BASIS if shared else message_namespace(structure.message)
-    return {f"{{{namespace}}}{e.name}": e for e in sequence}
-
-
-def _children_of(structure: MessageStructure, element: Element) -> Known | None:
-    """What may appear inside an element of this declaration; None for a simple type."""
-    if element.type in SIMPLE_TYPES:
-        return None
-    return _known_inside(structure.message, element.type, element.is_shared)
+Plan = Mapping[str, "Plan | None"]
+"""Per expected child tag, what may appear inside it (None: a value, no elements)."""
 
 
 @lru_cache(maxsize=1024)
-def _known_inside(message: str, type_: str, shared: bool) -> Known:
-    # Asked for every element of every message screened; the answer never changes.
+def _plan(message: str, type_: str | None, shared: bool) -> Plan:
+    """What may appear inside a class of ``message`` (``type_`` None: the root), with the
+    plans of its classes: looked up once per element of every message screened."""
     structure = MESSAGES[message]
-    return _known(structure, SHARED_CLASSES[type_] if shared else structure.classes[type_], shared)
+    if type_ is None:
+        sequence = structure.classes["Root"]
+    else:
+        sequence = (SHARED_CLASSES if shared else structure.classes)[type_]
+    namespace = BASIS if shared else message_namespace(message)
+    return {
+        f"{{{namespace}}}{e.name}": None
+        if e.type in SIMPLE_TYPES
+        else _plan(message, e.type, e.is_shared)
+        for e in sequence
+    }
 
 
 class _Sayer:
-    """Builds NO-EXTRA-DATA findings in one language."""
+    """Builds NO-EXTRA-DATA findings in one language, for one pass over one tree."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.base = rules()[RULE].text(lang)
+        self.paths = Paths()  # thousands of unknown siblings are numbered once, not each time
 
     def __call__(self, node: etree._Element, anchor: etree._Element, en: str, nl: str) -> Found:
         detail = nl if self.lang == "nl" else en
         text = f"{self.base} {detail}"
-        where = path_of(anchor)
+        where = self.paths.of(anchor)
         what = f"{en.removeprefix('Found: ').rstrip('.')} at {where}"
         return Finding("policy", RULE, None, where, line_of(node), text), what
 
 
-def _element(
-    say: _Sayer, element: etree._Element, known: Known | None, structure: MessageStructure
-) -> Iterator[Found]:
-    yield from _attributes(say, element)
-    if known is None:
-        yield from _text(say, element)
+def _element(say: _Sayer, element: etree._Element, plan: Plan | None, found: list[Found]) -> None:
+    """Screen ``element`` and what it holds, depth first, into ``found`` (a plain loop:
+    generators nested per level cost more than the screening itself)."""
+    if element.attrib:
+        found.extend(_attributes(say, element))
+    if plan is None:
+        found.extend(_text(say, element))
     for node in element:
-        if not isinstance(node.tag, str):
-            yield from _misc(say, node, element)
-            continue
-        declared = known.get(node.tag) if known is not None else None
-        if declared is None and _of_the_standard(node):
-            yield from _element(say, node, None, structure)  # misplaced: the schema's fault
-        elif declared is None:
-            yield _unknown(say, node, element)
+        tag = node.tag
+        if not isinstance(tag, str):
+            found.extend(_misc(say, node, element))
+        elif plan is not None and tag in plan:
+            _element(say, node, plan[tag], found)
+        elif _of_the_standard(node):
+            _element(say, node, None, found)  # misplaced: the schema's fault
         else:
-            yield from _element(say, node, _children_of(structure, declared), structure)
+            found.append(_unknown(say, node, element))
 
 
 def _of_the_standard(node: etree._Element) -> bool:

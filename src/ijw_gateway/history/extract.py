@@ -13,6 +13,7 @@ recorded with the refused Prestaties marked ``rejected``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Generic, Literal, TypeVar
@@ -31,10 +32,9 @@ from ijw_gateway.history.model import (
     Rejection,
     Request,
 )
-from ijw_gateway.rules._dates import date_at
-from ijw_gateway.rules._xml import Element, child, find, find_all, text_at
+from ijw_gateway.rules._dates import date_at, parse_date
+from ijw_gateway.rules._xml import Element, Fields, find, find_all, text_at
 from ijw_gateway.validation import ParsedMessage, per_message
-from ijw_gateway.xmlpath import path_of
 
 T = TypeVar("T")
 
@@ -75,11 +75,6 @@ def _need(element: Element | None, path: str) -> str:
     return value.strip()
 
 
-def _opt(element: Element | None, path: str) -> str | None:
-    value = text_at(element, path)
-    return value.strip() if value is not None else None
-
-
 def _need_date(element: Element, path: str) -> date:
     value = date_at(element, path)
     if value is None:
@@ -87,9 +82,31 @@ def _need_date(element: Element, path: str) -> date:
     return value
 
 
-def _opt_int(element: Element, path: str) -> int | None:
-    value = _opt(element, path)
-    return int(value) if value is not None else None
+class _Facts(Fields):
+    """A class's texts (``Fields``) as the facts of a record: stripped, parsed, required."""
+
+    def opt(self, path: str) -> str | None:
+        value = self.text(path)
+        return value.strip() if value is not None else None
+
+    def need(self, path: str) -> str:
+        value = self.opt(path)
+        if value is None:
+            raise ExtractError(f"missing {path}")
+        return value
+
+    def day(self, path: str) -> date | None:
+        return parse_date(self.text(path))
+
+    def need_day(self, path: str) -> date:
+        value = self.day(path)
+        if value is None:
+            raise ExtractError(f"missing or invalid date {path}")
+        return value
+
+    def opt_int(self, path: str) -> int | None:
+        value = self.opt(path)
+        return int(value) if value is not None else None
 
 
 @per_message
@@ -112,31 +129,32 @@ def parties(message: ParsedMessage) -> Parties:
     )
 
 
-def _omvang(element: Element) -> Omvang | None:
-    node = child(element, "Omvang")
-    if node is None:
+def _omvang(fields: _Facts) -> Omvang | None:
+    if not fields.has("Omvang"):
         return None
-    return Omvang(int(_need(node, "Volume")), _need(node, "Eenheid"), _need(node, "Frequentie"))
+    volume = int(fields.need("Omvang/Volume"))
+    return Omvang(volume, fields.need("Omvang/Eenheid"), fields.need("Omvang/Frequentie"))
 
 
 def _allocation(tp: Element, who: Parties, bsn: str) -> Allocation:
+    fields = _Facts(tp)
     stamp = datetime.combine(
-        _need_date(tp, "Toewijzingsdatum"), time.fromisoformat(_need(tp, "Toewijzingstijd"))
+        fields.need_day("Toewijzingsdatum"), time.fromisoformat(fields.need("Toewijzingstijd"))
     )
     return Allocation(
         gemeente=who.gemeente,
-        nummer=int(_need(tp, "ToewijzingNummer")),
+        nummer=int(fields.need("ToewijzingNummer")),
         agb=who.agb,
         bsn=bsn,
-        categorie=_opt(tp, "Product/Categorie"),
-        code=_opt(tp, "Product/Code"),
-        ingangsdatum=_need_date(tp, "Ingangsdatum"),
-        einddatum=date_at(tp, "Einddatum"),
-        reden_wijziging=_opt(tp, "RedenWijziging"),
-        omvang=_omvang(tp),
-        budget=_opt_int(tp, "Budget"),
+        categorie=fields.opt("Product/Categorie"),
+        code=fields.opt("Product/Code"),
+        ingangsdatum=fields.need_day("Ingangsdatum"),
+        einddatum=fields.day("Einddatum"),
+        reden_wijziging=fields.opt("RedenWijziging"),
+        omvang=_omvang(fields),
+        budget=fields.opt_int("Budget"),
         toegewezen_op=stamp,
-        referentie_aanbieder=_opt(tp, "ReferentieAanbieder"),
+        referentie_aanbieder=fields.opt("ReferentieAanbieder"),
     )
 
 
@@ -195,18 +213,19 @@ def answers(message: ParsedMessage) -> list[Located[Answer]]:
 
 
 def _care(node: Element, kind: str, who: Parties, bsn: str) -> CareClass:
+    fields = _Facts(node)
     return CareClass(
         kind="start" if kind == "JW305" else "stop",
         gemeente=who.gemeente,
         agb=who.agb,
         bsn=bsn,
-        nummer=_opt_int(node, "ToewijzingNummer"),
-        categorie=_opt(node, "Product/Categorie"),
-        code=_opt(node, "Product/Code"),
-        begindatum=_need_date(node, "Begindatum"),
-        einddatum=date_at(node, "Einddatum"),
-        reden=_opt(node, "RedenBeeindiging"),
-        status=_need(node, "StatusAanlevering"),
+        nummer=fields.opt_int("ToewijzingNummer"),
+        categorie=fields.opt("Product/Categorie"),
+        code=fields.opt("Product/Code"),
+        begindatum=fields.need_day("Begindatum"),
+        einddatum=fields.day("Einddatum"),
+        reden=fields.opt("RedenBeeindiging"),
+        status=fields.need("StatusAanlevering"),
     )
 
 
@@ -251,23 +270,24 @@ def xsd_versie(root: Element, path: str) -> tuple[str, str]:
 
 
 def _prestatie(node: Element, who: Parties, bsn: str, declaratie: str) -> Prestatie:
+    fields = _Facts(node)
     return Prestatie(
         gemeente=who.gemeente,
         agb=who.agb,
         bsn=bsn,
         declaratie=declaratie,
-        referentie=_need(node, "ProductReferentie/ReferentieNummer"),
-        vorig_referentie=_opt(node, "ProductReferentie/VorigReferentieNummer"),
-        nummer=int(_need(node, "ToewijzingNummer")),
-        categorie=_need(node, "ProductCategorie"),
-        code=_need(node, "ProductCode"),
-        begindatum=_need_date(node, "ProductPeriode/Begindatum"),
-        einddatum=_need_date(node, "ProductPeriode/Einddatum"),
-        volume=int(_need(node, "GeleverdVolume")),
-        eenheid=_need(node, "Eenheid"),
-        tarief=_opt_int(node, "ProductTarief"),
-        bedrag=int(_need(node, "IngediendBedrag/Bedrag")),
-        debet_credit=_need(node, "IngediendBedrag/DebetCredit"),
+        referentie=fields.need("ProductReferentie/ReferentieNummer"),
+        vorig_referentie=fields.opt("ProductReferentie/VorigReferentieNummer"),
+        nummer=int(fields.need("ToewijzingNummer")),
+        categorie=fields.need("ProductCategorie"),
+        code=fields.need("ProductCode"),
+        begindatum=fields.need_day("ProductPeriode/Begindatum"),
+        einddatum=fields.need_day("ProductPeriode/Einddatum"),
+        volume=int(fields.need("GeleverdVolume")),
+        eenheid=fields.need("Eenheid"),
+        tarief=fields.opt_int("ProductTarief"),
+        bedrag=int(fields.need("IngediendBedrag/Bedrag")),
+        debet_credit=fields.need("IngediendBedrag/DebetCredit"),
     )
 
 
@@ -296,12 +316,24 @@ def message_id(message: ParsedMessage) -> MessageId:
     return MessageId(who.sender, who.berichtcode, who.identificatie, who.dagtekening)
 
 
-def _refused(path: str, report: Report) -> bool:
-    """Whether a finding sits on the class at ``path``, inside it or on an ancestor."""
-    return any(
-        f.path == path or f.path.startswith(path + "/") or path.startswith(f.path + "/")
-        for f in report.findings
-    )
+def _ancestors(path: str) -> list[str]:
+    """``/Bericht/Declaratie/Clienten`` -> ``/Bericht``, ``/Bericht/Declaratie``."""
+    return [path[:i] for i, char in enumerate(path) if char == "/" and i > 0]
+
+
+def _refused(report: Report) -> Callable[[str], bool]:
+    """Whether a finding sits on the class at a path, inside it or on an ancestor.
+
+    Sets of the findings' paths and their ancestors, built once: asking every finding
+    about every Prestatie cost n² for a declaration with a finding on each of n lines.
+    """
+    on = {f.path for f in report.findings}
+    below = {ancestor for path in on for ancestor in _ancestors(path)}
+
+    def refused(path: str) -> bool:
+        return path in on or path in below or any(a in on for a in _ancestors(path))
+
+    return refused
 
 
 def _counts_per_prestatie(report: Report) -> bool:
@@ -315,8 +347,9 @@ def _declaration_facts(message: ParsedMessage, report: Report) -> Facts | None:
     located = declaration(message)
     if located is None:
         return None
+    refused = _refused(report)
     marked = tuple(
-        _with_rejected(p.record, _refused(path_of(p.element), report)) for p in prestaties(message)
+        _with_rejected(p.record, refused(message.path(p.element))) for p in prestaties(message)
     )
     return Facts(message_id(message), declaration=located.record, prestaties=marked)
 

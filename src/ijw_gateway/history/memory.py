@@ -1,14 +1,17 @@
 """The history in memory: both protocols on plain lists, for tests and the command line.
 
-Lists keep arrival order, which the protocol promises. Lookups scan; that is fine for a
-test sequence or a replayed directory, and the gateway store answers the same questions
-with indexed queries.
+Lists keep arrival order, which the protocol promises; every question is answered from
+an index by its key, as the gateway store answers it with indexed queries. Scanning the
+lists made a replayed directory cost its size times the size of every message judged
+against it: each Prestatie of a large declaration asks several questions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
+from operator import attrgetter
+from typing import Generic, TypeVar
 
 from ijw_gateway.findings import Report
 from ijw_gateway.history.extract import facts
@@ -24,18 +27,54 @@ from ijw_gateway.history.model import (
 )
 from ijw_gateway.validation import ParsedMessage
 
+T = TypeVar("T")
+
+
+class _Indexed(Generic[T]):
+    """Records in arrival order, with the positions of each key's records (in order).
+    Keys are ``attrgetter``s, so a history can be pickled (the benchmarks do)."""
+
+    def __init__(self, *keys: Callable[[T], Hashable]) -> None:
+        self.records: list[T] = []
+        self._keys = keys
+        self._at: list[dict[Hashable, list[int]]] = [{} for _ in keys]
+
+    def add(self, record: T) -> None:
+        for key, at in zip(self._keys, self._at, strict=True):
+            at.setdefault(key(record), []).append(len(self.records))
+        self.records.append(record)
+
+    def positions(self, index: int, key: Hashable) -> list[int]:
+        return self._at[index].get(key, [])
+
+    def find(self, index: int, key: Hashable) -> list[T]:
+        return [self.records[i] for i in self.positions(index, key)]
+
 
 class InMemoryHistory:
     """A ``HistoryStore`` that lives as long as the object does."""
 
     def __init__(self) -> None:
         self._ids: set[tuple[str, str, str]] = set()
-        self._allocations: dict[tuple[str, int], list[Allocation]] = {}
-        self._requests: list[Request] = []
-        self._answers: list[Answer] = []
-        self._care: list[CareClass] = []
-        self._declarations: list[Declaration] = []
-        self._prestaties: list[Prestatie] = []
+        self._allocations: dict[tuple[str, int], list[Allocation]] = {}  # in first-seen order
+        self._first: dict[tuple[str, int], int] = {}  # the place of each number in that order
+        self._numbers: dict[tuple[str, str, str], set[int]] = {}  # every number a client had
+        self._requests = _Indexed[Request](
+            attrgetter("agb", "referentie"), attrgetter("gemeente", "agb", "bsn")
+        )
+        self._answers = _Indexed[Answer](attrgetter("gemeente", "agb", "referentie"))
+        self._care = _Indexed[CareClass](attrgetter("gemeente", "agb", "bsn"))
+        self._declarations = _Indexed[Declaration](
+            attrgetter("gemeente", "agb", "identificatie"),
+            attrgetter("gemeente", "agb"),
+            attrgetter("agb", "nummer"),
+        )
+        self._prestaties = _Indexed[Prestatie](
+            attrgetter("agb", "referentie"),
+            attrgetter("agb", "vorig_referentie"),
+            attrgetter("gemeente", "nummer"),
+            attrgetter("gemeente", "agb", "declaratie"),
+        )
 
     # -- recording ---------------------------------------------------------------
 
@@ -50,32 +89,33 @@ class InMemoryHistory:
         self._ids.add((ident.sender, ident.berichtcode, ident.identificatie))
         for allocation in found.allocations:
             key = (allocation.gemeente, allocation.nummer)
+            self._first.setdefault(key, len(self._first))
             self._allocations.setdefault(key, []).append(allocation)
-        self._requests.extend(found.requests)
-        self._answers.extend(found.answers)
-        self._care.extend(found.care)
+            client = (allocation.gemeente, allocation.agb, allocation.bsn)
+            self._numbers.setdefault(client, set()).add(allocation.nummer)
+        for request in found.requests:
+            self._requests.add(request)
+        for answer in found.answers:
+            self._answers.add(answer)
+        for care in found.care:
+            self._care.add(care)
         if found.declaration is not None:
-            self._declarations.append(found.declaration)
-        self._prestaties.extend(found.prestaties)
+            self._declarations.add(found.declaration)
+        for prestatie in found.prestaties:
+            self._prestaties.add(prestatie)
         for rejection in found.rejections:
             self._reject(rejection)
 
     def _reject(self, rejection: Rejection) -> None:
-        def hit(p: Prestatie) -> bool:
-            return (
-                (p.gemeente, p.agb, p.declaratie)
-                == (rejection.gemeente, rejection.agb, rejection.declaratie)
-            ) and rejection.referentie in (None, p.referentie)
-
-        self._prestaties = [replace(p, rejected=True) if hit(p) else p for p in self._prestaties]
+        prestaties = self._prestaties
+        for i in prestaties.positions(3, (rejection.gemeente, rejection.agb, rejection.declaratie)):
+            if rejection.referentie in (None, prestaties.records[i].referentie):
+                prestaties.records[i] = replace(prestaties.records[i], rejected=True)
         if rejection.referentie is None:
-            self._declarations = [
-                replace(d, rejected=True)
-                if (d.gemeente, d.agb, d.identificatie)
-                == (rejection.gemeente, rejection.agb, rejection.declaratie)
-                else d
-                for d in self._declarations
-            ]
+            declarations = self._declarations
+            key = (rejection.gemeente, rejection.agb, rejection.declaratie)
+            for i in declarations.positions(0, key):
+                declarations.records[i] = replace(declarations.records[i], rejected=True)
 
     # -- questions ---------------------------------------------------------------
 
@@ -90,53 +130,43 @@ class InMemoryHistory:
         return max(enumerate(versions), key=lambda iv: (iv[1].toegewezen_op, iv[0]))[1]
 
     def allocations_of(self, gemeente: str, agb: str, bsn: str) -> Sequence[Allocation]:
-        latest = (self.allocation(g, n) for (g, n) in self._allocations if g == gemeente)
+        """Latest versions whose client and provider are these (a number's latest version
+        may have moved it to another client), in the order the numbers first arrived."""
+        numbers = self._numbers.get((gemeente, agb, bsn), set())
+        ordered = sorted(numbers, key=lambda nummer: self._first[(gemeente, nummer)])
+        latest = (self.allocation(gemeente, nummer) for nummer in ordered)
         return [a for a in latest if a is not None and (a.agb, a.bsn) == (agb, bsn)]
 
     def request(self, agb: str, referentie: str) -> Request | None:
-        return next((r for r in self._requests if (r.agb, r.referentie) == (agb, referentie)), None)
+        return next(iter(self._requests.find(0, (agb, referentie))), None)
 
     def requests_of(self, gemeente: str, agb: str, bsn: str) -> Sequence[Request]:
-        return [r for r in self._requests if (r.gemeente, r.agb, r.bsn) == (gemeente, agb, bsn)]
+        return self._requests.find(1, (gemeente, agb, bsn))
 
     def answers_to(self, gemeente: str, agb: str, referentie: str) -> Sequence[Answer]:
-        wanted = (gemeente, agb, referentie)
-        return [a for a in self._answers if (a.gemeente, a.agb, a.referentie) == wanted]
+        return self._answers.find(0, (gemeente, agb, referentie))
 
     def care_classes(self, gemeente: str, agb: str, bsn: str) -> Sequence[CareClass]:
-        return [c for c in self._care if (c.gemeente, c.agb, c.bsn) == (gemeente, agb, bsn)]
+        return self._care.find(0, (gemeente, agb, bsn))
 
     def declaration(self, gemeente: str, agb: str, identificatie: str) -> Declaration | None:
-        wanted = (gemeente, agb, identificatie)
-        found = (d for d in self._declarations if (d.gemeente, d.agb, d.identificatie) == wanted)
-        return next(found, None)
+        return next(iter(self._declarations.find(0, (gemeente, agb, identificatie))), None)
 
     def declarations_of(self, gemeente: str, agb: str) -> Sequence[Declaration]:
-        return [d for d in self._declarations if (d.gemeente, d.agb) == (gemeente, agb)]
+        return self._declarations.find(1, (gemeente, agb))
 
     def declaration_number_used(self, agb: str, nummer: str) -> bool:
-        return any(
-            d.agb == agb and d.nummer == nummer and not d.rejected for d in self._declarations
-        )
+        return any(not d.rejected for d in self._declarations.find(2, (agb, nummer)))
 
     def prestatie(self, agb: str, referentie: str) -> Prestatie | None:
-        counted = (
-            p
-            for p in self._prestaties
-            if (p.agb, p.referentie) == (agb, referentie) and not p.rejected
-        )
+        counted = (p for p in self._prestaties.find(0, (agb, referentie)) if not p.rejected)
         return next(counted, None)
 
     def credits_of(self, agb: str, referentie: str) -> Sequence[Prestatie]:
-        return [
-            p
-            for p in self._prestaties
-            if p.is_credit and (p.agb, p.vorig_referentie) == (agb, referentie)
-        ]
+        return [p for p in self._prestaties.find(1, (agb, referentie)) if p.is_credit]
 
     def prestaties_on(self, gemeente: str, nummer: int) -> Sequence[Prestatie]:
-        return [p for p in self._prestaties if (p.gemeente, p.nummer) == (gemeente, nummer)]
+        return self._prestaties.find(2, (gemeente, nummer))
 
     def prestaties_of(self, gemeente: str, agb: str, declaratie: str) -> Sequence[Prestatie]:
-        wanted = (gemeente, agb, declaratie)
-        return [p for p in self._prestaties if (p.gemeente, p.agb, p.declaratie) == wanted]
+        return self._prestaties.find(3, (gemeente, agb, declaratie))

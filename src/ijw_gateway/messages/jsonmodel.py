@@ -13,7 +13,7 @@ rather than translated with a loss. Comments and the schema-location hints
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
 
@@ -135,6 +135,22 @@ def to_json(root: etree._Element, only: Collection[str] | None = None) -> JsonOb
         structure, root, structure.classes["Root"], message_namespace(structure.message), only
     )
     return {"message": structure.message, "release": RELEASE, **body}
+
+
+def class_to_json(
+    node: etree._Element, message: str, path: Sequence[str], only: Collection[str] | None = None
+) -> JsonObject:
+    """The JSON of one class of a message: ``node`` is the element at ``path`` (element
+    names from below the root); with ``only``, of just those of its elements. For an
+    answer that copies a few classes of a large message, without converting all of it."""
+    structure = MESSAGES[message]
+    sequence, namespace = structure.classes["Root"], message_namespace(message)
+    for name in path:
+        inner = _children(structure, next(e for e in sequence if e.name == name))
+        if inner is None:
+            raise ModelError(f"{name} is not a class")
+        sequence, namespace = inner
+    return _class_to_json(structure, node, sequence, namespace, only)
 
 
 def _class_from_json(

@@ -197,7 +197,7 @@ def compose(
     stamp = Stamp.make(identificatie, dagtekening, xsd_versie, xslt_versie)
     found = verdict(heen, report.findings)
     if answer_types()[heen] == "JW325":
-        model = declaratie_antwoord(to_json(root), found, stamp)
+        model = declaratie_antwoord(root, found, stamp)
     else:  # a retour copies more than the header only when it places a fault below it
         model = retour(to_json(root, None if found.placed else ("Header",)), heen, found, stamp)
     return ReturnMessage(answer_types()[heen], heen, model, unexpressed(report.findings))

@@ -19,9 +19,11 @@ minus the signed granted total; an amount of 0 is always debit.
 
 from __future__ import annotations
 
+from lxml import etree
+
 from ijw_gateway.catalogue.structure import MESSAGES
-from ijw_gateway.messages.jsonmodel import JsonObject, JsonValue
-from ijw_gateway.namespaces import RELEASE
+from ijw_gateway.messages.jsonmodel import JsonObject, JsonValue, ModelError, class_to_json
+from ijw_gateway.namespaces import RELEASE, message_namespace
 from ijw_gateway.retour.build import (
     FULLY_GRANTED,
     NO_REMARK,
@@ -36,9 +38,14 @@ from ijw_gateway.retour.build import (
 from ijw_gateway.retour.placing import HEADER, ClassPath, Verdict
 
 _JW325 = MESSAGES["JW325"]
+_JW323 = MESSAGES["JW323"]
 _ANTWOORD = _JW325.classes["Root"][1].name  # "DeclaratieAntwoord"
-_DECLARATIE = MESSAGES["JW323"].classes["Root"][1].name  # "Declaratie"
+_DECLARATIE = _JW323.classes["Root"][1].name  # "Declaratie"
+_CLIENT = (_DECLARATIE, "Clienten", "Client")
+_TOTALS = ("DeclaratieNummer", "TotaalIngediendBedrag")
+_NS = f"{{{message_namespace(_JW323.message)}}}"
 ANTWOORD: ClassPath = ((_ANTWOORD, 1),)
+CLIENTS: ClassPath = (*ANTWOORD, ("Clienten", 1))
 
 
 def signed(amount: JsonValue, field: str) -> int:
@@ -53,9 +60,8 @@ def total(cents: int) -> JsonObject:
     return {"TotaalBedrag": str(abs(cents)), "DebetCredit": "C" if cents < 0 else "D"}
 
 
-def _header(original: JsonObject, stamp: Stamp) -> JsonObject:
+def _header(heen: JsonObject, stamp: Stamp) -> JsonObject:
     """Our own header: municipality to provider, pointing at the JW323 it answers."""
-    heen = obj(original["Header"])
     header: JsonObject = {
         "BerichtCode": _JW325.berichtcode,
         "BerichtVersie": heen["BerichtVersie"],
@@ -97,13 +103,19 @@ def _refused_client(client: JsonObject, here: ClassPath, found: Verdict) -> Json
     }
 
 
-def _refused_clients(declaratie: JsonObject, found: Verdict) -> list[JsonObject]:
-    clients = items(obj(declaratie["Clienten"])["Client"])
+def _refused_clients(declaratie: etree._Element, found: Verdict) -> list[JsonObject]:
+    """The copies of the clients with a code of their own or on a Prestatie, each
+    converted only when it is one of them (a valid 25 MB JW323 copies none)."""
+    depth = len(CLIENTS)
+    wanted = {w[depth][1] for w in found.placed if len(w) > depth and w[:depth] == CLIENTS}
     refused = []
-    for i, client in enumerate(clients, 1):
-        copy = _refused_client(obj(client), (*ANTWOORD, ("Clienten", 1), ("Client", i)), found)
-        if copy is not None:
-            refused.append(copy)
+    clienten = declaratie.find(f"{_NS}Clienten")
+    for i, node in enumerate(() if clienten is None else clienten.iterfind(f"{_NS}Client"), 1):
+        if i in wanted:
+            client = class_to_json(node, _JW323.message, _CLIENT)
+            copy = _refused_client(client, (*CLIENTS, ("Client", i)), found)
+            if copy is not None:
+                refused.append(copy)
     return refused
 
 
@@ -115,11 +127,12 @@ def _refused_sum(clients: list[JsonObject]) -> int:
     )
 
 
-def _antwoord(declaratie: JsonObject, found: Verdict) -> JsonObject:
+def _antwoord(declaratie: etree._Element, found: Verdict) -> JsonObject:
     """``DeclaratieAntwoord``: claimed and granted totals, refused clients, its codes."""
-    claimed = declaratie["TotaalIngediendBedrag"]
+    totals = class_to_json(declaratie, _JW323.message, (_DECLARATIE,), _TOTALS)
+    claimed = totals["TotaalIngediendBedrag"]
     antwoord: JsonObject = {
-        "DeclaratieNummer": declaratie["DeclaratieNummer"],
+        "DeclaratieNummer": totals["DeclaratieNummer"],
         "TotaalIngediendBedrag": claimed,
     }
     if found.codes(ANTWOORD):
@@ -135,9 +148,12 @@ def _antwoord(declaratie: JsonObject, found: Verdict) -> JsonObject:
     return antwoord
 
 
-def declaratie_antwoord(original: JsonObject, found: Verdict, stamp: Stamp) -> JsonObject:
-    """The JSON model of the JW325 that answers the JW323 ``original``."""
-    header = _header(original, stamp)
+def declaratie_antwoord(original: etree._Element, found: Verdict, stamp: Stamp) -> JsonObject:
+    """The JSON model of the JW325 that answers the JW323 whose root is ``original``."""
+    head = original.find(f"{_NS}Header")
+    if head is None:
+        raise ModelError("a JW323 without a Header")
+    header = _header(class_to_json(head, _JW323.message, ("Header",)), stamp)
     model: JsonObject = {"message": _JW325.message, "release": RELEASE, "Header": header}
     if found.refused:
         header["RetourCodes"] = coded([REJECTED])
@@ -145,5 +161,8 @@ def declaratie_antwoord(original: JsonObject, found: Verdict, stamp: Stamp) -> J
         header["RetourCodes"] = coded(found.codes(HEADER))
     else:
         header["RetourCodes"] = coded([NO_REMARK])
-        model[_ANTWOORD] = _antwoord(obj(original[_DECLARATIE]), found)
+        declaratie = original.find(f"{_NS}{_DECLARATIE}")
+        if declaratie is None:
+            raise ModelError("a JW323 without a Declaratie")
+        model[_ANTWOORD] = _antwoord(declaratie, found)
     return model

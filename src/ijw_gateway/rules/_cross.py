@@ -7,13 +7,12 @@ without a history never rejects for lack of one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import cast
 
 from ijw_gateway.history.extract import Located, Parties, parties, prestaties
 from ijw_gateway.history.model import Allocation, History, Prestatie, TaskBased
 from ijw_gateway.rules._xml import Element, find
-from ijw_gateway.rules.base import RuleContext
+from ijw_gateway.rules.base import RuleContext, shared_once
 
 
 def history_of(ctx: RuleContext) -> History | None:
@@ -45,7 +44,8 @@ def claims(ctx: RuleContext) -> list[Located[Prestatie]]:
     return prestaties(ctx.message) if ctx.message.type == "JW323" else []
 
 
-def claims_on_allocation(ctx: RuleContext) -> Iterator[tuple[Located[Prestatie], Allocation]]:
+@shared_once
+def claims_on_allocation(ctx: RuleContext) -> tuple[tuple[Located[Prestatie], Allocation], ...]:
     """Prestaties of a JW323 whose allocation is known and made to this provider.
 
     Why: every allocation-based declaration rule stays silent when TR338 (no such
@@ -53,9 +53,11 @@ def claims_on_allocation(ctx: RuleContext) -> Iterator[tuple[Located[Prestatie],
     """
     history = history_of(ctx)
     if history is None:
-        return
+        return ()
+    found = []
     for located in claims(ctx):
         claim = located.record
         allocation = history.allocation(claim.gemeente, claim.nummer)
         if allocation is not None and allocation.agb == claim.agb:
-            yield located, allocation
+            found.append((located, allocation))
+    return tuple(found)

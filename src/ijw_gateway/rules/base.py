@@ -6,23 +6,49 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import TypeVar, cast
 
 from lxml import etree
 
 from ijw_gateway.catalogue.rulecat import RuleSpec, rules
 from ijw_gateway.findings import Finding, Level
 from ijw_gateway.validation import ParsedMessage
-from ijw_gateway.xmlpath import line_of, path_of
+from ijw_gateway.xmlpath import line_of
 
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What a rule may look at: the message, today's date, and read-only lookups."""
+    """What a rule may look at: the message, today's date, and read-only lookups.
+
+    ``shared`` holds what several rules of one stage work out from the message and the
+    lookups alike (``shared_once``), so that it is worked out once per stage.
+    """
 
     message: ParsedMessage
     today: date
     lang: str = "en"
     lookups: dict[str, object] = field(default_factory=dict)  # e.g. "history", "contracts"
+    shared: dict[Callable[[RuleContext], object], object] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+
+_T = TypeVar("_T")
+
+
+def shared_once(work: Callable[[RuleContext], _T]) -> Callable[[RuleContext], _T]:
+    """Do ``work`` once per rule context (one stage of one message), for every rule of
+    the stage that asks: facts a dozen rules need of every line, such as the allocation
+    each Prestatie refers to, cost one pass instead of a dozen. The result is shared, so
+    it must not be changed."""
+
+    def once(ctx: RuleContext) -> _T:
+        if work not in ctx.shared:
+            ctx.shared[work] = work(ctx)
+        return cast(_T, ctx.shared[work])
+
+    once.__doc__ = work.__doc__
+    return once
 
 
 RuleFunc = Callable[[RuleContext], Iterable[Finding]]
@@ -58,7 +84,12 @@ def finding(
     if detail:
         text = f"{text} {detail}"
     return Finding(
-        spec.level, code, retourcode or spec.retourcode, path_of(element), line_of(element), text
+        spec.level,
+        code,
+        retourcode or spec.retourcode,
+        ctx.message.path(element),
+        line_of(element),
+        text,
     )
 
 

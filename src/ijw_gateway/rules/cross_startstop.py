@@ -4,7 +4,7 @@ Each class is judged against everything received before it: the history plus the
 classes that precede it in the same message, so a delete (status 3) followed by a
 corrected class (status 1) in one message works as the standard's correction flow
 intends. A class "stands" when it was delivered and not removed by a later status 3
-with the same key (``history.state.standing``). Findings sit on the StartProduct or
+with the same key (``history.state.Standing``). Findings sit on the StartProduct or
 StopProduct at fault.
 """
 
@@ -12,44 +12,60 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from ijw_gateway.findings import Finding
 from ijw_gateway.history import extract
-from ijw_gateway.history.model import TEMPORARY_STOP, Allocation, CareClass, CareKind
-from ijw_gateway.history.state import DELIVERED, REMOVED, standing
+from ijw_gateway.history.model import TEMPORARY_STOP, Allocation, CareClass
+from ijw_gateway.history.state import DELIVERED, REMOVED, Standing
 from ijw_gateway.rules._cross import history_of, task_based_of
 from ijw_gateway.rules._xml import Element
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules.base import RuleContext, finding, rule, shared_once
 
 
 @dataclass(frozen=True)
 class _Step:
-    """One class of the message with what was received before it."""
+    """One class of the message with what stood before it (the history and the classes
+    before it in the message), as the rules below ask it."""
 
     element: Element
     item: CareClass
-    before: tuple[CareClass, ...]
-
-    def standing(self, kind: CareKind) -> list[CareClass]:
-        return standing(self.before, kind)
-
-    def stops_of_same_start(self) -> list[CareClass]:
-        """Standing stops with the same client, ToewijzingNummer and Begindatum."""
-        mine = (self.item.nummer, self.item.begindatum)
-        return [s for s in self.standing("stop") if (s.nummer, s.begindatum) == mine]
+    same_key: bool  # a standing class of its kind has its key
+    start_stands: bool  # a standing start has its start key
+    start_stopped: bool  # a standing stop refers to its start key
+    running: bool  # a standing start of its allocation has no standing stop
+    temporary_stop: bool  # its start has a standing temporary stop
+    definitive_stop: bool  # its start has a standing definitive stop
+    latest_end: date | None  # the latest Einddatum of the standing stops of its start
 
 
+def _step(element: Element, item: CareClass, before: Standing) -> _Step:
+    stops = before.stops_of(item.nummer, item.begindatum)
+    return _Step(
+        element,
+        item,
+        same_key=before.has(item),
+        start_stands=before.start_stands(item.start_key),
+        start_stopped=before.start_stopped(item.start_key),
+        running=before.running(item.nummer),
+        temporary_stop=stops.temporary > 0,
+        definitive_stop=stops.definitive > 0,
+        latest_end=stops.latest_end(),
+    )
+
+
+@shared_once
 def _steps(ctx: RuleContext) -> list[_Step]:
     history = history_of(ctx)
     located = extract.care(ctx.message)
     if history is None or not located:
         return []
     first = located[0].record
-    before = list(history.care_classes(first.gemeente, first.agb, first.bsn))
+    before = Standing(history.care_classes(first.gemeente, first.agb, first.bsn))
     steps = []
     for found in located:
-        steps.append(_Step(found.element, found.record, tuple(before)))
-        before.append(found.record)
+        steps.append(_step(found.element, found.record, before))
+        before.add(found.record)
     return steps
 
 
@@ -91,15 +107,7 @@ def linked_to_allocation(ctx: RuleContext) -> Iterator[Finding]:
 def no_second_running_start(ctx: RuleContext) -> Iterator[Finding]:
     """No new start for an allocation while an earlier start for it has no stop."""
     for step in _delivered(ctx):
-        if step.item.nummer is None:
-            continue
-        stopped = {s.start_key for s in step.standing("stop")}
-        running = [
-            s
-            for s in step.standing("start")
-            if s.nummer == step.item.nummer and s.start_key not in stopped
-        ]
-        if running:
+        if step.item.nummer is not None and step.running:
             yield finding(ctx, "TR326", step.element)
 
 
@@ -107,9 +115,7 @@ def no_second_running_start(ctx: RuleContext) -> Iterator[Finding]:
 def removal_needs_delivery(ctx: RuleContext) -> Iterator[Finding]:
     """A status-3 class removes a standing class with the same key; it needs one."""
     for step in _steps(ctx):
-        if step.item.status != REMOVED:
-            continue
-        if not any(s.key == step.item.key for s in step.standing(step.item.kind)):
+        if step.item.status == REMOVED and not step.same_key:
             yield finding(ctx, "TR063", step.element)
 
 
@@ -119,7 +125,7 @@ def no_removal_after_stop(ctx: RuleContext) -> Iterator[Finding]:
     for step in _steps(ctx):
         if step.item.kind != "start" or step.item.status != REMOVED:
             continue
-        if any(s.start_key == step.item.start_key for s in step.standing("stop")):
+        if step.start_stopped:
             yield finding(ctx, "TR071", step.element)
 
 
@@ -127,7 +133,7 @@ def no_removal_after_stop(ctx: RuleContext) -> Iterator[Finding]:
 def key_not_delivered_twice(ctx: RuleContext) -> Iterator[Finding]:
     """A delivered class may not repeat the key of a standing class."""
     for step in _delivered(ctx):
-        if any(s.key == step.item.key for s in step.standing(step.item.kind)):
+        if step.same_key:
             yield finding(ctx, "TR074", step.element)
 
 
@@ -137,7 +143,7 @@ def stop_has_current_start(ctx: RuleContext) -> Iterator[Finding]:
     for step in _delivered(ctx):
         if step.item.kind != "stop":
             continue
-        if not any(s.start_key == step.item.start_key for s in step.standing("start")):
+        if not step.start_stands:
             yield finding(ctx, "TR382", step.element)
 
 
@@ -147,7 +153,7 @@ def one_temporary_stop(ctx: RuleContext) -> Iterator[Finding]:
     for step in _delivered(ctx):
         if step.item.kind != "stop" or step.item.reden != TEMPORARY_STOP:
             continue
-        if any(s.reden == TEMPORARY_STOP for s in step.stops_of_same_start()):
+        if step.temporary_stop:
             yield finding(ctx, "TR413", step.element)
 
 
@@ -157,8 +163,7 @@ def stop_not_earlier(ctx: RuleContext) -> Iterator[Finding]:
     for step in _delivered(ctx):
         if step.item.kind != "stop" or step.item.einddatum is None:
             continue
-        ends = [s.einddatum for s in step.stops_of_same_start() if s.einddatum is not None]
-        if ends and step.item.einddatum < max(ends):
+        if step.latest_end is not None and step.item.einddatum < step.latest_end:
             yield finding(ctx, "TR414", step.element)
 
 
@@ -168,5 +173,5 @@ def nothing_after_definitive_stop(ctx: RuleContext) -> Iterator[Finding]:
     for step in _delivered(ctx):
         if step.item.kind != "stop":
             continue
-        if any(s.reden != TEMPORARY_STOP for s in step.stops_of_same_start()):
+        if step.definitive_stop:
             yield finding(ctx, "TR415", step.element)

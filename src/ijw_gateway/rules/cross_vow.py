@@ -16,6 +16,7 @@ from ijw_gateway.findings import Finding
 from ijw_gateway.history.model import Allocation, History
 from ijw_gateway.rules._cross import history_of, parties_of
 from ijw_gateway.rules._dates import NEW_FUNDING_CUTOFF, Period, date_at
+from ijw_gateway.rules._overlap import earlier_overlaps
 from ijw_gateway.rules._xml import Element, find, find_all, has, text_at
 from ijw_gateway.rules.base import RuleContext, finding, rule
 
@@ -222,13 +223,29 @@ def _package(ctx: RuleContext, history: History) -> list[_Wanted]:
     return wanted
 
 
-def _same_product(a: _Wanted, b: _Wanted) -> bool:
-    """Compare by code, else by category; a product-less entry clashes with anything."""
-    if a.categorie is None or b.categorie is None:
-        return True
-    if a.code is not None and b.code is not None:
-        return a.code == b.code
-    return a.categorie == b.categorie
+def _groups(wanted: _Wanted) -> list[tuple[object, ...]]:
+    """The groups an entry belongs to: by code, by category, without a product."""
+    if wanted.categorie is None:
+        own: list[tuple[object, ...]] = [("no product",)]
+    elif wanted.code is not None:
+        own = [("code", wanted.code), ("category", wanted.categorie)]
+    else:
+        own = [("category only", wanted.categorie), ("category", wanted.categorie)]
+    return [(*group, wanted.new) for group in [("any",), *own]]
+
+
+def _clashes_with(later: _Wanted) -> list[tuple[object, ...]]:
+    """The groups of earlier entries that are the same product as ``later``: compared by
+    code, else by category, and a product-less entry clashes with anything. Two new
+    products are left to the within-message rule TR410."""
+    if later.categorie is None:
+        same: list[tuple[object, ...]] = [("any",)]
+    elif later.code is not None:
+        same = [("no product",), ("code", later.code), ("category only", later.categorie)]
+    else:
+        same = [("no product",), ("category", later.categorie)]
+    news = (False,) if later.new else (False, True)
+    return [(*group, new) for group in same for new in news]
 
 
 @rule("TR361")
@@ -238,10 +255,8 @@ def package_without_overlap(ctx: RuleContext) -> Iterator[Finding]:
     if history is None or ctx.message.type != "JW317":
         return
     package = _package(ctx, history)
-    for j, later in enumerate(package):
-        for earlier in package[:j]:
-            if earlier.new and later.new:
-                continue  # two new products: within-message rule TR410
-            if _same_product(earlier, later) and earlier.period.overlaps(later.period):
-                yield finding(ctx, "TR361", later.element)
-                break
+    periods = [w.period for w in package]
+    groups, clashes = [_groups(w) for w in package], [_clashes_with(w) for w in package]
+    for later, earlier in zip(package, earlier_overlaps(periods, groups, clashes), strict=True):
+        if earlier is not None:
+            yield finding(ctx, "TR361", later.element)

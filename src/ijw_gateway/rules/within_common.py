@@ -14,9 +14,8 @@ from datetime import date
 from ijw_gateway.findings import Finding
 from ijw_gateway.rules._dates import date_of, message_date, years_before
 from ijw_gateway.rules._detail import detail
-from ijw_gateway.rules._xml import Element, child, find, find_all, text, text_at
+from ijw_gateway.rules._xml import Element, Fields, child, find, find_all, text
 from ijw_gateway.rules.base import RuleContext, finding, rule
-from ijw_gateway.xmlpath import path_of
 
 _CLIENT_ROOTS: Mapping[str, str] = {
     "JW323": "Declaratie/Clienten/Client",
@@ -191,8 +190,8 @@ _CLASS_KEYS: Mapping[str, tuple[_KeySpec, ...]] = {
 }
 
 
-def _key_value(element: Element, path: str) -> str | None:
-    value = text_at(element, path)
+def _key_value(fields: Fields, path: str) -> str | None:
+    value = fields.text(path)
     if value is not None and path.endswith("ToewijzingNummer") and value.strip().isdigit():
         return str(int(value))  # an integer: 0123 and 123 are the same allocation
     return value
@@ -204,7 +203,8 @@ def duplicate_keys(
     """(duplicate, first) for every class whose key values repeat an earlier class's."""
     seen: dict[tuple[str | None, ...], Element] = {}
     for element in classes:
-        key = tuple(_key_value(element, k) for k in keys)
+        fields = Fields(element)  # every key path is a child or grandchild of the class
+        key = tuple(_key_value(fields, k) for k in keys)
         if key in seen:
             yield element, seen[key]
         else:
@@ -217,4 +217,5 @@ def no_duplicate_classes(ctx: RuleContext) -> Iterator[Finding]:
     for scope_path, class_path, keys in _CLASS_KEYS.get(ctx.message.type, ()):
         for scope in find_all(ctx.message.root, scope_path):
             for dup, first in duplicate_keys(find_all(scope, class_path), keys):
-                yield finding(ctx, "TR101", dup, detail(ctx, "same_key", path_of(first)))
+                same = ctx.message.path(first)
+                yield finding(ctx, "TR101", dup, detail(ctx, "same_key", same))

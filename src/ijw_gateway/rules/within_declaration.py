@@ -15,7 +15,6 @@ from ijw_gateway.findings import Finding
 from ijw_gateway.rules._detail import detail
 from ijw_gateway.rules._xml import Element, child, find, find_all, text, text_at
 from ijw_gateway.rules.base import RuleContext, finding, rule
-from ijw_gateway.xmlpath import path_of
 
 BODY: Mapping[str, str] = {"JW323": "Declaratie", "JW325": "DeclaratieAntwoord"}
 _ALNUM = re.compile(r"[a-zA-Z0-9]+")
@@ -87,13 +86,14 @@ def _vorige(ctx: RuleContext) -> list[Element]:
 @rule("TR315")
 def credit_once_per_debit(ctx: RuleContext) -> Iterator[Finding]:
     """A debit is credited at most once in one declaration."""
-    seen: dict[str, str] = {}
+    seen: dict[str, Element] = {}
     for vorig in _vorige(ctx):
         value = text(vorig) or ""
         if value in seen:
-            yield finding(ctx, "TR315", vorig, detail(ctx, "also_in", seen[value]))
+            also = ctx.message.path(seen[value])
+            yield finding(ctx, "TR315", vorig, detail(ctx, "also_in", also))
         else:
-            seen[value] = path_of(vorig)
+            seen[value] = vorig
 
 
 @rule("TR316")
@@ -119,15 +119,16 @@ def _debit_key(prestatie: Element) -> tuple[str | None, ...]:
 @rule("TR416")
 def one_debit_per_product_period(ctx: RuleContext) -> Iterator[Finding]:
     """One debit per allocation, product and period in a declaration."""
-    seen: dict[tuple[str | None, ...], str] = {}
+    seen: dict[tuple[str | None, ...], Element] = {}
     for prestatie in prestaties(ctx):
         if text_at(prestatie, "IngediendBedrag/DebetCredit") != "D":
             continue
         key = _debit_key(prestatie)
         if key in seen:
-            yield finding(ctx, "TR416", prestatie, detail(ctx, "same_key", seen[key]))
+            same = ctx.message.path(seen[key])
+            yield finding(ctx, "TR416", prestatie, detail(ctx, "same_key", same))
         else:
-            seen[key] = path_of(prestatie)
+            seen[key] = prestatie
 
 
 @rule("CS339")

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from ijw_gateway.findings import Finding
 from ijw_gateway.rules._dates import NEW_FUNDING_CUTOFF, Period, date_at, period_at
 from ijw_gateway.rules._detail import detail
+from ijw_gateway.rules._overlap import earlier_overlaps
 from ijw_gateway.rules._xml import Element, child, find_all, text, text_at
 from ijw_gateway.rules.base import RuleContext, finding, rule
-from ijw_gateway.xmlpath import path_of
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,9 @@ def no_omvang_without_code_317(ctx: RuleContext) -> Iterator[Finding]:
 # --- TR302 / TR386 / TR410: the same product twice only in separate periods -----------
 
 
+ANY, NO_PRODUCT = ("any",), ("none",)  # groups of ``overlapping`` beside the product keys
+
+
 def product_key(element: Element) -> tuple[str, str] | None:
     """What counts as 'the same product': the Code, else the Categorie, else None (any)."""
     code = text_at(element, "Product/Code")
@@ -218,15 +221,16 @@ def _deleted(element: Element) -> bool:
 
 
 def overlapping(items: list[tuple[Element, Period]]) -> Iterator[tuple[Element, Element]]:
-    """(later, earlier) for each class that clashes with an earlier one (reported once)."""
-    for i, (element, period) in enumerate(items):
-        key = product_key(element)
-        for other, other_period in items[:i]:
-            other_key = product_key(other)
-            same = key is None or other_key is None or key == other_key
-            if same and period.overlaps(other_period):
-                yield element, other
-                break
+    """(later, earlier) for each class that clashes with an earlier one (reported once):
+    the first earlier class of the same product, or of any product when either has none,
+    whose period overlaps."""
+    keys = [product_key(element) for element, _period in items]
+    member_of = [(ANY, key) if key is not None else (ANY, NO_PRODUCT) for key in keys]
+    asks = [(key, NO_PRODUCT) if key is not None else (ANY,) for key in keys]
+    found = earlier_overlaps([period for _element, period in items], member_of, asks)
+    for (element, _period), earlier in zip(items, found, strict=True):
+        if earlier is not None:
+            yield element, items[earlier][0]
 
 
 def _overlap_faults(ctx: RuleContext, code: str, spec: ProductClass) -> Iterator[Finding]:
@@ -236,7 +240,7 @@ def _overlap_faults(ctx: RuleContext, code: str, spec: ProductClass) -> Iterator
         if period is not None and not (spec is TP and _deleted(element)):
             items.append((element, period))
     for element, other in overlapping(items):
-        yield finding(ctx, code, element, detail(ctx, "overlaps", path_of(other)))
+        yield finding(ctx, code, element, detail(ctx, "overlaps", ctx.message.path(other)))
 
 
 @rule("TR302")

@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from ijw_gateway.findings import Finding
 from ijw_gateway.rules._dates import date_of, message_date
 from ijw_gateway.rules._detail import detail
-from ijw_gateway.rules._xml import child, find, find_all, has, text
+from ijw_gateway.rules._xml import Element, child, find, find_all, has, text
 from ijw_gateway.rules.base import RuleContext, finding, rule
-from ijw_gateway.xmlpath import path_of
 
 _REQUESTED = "Client/AangevraagdeProducten/AangevraagdProduct"
 _VERZOEK = "Client/Verzoek"
@@ -25,13 +24,14 @@ _MEDICAL_REFERRERS = frozenset({"02", "03", "04", "05"})
 @rule("TR383")
 def unique_request_references(ctx: RuleContext) -> Iterator[Finding]:
     """Every requested product has its own ReferentieAanbieder within the message."""
-    seen: dict[str, str] = {}
+    seen: dict[str, Element] = {}
     for referentie in find_all(ctx.message.root, f"{_REQUESTED}/ReferentieAanbieder"):
         value = text(referentie) or ""
         if value in seen:
-            yield finding(ctx, "TR383", referentie, detail(ctx, "also_in", seen[value]))
+            also = ctx.message.path(seen[value])
+            yield finding(ctx, "TR383", referentie, detail(ctx, "also_in", also))
         else:
-            seen[value] = path_of(referentie)
+            seen[value] = referentie
 
 
 @rule("CD043")
