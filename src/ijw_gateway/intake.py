@@ -383,7 +383,7 @@ def _new_message(
         raw=data,
         verdict=json.dumps(report.to_json(), ensure_ascii=False),
         trace_id=trace,
-        findings=report.findings,
+        findings=report.shown,  # the verdict JSON counts the rest
     )
 
 

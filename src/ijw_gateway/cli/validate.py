@@ -9,7 +9,7 @@ import click
 
 from ijw_gateway.cli import cli
 from ijw_gateway.cli._history import history_option, judging, schemas_option
-from ijw_gateway.findings import Report
+from ijw_gateway.findings import MAX_FINDINGS, Report
 from ijw_gateway.history.model import HistoryStore
 from ijw_gateway.history.service import validate_and_record
 from ijw_gateway.inputs import iter_items
@@ -17,15 +17,21 @@ from ijw_gateway.validation import Validator
 
 
 def render_human(report: Report) -> str:
-    """Per file: message type, verdict, and each finding with line, path and explanation."""
+    """Per file: message type, verdict, and each finding with line, path and explanation
+    (at most ``MAX_FINDINGS``; the rest are counted, as in the JSON and the API)."""
     kind = report.message or "unknown message"
     verdict = "accepted" if report.accepted else "REJECTED"
     codes = f" (retourcodes {', '.join(report.retourcodes)})" if report.retourcodes else ""
     lines = [f"{report.file}: {kind} — {verdict}{codes}"]
-    for f in report.findings:
+    for f in report.shown:
         tag = f" {f.rule}" if f.rule else ""
         code = f" [{f.retourcode}]" if f.retourcode else ""
         lines.append(f"  line {f.line}: {f.path} ({f.level}{tag}{code})\n    {f.text}")
+    if report.omitted:
+        lines.append(
+            f"  … and {report.omitted} more findings, not listed (at most {MAX_FINDINGS} per "
+            "message are; the retourcodes above cover them all)"
+        )
     return "\n".join(lines)
 
 
