@@ -1,0 +1,59 @@
+"""Limits of the intake: large messages, many findings, big and packed bodies.
+
+Every limit answers with a verdict or a clear refusal; none turns a message into a 503,
+and none lets a small request make the gateway store or unpack far more than it was sent.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from sqlalchemy import func, select
+
+from ijw_gateway.findings import MAX_FINDINGS
+from ijw_gateway.fixtures import builders as b
+from ijw_gateway.fixtures.scenario import TEST_BSNS
+from ijw_gateway.store import Store
+from ijw_gateway.store.tables import FindingRow
+from tests.service.conftest import AGB, TestClient, auth
+
+JsonDict = dict[str, object]
+
+
+def declaration(lines: int, tag: str = "L") -> bytes:
+    """A schema-valid JW323 with one Prestatie for each of ``lines`` clients, each on an
+    allocation the gateway never saw: every line is refused (TR338, 9338), the message
+    itself counts as received (IV087)."""
+    clients = {TEST_BSNS[n]: [b.prestatie(f"{tag}-{n}", nummer=700_000 + n)] for n in range(lines)}
+    return b.to_bytes(b.jw323(f"{tag}-1", nummer=f"{tag}D1", clients=clients))
+
+
+def codes(xml: str, code: str) -> int:
+    root = etree.fromstring(xml.encode())
+    return sum(1 for e in root.iter("{*}RetourCode") if e.text == code)
+
+
+def test_a_large_declaration_is_answered_with_every_line_and_a_capped_list(
+    client: TestClient, store: Store
+) -> None:
+    """4,000 refused lines (a 4 MB JW323): PostgreSQL used to answer 503, because writing
+    its history and findings took more than 65,535 parameters in one statement. The
+    JW325 refuses every line; the findings list stops at the cap and counts the rest, the
+    same in the answer and in the store."""
+    response = client.post("/v1/messages", content=declaration(4000), headers=auth(AGB))
+    assert response.status_code == 200, response.text[:300]
+    body: JsonDict = response.json()
+    verdict = body["verdict"]
+    assert isinstance(verdict, dict)
+    assert len(verdict["findings"]) == MAX_FINDINGS
+    assert verdict["findings_omitted"] == 4000 - MAX_FINDINGS
+    assert verdict["retourcodes"] == ["9338"]
+    retour = body["retour"]
+    assert isinstance(retour, dict) and retour["message"] == "JW325"
+    assert codes(retour["xml"], "9338") == 4000
+    message_id = str(body["id"])
+    meta = client.get(f"/v1/messages/{message_id}?format=meta", headers=auth(AGB)).json()
+    assert meta["verdict"] == verdict
+    with store.session() as session:
+        rows = select(func.count()).select_from(FindingRow)
+        count = session.execute(rows.where(FindingRow.message_id == message_id)).scalar_one()
+    assert count == MAX_FINDINGS
