@@ -6,6 +6,9 @@ and none lets a small request make the gateway store or unpack far more than it 
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from lxml import etree
 from sqlalchemy import func, select
 
@@ -13,7 +16,7 @@ from ijw_gateway.findings import MAX_FINDINGS
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.scenario import TEST_BSNS
 from ijw_gateway.store import Store
-from ijw_gateway.store.tables import FindingRow
+from ijw_gateway.store.tables import FindingRow, Message
 from tests.service.conftest import AGB, TestClient, auth
 
 JsonDict = dict[str, object]
@@ -57,3 +60,20 @@ def test_a_large_declaration_is_answered_with_every_line_and_a_capped_list(
         rows = select(func.count()).select_from(FindingRow)
         count = session.execute(rows.where(FindingRow.message_id == message_id)).scalar_one()
     assert count == MAX_FINDINGS
+
+
+def test_a_zip_bomb_is_answered_without_unpacking_or_storing_it(
+    client: TestClient, store: Store
+) -> None:
+    """Three members of 24 MB of one character in a 73 kB body: the gateway unpacked and
+    stored every one of them (the attack of issue F: 30 of them, 750 MB)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n in range(3):
+            archive.writestr(f"m{n}.xml", b"a" * (24 * 2**20))
+    response = client.post("/v1/messages", content=buffer.getvalue(), headers=auth(AGB))
+    assert response.status_code == 200
+    (item,) = response.json()["items"]
+    assert item["id"] is None and "per archive" in item["verdict"]["findings"][0]["text"]
+    with store.session() as session:
+        assert session.execute(select(func.count()).select_from(Message)).scalar_one() == 0
