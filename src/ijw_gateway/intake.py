@@ -59,6 +59,8 @@ TR056 = Finding(
     "message needs a new identification (TR056); resend it with a new Identificatie.",
 )
 _ATTEMPTS = 3  # a collision means another submission won a key; the retry sees its rows
+KEEP_REJECTED = 2**20
+KEPT_PREFIX = 64 * 2**10
 
 
 @dataclass(frozen=True)
@@ -250,7 +252,7 @@ class Intake:
         party: str,
         trace: str,
     ) -> None:
-        detail = f"{new.type or 'unknown'}, {len(new.raw)} bytes"
+        detail = f"{new.type or 'unknown'}, {new.received_size} bytes"
         unit.event(new.id, "received", party, detail, trace)
         if new.accepted:
             partly = " (some Prestaties refused)" if report.findings else ""
@@ -365,6 +367,10 @@ def _new_message(
     conversation: str,
     received: bool,
 ) -> NewMessage:
+    """The message as the store keeps it: whole when it is delivered or small; of a
+    rejected one over ``KEEP_REJECTED`` only the first ``KEPT_PREFIX`` bytes, with the
+    size and SHA-256 of the whole (a 60 MB post grew the database by 90 MB). The sender
+    has the bytes; the gateway keeps what identifies them and its verdict."""
     return NewMessage(
         id=message_id,
         origin="party",
@@ -380,10 +386,11 @@ def _new_message(
         conversation_id=conversation,
         accepted=received,
         sha256=sha,
-        raw=data,
+        raw=data if received or len(data) <= KEEP_REJECTED else data[:KEPT_PREFIX],
         verdict=json.dumps(report.to_json(), ensure_ascii=False),
         trace_id=trace,
         findings=report.shown,  # the verdict JSON counts the rest
+        size=len(data),
     )
 
 
@@ -403,6 +410,7 @@ def _gateway_message(original: NewMessage, raw: bytes, type_: str) -> NewMessage
         raw=raw,
         verdict=None,
         findings=(),
+        size=None,
     )
 
 

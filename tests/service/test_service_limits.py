@@ -6,6 +6,7 @@ and none lets a small request make the gateway store or unpack far more than it 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from ijw_gateway.findings import MAX_FINDINGS
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.scenario import TEST_BSNS
+from ijw_gateway.intake import KEEP_REJECTED, KEPT_PREFIX
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import FindingRow, Message
 from tests.service.conftest import AGB, TestClient, auth
@@ -77,3 +79,48 @@ def test_a_zip_bomb_is_answered_without_unpacking_or_storing_it(
     assert item["id"] is None and "per archive" in item["verdict"]["findings"][0]["text"]
     with store.session() as session:
         assert session.execute(select(func.count()).select_from(Message)).scalar_one() == 0
+
+
+def _kept_in_store(store: Store) -> int:
+    with store.session() as session:
+        return int(session.execute(select(func.sum(func.length(Message.raw)))).scalar_one())
+
+
+def test_a_large_rejected_body_is_kept_as_its_digest_and_its_start(
+    client: TestClient, store: Store
+) -> None:
+    """A 60 MB post (over the 25 MB a message may be) grew the database by 90 MB."""
+    data = b"<a>" + b"x" * (60 * 2**20)
+    response = client.post("/v1/messages", content=data, headers=auth(AGB))
+    assert response.status_code == 200 and response.json()["accepted"] is False
+    message_id = response.json()["id"]
+    assert _kept_in_store(store) == KEPT_PREFIX
+    meta = client.get(f"/v1/messages/{message_id}?format=meta", headers=auth(AGB)).json()
+    assert (meta["size"], meta["kept"]) == (len(data), KEPT_PREFIX)
+    assert meta["sha256"] == hashlib.sha256(data).hexdigest()
+    raw = client.get(f"/v1/messages/{message_id}", headers=auth(AGB))
+    assert raw.status_code == 200 and raw.content == data[:KEPT_PREFIX]
+    assert raw.headers["content-type"] == "application/octet-stream"
+    assert raw.headers["x-ijw-kept"] == f"{KEPT_PREFIX} of {len(data)} bytes"
+    as_json = client.get(f"/v1/messages/{message_id}?format=json", headers=auth(AGB))
+    assert as_json.status_code == 422 and "were kept" in as_json.text
+    again = client.post("/v1/messages", content=data, headers=auth(AGB)).json()
+    assert again["duplicate"] is True and again["id"] == message_id
+
+
+def test_rejected_messages_over_a_megabyte_are_kept_as_their_start_delivered_ones_whole(
+    client: TestClient, store: Store
+) -> None:
+    whole = declaration(1100, "W")  # every line refused, yet received (IV087): delivered
+    broken = declaration(1100, "B").replace(b"<jw323:Clienten>", b"<jw323:Extra/>", 1)
+    small = declaration(3, "S").replace(b"<jw323:Clienten>", b"<jw323:Extra/>", 1)
+    assert len(whole) > KEEP_REJECTED and len(small) < KEEP_REJECTED
+    kept = {}
+    for data in (whole, broken, small):
+        answer = client.post("/v1/messages", content=data, headers=auth(AGB)).json()
+        meta = client.get(f"/v1/messages/{answer['id']}?format=meta", headers=auth(AGB))
+        delivered = answer["delivery"] is not None
+        kept[data] = (delivered, meta.json()["kept"], meta.json()["size"])
+    assert kept[whole] == (True, len(whole), len(whole))
+    assert kept[broken] == (False, KEPT_PREFIX, len(broken))
+    assert kept[small] == (False, len(small), len(small))

@@ -85,7 +85,10 @@ class MessageMeta(_Answer):
     answers: str | None = Field(description="The id of the message this one answers.")
     conversation: str
     sha256: str = Field(description="Of the bytes exactly as received.")
-    size: int
+    size: int = Field(description="Of the bytes exactly as received.")
+    kept: int = Field(
+        description="Bytes of them kept: all, or the first 64 kB of a rejected message over 1 MB."
+    )
     verdict: Verdict | None
 
 

@@ -78,8 +78,11 @@ def _answers(
     """OpenAPI ``responses``: ``ok`` (a model of the JSON built by the route) for 200, and
     the failures of a route with an API key (``documented_errors``)."""
     success: dict[str, Any] = {"model": ok, "description": meaning}
-    if xml:
-        success["content"] = {"application/xml": {"schema": {"type": "string"}}}
+    if xml:  # a message's bytes; the kept start of a large rejected one is no XML
+        success["content"] = {
+            "application/xml": {"schema": {"type": "string"}},
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        }
     return {200: success, **documented_errors(errors)}
 
 
@@ -181,6 +184,7 @@ def _meta(message: MessageView) -> dict[str, object]:
         "conversation": message.conversation_id,
         "sha256": message.sha256,
         "size": message.size,
+        "kept": message.kept,
         "verdict": json.loads(message.verdict) if message.verdict else None,
     }
 
@@ -191,7 +195,9 @@ def _meta(message: MessageView) -> dict[str, object]:
     responses=_answers(
         MessageMeta | dict[str, Any],
         "The message: its bytes as received by default (`xml`); its lossless JSON model "
-        "(`json`); or who, when, verdict and links (`meta`).",
+        "(`json`); or who, when, verdict and links (`meta`). Of a rejected message over "
+        "1 MB only the first 64 kB are kept: `xml` answers them as "
+        "`application/octet-stream` with the header `X-Ijw-Kept: <kept> of <size> bytes`.",
         {
             **_READ_ERRORS,
             422: "A parameter is not as documented, or `format=json` was asked of a "
@@ -213,6 +219,8 @@ def get_message(
     if format == "meta":
         return JSONResponse(_meta(message))
     raw = gateway.store.raw(message_id) or b""
+    if message.kept < message.size:
+        return _prefix(message, raw, format)
     if format == "xml":
         return Response(raw, media_type="application/xml")
     try:
@@ -223,6 +231,19 @@ def get_message(
             "ask for format=xml.",
             "no_json_model",
         ) from None
+
+
+def _prefix(message: MessageView, raw: bytes, format: str) -> Response:
+    """A large rejected message, of which the store kept only the start: that start, as
+    bytes (it is no XML document on its own), saying so in a header; no JSON model."""
+    if format == "json":
+        raise Unprocessable(
+            f"Only the first {message.kept} of the {message.size} bytes of this rejected "
+            "message were kept, so it has no JSON model; format=xml gives them.",
+            "no_json_model",
+        )
+    kept = {"X-Ijw-Kept": f"{message.kept} of {message.size} bytes"}
+    return Response(raw, media_type="application/octet-stream", headers=kept)
 
 
 def _event(event: EventView) -> dict[str, object]:

@@ -73,6 +73,11 @@ class NewMessage:
     verdict: str | None
     trace_id: str
     findings: tuple[Finding, ...] = ()
+    size: int | None = None  # of the bytes as received, when ``raw`` keeps only a prefix
+
+    @property
+    def received_size(self) -> int:
+        return len(self.raw) if self.size is None else self.size
 
 
 class Unit:
@@ -199,7 +204,7 @@ class Unit:
                 "conversation_id": new.conversation_id,
                 "accepted": new.accepted,
                 "sha256": new.sha256,
-                "size": len(new.raw),
+                "size": new.received_size,
                 "raw": new.raw,
                 "verdict": new.verdict,
                 "trace_id": new.trace_id,
