@@ -16,6 +16,7 @@ from ijw_gateway.cli import cli
 from ijw_gateway.config import Settings
 
 APP_FACTORY = "ijw_gateway.api.app:create_app"
+HTTP = "ijw_gateway.api.protocol:BoundedHttpTools"  # httptools with limits (docs/service.md)
 
 
 def configure_logging(level: str) -> None:
@@ -44,7 +45,13 @@ def _run_processes(host: str, port: int, workers: int, log_level: str) -> None:
     from uvicorn.supervisors import Multiprocess
 
     config = uvicorn.Config(
-        APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level=log_level
+        APP_FACTORY,
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level=log_level,
+        http=HTTP,
     )
     Multiprocess(config, sockets=[listener(host, port)]).run()
 
@@ -85,5 +92,5 @@ def serve(
     from ijw_gateway.api.app import create_app
 
     app = create_app(settings, gateway, with_worker=with_worker)
-    uvicorn.run(app, log_level=log_level, host=host, port=port)
+    uvicorn.run(app, log_level=log_level, host=host, port=port, http=HTTP)
     return 0
