@@ -41,11 +41,34 @@ def build_checks(
     Cross-message rules (level 3) run only with a history to read; the external-source
     rules of level 4 (clock, CBS list) always run.
     """
-    checks: list[Check] = [within_message(lang=lang)]
     book = contract_book(settings)
-    checks.append(cross_message(history, lang=lang, task_based=book.is_task_based))
-    checks.append(contract_check(book, lang=lang))
+    checks = storeless_checks(lang, book=book)
+    checks.insert(CROSS_AT, cross_check(lang, history, book=book))
     return checks
+
+
+CROSS_AT = 1
+"""Where ``build_checks`` puts the cross-message rules: after the within-message rules."""
+
+
+def storeless_checks(
+    lang: str = "en", settings: Settings | None = None, book: ContractBook | None = None
+) -> list[Check]:
+    """``build_checks`` without the cross-message rules: what needs no history, so that the
+    service can judge it before it opens a transaction (``Validator.prepare``)."""
+    book = book or contract_book(settings)
+    return [within_message(lang=lang), contract_check(book, lang=lang)]
+
+
+def cross_check(
+    lang: str = "en",
+    history: History | None = None,
+    settings: Settings | None = None,
+    book: ContractBook | None = None,
+) -> Check:
+    """The cross-message rules (levels 3 and 4) on ``history``."""
+    task_based = (book or contract_book(settings)).is_task_based
+    return cross_message(history, lang=lang, task_based=task_based)
 
 
 def build_validator(

@@ -100,6 +100,6 @@ def test_cli_db_upgrade_and_current(
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'db.db'}")
     status, out = _cli(capsys, "db", "upgrade")
-    assert status == 0 and "revision 0001" in out
+    assert status == 0 and "revision 0002" in out
     status, out = _cli(capsys, "db", "current")
-    assert status == 0 and out.strip() == "current 0001; newest 0001"
+    assert status == 0 and out.strip() == "current 0002; newest 0002"

@@ -18,8 +18,8 @@ from ijw_gateway.errors import Conflict, Forbidden, NotFound, StoreUnavailable
 from ijw_gateway.parties import KeyHash, PartySpec, split_key, verify
 from ijw_gateway.store import directory, migrate, outbox, reads
 from ijw_gateway.store.clock import Clock, utcnow
-from ijw_gateway.store.engine import is_postgres, make_engine
-from ijw_gateway.store.unit import NewMessage, Unit
+from ijw_gateway.store.engine import SNAPSHOT, is_postgres, make_engine
+from ijw_gateway.store.unit import NewMessage, Stale, Unit
 from ijw_gateway.store.views import (
     Claimed,
     EventView,
@@ -28,7 +28,7 @@ from ijw_gateway.store.views import (
     PartyView,
 )
 
-__all__ = ["Claimed", "Collision", "MessageView", "NewMessage", "Store", "Unit"]
+__all__ = ["Claimed", "Collision", "MessageView", "NewMessage", "Stale", "Store", "Unit"]
 
 
 class Collision(Conflict):
@@ -82,6 +82,26 @@ class Store:
                 yield session
             finally:
                 session.rollback()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Unit]:
+        """A unit that only reads, always rolled back. On SQLite it takes no write lock: a
+        message is judged against it while other intakes commit (``Unit.stale`` then
+        says whether the judgement still holds)."""
+        with self._translated(), self.engine.connect() as connection:
+            connection.execution_options(**{SNAPSHOT: True})
+            with connection.begin() as transaction:
+                unit = Unit(connection, self.clock, self.postgres)
+                try:
+                    yield unit
+                finally:
+                    unit.close()
+                    transaction.rollback()
+
+    def receipt(self, poster: str, sha256: str) -> str | None:
+        """The message stored for these bytes from this poster, if any."""
+        with self.snapshot() as unit:
+            return unit.open((), poster, sha256, None).receipt
 
     @contextmanager
     def unit(self) -> Iterator[Unit]:

@@ -219,6 +219,11 @@ class Direct:
         with self._cursor(compiled.sql) as cursor:
             cursor.execute(compiled.sql, compiled.parameters(values))
 
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """The driver's own ``sql`` (in its parameter style) once for each row."""
+        with self._cursor(sql) as cursor:
+            cursor.executemany(sql, rows)
+
     def insert(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         self.insert_all([(table, rows)])
 

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Integer, Table, bindparam, column, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
+from ijw_gateway.errors import Conflict
 from ijw_gateway.findings import Finding
 from ijw_gateway.routing import Key
 from ijw_gateway.store import reads
@@ -26,11 +27,19 @@ from ijw_gateway.store.tables import (
     Event,
     FindingRow,
     Identification,
+    IntakeKey,
     Message,
     Outbox,
     Receipt,
 )
 from ijw_gateway.store.views import MessageView
+
+
+class Stale(Conflict):
+    """SQLite: an intake committed since a message was judged, with one of its lock keys;
+    the judgement may not hold and is made again."""
+
+    code = "stale"
 
 
 @dataclass(frozen=True)
@@ -160,6 +169,31 @@ class Unit:
         if own is not None:
             self.identifications[own] = seen.owner
         return seen
+
+    # -- SQLite: judging outside the write lock (``IntakeKey``) ---------------------
+
+    def sequence(self) -> int:
+        """The number of the last intake that committed lock keys (SQLite; 0 on PostgreSQL,
+        whose intakes lock their keys instead). Asked first in a snapshot, it dates it."""
+        if self.postgres:
+            return 0
+        return int(self.sql.scalar(_SEQUENCE) or 0)
+
+    def stale(self, keys: Iterable[str], since: int) -> bool:
+        """Whether an intake that committed after ``since`` used one of ``keys``: then a
+        judgement made against the snapshot of ``since`` may no longer hold."""
+        keys = set(keys)
+        if self.postgres or not keys:
+            return False
+        changed = {row["key"] for row in self.sql.rows(_CHANGED, since=since)}
+        return not changed.isdisjoint(keys)
+
+    def claim(self, keys: Iterable[str]) -> None:
+        """Note that this intake used ``keys``: each gets the next number (SQLite, under its
+        write lock, so the numbers follow the order of the commits)."""
+        keys = sorted(set(keys))
+        if not self.postgres and keys:
+            self.sql.execute_many(_CLAIM, [(key,) for key in keys])
 
     def owner_of(self, key: Key) -> str | None:
         if key in self.identifications:
@@ -307,6 +341,16 @@ _OPEN = Statement(_SEEN)
 # PostgreSQL with keys to lock: the locks are a one-row FROM.
 _OPEN_LOCKED = Statement(
     _SEEN.select_from(_LOCKS.columns(column("locked", Integer)).subquery("locks"))
+)
+# SQLite numbers the rows of ``message`` in the order they are written: one writer at a
+# time, each row one more than the largest before (no row is ever deleted).
+_SEQUENCE = Statement(
+    text("SELECT coalesce(max(rowid), 0) AS seq FROM message").columns(column("seq", Integer))
+)
+_CHANGED = Statement(select(IntakeKey.key).where(IntakeKey.seq > bindparam("since")))
+_CLAIM = (  # SQLite's own SQL, run for each key: the number the message row will get
+    "INSERT INTO intake_key (key, seq) SELECT ?, coalesce(max(rowid), 0) + 1 FROM message "
+    "WHERE true ON CONFLICT (key) DO UPDATE SET seq = excluded.seq"
 )
 _CONVERSATION = Statement(select(Message.conversation_id).where(Message.id == bindparam("id")))
 _ANSWER = Statement(select(Message.id).where(Message.answers_id == bindparam("id")))
