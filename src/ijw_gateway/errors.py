@@ -65,6 +65,10 @@ class InputRejected(IjwGatewayError):
         super().__init__(finding.text)
         self.finding = finding
 
+    def __reduce__(self) -> tuple[type[InputRejected], tuple[Finding]]:
+        # Raised in the process that judges large messages, answered in the serve process.
+        return type(self), (self.finding,)
+
 
 class StoreUnavailable(IjwGatewayError):
     """The database cannot be reached or refused the work; retrying later may succeed."""

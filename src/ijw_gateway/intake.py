@@ -226,16 +226,25 @@ class Intake:
         pending: Pending | None,
         judged: _Judged | None,
     ) -> Result:
-        party, envelope, trace = posted.party, posted.envelope, posted.trace
+        """One attempt: the same bytes before are answered as then; otherwise the message is
+        judged here (``judged`` None) or its judgement from a snapshot is checked."""
+        party, trace = posted.party, posted.trace
         existing = unit.open(posted.locks, party, posted.sha, posted.own).receipt
         if existing is not None:
             unit.event(existing, "duplicate_received", party, "identical bytes", trace)
             return _replay(unit, existing)
         assert pending is not None, "found stored before judging; a receipt stays"
         if judged is None:  # judged here, holding the keys' locks (or SQLite's write lock)
-            judged = self._complete(pending.finish(judge.cross(_history(unit))), envelope, 0)
+            outcome = pending.finish(judge.cross(_history(unit)))
+            judged = self._complete(outcome, posted.envelope, 0)
         elif unit.stale(posted.locks, judged.since):
             raise Stale("an intake with one of the message's keys committed meanwhile")
+        return self._write(unit, posted, judge, judged)
+
+    def _write(self, unit: Unit, posted: _Posted, judge: Judge, judged: _Judged) -> Result:
+        """What the verdict implies, written in ``unit``: the message and its findings, the
+        history it adds, its links, events, return message and delivery."""
+        party, envelope, trace = posted.party, posted.envelope, posted.trace
         message_id = new_id()
         answers, conversation = self._links(unit, envelope, message_id)
         received = judged.found is not None

@@ -22,6 +22,18 @@ def _name(_position: int, member: zipfile.ZipInfo) -> str:
     return member.filename[:200]
 
 
+def unpacked_size(body: bytes) -> int:
+    """How large a body is unpacked, as far as it says: its length, or for a zip the sizes
+    its members declare (``unzip`` refuses an archive that declares too much)."""
+    if not body.startswith(ZIP_MAGIC):
+        return len(body)
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return len(body)
+
+
 def split_body(body: bytes) -> list[Item]:
     """The messages of a request body: itself, or the members of the zip it is."""
     if not body.startswith(ZIP_MAGIC):

@@ -19,6 +19,7 @@ from ijw_gateway.api import errors
 from ijw_gateway.api.deps import SECURITY_SCHEMES
 from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.api.middleware import TraceMiddleware
+from ijw_gateway.api.offload import Offload
 from ijw_gateway.api.routes import hot_routes, router
 from ijw_gateway.config import Settings
 from ijw_gateway.errors import IjwGatewayError
@@ -46,6 +47,7 @@ def _worker_lifespan(gateway: Gateway, with_worker: bool) -> Lifespan:
             yield
         finally:
             stop.set()
+            app.state.offload.shutdown()  # a large intake is not waited for: it is resent
             intake: ThreadPoolExecutor | None = getattr(app.state, "intake_executor", None)
             if intake is not None:  # started by the first POST; lets running intakes finish
                 intake.shutdown(wait=True)
@@ -108,6 +110,7 @@ def create_app(
         lifespan=_worker_lifespan(gateway, worker),
     )
     app.state.gateway = gateway
+    app.state.offload = Offload(settings)
     app.add_middleware(FastRoutes, routes=hot_routes())  # inside the trace middleware
     app.add_middleware(TraceMiddleware)
     errors.install(app)

@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from functools import partial
 from typing import Annotated, Any, Literal
@@ -27,6 +28,7 @@ from ijw_gateway.api.answers import (
 )
 from ijw_gateway.api.deps import GatewayDep, PartyDep, gateway_of, party_of
 from ijw_gateway.api.errors import documented_errors, trace_of
+from ijw_gateway.api.offload import Offload
 from ijw_gateway.errors import Forbidden, InputRejected, NotFound, PayloadTooLarge, Unprocessable
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Result
@@ -139,12 +141,26 @@ async def post_messages(request: Request) -> JSONResponse:
     # without FastAPI's request handling (docs/performance.md).
     party, gateway = await party_of(request), await gateway_of(request)
     body = await _body(request)
-    submit = partial(gateway.intake.submit, party, body, trace_of(request))
-    results = await asyncio.get_running_loop().run_in_executor(_intake_threads(request), submit)
+    offload: Offload = request.app.state.offload
+    if offload.takes(body):
+        results = await _offloaded(offload, party, body, trace_of(request))
+    else:
+        submit = partial(gateway.intake.submit, party, body, trace_of(request))
+        loop = asyncio.get_running_loop()
+        results = await loop.run_in_executor(_intake_threads(request), submit)
     _count(results)
     if body.startswith(ZIP_MAGIC):
         return JSONResponse({"items": [r.to_json() for r in results]})
     return JSONResponse(results[0].to_json())
+
+
+async def _offloaded(offload: Offload, party: str, body: bytes, trace: str) -> list[Result]:
+    """A large body, taken in by the offload process (``api.offload``)."""
+    try:
+        return await asyncio.wrap_future(offload.submit(party, body, trace))
+    except BrokenProcessPool:  # it died (killed, out of memory): the next body gets a new one
+        offload.reset()
+        raise
 
 
 def hot_routes() -> list[Route]:

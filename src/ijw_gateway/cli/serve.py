@@ -17,6 +17,9 @@ from ijw_gateway.config import Settings
 
 APP_FACTORY = "ijw_gateway.api.app:create_app"
 HTTP = "ijw_gateway.api.protocol:BoundedHttpTools"  # httptools with limits (docs/service.md)
+GRACE_SECONDS = 15
+"""After SIGTERM, requests in flight get this long to finish; then they are cancelled and
+a large message still being judged is abandoned (``api.offload``; its sender sends again)."""
 
 
 def configure_logging(level: str) -> None:
@@ -52,6 +55,7 @@ def _run_processes(host: str, port: int, workers: int, log_level: str) -> None:
         port=port,
         log_level=log_level,
         http=HTTP,
+        timeout_graceful_shutdown=GRACE_SECONDS,
     )
     Multiprocess(config, sockets=[listener(host, port)]).run()
 
@@ -92,5 +96,12 @@ def serve(
     from ijw_gateway.api.app import create_app
 
     app = create_app(settings, gateway, with_worker=with_worker)
-    uvicorn.run(app, log_level=log_level, host=host, port=port, http=HTTP)
+    uvicorn.run(
+        app,
+        log_level=log_level,
+        host=host,
+        port=port,
+        http=HTTP,
+        timeout_graceful_shutdown=GRACE_SECONDS,
+    )
     return 0
