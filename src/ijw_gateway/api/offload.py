@@ -89,11 +89,8 @@ class Offload:
         if pool is None:
             return
         # Python 3.11 has no public way to stop a running task (3.14: terminate_workers).
-        processes = list(pool._processes.values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                log.info("stopping the offload process (pid %s)", process.pid)
-                process.terminate()
-        for process in processes:
+        for process in list(pool._processes.values()):
+            log.info("stopping the offload process (pid %s)", process.pid)
+            process.terminate()
             process.join(10)
+        pool.shutdown(wait=True, cancel_futures=True)  # it sees the process gone and cleans up

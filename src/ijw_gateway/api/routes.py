@@ -29,7 +29,14 @@ from ijw_gateway.api.answers import (
 from ijw_gateway.api.deps import GatewayDep, PartyDep, gateway_of, party_of
 from ijw_gateway.api.errors import documented_errors, trace_of
 from ijw_gateway.api.offload import Offload
-from ijw_gateway.errors import Forbidden, InputRejected, NotFound, PayloadTooLarge, Unprocessable
+from ijw_gateway.errors import (
+    Forbidden,
+    InputRejected,
+    NotFound,
+    PayloadTooLarge,
+    Stopping,
+    Unprocessable,
+)
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Result
 from ijw_gateway.messages.jsonmodel import ModelError, to_json
@@ -161,6 +168,11 @@ async def _offloaded(offload: Offload, party: str, body: bytes, trace: str) -> l
     except BrokenProcessPool:  # it died (killed, out of memory): the next body gets a new one
         offload.reset()
         raise
+    except asyncio.CancelledError:  # SIGTERM's grace ran out: answered, not dropped
+        raise Stopping(
+            "The gateway is stopping and did not finish judging this message; nothing of it "
+            "was stored. Send it again."
+        ) from None
 
 
 def hot_routes() -> list[Route]:
