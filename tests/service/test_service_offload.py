@@ -25,6 +25,7 @@ from ijw_gateway.fixtures import builders as b
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.validation import Check, ParsedMessage
 from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
+from tests.service.procs import in_thread
 from tests.service.test_service_limits import codes, declaration
 
 
@@ -84,20 +85,11 @@ def serving(
     config = uvicorn.Config(
         app, port=0, log_level="error", timeout_graceful_shutdown=1, lifespan="on"
     )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}", server, thread
-    finally:
-        (directory / "release").touch()
-        server.should_exit = True
-        thread.join(30)
+    with in_thread(config) as (server, thread, port):
+        try:
+            yield f"http://127.0.0.1:{port}", server, thread
+        finally:
+            (directory / "release").touch()
 
 
 def test_stopping_does_not_wait_for_a_large_message_being_judged(

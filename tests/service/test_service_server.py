@@ -4,7 +4,6 @@ half-open requests, and the number of connections (``api.protocol``)."""
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ import uvicorn
 
 from ijw_gateway.api.protocol import MAX_HEAD_BYTES, BoundedHttpTools
 from tests.service.conftest import PARTIES
-from tests.service.procs import Proc, free_port, gateway_env, wait_healthy
+from tests.service.procs import Proc, free_port, gateway_env, in_thread, wait_healthy
 
 Scope = dict[str, object]
 
@@ -48,19 +47,8 @@ def serving(protocol: type[BoundedHttpTools] = Small) -> Iterator[int]:
     config = uvicorn.Config(
         _echo, host="127.0.0.1", port=0, http=protocol, lifespan="off", log_level="error"
     )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-        time.sleep(0.02)
-    port = int(server.servers[0].sockets[0].getsockname()[1])
-    try:
+    with in_thread(config) as (_server, _thread, port):
         yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def connect(port: int) -> socket.socket:
