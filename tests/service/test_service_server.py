@@ -80,6 +80,15 @@ def test_a_head_over_the_limit_is_431() -> None:
         assert answer(sock).startswith(b"HTTP/1.1 431")
 
 
+def test_a_head_over_the_limit_in_several_reads_is_431() -> None:
+    half = b"X-Half: " + b"a" * (MAX_HEAD_BYTES // 2 + 100) + b"\r\n"
+    with serving() as port, connect(port) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n" + half)
+        time.sleep(0.2)  # so that the server reads the two halves apart
+        sock.sendall(b"X-Other" + half[6:] + b"\r\n")
+        assert answer(sock).startswith(b"HTTP/1.1 431")
+
+
 def test_too_many_headers_are_431() -> None:
     lines = b"".join(b"X-H%d: v\r\n" % n for n in range(Small.max_headers + 1))
     with serving() as port, connect(port) as sock:

@@ -78,7 +78,8 @@ class BoundedHttpTools(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._in_head, self._head_bytes, self._header_count = True, 0, 0
+        # Its bytes are counted already (``data_received``); only the lines start anew.
+        self._in_head, self._header_count = True, 0
         if self._timer is None:  # a later request on a kept-alive connection
             self._arm(self.head_seconds)
 
@@ -88,7 +89,7 @@ class BoundedHttpTools(HttpToolsProtocol):
             super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
-        self._in_head = False
+        self._in_head, self._head_bytes = False, 0
         self._disarm()
         if self._header_count > self.max_headers:
             self._refuse(431, "The request has too many headers.")
