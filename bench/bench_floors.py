@@ -56,6 +56,8 @@ from bench_intake import (
     messages,
 )
 
+from ijw_gateway.cli.serve import HTTP
+
 TARGET = 500  # messages per second
 CORES = os.cpu_count() or 2
 CLIENTS = 8
@@ -239,7 +241,8 @@ def stub_app() -> Any:
     return app
 
 
-def http_floor(seconds: int, workers: int) -> dict[str, float]:
+def http_floor(seconds: int, workers: int, http: str = HTTP) -> dict[str, float]:
+    """``http``: uvicorn's HTTP protocol, by default the one ``serve`` runs."""
     with tempfile.TemporaryDirectory() as tmp:
         url, schema = _database("postgres", Path(tmp))
         port = _free_port()
@@ -250,6 +253,7 @@ def http_floor(seconds: int, workers: int) -> dict[str, float]:
         )
         command = [sys.executable, "-m", "uvicorn", "bench_floors:stub_app", "--factory"]
         command += ["--workers", str(workers), "--port", str(port), "--log-level", "warning"]
+        command += ["--http", http]
         with (Path(tmp) / "serve.log").open("wb") as log:
             process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
         try:
@@ -280,6 +284,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=["postgres", "http", "both"], default="both")
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--http", default=HTTP, help="uvicorn's --http (default: serve's)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument(
         "--rate",
@@ -299,7 +304,7 @@ def main() -> int:
         )
         _say(what, pg, "transaction", "postgres")
     if args.part in ("http", "both"):
-        http = http_floor(args.seconds, args.workers)
+        http = http_floor(args.seconds, args.workers, args.http)
         floors += http["cpu_ms_machine"]
         what = f"HTTP alone, the app with a canned intake ({args.workers} workers, wrk)"
         _say(what, http, "request", "gateway")

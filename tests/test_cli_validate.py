@@ -19,11 +19,21 @@ from lxml import etree
 import ijw_gateway.cli._history as history_option
 from ijw_gateway import cli
 from ijw_gateway.contracts import default_contracts_path
+from ijw_gateway.findings import MAX_FINDINGS
 from ijw_gateway.fixtures import builders
 from ijw_gateway.runtime import build_registry
 from ijw_gateway.validation import Validator
 
-REPORT_KEYS = {"file", "message", "release", "schema_valid", "accepted", "retourcodes", "findings"}
+REPORT_KEYS = {
+    "file",
+    "message",
+    "release",
+    "schema_valid",
+    "accepted",
+    "retourcodes",
+    "findings",
+    "findings_omitted",
+}
 FINDING_KEYS = {"level", "rule", "retourcode", "path", "line", "text"}
 VALID = builders.to_bytes(builders.jw305())  # valid, also for the within-message rules
 
@@ -175,6 +185,7 @@ def test_json_prints_one_object_per_file(
         "accepted": True,
         "retourcodes": [],
         "findings": [],
+        "findings_omitted": 0,
     }
     assert rejected["accepted"] is False and rejected["message"] == "JW305"
     (finding,) = rejected["findings"]  # type: ignore[misc]
@@ -418,3 +429,43 @@ def test_findings_never_echo_bsn_or_name(
     assert code == 1
     assert "Bsn" in out and "Achternaam" in out  # the elements are named ...
     assert BSN not in out + err and NAME[:30] not in out + err  # ... their values are not
+
+
+# --- the findings cap ------------------------------------------------------------------
+
+
+def foreign_attributes(count: int) -> bytes:
+    """A JW305 whose Client carries ``count`` attributes of a foreign namespace: one
+    schema finding each (two with the no-extra-data screen)."""
+    names = b" ".join(b'f:a%d="x"' % i for i in range(count))
+    start = b"<jw305:Client>"
+    assert start in VALID
+    return VALID.replace(start, b'<jw305:Client xmlns:f="urn:foreign" ' + names + b">", 1)
+
+
+def test_findings_beyond_the_cap_are_counted_not_listed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "many.xml"
+    path.write_bytes(foreign_attributes(MAX_FINDINGS + 234))
+    code, out, _ = run(capsys, "validate", "--json", str(path))
+    (report,) = json_lines(out)
+    assert code == 1
+    assert len(report["findings"]) == MAX_FINDINGS  # type: ignore[arg-type]
+    assert report["findings_omitted"] == 234
+    code, out, _ = run(capsys, "validate", str(path))
+    assert out.count("\n  line ") == MAX_FINDINGS
+    assert f"… and 234 more findings, not listed (at most {MAX_FINDINGS} per message" in out
+
+
+def test_under_the_cap_nothing_is_omitted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "some.xml"
+    path.write_bytes(foreign_attributes(MAX_FINDINGS))
+    _, out, _ = run(capsys, "validate", "--json", str(path))
+    (report,) = json_lines(out)
+    assert len(report["findings"]) == MAX_FINDINGS  # type: ignore[arg-type]
+    assert report["findings_omitted"] == 0
+    _, out, _ = run(capsys, "validate", str(path))
+    assert "more findings" not in out

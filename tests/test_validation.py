@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pytest
 from lxml import etree
 
 from ijw_gateway.findings import Finding
@@ -75,3 +76,38 @@ def test_report_lists_distinct_retourcodes_in_order() -> None:
     report = Report("f", "JW305", "3.2", True, findings)
     assert report.retourcodes == ["9019", "9056"]
     assert report.to_json()["accepted"] is False
+
+
+def _found(level: str | None, code: str, calls: list[str]):  # type: ignore[no-untyped-def]
+    """A check that notes its call and finds ``code`` at ``level`` (nothing for None)."""
+
+    def check(message: ParsedMessage) -> Iterable[Finding]:
+        calls.append(code)
+        return [_finding(level, code)] if level else []
+
+    return check
+
+
+@pytest.mark.parametrize(
+    ("levels", "expected"),
+    [
+        ((None, "history", "contract"), ["D", "C2"]),
+        (("message", "history", "contract"), ["C1"]),  # level 2 stops before D
+        ((None, "message", "contract"), ["D"]),  # D stops: C2's findings are dropped
+    ],
+)
+def test_a_check_left_out_and_run_later_gives_what_run_gives(
+    registry: SchemaRegistry, levels: tuple[str | None, str, str], expected: list[str]
+) -> None:
+    """``prepare`` judges all but one check (the service's cross-message rules, which need
+    a transaction), ``finish`` runs that one: the same findings in the same order as
+    ``run`` with every check, and the same stops."""
+    data = builders.to_bytes(builders.jw301())
+    calls: list[str] = []
+    names = ["C1", "D", "C2"]
+    first, deferred, last = (_found(lv, c, calls) for lv, c in zip(levels, names, strict=True))
+    whole = Validator(registry, [first, deferred, last]).run(data)
+    assert [f.rule for f in whole.report.findings] == expected
+    pending = Validator(registry, [first, last]).prepare(data, "<message>", None, 1)
+    assert [f.rule for f in pending.finish(deferred).report.findings] == expected
+    assert ("D" in calls) == (levels[0] is None)

@@ -4,7 +4,9 @@ A posted message is answered at once; one that an exchange delivers is not: its 
 hears the verdict by the return message the gateway queues back to it. So ``take`` judges,
 stores and queues the message as ``Intake`` does, keeps the exchange's ids beside it
 (``wire_ref``) and queues its return message to the sender, all in one transaction. The
-exchange's ids make a repeated delivery (a fetch repeated after a crash, a push sent
+message is judged as a posted one is (``Intake.in_transaction``: all but the
+cross-message rules before the transaction, on SQLite a large one against a snapshot).
+The exchange's ids make a repeated delivery (a fetch repeated after a crash, a push sent
 twice) the message stored the first time, never a second one.
 """
 
@@ -15,10 +17,11 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from ijw_gateway.errors import Conflict, Forbidden, Unprocessable
-from ijw_gateway.intake import _ATTEMPTS, Intake, _Posted, _read, new_id
+from ijw_gateway.intake import _ATTEMPTS, Intake, _Judging, _Posted, _read, kept, new_id
 from ijw_gateway.routing import Envelope
 from ijw_gateway.store import Collision, Unit
 from ijw_gateway.store.unit import NewMessage
@@ -53,12 +56,14 @@ class Arrivals:
         once it is acknowledged."""
         tree, envelope = _read(data)
         refused = self._refusal(arrival, envelope)
-        posted = _Posted(arrival.trace_ref, data, hashlib.sha256(data).hexdigest(), tree, envelope)
         party = envelope.from_party if envelope else _code(arrival.sender) or ""
+        sha = hashlib.sha256(data).hexdigest()
+        name = arrival.trace_ref
+        posted = _Posted(party, name, data, sha, tree, envelope, trace, answer_back=True)
         try:
             if refused is not None:
                 raise Unprocessable(refused.reason, refused.code)
-            return self._attempts(lambda unit: self._taken(unit, party, posted, arrival, trace))
+            return self.intake.in_transaction(posted, partial(self._taken, arrival))
         except (Forbidden, Unprocessable, Conflict) as exc:
             if not keep_refused or exc.code == "busy":
                 raise
@@ -84,9 +89,10 @@ class Arrivals:
                 continue
         raise Conflict("concurrent submissions of this message kept colliding; retry", "busy")
 
-    def _taken(
-        self, unit: Unit, party: str, posted: _Posted, arrival: Arrival, trace: str
-    ) -> Taken:
+    def _taken(self, arrival: Arrival, unit: Unit, posted: _Posted, judging: _Judging) -> Taken:
+        """In the intake's transaction (``Intake.in_transaction``): an arrival taken before
+        is that message; otherwise the intake writes it, and the exchange's ids go beside."""
+        party, trace = posted.party, posted.trace
         unit.lock([arrival.lock])  # the same arrival is judged once at a time
         existing = unit.wire_message(arrival.channel, arrival.trace_ref)
         if existing is not None:
@@ -94,7 +100,7 @@ class Arrivals:
                 existing, "duplicate_received", party, f"again from {arrival.channel}", trace
             )
             return Taken(existing, "duplicate")
-        result = self.intake._transact(unit, party, posted, trace, answer_back=True)
+        result = self.intake._transact(unit, posted, judging)
         assert result.id is not None  # the bytes were there, so a message was stored
         if result.duplicate:
             return Taken(result.id, "duplicate")  # the same bytes came before under another id
@@ -134,9 +140,10 @@ def _keep_refused(
             conversation_id=message_id,
             accepted=False,
             sha256=posted.sha,
-            raw=posted.data,
+            raw=kept(posted.data, False),
             verdict=None,
             trace_id=trace,
+            size=len(posted.data),
         )
     )
     unit.add_wire(message_id, arrival)

@@ -7,6 +7,7 @@
     ├── InputRejected                exit 1, HTTP 422  (input that cannot be processed at all;
     │                                                   carries the findings that explain why)
     ├── StoreUnavailable             exit 3, HTTP 503  (the database cannot be reached)
+    ├── Stopping                     exit 3, HTTP 503  (the gateway stopped before it was done)
     └── RequestRefused               exit 2, HTTP 400  (the service refuses a request)
         ├── Unauthenticated          HTTP 401          (no or an unknown API key)
         ├── Forbidden                HTTP 403          (not this party's message or mailbox)
@@ -66,12 +67,23 @@ class InputRejected(IjwGatewayError):
         super().__init__(finding.text)
         self.finding = finding
 
+    def __reduce__(self) -> tuple[type[InputRejected], tuple[Finding]]:
+        # Raised in the process that judges large messages, answered in the serve process.
+        return type(self), (self.finding,)
+
 
 class StoreUnavailable(IjwGatewayError):
     """The database cannot be reached or refused the work; retrying later may succeed."""
 
     http_status = 503
     code = "store_unavailable"
+
+
+class Stopping(IjwGatewayError):
+    """The gateway is shutting down and abandoned the request; sending it again is safe."""
+
+    http_status = 503
+    code = "stopping"
 
 
 class RequestRefused(IjwGatewayError):

@@ -3,6 +3,13 @@
 A ``Finding`` says what is wrong, where (element path and line), which rule of the
 standard it breaks and which retourcode answers it. A ``Report`` gathers the findings
 for one message; a message is accepted exactly when it has no findings.
+
+A report keeps every finding: the return message must refuse every faulty line and carry
+every retourcode the standard requires. What is *shown* of them is capped
+(``MAX_FINDINGS``): the JSON of a report, the command line's output and the store list the
+first ones and count the rest (``findings_omitted``), so a message with a finding on every
+one of 200,000 attributes does not answer with a 30 MB list. ``retourcodes`` always
+covers every finding.
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ LANGUAGES = ("en", "nl")
 """The languages of finding texts; the first is the default."""
 
 JsonDict = dict[str, object]
+
+MAX_FINDINGS = 1000
+"""Findings listed per message (answer, command line, store); the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,17 @@ class Finding:
             "line": self.line,
             "text": self.text,
         }
+
+
+def listed(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Of ``findings``, those that are listed: the first ``MAX_FINDINGS`` (a message's, or
+    a StUF-GGk envelope's)."""
+    return findings[:MAX_FINDINGS]
+
+
+def omitted(findings: tuple[Finding, ...]) -> int:
+    """How many of ``findings`` are counted but not listed."""
+    return max(0, len(findings) - MAX_FINDINGS)
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,16 @@ class Report:
                 seen.setdefault(finding.retourcode, None)
         return list(seen)
 
+    @property
+    def shown(self) -> tuple[Finding, ...]:
+        """The findings that are listed: the first ``MAX_FINDINGS``."""
+        return listed(self.findings)
+
+    @property
+    def omitted(self) -> int:
+        """How many findings are counted but not listed."""
+        return omitted(self.findings)
+
     def with_findings(self, extra: Iterable[Finding]) -> Report:
         return Report(
             self.file, self.message, self.release, self.schema_valid, self.findings + tuple(extra)
@@ -77,5 +108,6 @@ class Report:
             "schema_valid": self.schema_valid,
             "accepted": self.accepted,
             "retourcodes": self.retourcodes,
-            "findings": [f.to_json() for f in self.findings],
+            "findings": [f.to_json() for f in self.shown],
+            "findings_omitted": self.omitted,
         }

@@ -15,12 +15,13 @@ import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 import httpx
 
 from ijw_gateway.arrivals import Arrivals
 from ijw_gateway.config import Settings
-from ijw_gateway.contracts import no_extra_data_screen
+from ijw_gateway.contracts import MemoryRefusalLog, no_extra_data_screen
 from ijw_gateway.delivery import (
     Channel,
     ChannelFactory,
@@ -34,10 +35,15 @@ from ijw_gateway.findings import LANGUAGES, Report
 from ijw_gateway.intake import Intake, Judge, JudgeFor
 from ijw_gateway.parties import PartySpec, embedded_directory, embedded_path, load_directory
 from ijw_gateway.retour import NoReturnMessage, compose
-from ijw_gateway.runtime import build_checks, build_registry
+from ijw_gateway.runtime import (
+    CROSS_AT,
+    build_registry,
+    contract_book,
+    cross_check,
+    storeless_checks,
+)
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.store import Store, Unit
-from ijw_gateway.store.history import StoreHistory
 from ijw_gateway.store.refusals import StoreRefusalLog
 from ijw_gateway.stuf_channel import StufChannel, stuf_channel
 from ijw_gateway.validation import ParsedMessage, Validator
@@ -59,15 +65,21 @@ def compose_retour(message: ParsedMessage, report: Report) -> bytes | None:
 
 
 def judge_for(registry: SchemaRegistry, settings: Settings, lang: str = "en") -> JudgeFor:
-    """Per transaction: ``runtime``'s checks with the store's history, and the no-extra-data
-    screen recording its refusals in the same transaction as the message."""
+    """Per message: ``runtime``'s checks but the cross-message rules, with a no-extra-data
+    screen that notes its refusals; the cross-message rules on the store's history; and the
+    refusals recorded in the intake transaction, with the message."""
 
-    def judge(unit: Unit) -> Judge:
-        history = StoreHistory(unit.connection, unit.add_rows, unit.identifications)
-        refusals = StoreRefusalLog(lambda: nullcontext(unit.session), unit.clock)
-        screens = [no_extra_data_screen(refusals, lang=lang)]
-        validator = Validator(registry, build_checks(lang, history, settings), screens, lang)
-        return Judge(validator, history.record_message)
+    def judge() -> Judge:
+        noted, book = MemoryRefusalLog(), contract_book(settings)
+        screens = [no_extra_data_screen(noted, lang=lang)]
+        validator = Validator(registry, storeless_checks(lang, book=book), screens, lang)
+
+        def keep(unit: Unit) -> None:
+            refusals = StoreRefusalLog(lambda: nullcontext(unit.session), unit.clock)
+            for refusal in noted.items:
+                refusals.record(refusal)
+
+        return Judge(validator, CROSS_AT, partial(cross_check, lang, book=book), keep)
 
     return judge
 

@@ -1,8 +1,8 @@
 """Turn command-line paths into (name, bytes) pairs: files, directories and zip archives.
 
 The exchange bundles up to 30 declarations in one zip; a larger archive, a member that
-is too big or an archive that is not a zip gets a report of its own instead of a crash.
-``-`` is one message on standard input.
+is too big (or packed too well, see ``unzip``) or an archive that is not a zip gets a
+report of its own instead of a crash. ``-`` is one message on standard input.
 """
 
 from __future__ import annotations
@@ -10,27 +10,13 @@ from __future__ import annotations
 import sys
 import zipfile
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from ijw_gateway.errors import UsageError
-from ijw_gateway.findings import Finding
+from ijw_gateway.unzip import MAX_ZIP_MEMBERS, Item, members, problem
 from ijw_gateway.xmlparse import MAX_BYTES
 
-MAX_ZIP_MEMBERS = 30
-
-
-@dataclass(frozen=True)
-class Item:
-    """One input: its display name and either its bytes or the finding that replaced them."""
-
-    name: str
-    data: bytes | None = None
-    problem: Finding | None = None
-
-
-def _problem(name: str, text: str, rule: str | None = None) -> Item:
-    return Item(name, problem=Finding("xml", rule, None, "/", 1, text))
+__all__ = ["MAX_ZIP_MEMBERS", "Item", "iter_items"]
 
 
 def _read_capped(path: Path) -> bytes:
@@ -42,27 +28,10 @@ def _zip_items(path: Path) -> Iterator[Item]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        yield _problem(str(path), "The file has a .zip name but is not a readable zip archive.")
+        yield problem(str(path), "The file has a .zip name but is not a readable zip archive.")
         return
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if len(members) > MAX_ZIP_MEMBERS:
-            yield _problem(
-                str(path),
-                f"The archive holds {len(members)} files; the exchange allows at most "
-                f"{MAX_ZIP_MEMBERS} messages per zip. Split it into several archives.",
-            )
-            return
-        for member in members:
-            name = f"{path}!{member.filename}"
-            if member.file_size > MAX_BYTES:
-                yield _problem(name, "This archive member unpacks to more than 25 MB.", "OP179")
-                continue
-            try:
-                with archive.open(member) as handle:
-                    yield Item(name, handle.read(MAX_BYTES + 1))
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
-                yield _problem(name, "This archive member cannot be unpacked.")
+        yield from members(archive, str(path), lambda _, member: f"{path}!{member.filename}")
 
 
 def _file_items(path: Path) -> Iterator[Item]:

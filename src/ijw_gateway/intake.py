@@ -4,6 +4,17 @@ For each message, in order: read its envelope (who it travels from and to), refu
 the posting party is not its sender, answer identical bytes with the original verdict,
 validate it (with the cross-message history of the same transaction), compose the return
 message, and write message, findings, events, links and outbox row in one transaction.
+
+Judging a message can take long (a 25 MB declaration), so as little of it as possible
+happens inside the transaction: everything but the cross-message rules is judged before one
+begins (``Validator.prepare``). On PostgreSQL the cross-message rules then run inside the
+intake transaction, after its advisory locks on the message's keys: other messages wait
+only when they share a key. SQLite has one write lock for everything, so there the rules
+of a large message (``APART_BYTES``) run against a snapshot that takes no lock, the return
+message is composed, and only then is the write lock taken, for the writes; the judgement
+is kept when no intake committed meanwhile with one of the message's keys (``Unit.stale``;
+every intake notes its keys, ``Unit.claim``), else it is made again (the last attempt
+holds the write lock throughout, so a message is never starved).
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import TypeVar
 
 from lxml import etree
 
@@ -22,13 +34,15 @@ from ijw_gateway import xmlparse
 from ijw_gateway.catalogue.structure import ANSWERED_BY, ORIGINAL_OF
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import Conflict, Forbidden, InputRejected, Unprocessable
-from ijw_gateway.findings import Finding, JsonDict, Report
+from ijw_gateway.findings import JsonDict, Report
 from ijw_gateway.history.extract import facts
+from ijw_gateway.history.model import Facts, History
 from ijw_gateway.inputs import Item
-from ijw_gateway.routing import Envelope, envelope_of
-from ijw_gateway.store import Collision, Store, Unit
+from ijw_gateway.routing import Envelope, Key, envelope_of
+from ijw_gateway.store import Collision, Stale, Store, Unit
+from ijw_gateway.store.history import StoreHistory
 from ijw_gateway.store.unit import NewMessage
-from ijw_gateway.validation import Outcome, ParsedMessage, Validator
+from ijw_gateway.validation import Check, Outcome, ParsedMessage, Pending, Validator
 from ijw_gateway.zipped import split_body
 
 log = logging.getLogger("ijw_gateway.intake")
@@ -36,29 +50,28 @@ log = logging.getLogger("ijw_gateway.intake")
 
 @dataclass(frozen=True)
 class Judge:
-    """How one intake transaction judges and remembers: the validator (its cross-message
-    rules read the transaction's history) and the recorder that adds a received message to
-    that history, returning whether it counts as received."""
+    """How the gateway judges one message: ``validator.prepare(..., at)`` judges all but
+    the cross-message rules, which ``cross`` builds on a history inside a transaction;
+    ``keep`` records in that transaction what judging noted (no-extra-data refusals)."""
 
     validator: Validator
-    record: Callable[[str, ParsedMessage, Report], bool] | None = None
+    at: int
+    cross: Callable[[History], Check]
+    keep: Callable[[Unit], None]
 
 
-JudgeFor = Callable[[Unit], Judge]
+JudgeFor = Callable[[], Judge]
 
 Compose = Callable[[ParsedMessage, Report], bytes | None]
 """Builds the standard's return message for a validated message, or None when none applies."""
 
-TR056 = Finding(
-    "history",
-    "TR056",
-    "9056",
-    "/Bericht/Header/BerichtIdentificatie/Identificatie",
-    1,
-    "This sender already used this BerichtIdentificatie for a message of this type. Every "
-    "message needs a new identification (TR056); resend it with a new Identificatie.",
-)
 _ATTEMPTS = 3  # a collision means another submission won a key; the retry sees its rows
+APART_BYTES = 64 * 2**10
+"""Larger messages are looked up before they are judged (a re-post is answered at once) and,
+on SQLite, judged against a snapshot instead of under the write lock. Smaller ones hold
+the write lock for about a millisecond; a snapshot would cost them more than that saves."""
+KEEP_REJECTED = 2**20
+KEPT_PREFIX = 64 * 2**10
 
 
 @dataclass(frozen=True)
@@ -205,54 +218,91 @@ class Intake:
             assert item.problem is not None
             return Result(None, Report(item.name, findings=(item.problem,)).to_json())
         sha = hashlib.sha256(item.data).hexdigest()
-        posted = _Posted(item.name, item.data, sha, tree, envelope)
-        for _ in range(_ATTEMPTS):
+        posted = _Posted(party, item.name, item.data, sha, tree, envelope, trace, message_id)
+        return self.in_transaction(posted, self._transact)
+
+    def in_transaction(self, posted: _Posted, work: Work[T]) -> T:
+        """``work`` in an intake transaction, with the message judged as far as it can be
+        before one begins (``Validator.prepare``); on SQLite a large message is judged to
+        the end against a snapshot first. Another attempt follows when another intake won
+        one of the message's keys (``Collision``) or committed with one meanwhile
+        (``Stale``). The API, the StUF endpoint and the exchanges (``arrivals``) all come
+        here."""
+        judge = self.judge_for()
+        large = len(posted.data) > APART_BYTES
+        pending = None  # a large body sent before is answered without judging it again
+        if not large or self.store.receipt(posted.party, posted.sha) is None:
+            pending = judge.validator.prepare(posted.data, posted.name, posted.tree, judge.at)
+        apart = large and not self.store.postgres
+        for attempt in range(_ATTEMPTS):
+            locked = not apart or attempt == _ATTEMPTS - 1
             try:
+                judged = None
+                if pending is not None and not locked:
+                    judged = self._judge_apart(posted, judge, pending)
                 with self.store.unit() as unit:
-                    return self._transact(unit, party, posted, trace, message_id)
-            except Collision:
+                    return work(unit, posted, _Judging(judge, pending, judged))
+            except (Collision, Stale):
                 continue
         raise Conflict("concurrent submissions of this message kept colliding; retry", "busy")
 
-    def _transact(
-        self,
-        unit: Unit,
-        party: str,
-        posted: _Posted,
-        trace: str,
-        given_id: str | None = None,
-        answer_back: bool = False,
-    ) -> Result:
-        name, data, sha, envelope = posted.name, posted.data, posted.sha, posted.envelope
-        locks, own = (envelope.locks, envelope.own_key) if envelope else ((), None)
-        existing = unit.open(locks, party, sha, own).receipt
+    def _judge_apart(self, posted: _Posted, judge: Judge, pending: Pending) -> _Judged | None:
+        """SQLite: the cross-message rules against a snapshot, outside the write lock; None
+        when the bytes turn out to be stored already."""
+        with self.store.snapshot() as snapshot:
+            since = snapshot.sequence()
+            if snapshot.open((), posted.party, posted.sha, posted.own).receipt is not None:
+                return None
+            outcome = pending.finish(judge.cross(_history(snapshot)))
+        return self._complete(outcome, posted.envelope, since)
+
+    def _complete(self, outcome: Outcome, envelope: Envelope | None, since: int) -> _Judged:
+        """What a final verdict implies: the history it adds (IV087, OP286) and the return
+        message; both are computed before the writes."""
+        message, report = outcome.message, outcome.report
+        found = facts(message, report) if message is not None and report.schema_valid else None
+        heen = message is not None and envelope is not None and envelope.kind == "heen"
+        retour = None
+        if self.compose is not None and message is not None and heen:
+            retour = self.compose(message, report)
+        return _Judged(report, found, retour, since)
+
+    def _transact(self, unit: Unit, posted: _Posted, judging: _Judging) -> Result:
+        """One attempt: the same bytes before are answered as then; otherwise the message is
+        judged here (``judging.judged`` None) or its judgement from a snapshot is checked."""
+        party, trace = posted.party, posted.trace
+        existing = unit.open(posted.locks, party, posted.sha, posted.own).receipt
         if existing is not None:
             unit.event(existing, "duplicate_received", party, "identical bytes", trace)
             return _replay(unit, existing)
-        judge = self.judge_for(unit)
-        outcome = judge.validator.run(data, name, posted.tree)
-        message_id = given_id or new_id()
+        judge, pending, judged = judging.judge, judging.pending, judging.judged
+        assert pending is not None, "found stored before judging; a receipt stays"
+        if judged is None:  # judged here, holding the keys' locks (or SQLite's write lock)
+            outcome = pending.finish(judge.cross(_history(unit)))
+            judged = self._complete(outcome, posted.envelope, 0)
+        elif unit.stale(posted.locks, judged.since):
+            raise Stale("an intake with one of the message's keys committed meanwhile")
+        return self._write(unit, posted, judge, judged)
+
+    def _write(self, unit: Unit, posted: _Posted, judge: Judge, judged: _Judged) -> Result:
+        """What the verdict implies, written in ``unit``: the message and its findings, the
+        history it adds, its links, events, return message and delivery."""
+        party, envelope, trace = posted.party, posted.envelope, posted.trace
+        message_id = posted.given_id or new_id()
         answers, conversation = self._links(unit, envelope, message_id, party)
-        report = _with_identity(unit, envelope, outcome.report, judge.record is None)
-        received = _remember(unit, judge, outcome.message, report, envelope, message_id)
-        new = _new_message(
-            message_id,
-            party,
-            name,
-            data,
-            sha,
-            envelope,
-            report,
-            trace,
-            answers if received else None,
-            conversation,
-            received,
-        )
+        received = judged.found is not None
+        if judged.found is not None:
+            _history(unit).apply(judged.found, message_id)
+        report = judged.report
+        links = (answers if received else None, conversation)
+        new = _new_message(message_id, posted, report, links, received)
         unit.add_message(new)
-        unit.add_receipt(party, sha, message_id)
+        unit.add_receipt(party, posted.sha, message_id)
+        judge.keep(unit)
+        unit.claim(posted.locks)
         self._bookkeeping(unit, new, envelope, report, party, trace)
-        retour = self._retour(unit, new, Outcome(report, outcome.message), envelope, trace)
-        if retour is not None and answer_back:
+        retour = self._retour(unit, new, judged.retour, trace)
+        if retour is not None and posted.answer_back:
             self._answer_back(unit, retour.id, new, trace)
         delivery = self._enqueue(unit, new, trace) if received else None
         verdict = "accepted" if received else "rejected"
@@ -299,7 +349,7 @@ class Intake:
         party: str,
         trace: str,
     ) -> None:
-        detail = f"{new.type or 'unknown'}, {len(new.raw)} bytes"
+        detail = f"{new.type or 'unknown'}, {new.received_size} bytes"
         unit.event(new.id, "received", party, detail, trace)
         if new.accepted:
             partly = " (some Prestaties refused)" if report.findings else ""
@@ -311,21 +361,11 @@ class Intake:
             unit.event(new.id, "rejected", party, f"retourcodes: {codes}", trace)
 
     def _retour(
-        self,
-        unit: Unit,
-        original: NewMessage,
-        outcome: Outcome,
-        envelope: Envelope | None,
-        trace: str,
+        self, unit: Unit, original: NewMessage, raw: bytes | None, trace: str
     ) -> Retour | None:
-        if self.compose is None or outcome.message is None or envelope is None:
+        if raw is None or original.type is None:
             return None
-        if envelope.kind != "heen":
-            return None
-        raw = self.compose(outcome.message, outcome.report)
-        if raw is None:
-            return None
-        retour_type = ANSWERED_BY.get(envelope.type, "JW325")
+        retour_type = ANSWERED_BY.get(original.type, "JW325")
         retour = _gateway_message(original, raw, retour_type)
         unit.add_message(retour)
         unit.event(original.id, "retour_composed", None, f"{retour_type} {retour.id}", trace)
@@ -341,13 +381,61 @@ class Intake:
 
 @dataclass(frozen=True)
 class _Posted:
-    """One message of a submission: its bytes, their hash, and what reading them gave."""
+    """One message of a submission: who posted it, its bytes and their hash, and what
+    reading them gave."""
 
+    party: str
     name: str
     data: bytes
     sha: str
     tree: etree._ElementTree | None  # parsed once, for the envelope and the validator
     envelope: Envelope | None
+    trace: str
+    given_id: str | None = None  # the id to store it under (StUF), else a new one
+    answer_back: bool = False  # came over an exchange: its return message is queued back
+
+    @property
+    def locks(self) -> tuple[str, ...]:
+        return self.envelope.locks if self.envelope else ()
+
+    @property
+    def own(self) -> Key | None:
+        return self.envelope.own_key if self.envelope else None
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """A final verdict and what it implies, ready to be written: the history a received
+    message adds (None: it counts as never sent) and the return message; ``since`` dates
+    the snapshot it was judged against (SQLite)."""
+
+    report: Report
+    found: Facts | None
+    retour: bytes | None
+    since: int
+
+
+@dataclass(frozen=True)
+class _Judging:
+    """How far a message was judged before its transaction: ``pending`` all but the
+    cross-message rules (None: the same bytes were stored before), ``judged`` to the end
+    against a snapshot (SQLite; None: the cross-message rules run in the transaction)."""
+
+    judge: Judge
+    pending: Pending | None
+    judged: _Judged | None
+
+
+T = TypeVar("T")
+Work = Callable[[Unit, _Posted, _Judging], T]
+"""What an intake transaction does with a judged message (``Intake._transact``, or an
+exchange's arrival, ``arrivals``)."""
+
+
+def _history(unit: Unit) -> StoreHistory:
+    """The history the cross-message rules read in ``unit``; what it records is written
+    with the unit's other rows."""
+    return StoreHistory(unit.connection, unit.add_rows, unit.identifications)
 
 
 def _read(data: bytes | None) -> tuple[etree._ElementTree | None, Envelope | None]:
@@ -365,74 +453,44 @@ def _read(data: bytes | None) -> tuple[etree._ElementTree | None, Envelope | Non
     return tree, envelope_of(tree.getroot(), detected.message)
 
 
-def _remember(
-    unit: Unit,
-    judge: Judge,
-    message: ParsedMessage | None,
-    report: Report,
-    envelope: Envelope | None,
-    message_id: str,
-) -> bool:
-    """Record a message that counts as received (no findings, or a JW323 whose findings
-    refuse single Prestaties only, IV087; ``history.extract.facts`` decides) and say
-    whether it did: only those are delivered."""
-    if message is None or not report.schema_valid:
-        return False
-    if judge.record is not None:
-        return judge.record(message_id, message, report)
-    received = facts(message, report) is not None
-    if received and envelope is not None and envelope.own_key is not None:
-        unit.add_identification(envelope.own_key, message_id)
-    return received
-
-
-def _with_identity(
-    unit: Unit, envelope: Envelope | None, report: Report, no_history: bool
-) -> Report:
-    """TR056 from the store when no cross-message history judged the message."""
-    if not no_history or envelope is None or envelope.own_key is None:
-        return report
-    if not report.schema_valid:
-        return report
-    if any(f.rule == "TR056" for f in report.findings) or unit.owner_of(envelope.own_key) is None:
-        return report
-    if any(f.level == "message" for f in report.findings):
-        return report  # level 2 stops validation: later levels are not reported (RULES.md §0)
-    return report.with_findings([TR056])
+def kept(data: bytes, received: bool) -> bytes:
+    """What the store keeps of a message's bytes: all when it is delivered or small; of a
+    rejected one over ``KEEP_REJECTED`` only the first ``KEPT_PREFIX`` bytes (a 60 MB post
+    grew the database by 90 MB). The sender has the bytes; the gateway keeps what
+    identifies them (size and SHA-256 of the whole) and its verdict."""
+    return data if received or len(data) <= KEEP_REJECTED else data[:KEPT_PREFIX]
 
 
 def _new_message(
     message_id: str,
-    party: str,
-    name: str,
-    data: bytes,
-    sha: str,
-    envelope: Envelope | None,
+    posted: _Posted,
     report: Report,
-    trace: str,
-    answers: str | None,
-    conversation: str,
+    links: tuple[str | None, str],
     received: bool,
 ) -> NewMessage:
+    """The message as the store keeps it (``kept``), with the size and SHA-256 of the
+    whole. ``links``: the message it answers and its conversation."""
+    envelope, data = posted.envelope, posted.data
     return NewMessage(
         id=message_id,
         origin="party",
-        poster=party,
-        file=name,
+        poster=posted.party,
+        file=posted.name,
         type=report.message,
         afzender=envelope.afzender if envelope else None,
         ontvanger=envelope.ontvanger if envelope else None,
         identificatie=envelope.identificatie[:40] if envelope else None,
-        from_party=envelope.from_party if envelope else party,
+        from_party=envelope.from_party if envelope else posted.party,
         to_party=envelope.to_party if envelope else None,
-        answers_id=answers,
-        conversation_id=conversation,
+        answers_id=links[0],
+        conversation_id=links[1],
         accepted=received,
-        sha256=sha,
-        raw=data,
+        sha256=posted.sha,
+        raw=kept(data, received),
         verdict=json.dumps(report.to_json(), ensure_ascii=False),
-        trace_id=trace,
-        findings=report.findings,
+        trace_id=posted.trace,
+        findings=report.shown,  # the verdict JSON counts the rest
+        size=len(data),
     )
 
 
@@ -452,6 +510,7 @@ def _gateway_message(original: NewMessage, raw: bytes, type_: str) -> NewMessage
         raw=raw,
         verdict=None,
         findings=(),
+        size=None,
     )
 
 

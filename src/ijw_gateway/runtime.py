@@ -49,13 +49,33 @@ def build_checks(
     command line without ``--contracts``); ``record`` False loads them without recording
     a refused configuration (a read-only command).
     """
-    checks: list[Check] = [within_message(lang=lang)]
     book = contract_book(settings, record) if contracts else None
-    task_based = book.is_task_based if book is not None else None
-    checks.append(cross_message(history, lang=lang, task_based=task_based))
+    checks = storeless_checks(lang, book=book)
+    checks.insert(CROSS_AT, cross_check(lang, history, book=book))
+    return checks
+
+
+CROSS_AT = 1
+"""Where ``build_checks`` puts the cross-message rules: after the within-message rules."""
+
+
+def storeless_checks(lang: str = "en", book: ContractBook | None = None) -> list[Check]:
+    """``build_checks`` without the cross-message rules: what needs no history, so that the
+    service can judge it before it opens a transaction (``Validator.prepare``). ``book``
+    None: the standard alone, without the region's contracts."""
+    checks = [within_message(lang=lang)]
     if book is not None:
         checks.append(contract_check(book, lang=lang))
     return checks
+
+
+def cross_check(
+    lang: str = "en", history: History | None = None, book: ContractBook | None = None
+) -> Check:
+    """The cross-message rules (levels 3 and 4) on ``history``; with ``book``, knowing
+    which of its contracts are task-based."""
+    task_based = book.is_task_based if book is not None else None
+    return cross_message(history, lang=lang, task_based=task_based)
 
 
 def build_validator(

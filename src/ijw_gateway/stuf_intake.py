@@ -71,10 +71,16 @@ def take(gateway: Gateway, party: str | None, body: bytes, trace: str) -> Answer
     except IjwGatewayError as failed:
         if failed.http_status < 500 and failed.code != "busy":  # busy: concurrent resends
             raise
-        log.warning("stuf intake failed (%s) trace=%s", type(failed).__name__, trace)
-        text = "The gateway cannot take in envelopes right now; send it again later."
-        status = 503 if failed.code == "busy" else failed.http_status
-        return Answer(status, codec.write_soap_fault(text))
+        return failure(failed, trace)
+
+
+def failure(failed: IjwGatewayError, trace: str) -> Answer:
+    """A failure of ours (the database, a stopping gateway, concurrent resends that kept
+    colliding): a SOAP Fault with a 5xx status, so that the sender sends it again."""
+    log.warning("stuf intake failed (%s) trace=%s", type(failed).__name__, trace)
+    text = "The gateway cannot take in envelopes right now; send it again later."
+    status = 503 if failed.code == "busy" else failed.http_status
+    return Answer(status, codec.write_soap_fault(text))
 
 
 def reply_taker(gateway: Gateway) -> Callable[[str, bytes, str], None]:

@@ -83,6 +83,26 @@ class Outcome:
     message: ParsedMessage | None
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A judgement that waits for one check run later (``Validator.prepare``): the
+    cross-message rules, which read the store and so belong inside a transaction, while
+    everything else about a message is decided before one begins."""
+
+    report: Report  # up to the deferred check; final when ``stopped``
+    later: tuple[Finding, ...]  # of the checks after the deferred one
+    message: ParsedMessage | None
+    stopped: bool
+
+    def finish(self, deferred: Check) -> Outcome:
+        """The outcome ``Validator.run`` gives with ``deferred`` among the checks."""
+        if self.stopped or self.message is None:
+            return Outcome(self.report, self.message)
+        found = tuple(deferred(self.message))
+        later = () if _stops(found) else self.later
+        return Outcome(self.report.with_findings(found + later), self.message)
+
+
 class Validator:
     """Validates bytes against the schemas and then runs the configured checks in order.
 
@@ -106,9 +126,14 @@ class Validator:
         return self.run(data, file).report
 
     def run(
-        self, data: bytes, file: str = "<message>", tree: etree._ElementTree | None = None
+        self,
+        data: bytes,
+        file: str = "<message>",
+        tree: etree._ElementTree | None = None,
+        checks: Sequence[Check] | None = None,
     ) -> Outcome:
-        """``tree``: ``data`` as ``xmlparse.parse`` already read it, to not parse it twice."""
+        """``tree``: ``data`` as ``xmlparse.parse`` already read it, to not parse it twice;
+        ``checks``: instead of the validator's own."""
         if tree is None:
             try:
                 tree = xmlparse.parse(data)
@@ -132,13 +157,30 @@ class Validator:
             )
             return Outcome(report, None)
         message = ParsedMessage(detected.message, detected.release, tree, data)
-        return Outcome(self._checked(file, message), message)
+        return Outcome(
+            self._checked(file, message, self.checks if checks is None else checks), message
+        )
 
-    def _checked(self, file: str, message: ParsedMessage) -> Report:
+    def prepare(self, data: bytes, file: str, tree: etree._ElementTree | None, at: int) -> Pending:
+        """``run`` with one check left out, to be given to ``Pending.finish``: it belongs
+        before ``self.checks[at]``. The checks after it run now already (their findings
+        are kept apart), so the one left out is all that remains to be done."""
+        outcome = self.run(data, file, tree, self.checks[:at])
+        stopped = outcome.message is None or _stops(outcome.report.findings)
+        if stopped or outcome.message is None:
+            return Pending(outcome.report, (), outcome.message, True)
+        later = self._checked(file, outcome.message, self.checks[at:]).findings
+        return Pending(outcome.report, later, outcome.message, False)
+
+    def _checked(self, file: str, message: ParsedMessage, checks: Sequence[Check]) -> Report:
         report = Report(file, message.type, message.release, True)
-        for check in self.checks:
+        for check in checks:
             found = tuple(check(message))
             report = report.with_findings(found)
-            if any(f.level in STOPPING_LEVELS for f in found):
+            if _stops(found):
                 break
         return report
+
+
+def _stops(findings: Iterable[Finding]) -> bool:
+    return any(f.level in STOPPING_LEVELS for f in findings)

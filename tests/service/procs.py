@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+import uvicorn
 
 from tests.service.conftest import PARTIES
 
@@ -170,6 +171,25 @@ def running_receiver(receiver: Receiver) -> Iterator[Receiver]:
     with serving(ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))) as port:
         receiver.port = port
         yield receiver
+
+
+@contextmanager
+def in_thread(config: uvicorn.Config) -> Iterator[tuple[uvicorn.Server, threading.Thread, int]]:
+    """A uvicorn server in a thread of this process, on the port it chose (give port 0);
+    stopped at the end as SIGTERM stops it (``should_exit``)."""
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
+        time.sleep(0.02)
+    port = int(server.servers[0].sockets[0].getsockname()[1])
+    try:
+        yield server, thread, port
+    finally:
+        server.should_exit = True
+        thread.join(30)
 
 
 def wait_until(check: object, seconds: float, what: str, step: float = 0.1) -> None:

@@ -17,9 +17,16 @@ from ijw_gateway.errors import StoreUnavailable
 from ijw_gateway.history.model import Allocation, Omvang
 from ijw_gateway.routing import Key
 from ijw_gateway.store import Collision, NewMessage, Store, engine, history_rows
-from ijw_gateway.store.direct import Direct, Statement, _one_statement, _prepared
+from ijw_gateway.store.direct import (
+    MAX_PARAMETERS,
+    Direct,
+    Statement,
+    _one_statement,
+    _prepared,
+    batches,
+)
 from ijw_gateway.store.history import StoreHistory
-from ijw_gateway.store.tables import Event, Receipt
+from ijw_gateway.store.tables import Event, FindingRow, Receipt
 from ijw_gateway.store.tables_history import HistAllocation, HistPrestatie
 from ijw_gateway.store.unit import Seen, table_of
 
@@ -154,6 +161,38 @@ def test_open_locks_and_says_what_the_store_holds(store: Store) -> None:
         seen = unit.open([], "0506", "b" * 64, Key("0505", "JW301", "B2"))
         assert (seen.receipt, seen.owner) == (None, None)
         assert unit.open([], "0505", "c" * 64, None) == Seen(None, None)
+
+
+def test_any_number_of_rows_is_written_in_one_unit(store: Store) -> None:
+    """More rows than one PostgreSQL statement has parameters for (65,535): the insert is
+    cut into pieces, still inside the unit's one transaction."""
+    findings = [
+        {"message_id": "m" * 32, "seq": n, "level": "policy", "path": "/", "line": n, "text": ""}
+        for n in range(9_000)  # eight parameters each: 72,000
+    ]
+    events = [{"message_id": "m" * 32, "at": datetime.now(UTC), "kind": "x"}] * 3
+    with store.unit() as unit:
+        unit.add_message(_message("m" * 32))
+        unit.add_rows(FindingRow, findings)
+        unit.add_rows(Event, events)
+    with store.session() as session:
+        seqs = session.execute(select(FindingRow.seq).order_by(FindingRow.seq)).scalars().all()
+    assert seqs == list(range(9_000))
+    assert len(store.events("m" * 32)) == 3
+
+
+def test_pieces_keep_every_row_in_order_under_the_limit() -> None:
+    finding, receipt = table_of(FindingRow), table_of(Receipt)
+    rows = [{"seq": n} for n in range(10)]
+    pieces = list(batches([(receipt, rows[:3]), (finding, rows), (receipt, rows[3:4])], 20))
+    widths = {receipt.name: 3, finding.name: 8}
+    for piece in pieces:
+        assert sum(widths[t.name] * len(r) for t, r in piece) <= 20
+    flat = [(t.name, row["seq"]) for piece in pieces for t, rs in piece for row in rs]
+    assert flat == [("receipt", n) for n in range(3)] + [("finding", n) for n in range(10)] + [
+        ("receipt", 3)
+    ]
+    assert len(list(batches([(receipt, rows[:2])], MAX_PARAMETERS))) == 1
 
 
 def test_several_tables_are_one_statement_on_postgresql() -> None:

@@ -7,25 +7,31 @@ from datetime import date
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
+from ijw_gateway.config import Settings
 from ijw_gateway.contracts.refusals import Refusal
 from ijw_gateway.fixtures.suite import build
+from ijw_gateway.gateway import Gateway, prepare
 from ijw_gateway.history import History, HistoryStore, InMemoryHistory, Recorder
 from ijw_gateway.history.service import cross_message
+from ijw_gateway.intake import APART_BYTES
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.store import Store
 from ijw_gateway.store.history import StoreHistory
 from ijw_gateway.store.migrate import current, head, upgrade
 from ijw_gateway.store.refusals import StoreRefusalLog
 from ijw_gateway.validation import Validator
+from tests.service.conftest import AGB, PARTIES
+from tests.service.test_service_limits import declaration
 
 REGISTRY = SchemaRegistry()
 TODAY = date(2026, 7, 1)
 
 
 def test_migrations_reach_head_idempotently_and_match_the_tables(store: Store) -> None:
-    assert current(store.engine) == head() == "0003"
+    assert current(store.engine) == head() == "0004"
     upgrade(store.engine)  # a second run changes nothing
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
@@ -92,4 +98,26 @@ def test_an_unreachable_database_is_store_unavailable(bad: str) -> None:
     store = Store.open(bad)
     with pytest.raises(StoreUnavailable):
         store.upgrade()
+    store.dispose()
+
+
+def test_a_database_at_0003_upgrades_and_takes_a_large_message_in(empty_url: str) -> None:
+    """0004 (``intake_key``) comes after main's 0002 and 0003: a database migrated to 0003
+    reaches it as ``serve`` prepares it, matches the tables, and a large message (judged
+    against a snapshot on SQLite, which notes its keys) is taken in."""
+    store = Store.open(empty_url)
+    upgrade(store.engine, "0003")
+    assert current(store.engine) == "0003"
+    settings = Settings(database_url=empty_url, parties=PARTIES)
+    prepare(settings, store)
+    assert current(store.engine) == "0004"
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+    data = declaration(100, "U")
+    assert len(data) > APART_BYTES
+    (result,) = Gateway(settings, store).intake.submit(AGB, data, "upgraded")
+    assert result.delivery == "queued"
+    with store.engine.connect() as connection:
+        noted = connection.execute(text("SELECT count(*) FROM intake_key")).scalar_one()
+    assert (noted > 0) == (not store.postgres)  # PostgreSQL locks the keys instead
     store.dispose()

@@ -7,17 +7,22 @@ import hashlib
 import json
 import logging
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from sqlmodel import select
 
+from ijw_gateway.api.offload import Offload
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.edit import put
+from ijw_gateway.gateway import Gateway
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import Event
 from tests.service.conftest import TestClient, auth
+from tests.service.test_service_limits import declaration
+from tests.service.test_service_offload import noting_app, offloaded
 from tests.vecozo.spec import Answer, Call, check_answer, check_request, require_specs
 from tests.vecozo.stub import metadata
 
@@ -309,3 +314,21 @@ def test_a_limit_outside_1_to_250_is_400(facade: Facade, limit: str) -> None:
 def test_without_an_api_key_nothing_is_answered(client: TestClient) -> None:
     response = client.get(PULL)
     assert response.status_code == 401 and response.json()["title"] == "missing_api_key"
+
+
+def test_a_large_push_is_taken_in_by_the_offload_process(
+    gateway: Gateway, store: Store, tmp_path: Path
+) -> None:
+    """As a large posted message (``api.offload``); its return message waits for the
+    sender all the same."""
+    meta = metadata(PROVIDER, MUNICIPALITY, "JW323")
+    data = declaration(300, "V")
+    assert Offload.takes(data)
+    with TestClient(noting_app(gateway, tmp_path)) as client:
+        facade = Facade(client)
+        assert facade.push(AGB, meta, data).status_code == 204
+        (answer,) = facade.ready(AGB)
+    assert offloaded(tmp_path)
+    message_id = store.named("vecozo", meta["referentiegegevens"]["traceerId"])
+    assert message_id is not None and store.raw(message_id) == data
+    assert answer["routeringgegevens"]["berichtstroom"]["berichtsubtype"] == "JW325"

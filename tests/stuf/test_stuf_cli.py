@@ -10,11 +10,12 @@ from lxml import etree
 from stuf_support import AGB, GEMEENTE, envelope, jw301_envelope
 
 from ijw_gateway import cli
+from ijw_gateway.findings import MAX_FINDINGS
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.model import SOAP, is_uuid4
 
-ENVELOPE_KEYS = {"kind", "valid", "functie", "referentienummer", "findings"}
+ENVELOPE_KEYS = {"kind", "valid", "functie", "referentienummer", "findings", "findings_omitted"}
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -47,6 +48,7 @@ def test_an_envelope_is_checked_and_its_payload_validated(
         "functie": "JW301",
         "referentienummer": di01.routing.referentienummer,
         "findings": [],
+        "findings_omitted": 0,
     }
     status, out, _ = run(capsys, "validate", str(path))
     assert status == 0 and "Di01 envelope — valid" in out and "JW301 — accepted" in out
@@ -155,3 +157,23 @@ def test_unwrap_of_a_broken_envelope_exits_1(
     path.write_bytes(b"<no-envelope/>")
     status, out, err = run(capsys, "envelope", "unwrap", str(path))
     assert status == 1 and out == "" and "RIN001" in err
+
+
+def test_an_envelopes_findings_beyond_the_cap_are_counted_not_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a message's (``MAX_FINDINGS``): ``validate`` (JSON and human) and ``envelope
+    unwrap`` list the first findings of an envelope and count the rest."""
+    names = b" ".join(b'f:a%d="x"' % i for i in range(MAX_FINDINGS + 7))
+    foreign = b'<GGK:stuurgegevens xmlns:f="urn:foreign" ' + names + b">"
+    path = tmp_path / "many.xml"
+    path.write_bytes(codec.write(jw301_envelope()).replace(b"<GGK:stuurgegevens>", foreign, 1))
+    status, report = _json(capsys, path)
+    wrapped = report["envelope"]
+    assert status == 1 and isinstance(wrapped, dict) and wrapped["valid"] is False
+    assert len(wrapped["findings"]) == MAX_FINDINGS and wrapped["findings_omitted"] == 7
+    said = f"… and 7 more findings, not listed (at most {MAX_FINDINGS} per envelope are)"
+    status, out, _ = run(capsys, "validate", str(path))
+    assert status == 1 and out.count("(envelope RIN001)") == MAX_FINDINGS and said in out
+    status, _, err = run(capsys, "envelope", "unwrap", str(path), "-o", str(tmp_path / "o"))
+    assert status == 1 and err.count("(RIN001)") == MAX_FINDINGS and said in err

@@ -6,12 +6,18 @@ nothing is stored twice and a refused envelope leaves nothing queued."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from lxml import etree
 from stuf_support import AGB, GEMEENTE, envelope, jw301_envelope
 
+from ijw_gateway.api.app import create_app
+from ijw_gateway.api.offload import Offload
 from ijw_gateway.errors import StoreUnavailable
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.edit import put
@@ -21,9 +27,12 @@ from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.codec import Received
 from ijw_gateway.stuf.model import SOAP, Envelope, id_of, new_reference
 from tests.service.conftest import TestClient, auth
+from tests.service.test_service_limits import codes, declaration
+from tests.service.test_service_offload import noting_app, offloaded
 from tests.service.test_service_reads import _answer
 
 URL = "/v1/stuf/ggk0210"
+T = TypeVar("T")
 
 
 def send(
@@ -230,3 +239,48 @@ def test_fo01_texts_carry_no_personal_data(
     assert response.status_code == 400
     assert bsn.encode() not in response.content
     assert base64.b64encode(broken) not in response.content
+
+
+def test_a_large_envelope_is_taken_in_by_the_offload_process(
+    gateway: Gateway, store: Store, reference_schema: etree.XMLSchema, tmp_path: Path
+) -> None:
+    """As a large posted message (``api.offload``): judging it does not hold the serve
+    process; the answer is the same Du01."""
+    di01 = envelope(declaration(300, "S"), "JW323", AGB, GEMEENTE)
+    data = codec.write(di01, True)
+    assert Offload.takes(data)
+    with TestClient(noting_app(gateway, tmp_path)) as client:
+        status, answer = send(client, data, AGB, reference_schema)
+    assert offloaded(tmp_path)
+    assert status == 200 and answer.kind == "Du01" and answer.envelope is not None
+    assert answer.routing is not None and answer.routing.functie == "JW325"
+    assert codes(answer.envelope.payload.decode(), "9338") == 300
+    message = store.message(id_of(di01.routing.referentienummer))
+    assert message is not None and message.accepted and store.raw(message.id) == di01.payload
+
+
+class _Stopped(Offload):
+    """An offload process stopped before it answered (SIGTERM's grace ran out)."""
+
+    def submit(self, work: Callable[..., T], *args: object) -> Future[T]:
+        future: Future[T] = Future()
+        future.cancel()
+        return future
+
+
+def test_a_large_envelope_abandoned_at_shutdown_is_a_soap_fault(
+    gateway: Gateway, store: Store
+) -> None:
+    """A failure of ours, answered as the endpoint answers those: a SOAP Fault with 503,
+    so that the sender sends it again (not the API's JSON error)."""
+    app = create_app(gateway=gateway, with_worker=False)
+    app.state.offload = _Stopped(gateway.settings)
+    di01 = envelope(declaration(300, "T"), "JW323", AGB, GEMEENTE)
+    with TestClient(app) as client:
+        response = client.post(
+            URL, content=codec.write(di01, True), headers={**auth(AGB), "Content-Type": "text/xml"}
+        )
+    assert response.status_code == 503 and response.headers["content-type"].startswith("text/xml")
+    fault = etree.fromstring(response.content).find(f"{{{SOAP}}}Body/{{{SOAP}}}Fault")
+    assert fault is not None and b"send it again" in response.content
+    assert store.message(id_of(di01.routing.referentienummer)) is None

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ijw_gateway.findings import Level
+from ijw_gateway.findings import MAX_FINDINGS, Level
 
 
 class _Answer(BaseModel):
@@ -37,7 +37,10 @@ class Verdict(_Answer):
     schema_valid: bool
     accepted: bool = Field(description="Schema-valid and without findings.")
     retourcodes: list[str] = Field(description="Distinct retourcodes, in the order found.")
-    findings: list[FindingAnswer]
+    findings: list[FindingAnswer] = Field(
+        description=f"The first {MAX_FINDINGS:,} findings; `retourcodes` covers all of them."
+    )
+    findings_omitted: int = Field(description=f"Findings beyond the first {MAX_FINDINGS:,}.")
 
 
 class RetourAnswer(_Answer):
@@ -82,7 +85,10 @@ class MessageMeta(_Answer):
     answers: str | None = Field(description="The id of the message this one answers.")
     conversation: str
     sha256: str = Field(description="Of the bytes exactly as received.")
-    size: int
+    size: int = Field(description="Of the bytes exactly as received.")
+    kept: int = Field(
+        description="Bytes of them kept: all, or the first 64 kB of a rejected message over 1 MB."
+    )
     verdict: Verdict | None
 
 

@@ -27,6 +27,7 @@ from ijw_gateway.api import errors
 from ijw_gateway.api.deps import SECURITY_SCHEMES
 from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.api.middleware import TraceMiddleware
+from ijw_gateway.api.offload import Offload
 from ijw_gateway.api.routes import hot_routes, router
 from ijw_gateway.api.stuf import router as stuf_router
 from ijw_gateway.api.vecozo import facade
@@ -56,6 +57,7 @@ def _worker_lifespan(gateway: Gateway, with_worker: bool, metrics_dir: Path | No
             yield
         finally:
             stop.set()
+            app.state.offload.shutdown()  # a large intake is not waited for: it is resent
             intake: ThreadPoolExecutor | None = getattr(app.state, "intake_executor", None)
             if intake is not None:  # started by the first POST; lets running intakes finish
                 intake.shutdown(wait=True)
@@ -129,13 +131,14 @@ def create_app(
         swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
     )
     app.state.gateway = gateway
+    app.state.offload = Offload(settings)
     app.add_middleware(FastRoutes, routes=hot_routes())  # inside the trace middleware
     app.add_middleware(TraceMiddleware)
     errors.install(app)
     app.include_router(router)
     app.include_router(stuf_router)
     _document_keys(app, [*router.routes, *stuf_router.routes])
-    app.mount("/vecozo", facade(gateway))
+    app.mount("/vecozo", facade(gateway, app.state))
     _operations(app, gateway, settings.metrics_dir)
     return app
 

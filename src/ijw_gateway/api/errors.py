@@ -59,7 +59,7 @@ class ErrorAnswer(BaseModel):
 _EVERY_KEYED_ROUTE = {
     401: "No API key, one that is unknown or revoked, or two different ones.",
     422: "A parameter is not as documented (the reason names it).",
-    503: "The database cannot be reached; retry later.",
+    503: "The database cannot be reached, or the gateway is stopping; retry later.",
 }
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from functools import partial
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import State
 from starlette.routing import Route
 
 from ijw_gateway import xmlparse
@@ -26,12 +28,20 @@ from ijw_gateway.api.answers import (
     ZipAnswer,
 )
 from ijw_gateway.api.bodies import takes_json, xml_of_json
-from ijw_gateway.api.deps import GatewayDep, PartyDep, gateway_of, party_of
+from ijw_gateway.api.deps import GatewayDep, PartyDep, party_of
 from ijw_gateway.api.errors import documented_errors, trace_of
 from ijw_gateway.api.language import preferred_language
-from ijw_gateway.errors import Forbidden, InputRejected, NotFound, PayloadTooLarge, Unprocessable
+from ijw_gateway.api.offload import Offload
+from ijw_gateway.errors import (
+    Forbidden,
+    InputRejected,
+    NotFound,
+    PayloadTooLarge,
+    Stopping,
+    Unprocessable,
+)
 from ijw_gateway.gateway import Gateway
-from ijw_gateway.intake import Intake, Result
+from ijw_gateway.intake import Result
 from ijw_gateway.messages.jsonmodel import ModelError, to_json
 from ijw_gateway.metrics import INTAKE_MESSAGES
 from ijw_gateway.store.views import EventView, MessageView
@@ -42,6 +52,7 @@ router = APIRouter(prefix="/v1")  # every route needs an API key (``party_of``)
 MAX_BODY = 64 * 1024 * 1024  # a zip of 30 messages; each member is capped at 25 MB unpacked
 MAILBOX_MAX = 250
 EVENTS_MAX = 500
+T = TypeVar("T")
 MessageId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="A message id.")]
 
 _BODY_DOC = {
@@ -106,17 +117,19 @@ def _answers(
     """OpenAPI ``responses``: ``ok`` (a model of the JSON built by the route) for 200, and
     the failures of a route with an API key (``documented_errors``)."""
     success: dict[str, Any] = {"model": ok, "description": meaning}
-    if xml:
-        success["content"] = {"application/xml": {"schema": {"type": "string"}}}
+    if xml:  # a message's bytes; the kept start of a large rejected one is no XML
+        success["content"] = {
+            "application/xml": {"schema": {"type": "string"}},
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        }
     return {200: success, **documented_errors(errors)}
 
 
-def _intake_threads(request: Request) -> ThreadPoolExecutor:
+def _intake_threads(state: State) -> ThreadPoolExecutor:
     """At most ``intake_threads`` intakes of this process at once: they are CPU-bound
     Python, so more threads only trade the GIL back and forth. A plain executor hands work
     over more cheaply than anyio's thread pool (docs/performance.md); the app's lifespan
     shuts it down."""
-    state = request.app.state
     threads: ThreadPoolExecutor | None = getattr(state, "intake_executor", None)
     if threads is None:
         gateway: Gateway = state.gateway
@@ -162,12 +175,12 @@ async def post_messages(request: Request) -> JSONResponse:
     texts are in the language `Accept-Language` prefers: `en` (default) or `nl`."""
     # The hot route: it calls its dependencies itself, and ``api.fastroute`` serves it
     # without FastAPI's request handling (docs/performance.md).
-    party, gateway = await party_of(request), await gateway_of(request)
+    party = await party_of(request)
     body = await _body(request)
     is_json = takes_json(body, request.headers.get("content-type"))
     lang = preferred_language(request.headers.get("accept-language"))
-    submit = partial(_intake, gateway.intakes[lang], party, body, is_json, trace_of(request))
-    results = await asyncio.get_running_loop().run_in_executor(_intake_threads(request), submit)
+    work = (take_body, party, body, is_json, lang, trace_of(request))
+    results = await taken_in(request.app.state, Offload.takes(body), *work)
     _count(results)
     answer = (
         {"items": [r.to_json() for r in results]}
@@ -177,10 +190,37 @@ async def post_messages(request: Request) -> JSONResponse:
     return JSONResponse(answer, headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
 
-def _intake(intake: Intake, party: str, body: bytes, is_json: bool, trace: str) -> list[Result]:
-    """In an intake thread: a JSON model becomes its XML there too (it is work in
-    proportion to its size)."""
-    return intake.submit(party, xml_of_json(body) if is_json else body, trace)
+def take_body(
+    gateway: Gateway, party: str, body: bytes, is_json: bool, lang: str, trace: str
+) -> list[Result]:
+    """A posted body through the intake of its findings' language, in an intake thread or
+    the offload process: a JSON model becomes its XML there too (it is work in proportion
+    to its size)."""
+    return gateway.intakes[lang].submit(party, xml_of_json(body) if is_json else body, trace)
+
+
+async def taken_in(state: State, large: bool, work: Callable[..., T], *args: object) -> T:
+    """``work(gateway, *args)`` in one of the app's intake threads, or, for a ``large`` body
+    (``Offload.takes``), in its offload process (``api.offload``). ``state``: the gateway
+    app's (the VECOZO facade, a mounted app, holds it as ``host``)."""
+    if large:
+        return await _offloaded(state.offload, work, *args)
+    call = partial(work, state.gateway, *args)
+    return await asyncio.get_running_loop().run_in_executor(_intake_threads(state), call)
+
+
+async def _offloaded(offload: Offload, work: Callable[..., T], *args: object) -> T:
+    """A large body, taken in by the offload process (``api.offload``)."""
+    try:
+        return await asyncio.wrap_future(offload.submit(work, *args))
+    except BrokenProcessPool:  # it died (killed, out of memory): the next body gets a new one
+        offload.reset()
+        raise
+    except asyncio.CancelledError:  # SIGTERM's grace ran out: answered, not dropped
+        raise Stopping(
+            "The gateway is stopping and did not finish judging this message; nothing of it "
+            "was stored. Send it again."
+        ) from None
 
 
 def hot_routes() -> list[Route]:
@@ -220,6 +260,7 @@ def _meta(message: MessageView) -> dict[str, object]:
         "conversation": message.conversation_id,
         "sha256": message.sha256,
         "size": message.size,
+        "kept": message.kept,
         "verdict": json.loads(message.verdict) if message.verdict else None,
     }
 
@@ -230,7 +271,9 @@ def _meta(message: MessageView) -> dict[str, object]:
     responses=_answers(
         MessageMeta | dict[str, Any],
         "The message: its bytes as received by default (`xml`); its lossless JSON model "
-        "(`json`); or who, when, verdict and links (`meta`).",
+        "(`json`); or who, when, verdict and links (`meta`). Of a rejected message over "
+        "1 MB only the first 64 kB are kept: `xml` answers them as "
+        "`application/octet-stream` with the header `X-Ijw-Kept: <kept> of <size> bytes`.",
         {
             **_READ_ERRORS,
             422: "A parameter is not as documented, or `format=json` was asked of a "
@@ -253,6 +296,8 @@ def get_message(
     if format == "meta":
         return JSONResponse(_meta(message))
     raw = gateway.store.raw(message_id) or b""
+    if message.kept < message.size:
+        return _prefix(message, raw, format)
     if format == "xml":
         return Response(raw, media_type="application/xml")
     try:
@@ -264,6 +309,19 @@ def get_message(
             "ask for format=xml.",
             "no_json_model",
         ) from None
+
+
+def _prefix(message: MessageView, raw: bytes, format: str) -> Response:
+    """A large rejected message, of which the store kept only the start: that start, as
+    bytes (it is no XML document on its own), saying so in a header; no JSON model."""
+    if format == "json":
+        raise Unprocessable(
+            f"Only the first {message.kept} of the {message.size} bytes of this rejected "
+            "message were kept, so it has no JSON model; format=xml gives them.",
+            "no_json_model",
+        )
+    kept = {"X-Ijw-Kept": f"{message.kept} of {message.size} bytes"}
+    return Response(raw, media_type="application/octet-stream", headers=kept)
 
 
 def _event(event: EventView) -> dict[str, object]:

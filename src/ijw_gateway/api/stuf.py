@@ -10,18 +10,16 @@ failure of ours (``stuf_intake``).
 
 from __future__ import annotations
 
-import asyncio
-from functools import partial
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ijw_gateway.api.deps import gateway_of, party_of
+from ijw_gateway.api.deps import party_of
 from ijw_gateway.api.errors import trace_of
-from ijw_gateway.api.routes import _intake_threads
-from ijw_gateway.errors import Unauthenticated
+from ijw_gateway.api.offload import Offload
+from ijw_gateway.api.routes import taken_in
+from ijw_gateway.errors import Stopping, Unauthenticated
 from ijw_gateway.stuf.codec import MAX_ENVELOPE
-from ijw_gateway.stuf_intake import take
+from ijw_gateway.stuf_intake import failure, take
 
 router = APIRouter(prefix="/v1/stuf")
 MEDIA_TYPE = "text/xml; charset=utf-8"  # SOAP 1.1
@@ -71,12 +69,14 @@ async def _capped(request: Request) -> bytes:
 async def post_envelope(request: Request) -> Response:
     """Take in a Di01/Du01 (its payload goes through the ordinary intake) or note a Fo01;
     answer with a Bv03, a Du01 with the return message, or a Fo01."""
-    gateway = await gateway_of(request)
     try:
         party: str | None = await party_of(request)
     except Unauthenticated:
         party = None
     body = await _capped(request) if party is not None else b""
-    work = partial(take, gateway, party, body, trace_of(request))
-    answer = await asyncio.get_running_loop().run_in_executor(_intake_threads(request), work)
+    large, trace = Offload.takes(body), trace_of(request)  # large: by the offload process
+    try:
+        answer = await taken_in(request.app.state, large, take, party, body, trace)
+    except Stopping as stopping:  # the gateway stopped before the offload process was done
+        answer = failure(stopping, trace)
     return Response(answer.body, status_code=answer.status, media_type=MEDIA_TYPE)

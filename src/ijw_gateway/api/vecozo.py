@@ -22,12 +22,14 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import TypeAdapter, ValidationError
-from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import State
 from starlette.exceptions import HTTPException
 
 from ijw_gateway.api.access import can_read
 from ijw_gateway.api.deps import GatewayDep, PartyDep
 from ijw_gateway.api.errors import trace_of
+from ijw_gateway.api.offload import Offload
+from ijw_gateway.api.routes import taken_in
 from ijw_gateway.errors import IjwGatewayError, NotFound, RequestRefused, Unprocessable
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.store.views import Listed, MessageView
@@ -78,8 +80,9 @@ def _errors(exc: ValidationError | RequestValidationError) -> dict[str, list[str
     return found
 
 
-def facade(gateway: Gateway) -> FastAPI:
-    """The sub-application the gateway mounts at ``/vecozo``."""
+def facade(gateway: Gateway, host: State) -> FastAPI:
+    """The sub-application the gateway mounts at ``/vecozo``; ``host``: the gateway app's
+    state (its intake threads and offload process take pushes in)."""
     app = FastAPI(  # no pages of its own: /docs is offline, VECOZO publishes its OpenAPI
         title="ijw-gateway: local VECOZO",
         description="VECOZO's push v1, pull v1 and berichtstatus v3, served by the gateway.",
@@ -87,6 +90,7 @@ def facade(gateway: Gateway) -> FastAPI:
         redoc_url=None,
     )
     app.state.gateway = gateway
+    app.state.host = host
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: Exception) -> JSONResponse:
@@ -116,7 +120,7 @@ def facade(gateway: Gateway) -> FastAPI:
 # -- push -------------------------------------------------------------------------------------
 
 
-async def push(request: Request, party: PartyDep, gateway: GatewayDep) -> Response:
+async def push(request: Request, party: PartyDep) -> Response:
     """Bericht versturen: multipart ``berichtMetadata`` (JSON) and ``payload``."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
@@ -136,14 +140,15 @@ async def push(request: Request, party: PartyDep, gateway: GatewayDep) -> Respon
         metadata = BerichtMetadata.model_validate_json(parts["berichtMetadata"])
     except ValidationError as exc:
         return problem(400, "Bad request", errors=_errors(exc))
-    return await run_in_threadpool(
-        _take, gateway, party, metadata, parts["payload"], trace_of(request)
-    )
+    data, host = parts["payload"], request.app.state.host
+    await taken_in(host, Offload.takes(data), take_push, party, metadata, data, trace_of(request))
+    return Response(status_code=204)
 
 
-def _take(
+def take_push(
     gateway: Gateway, party: str, metadata: BerichtMetadata, data: bytes, trace: str
-) -> Response:
+) -> None:
+    """In an intake thread of the gateway app, or its offload process for a large payload."""
     arrival = arrival_of(metadata)
     if arrival.sender != party:
         raise Unprocessable(
@@ -155,7 +160,6 @@ def _take(
         earlier = gateway.store.message(taken.id)
         if earlier is None or earlier.sha256 != hashlib.sha256(data).hexdigest():
             raise Unprocessable("This traceerId was used for another message.", "traceer_id_used")
-    return Response(status_code=204)
 
 
 # -- pull -------------------------------------------------------------------------------------

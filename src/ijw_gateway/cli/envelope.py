@@ -123,6 +123,7 @@ def wrap(
 def unwrap(path: Path, output: Path | None) -> int:
     """Print the payload of the envelope at PATH; what it held goes to stderr."""
     from ijw_gateway.stuf import codec
+    from ijw_gateway.stuf.unwrap import envelope_findings
 
     received = codec.read(_read(path))
     routing = received.routing
@@ -134,8 +135,8 @@ def unwrap(path: Path, output: Path | None) -> int:
     )
     verdict = "valid" if received.valid else "INVALID"
     click.echo(f"{path}: {received.kind or 'no'} envelope — {verdict} ({facts})", err=True)
-    for f in received.findings:
-        click.echo(f"  line {f.line}: {f.path} ({f.rule})\n    {f.text}", err=True)
+    for line in envelope_findings(received.findings):
+        click.echo(line, err=True)
     if received.payload is None:
         click.echo("  it carries no payload", err=True)
         return 1

@@ -24,6 +24,11 @@ import click
 
 from ijw_gateway.cli import cli, current_settings
 
+HTTP = "ijw_gateway.api.protocol:BoundedHttpTools"  # httptools with limits (docs/service.md)
+GRACE_SECONDS = 15
+"""After SIGTERM, requests in flight get this long to finish; then they are cancelled and
+a large message still being judged is abandoned (``api.offload``; its sender sends again)."""
+
 if TYPE_CHECKING:
     from ijw_gateway.config import Settings
 
@@ -68,6 +73,8 @@ def _run_processes(settings: Settings, workers: int, log_level: str) -> None:
             port=settings.port,
             log_level=log_level,
             access_log=False,  # see the module docstring
+            http=HTTP,
+            timeout_graceful_shutdown=GRACE_SECONDS,
         )
         Multiprocess(config, sockets=[listener(settings.host, settings.port)]).run()
 
@@ -114,5 +121,13 @@ def serve(
     from ijw_gateway.api.app import create_app
 
     app = create_app(replace(settings, metrics_dir=None), gateway, with_worker=with_worker)
-    uvicorn.run(app, log_level=log_level, host=settings.host, port=settings.port, access_log=False)
+    uvicorn.run(
+        app,
+        log_level=log_level,
+        host=settings.host,
+        port=settings.port,
+        access_log=False,
+        http=HTTP,
+        timeout_graceful_shutdown=GRACE_SECONDS,
+    )
     return 0

@@ -26,15 +26,23 @@ if TYPE_CHECKING:
 
 
 def render_human(report: Report) -> str:
-    """Per file: message type, verdict, and each finding with line, path and explanation."""
+    """Per file: message type, verdict, and each finding with line, path and explanation
+    (at most ``MAX_FINDINGS``; the rest are counted, as in the JSON and the API)."""
+    from ijw_gateway.findings import MAX_FINDINGS
+
     kind = report.message or "unknown message"
     verdict = "accepted" if report.accepted else "REJECTED"
     codes = f" (retourcodes {', '.join(report.retourcodes)})" if report.retourcodes else ""
     lines = [f"{report.file}: {kind} — {verdict}{codes}"]
-    for f in report.findings:
+    for f in report.shown:
         tag = f" {f.rule}" if f.rule else ""
         code = f" [{f.retourcode}]" if f.retourcode else ""
         lines.append(f"  line {f.line}: {f.path} ({f.level}{tag}{code})\n    {f.text}")
+    if report.omitted:
+        lines.append(
+            f"  … and {report.omitted} more findings, not listed (at most {MAX_FINDINGS} per "
+            "message are; the retourcodes above cover them all)"
+        )
     return "\n".join(lines)
 
 

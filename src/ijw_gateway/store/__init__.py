@@ -24,10 +24,10 @@ from ijw_gateway.errors import (
 from ijw_gateway.parties import ChannelSettings, KeyHash, PartySpec, split_key, verify
 from ijw_gateway.store import directory, exchange, migrate, outbox, reads
 from ijw_gateway.store.clock import Clock, utcnow
-from ijw_gateway.store.engine import is_postgres, make_engine, sqlite_file
+from ijw_gateway.store.engine import SNAPSHOT, is_postgres, make_engine, sqlite_file
 from ijw_gateway.store.refs import REFS
 from ijw_gateway.store.tables import Message
-from ijw_gateway.store.unit import NewMessage, Unit
+from ijw_gateway.store.unit import NewMessage, Stale, Unit
 from ijw_gateway.store.views import (
     Claimed,
     EventView,
@@ -38,7 +38,7 @@ from ijw_gateway.store.views import (
 )
 from ijw_gateway.wire import WireRefs, our_id
 
-__all__ = ["Claimed", "Collision", "MessageView", "NewMessage", "Store", "Unit"]
+__all__ = ["Claimed", "Collision", "MessageView", "NewMessage", "Stale", "Store", "Unit"]
 
 
 class Collision(Conflict):
@@ -116,6 +116,26 @@ class Store:
                 yield session
             finally:
                 session.rollback()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Unit]:
+        """A unit that only reads, always rolled back. On SQLite it takes no write lock: a
+        message is judged against it while other intakes commit (``Unit.stale`` then
+        says whether the judgement still holds)."""
+        with self._translated(), self.engine.connect() as connection:
+            connection.execution_options(**{SNAPSHOT: True})
+            with connection.begin() as transaction:
+                unit = Unit(connection, self.clock, self.postgres)
+                try:
+                    yield unit
+                finally:
+                    unit.close()
+                    transaction.rollback()
+
+    def receipt(self, poster: str, sha256: str) -> str | None:
+        """The message stored for these bytes from this poster, if any."""
+        with self.snapshot() as unit:
+            return unit.open((), poster, sha256, None).receipt
 
     @contextmanager
     def unit(self) -> Iterator[Unit]:

@@ -142,6 +142,35 @@ def _one_statement(shape: tuple[tuple[str, tuple[str, ...], int], ...]) -> str:
     return "WITH " + ", ".join(f"w{i} AS ({p})" for i, p in enumerate(first)) + " " + last
 
 
+MAX_PARAMETERS = 65_535
+"""PostgreSQL's protocol counts a statement's parameters in 16 bits: one statement may have
+no more (psycopg refuses it, and the intake would answer 503 to any large message)."""
+
+
+def batches(writes: Writes, limit: int) -> Iterator[Writes]:
+    """``writes`` cut into pieces of at most ``limit`` parameters each, tables and rows in
+    their order. The usual intake (a dozen rows) is one piece; a declaration of 14,000
+    lines is a few dozen."""
+    piece: list[tuple[Table, Sequence[Mapping[str, Any]]]] = []
+    used = 0
+    for table, rows in writes:
+        width = len(_prepared(table).keys)
+        start = 0
+        while start < len(rows):
+            room = (limit - used) // width
+            if room == 0:
+                assert piece, "a table with more columns than one statement's parameters"
+                yield piece
+                piece, used = [], 0
+                continue
+            taken = rows[start : start + room]
+            piece.append((table, taken))
+            used += len(taken) * width
+            start += len(taken)
+    if piece:
+        yield piece
+
+
 class Direct:
     """Runs prepared statements on the DBAPI cursor of one SQLAlchemy connection.
 
@@ -190,12 +219,18 @@ class Direct:
         with self._cursor(compiled.sql) as cursor:
             cursor.execute(compiled.sql, compiled.parameters(values))
 
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """The driver's own ``sql`` (in its parameter style) once for each row."""
+        with self._cursor(sql) as cursor:
+            cursor.executemany(sql, rows)
+
     def insert(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
         self.insert_all([(table, rows)])
 
     def insert_all(self, writes: Writes) -> None:
-        """Insert every row; on PostgreSQL in one statement, elsewhere one ``executemany``
-        per table."""
+        """Insert every row; on PostgreSQL in one statement (several when the rows need
+        more parameters than one statement may have), elsewhere one ``executemany`` per
+        table."""
         writes = [(table, rows) for table, rows in writes if rows]
         if not writes:
             return
@@ -203,6 +238,10 @@ class Direct:
             for table, rows in writes:
                 self._executemany(_prepared(table), rows)
             return
+        for batch in batches(writes, MAX_PARAMETERS):
+            self._insert_one(batch)
+
+    def _insert_one(self, writes: Writes) -> None:
         flat: list[Any] = []
         for table, rows in writes:
             prepared = _prepared(table)

@@ -4,6 +4,8 @@ SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` for every transaction: t
 gateway reads history and then writes in one transaction, and a deferred SQLite
 transaction that upgrades to a writer fails at once when another process wrote in between.
 Taking the write lock up front serialises intake instead, which is what SQLite is good at.
+Only a connection marked ``SNAPSHOT`` begins a plain (deferred) transaction: it only
+reads, and in WAL mode a reader neither waits for the writer nor holds it up.
 """
 
 from __future__ import annotations
@@ -36,8 +38,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
+SNAPSHOT = "ijw_snapshot"
+"""Execution option of a connection whose transactions only read (``Store.snapshot``)."""
+
+
 def _begin_immediate(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.get_execution_options().get(SNAPSHOT):
+        connection.exec_driver_sql("BEGIN")  # a reader: WAL lets it run beside the writer
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def normalise_url(url: str) -> str:

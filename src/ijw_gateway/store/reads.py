@@ -24,6 +24,7 @@ def view(row: Message) -> MessageView:
         size=row.size,
         verdict=row.verdict,
         trace_id=row.trace_id,
+        kept=len(row.raw),
     )
 
 

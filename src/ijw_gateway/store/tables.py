@@ -171,6 +171,19 @@ class Identification(SQLModel, table=True):
     message_id: str = Field(max_length=32)
 
 
+class IntakeKey(SQLModel, table=True):
+    """SQLite's stand-in for PostgreSQL's advisory locks (``store.unit``): per lock key of
+    the intake (``routing._locks``), the sequence number of the last intake that used it.
+
+    On SQLite a message is judged outside the write lock, against a snapshot; its
+    judgement is kept only when no intake committed since with one of its keys."""
+
+    __tablename__ = "intake_key"
+    __table_args__ = {"sqlite_with_rowid": False}  # the key is the row: one B-tree to write
+    key: str = Field(primary_key=True, max_length=200)
+    seq: int
+
+
 class ConversationRef(SQLModel, table=True):
     """A reference in a message body that links conversations (ReferentieAanbieder)."""
 

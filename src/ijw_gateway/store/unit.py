@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, SQLModel, col, select
 
+from ijw_gateway.errors import Conflict
 from ijw_gateway.findings import Finding
 from ijw_gateway.routing import Key
 from ijw_gateway.store import reads
@@ -31,6 +32,7 @@ from ijw_gateway.store.tables import (
     Event,
     FindingRow,
     Identification,
+    IntakeKey,
     Message,
     Outbox,
     Receipt,
@@ -38,6 +40,13 @@ from ijw_gateway.store.tables import (
 )
 from ijw_gateway.store.views import MessageView
 from ijw_gateway.wire import Arrival
+
+
+class Stale(Conflict):
+    """SQLite: an intake committed since a message was judged, with one of its lock keys;
+    the judgement may not hold and is made again."""
+
+    code = "stale"
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,11 @@ class NewMessage:
     verdict: str | None
     trace_id: str
     findings: tuple[Finding, ...] = ()
+    size: int | None = None  # of the bytes as received, when ``raw`` keeps only a prefix
+
+    @property
+    def received_size(self) -> int:
+        return len(self.raw) if self.size is None else self.size
 
 
 class Unit:
@@ -163,6 +177,31 @@ class Unit:
             self.identifications[own] = seen.owner
         return seen
 
+    # -- SQLite: judging outside the write lock (``IntakeKey``) ---------------------
+
+    def sequence(self) -> int:
+        """The number of the last intake that committed lock keys (SQLite; 0 on PostgreSQL,
+        whose intakes lock their keys instead). Asked first in a snapshot, it dates it."""
+        if self.postgres:
+            return 0
+        return int(self.sql.scalar(_SEQUENCE) or 0)
+
+    def stale(self, keys: Iterable[str], since: int) -> bool:
+        """Whether an intake that committed after ``since`` used one of ``keys``: then a
+        judgement made against the snapshot of ``since`` may no longer hold."""
+        keys = set(keys)
+        if self.postgres or not keys:
+            return False
+        changed = {row["key"] for row in self.sql.rows(_CHANGED, since=since)}
+        return not changed.isdisjoint(keys)
+
+    def claim(self, keys: Iterable[str]) -> None:
+        """Note that this intake used ``keys``: each gets the next number (SQLite, under its
+        write lock, so the numbers follow the order of the commits)."""
+        keys = sorted(set(keys))
+        if not self.postgres and keys:
+            self.sql.execute_many(_CLAIM, [(key,) for key in keys])
+
     def owner_of(self, key: Key) -> str | None:
         if key in self.identifications:
             return self.identifications[key]
@@ -220,7 +259,7 @@ class Unit:
                 "conversation_id": new.conversation_id,
                 "accepted": new.accepted,
                 "sha256": new.sha256,
-                "size": len(new.raw),
+                "size": new.received_size,
                 "raw": new.raw,
                 "verdict": new.verdict,
                 "trace_id": new.trace_id,
@@ -350,6 +389,16 @@ _WIRE = Statement(
     select(WireRef.message_id).where(
         WireRef.channel == bindparam("channel"), WireRef.trace_ref == bindparam("trace_ref")
     )
+)
+# SQLite numbers the rows of ``message`` in the order they are written: one writer at a
+# time, each row one more than the largest before (no row is ever deleted).
+_SEQUENCE = Statement(
+    text("SELECT coalesce(max(rowid), 0) AS seq FROM message").columns(column("seq", Integer))
+)
+_CHANGED = Statement(select(IntakeKey.key).where(IntakeKey.seq > bindparam("since")))
+_CLAIM = (  # SQLite's own SQL, run for each key: the number the message row will get
+    "INSERT INTO intake_key (key, seq) SELECT ?, coalesce(max(rowid), 0) + 1 FROM message "
+    "WHERE true ON CONFLICT (key) DO UPDATE SET seq = excluded.seq"
 )
 _CONVERSATION = Statement(select(Message.conversation_id).where(Message.id == bindparam("id")))
 _ANSWER = Statement(select(Message.id).where(Message.answers_id == bindparam("id")))

@@ -30,9 +30,10 @@ class MessageView:
     conversation_id: str
     accepted: bool
     sha256: str
-    size: int
+    size: int  # of the bytes as received
     verdict: str | None
     trace_id: str
+    kept: int  # bytes of them kept: all, or a prefix of a large rejected message
 
 
 @dataclass(frozen=True)

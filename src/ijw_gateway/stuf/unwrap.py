@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ijw_gateway.findings import Finding, JsonDict, Report
+from ijw_gateway.findings import MAX_FINDINGS, Finding, JsonDict, Report, listed, omitted
 from ijw_gateway.inputs import Item
 from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.checks import payload_disagreement
@@ -40,15 +40,15 @@ class Wrapped:
             "valid": self.valid,
             "functie": self.functie,
             "referentienummer": self.referentienummer,
-            "findings": [f.to_json() for f in self.findings],
+            "findings": [f.to_json() for f in listed(self.findings)],
+            "findings_omitted": omitted(self.findings),
         }
 
     def render(self, file: str) -> str:
         verdict = "valid" if self.valid else "INVALID"
         facts = f"functie {self.functie}, referentienummer {self.referentienummer}"
         lines = [f"{file}: {self.kind or 'StUF'} envelope — {verdict} ({facts})"]
-        for f in self.findings:
-            lines.append(f"  line {f.line}: {f.path} (envelope {f.rule})\n    {f.text}")
+        lines.extend(envelope_findings(self.findings, "envelope "))
         return "\n".join(lines)
 
     def judged(self, report: Report) -> JsonDict:
@@ -58,6 +58,18 @@ class Wrapped:
             "accepted": report.accepted and self.valid,
             "envelope": self.to_json(),
         }
+
+
+def envelope_findings(findings: tuple[Finding, ...], tag: str = "") -> list[str]:
+    """An envelope's findings as ``validate`` and ``envelope unwrap`` print them: at most
+    ``MAX_FINDINGS``, the rest counted, as for a message."""
+    lines = [f"  line {f.line}: {f.path} ({tag}{f.rule})\n    {f.text}" for f in listed(findings)]
+    if omitted(findings):
+        lines.append(
+            f"  … and {omitted(findings)} more findings, not listed (at most {MAX_FINDINGS} "
+            "per envelope are)"
+        )
+    return lines
 
 
 def _no_message(name: str, text: str) -> Item:
