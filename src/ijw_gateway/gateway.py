@@ -19,6 +19,7 @@ from datetime import timedelta
 import httpx
 
 from ijw_gateway.arrivals import Arrivals
+from ijw_gateway.catalogue.releases import EXCHANGED
 from ijw_gateway.config import Settings
 from ijw_gateway.contracts import no_extra_data_screen
 from ijw_gateway.delivery import (
@@ -66,7 +67,8 @@ def judge_for(registry: SchemaRegistry, settings: Settings, lang: str = "en") ->
         history = StoreHistory(unit.connection, unit.add_rows, unit.identifications)
         refusals = StoreRefusalLog(lambda: nullcontext(unit.session), unit.clock)
         screens = [no_extra_data_screen(refusals, lang=lang)]
-        validator = Validator(registry, build_checks(lang, history, settings), screens, lang)
+        checks = build_checks(lang, history, settings)
+        validator = Validator(registry, checks, screens, lang, releases=EXCHANGED)
         return Judge(validator, history.record_message)
 
     return judge

@@ -19,6 +19,7 @@ from datetime import timedelta
 from lxml import etree
 
 from ijw_gateway import xmlparse
+from ijw_gateway.catalogue.releases import EXCHANGED
 from ijw_gateway.catalogue.structure import ANSWERED_BY, ORIGINAL_OF
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import Conflict, Forbidden, InputRejected, Unprocessable
@@ -48,6 +49,7 @@ JudgeFor = Callable[[Unit], Judge]
 
 Compose = Callable[[ParsedMessage, Report], bytes | None]
 """Builds the standard's return message for a validated message, or None when none applies."""
+
 
 TR056 = Finding(
     "history",
@@ -360,8 +362,8 @@ def _read(data: bytes | None) -> tuple[etree._ElementTree | None, Envelope | Non
     except InputRejected:
         return None, None
     detected = detect(tree.getroot())
-    if not isinstance(detected, Detected):
-        return tree, None
+    if not isinstance(detected, Detected) or detected.release not in EXCHANGED:
+        return tree, None  # not the exchange's: its verdict says why, it goes nowhere
     return tree, envelope_of(tree.getroot(), detected.message)
 
 

@@ -29,6 +29,7 @@ from ijw_gateway.api.bodies import takes_json, xml_of_json
 from ijw_gateway.api.deps import GatewayDep, PartyDep, gateway_of, party_of
 from ijw_gateway.api.errors import documented_errors, trace_of
 from ijw_gateway.api.language import preferred_language
+from ijw_gateway.catalogue.releases import DEFAULT, RELEASES
 from ijw_gateway.errors import Forbidden, InputRejected, NotFound, PayloadTooLarge, Unprocessable
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Intake, Result
@@ -57,7 +58,7 @@ _BODY_DOC = {
     ],
     "requestBody": {
         "required": True,
-        "description": "One iJw 3.2 XML message, a zip archive of at most 30, or the JSON "
+        "description": f"One iJw {DEFAULT.name} XML message, a zip archive of at most 30, or the JSON "
         "model of one message (as `GET /v1/messages/{id}?format=json` gives it), judged, "
         "stored and delivered as the XML it stands for. XML and zips are recognised by "
         "their first bytes; JSON by its Content-Type.",
@@ -70,7 +71,7 @@ _BODY_DOC = {
                     "required": ["message"],
                     "properties": {
                         "message": {"type": "string", "example": "JW301"},
-                        "release": {"type": "string", "enum": ["3.2"]},
+                        "release": {"type": "string", "enum": list(RELEASES)},
                     },
                     "additionalProperties": True,
                 }
@@ -259,7 +260,7 @@ def get_message(
         return JSONResponse(to_json(xmlparse.parse(raw).getroot()))
     except (InputRejected, ModelError):
         raise Unprocessable(
-            "This message has no JSON model (it is not a well-formed iJw 3.2 message, or it "
+            "This message has no JSON model (it is not a well-formed iJw message, or it "
             "holds what JSON cannot carry, such as an attribute); "
             "ask for format=xml.",
             "no_json_model",

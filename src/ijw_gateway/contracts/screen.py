@@ -40,7 +40,7 @@ from ijw_gateway.catalogue.structure import (
 from ijw_gateway.contracts.items import child, local, parties
 from ijw_gateway.contracts.refusals import RULE_CITATION, Refusal, RefusalLog
 from ijw_gateway.findings import Finding
-from ijw_gateway.namespaces import BASIS, IJW_ROOT, message_namespace
+from ijw_gateway.namespaces import IJW_ROOT
 from ijw_gateway.validation import Screen
 from ijw_gateway.xmlpath import line_of, path_of
 
@@ -86,7 +86,7 @@ def _scan(tree: etree._ElementTree, message: str, lang: str) -> Iterator[Found]:
 
 
 def _known(structure: MessageStructure, sequence: tuple[Element, ...], shared: bool) -> Known:
-    namespace = BASIS if shared else message_namespace(structure.message)
+    namespace = structure.basis if shared else structure.namespace
     return {f"{{{namespace}}}{e.name}": e for e in sequence}
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.messages.jsonmodel import JsonObject, JsonValue
-from ijw_gateway.namespaces import RELEASE
 from ijw_gateway.retour.build import (
     FULLY_GRANTED,
     NO_REMARK,
@@ -138,7 +137,7 @@ def _antwoord(declaratie: JsonObject, found: Verdict) -> JsonObject:
 def declaratie_antwoord(original: JsonObject, found: Verdict, stamp: Stamp) -> JsonObject:
     """The JSON model of the JW325 that answers the JW323 ``original``."""
     header = _header(original, stamp)
-    model: JsonObject = {"message": _JW325.message, "release": RELEASE, "Header": header}
+    model: JsonObject = {"message": _JW325.message, "release": _JW325.release, "Header": header}
     if found.refused:
         header["RetourCodes"] = coded([REJECTED])
     elif found.codes(HEADER):
