@@ -2,7 +2,7 @@
 
 ``validate`` judges a 2.3 message by the 2.3 schemas (the whole wired pipeline: the
 exchange's rules and contracts never run on it); ``retour`` answers none; ``explain``
-knows the 2.3 codes.
+knows the 2.3 codes; ``retour`` states the versions ``IJW_RELEASES`` configures.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from lxml import etree
 from variants import catalogue_document
 
 from ijw_gateway import cli
+from ijw_gateway.fixtures import builders
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -85,3 +86,33 @@ def test_retour_answers_no_2_3_message(capsys: pytest.CaptureFixture[str], tmp_p
     code, out, err = run(capsys, "retour", str(source))
     assert code == 1 and out == ""
     assert "iJw release 2.3, which the exchange no longer carries" in err
+
+
+def test_retour_states_the_configured_versions(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _write(
+        tmp_path,
+        "releases.toml",
+        b'[release."3.2"]\nxsd_versie_retour = { basisschema = "1.0.2", bericht = "1.1.0" }\n'
+        b'xslt_versie = "2.0.0"\n',
+    )
+    monkeypatch.setenv("IJW_RELEASES", str(config))
+    source = _write(tmp_path, "jw305.xml", builders.to_bytes(builders.jw305()))
+    code, out, _ = run(capsys, "retour", str(source))
+    assert code == 0
+    root = etree.fromstring(out.encode())
+    assert next(root.iter("{*}XsltVersie")).text == "2.0.0"
+    versie = next(root.iter("{*}XsdVersieRetour"))
+    assert [e.text for e in versie] == ["1.0.2", "1.1.0"]
+
+
+def test_a_bad_releases_file_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _write(tmp_path, "releases.toml", b'[[freeze]]\nrelease = "3.2"\n')
+    monkeypatch.setenv("IJW_RELEASES", str(config))
+    source = _write(tmp_path, "jw305.xml", builders.to_bytes(builders.jw305()))
+    code, out, err = run(capsys, "retour", str(source))
+    assert code == 2 and out == ""
+    assert "IJW_RELEASES" in err and "releases.toml" in err and "start" in err

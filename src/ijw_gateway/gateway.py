@@ -32,8 +32,10 @@ from ijw_gateway.delivery import (
 )
 from ijw_gateway.errors import ConfigurationError
 from ijw_gateway.findings import LANGUAGES, Report
-from ijw_gateway.intake import Intake, Judge, JudgeFor
+from ijw_gateway.freeze import FreezeGate
+from ijw_gateway.intake import Compose, Intake, Judge, JudgeFor
 from ijw_gateway.parties import PartySpec, embedded_directory, embedded_path, load_directory
+from ijw_gateway.releaseconfig import ReleaseConfig, load_release_config
 from ijw_gateway.retour import NoReturnMessage, compose
 from ijw_gateway.runtime import build_checks, build_registry
 from ijw_gateway.schemas import SchemaRegistry
@@ -51,12 +53,19 @@ log = logging.getLogger("ijw_gateway.gateway")
 CACHE_SECONDS = 5.0  # how long a verified key or the list of parties is trusted
 
 
-def compose_retour(message: ParsedMessage, report: Report) -> bytes | None:
-    """The return message (retour or JW325) for a schema-valid heen message."""
-    try:
-        return compose(message, report).to_bytes()
-    except NoReturnMessage:
-        return None
+def retour_composer(config: ReleaseConfig) -> Compose:
+    """Composes the return message (retour or JW325) for a schema-valid heen message, with
+    the versions the operator configured for its release."""
+
+    def compose_retour(message: ParsedMessage, report: Report) -> bytes | None:
+        versie, xslt = config.answer_versions(message.release)
+        try:
+            answer = compose(message, report, xsd_versie=versie, xslt_versie=xslt)
+        except NoReturnMessage:
+            return None
+        return answer.to_bytes()
+
+    return compose_retour
 
 
 def judge_for(registry: SchemaRegistry, settings: Settings, lang: str = "en") -> JudgeFor:
@@ -111,9 +120,12 @@ class Gateway:
         self._parties: tuple[float, frozenset[str]] = (0.0, frozenset())
         registry = build_registry(settings.schema_dir)
         deadline = timedelta(hours=settings.delivery_deadline_hours)
+        self.releases = load_release_config(settings.releases)
+        composer = retour_composer(self.releases)
+        admit = FreezeGate(self.releases, store.clock).admit
         self.intakes = {  # per language of the findings' texts (Accept-Language)
             lang: Intake(
-                store, judge_for(registry, settings, lang), self.is_known, compose_retour, deadline
+                store, judge_for(registry, settings, lang), self.is_known, composer, deadline, admit
             )
             for lang in LANGUAGES
         }

@@ -50,6 +50,13 @@ JudgeFor = Callable[[Unit], Judge]
 Compose = Callable[[ParsedMessage, Report], bytes | None]
 """Builds the standard's return message for a validated message, or None when none applies."""
 
+Admit = Callable[[etree._ElementTree | None], None]
+"""Raises when a message may not be taken in now (``freeze.FreezeGate.admit``)."""
+
+
+def _always(tree: etree._ElementTree | None) -> None:
+    """Admit every message."""
+
 
 TR056 = Finding(
     "history",
@@ -145,12 +152,14 @@ class Intake:
         is_known: Callable[[str], bool],
         compose: Compose | None = None,
         deadline: timedelta = timedelta(hours=72),
+        admit: Admit = _always,
     ) -> None:
         self.store = store
         self.judge_for = judge_for
         self.is_known = is_known
         self.compose = compose
         self.deadline = deadline
+        self.admit = admit
 
     def submit(
         self, party: str, body: bytes, trace: str, message_id: str | None = None
@@ -166,6 +175,8 @@ class Intake:
         for _, envelope in read:
             if envelope is not None:
                 self._authorize(party, envelope, trace)
+        for tree, _ in read:  # a freeze refuses the whole body before anything is stored
+            self.admit(tree)
         return [
             self._one(party, item, tree, envelope, trace, message_id)
             for item, (tree, envelope) in zip(items, read, strict=True)

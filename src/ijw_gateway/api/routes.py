@@ -153,6 +153,9 @@ def _count(results: list[Result]) -> None:
             422: "The body is empty; neither XML, a zip nor labelled JSON; JSON that is not "
             "a message's model; or a message is addressed to a party this gateway does not "
             "know. (A message that fails validation is a 200 with its verdict.)",
+            503: "The database cannot be reached (retry later), or a freeze window holds the "
+            "release and type of a message in the body (`frozen`: nothing is stored; "
+            "`Retry-After` says when to send it again).",
         },
     ),
 )

@@ -79,4 +79,5 @@ async def post_envelope(request: Request) -> Response:
     body = await _capped(request) if party is not None else b""
     work = partial(take, gateway, party, body, trace_of(request))
     answer = await asyncio.get_running_loop().run_in_executor(_intake_threads(request), work)
-    return Response(answer.body, status_code=answer.status, media_type=MEDIA_TYPE)
+    headers = {"Retry-After": str(answer.retry_after)} if answer.retry_after else None
+    return Response(answer.body, status_code=answer.status, media_type=MEDIA_TYPE, headers=headers)
