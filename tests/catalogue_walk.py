@@ -2,7 +2,9 @@
 
 ``annotate`` pairs every element of a document with what the catalogue says about it (a
 ``Slot``); ``build`` and ``complete`` fill in elements with valid values, so that classes no
-published sample uses can be mutated too. Used by ``variants.py``.
+published sample uses can be mutated too. Every message is a ``MessageStructure`` of its
+release (``structure_of``: the exchange's release unless another is named). Used by
+``variants.py``.
 """
 
 from __future__ import annotations
@@ -12,14 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ijw_gateway.catalogue.structure import (
-    MESSAGES,
-    SHARED_CLASSES,
-    SIMPLE_TYPES,
-    Element,
-    SimpleType,
-)
-from ijw_gateway.namespaces import BASIS, message_namespace
+from ijw_gateway.catalogue.model import Element, MessageStructure, SimpleType
+from ijw_gateway.catalogue.releases import DEFAULT, RELEASES
 
 
 @dataclass(frozen=True)
@@ -43,22 +39,23 @@ class Slot:
 # --- walking the catalogue -------------------------------------------------------------
 
 
-def slot_of(message: str, owner: str, spec: Element, namespace: str) -> Slot:
-    structure = MESSAGES[message]
-    if spec.type in SIMPLE_TYPES:
-        pattern = structure.element_pattern(owner, spec) or spec.pattern
-        return Slot(spec, namespace, owner, simple=SIMPLE_TYPES[spec.type], pattern=pattern)
-    if spec.type in SHARED_CLASSES:
-        return Slot(spec, namespace, owner, spec.type, SHARED_CLASSES[spec.type], BASIS)
-    children = structure.classes[spec.type]
-    return Slot(spec, namespace, owner, spec.type, children, message_namespace(message))
+def structure_of(message: str, release: str = DEFAULT.name) -> MessageStructure:
+    return RELEASES[release].messages[message]
 
 
-def root_slot(message: str) -> Slot:
-    return slot_of(message, "", Element("Bericht", "Root"), message_namespace(message))
+def slot_of(message: MessageStructure, owner: str, spec: Element, namespace: str) -> Slot:
+    inner = message.children(spec)
+    if inner is None:
+        simple = message.simple_types[spec.type]
+        return Slot(spec, namespace, owner, simple=simple, pattern=spec.pattern)
+    return Slot(spec, namespace, owner, spec.type, inner[0], inner[1])
 
 
-def child_slot(message: str, parent: Slot, child: etree._Element) -> Slot | None:
+def root_slot(message: MessageStructure) -> Slot:
+    return slot_of(message, "", Element("Bericht", "Root"), message.namespace)
+
+
+def child_slot(message: MessageStructure, parent: Slot, child: etree._Element) -> Slot | None:
     """The slot of a child element, or None when the catalogue has no place for it."""
     qname = etree.QName(child)
     if qname.namespace != parent.child_namespace:
@@ -69,7 +66,9 @@ def child_slot(message: str, parent: Slot, child: etree._Element) -> Slot | None
     return None
 
 
-def annotate(message: str, root: etree._Element) -> list[tuple[etree._Element, Slot | None]]:
+def annotate(
+    message: MessageStructure, root: etree._Element
+) -> list[tuple[etree._Element, Slot | None]]:
     """Every element of a document in document order, with its slot where it has one."""
     slots: dict[etree._Element, Slot | None] = {root: root_slot(message)}
     for element in root.iterdescendants(tag=etree.Element):
@@ -94,6 +93,9 @@ _PATTERN_EXAMPLES = {
     "([.\\s]*\\S+[.\\s]*)+": "Een opmerking.",
     ".*[^\\s].*": "Tekst",
     "(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)": "1.0.0",
+    "NL[0-9]{9}B[0-9]{2}": "NL123456789B01",  # 2.3: a VAT number
+    "(0{8})|98((00000[1-9])|(0000[1-9][0-9])|(000[1-9][0-9]{2})|(00[1-9][0-9]{3})|"
+    "(0[1-9][0-9]{4})|([1-9][0-9]{5}))": "98000001",  # 2.3: a Servicebureau
 }
 
 
@@ -101,8 +103,8 @@ def valid_value(slot: Slot) -> str:
     """A value that the element's datatype (and anonymous restriction) accepts."""
     simple = slot.simple
     assert simple is not None
-    if slot.pattern is not None and slot.pattern.isdigit():
-        return slot.pattern  # BerichtCode, BerichtVersie, BerichtSubversie
+    if slot.pattern is not None and slot.pattern.split("|")[0].isdigit():
+        return slot.pattern.split("|")[0]  # BerichtCode, BerichtVersie, BerichtSubversie
     if slot.pattern is not None:
         return _PATTERN_EXAMPLES[slot.pattern]
     if simple.enumeration:
@@ -117,7 +119,7 @@ def valid_value(slot: Slot) -> str:
     return value[: simple.max_length] if simple.max_length else value
 
 
-def build(message: str, slot: Slot) -> etree._Element:
+def build(message: MessageStructure, slot: Slot) -> etree._Element:
     """A complete element for a slot: every optional child present, repeated ones once."""
     element = etree.Element(f"{{{slot.namespace}}}{slot.spec.name}")
     if slot.is_leaf:
@@ -130,7 +132,7 @@ def build(message: str, slot: Slot) -> etree._Element:
     return element
 
 
-def fill_missing(message: str, element: etree._Element, slot: Slot) -> None:
+def fill_missing(message: MessageStructure, element: etree._Element, slot: Slot) -> None:
     anchor: etree._Element | None = None
     for spec in slot.children:
         present = [
@@ -149,7 +151,7 @@ def fill_missing(message: str, element: etree._Element, slot: Slot) -> None:
         anchor = new
 
 
-def complete(message: str, root: etree._Element) -> etree._Element:
+def complete(message: MessageStructure, root: etree._Element) -> etree._Element:
     """A copy of a document with every optional element the catalogue allows filled in."""
     full = copy.deepcopy(root)
     for element, slot in annotate(message, full):
@@ -162,6 +164,7 @@ def serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def catalogue_document(message: str) -> bytes:
+def catalogue_document(message: str, release: str = DEFAULT.name) -> bytes:
     """A message built from the catalogue alone: every element present, once."""
-    return serialise(build(message, root_slot(message)))
+    structure = structure_of(message, release)
+    return serialise(build(structure, root_slot(structure)))

@@ -1,8 +1,9 @@
 """Shared test fixtures: a clean environment, no network beyond loopback, reference data.
 
-The official iJw 3.2 files in ``../shared/ijw-3.2`` are reference data that we never copy;
-tests read them in place. Without them the tests that need them skip, unless
-``IJW_REQUIRE_SHARED=1`` (set by ``.ci/run``) turns the skip into a failure.
+The official iJw files in ``../shared/ijw-<release>`` (3.2, and 2.3 with JW303/JW304) are
+reference data that we never copy; tests read them in place. Without them the tests that
+need them skip, unless ``IJW_REQUIRE_SHARED=1`` (set by ``.ci/run``) turns the skip into a
+failure.
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from shared_paths import shared_release
 
 from ijw_gateway.schemas import SchemaRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "ijw-3.2"
+SHARED = shared_release("3.2")
+
 _REAL_CONNECT = socket.socket.connect
 _KEEP_ENV = {"IJW_REQUIRE_SHARED", "IJW_TEST_POSTGRES_URL", "IJW_ALLOW_NO_POSTGRES"}
 
@@ -81,6 +84,21 @@ def registry() -> SchemaRegistry:
 @pytest.fixture(scope="session")
 def official_registry(shared_xsd_dir: Path) -> SchemaRegistry:
     return SchemaRegistry(shared_xsd_dir)
+
+
+@pytest.fixture(scope="session")
+def published() -> Callable[[str], tuple[SchemaRegistry, Path]]:
+    """Per release: a registry of its published schemas and the folder of its samples."""
+    made: dict[str, tuple[SchemaRegistry, Path]] = {}
+
+    def of(release: str) -> tuple[SchemaRegistry, Path]:
+        if release not in made:
+            folder = shared_release(release)
+            registry = SchemaRegistry(_require(folder / "xsd"), release=release)
+            made[release] = (registry, _require(folder / "samples"))
+        return made[release]
+
+    return of
 
 
 @pytest.fixture

@@ -1,47 +1,54 @@
 """Differential conformance: our schemas judge every document exactly as the published ones.
 
-For each message the published sample (read in place from ``../shared``, never copied) and
-a document built from our catalogue are the bases; ``variants.py`` derives thousands of
-mutants from them. Each is validated with our compiled schema and with the published one;
-the verdicts must agree, and for rejected documents so must the error locations. Counts
-per message guard against a vacuous pass. The pure-Python ``xmlschema`` package gives a
-third opinion on a subset; where it differs from libxml2 that is reported, not failed.
+For each release and message the published sample (read in place from ``../shared``, never
+copied) and a document built from our catalogue are the bases; ``variants.py`` derives
+thousands of mutants from them. Each is validated with our compiled schema and with the
+published one; the verdicts must agree, and for rejected documents so must the error
+locations. Counts per message guard against a vacuous pass. The pure-Python ``xmlschema``
+package gives a third opinion on a subset; where it differs from libxml2 that is reported,
+not failed. Both releases run wherever their folder exists (CI has both).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from catalogue_walk import structure_of
 from lxml import etree
 from variants import Variant, catalogue_document, complete, variants
 
 from ijw_gateway import xmlparse
-from ijw_gateway.catalogue.structure import MESSAGES
+from ijw_gateway.catalogue.releases import RELEASES
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
 
 MIN_VARIANTS = 1000  # per message
 MIN_ACCEPTED = 100
 MIN_REJECTED = 500
-SCHEMA_INVALID_SAMPLES = {"jw315.xml", "jw318.xml"}  # an impossible date; a misplaced code
+SCHEMA_INVALID_SAMPLES = {  # per release: published samples that fail their own schema
+    "3.2": {"jw315.xml", "jw318.xml"},  # an impossible date; a misplaced code
+    "2.3": set(),
+}
 THIRD_OPINION_EVERY = 50  # xmlschema is ~20-75x slower than libxml2
+CASES = [(release, message) for release, known in RELEASES.items() for message in known.messages]
+Published = Callable[[str], tuple[SchemaRegistry, Path]]
 
 
-def _bases(message: str, samples: Path) -> list[tuple[str, bytes]]:
+def _bases(release: str, message: str, samples: Path) -> list[tuple[str, bytes]]:
     sample = samples / f"{message.lower()}.xml"
     return [
         (sample.name, sample.read_bytes()),
-        (f"catalogue {message}", catalogue_document(message)),
+        (f"catalogue {message}", catalogue_document(message, release)),
     ]
 
 
-def _variants(message: str, samples: Path) -> Iterator[Variant]:
-    for name, base in _bases(message, samples):
-        yield from variants(message, name, base)
+def _variants(release: str, message: str, samples: Path) -> Iterator[Variant]:
+    for name, base in _bases(release, message, samples):
+        yield from variants(message, name, base, release=release)
 
 
 def _locations(schema: etree.XMLSchema) -> list[tuple[int, str]]:
@@ -53,44 +60,53 @@ def _verdict(valid: bool) -> str:
 
 
 @pytest.fixture(scope="module")
-def third_opinion(shared_xsd_dir: Path) -> dict[str, Any]:
-    """xmlschema's compiled published schema per message, or nothing without the package."""
+def third_opinion(published: Published) -> Callable[[str, str], Any]:
+    """xmlschema's compiled published schema of a release's message, or None without it."""
     try:
         import xmlschema
-    except ImportError:  # pragma: no cover - xmlschema is a dependency
-        return {}
-    return {m: xmlschema.XMLSchema10(str(shared_xsd_dir / f"{m.lower()}.xsd")) for m in MESSAGES}
+    except ImportError:  # pragma: no cover - xmlschema is a test dependency
+        return lambda release, message: None
+    made: dict[tuple[str, str], Any] = {}
+
+    def of(release: str, message: str) -> Any:
+        if (release, message) not in made:
+            folder = published(release)[1].parent / "xsd"
+            made[(release, message)] = xmlschema.XMLSchema10(str(folder / f"{message.lower()}.xsd"))
+        return made[(release, message)]
+
+    return of
 
 
-@pytest.mark.parametrize("message", list(MESSAGES))
+@pytest.mark.parametrize(("release", "message"), CASES)
 def test_our_schema_agrees_with_the_published_one(
+    release: str,
     message: str,
     registry: SchemaRegistry,
-    official_registry: SchemaRegistry,
-    shared_samples_dir: Path,
-    third_opinion: dict[str, Any],
+    published: Published,
+    third_opinion: Callable[[str, str], Any],
 ) -> None:
-    ours, published = registry.schema(message), official_registry.schema(message)
-    reference = third_opinion.get(message)
+    official, samples = published(release)
+    ours, theirs = registry.schema(message, release), official.schema(message, release)
+    reference = third_opinion(release, message)
     tally: Counter[bool] = Counter()
     disagreements, differences = [], []
-    for index, variant in enumerate(_variants(message, shared_samples_dir)):
+    for index, variant in enumerate(_variants(release, message, samples)):
         tree = xmlparse.parse(variant.data)
-        verdict, expected = ours.validate(tree), published.validate(tree)
+        verdict, expected = ours.validate(tree), theirs.validate(tree)
         tally[expected] += 1
         if verdict != expected:
             disagreements.append(
                 f"{variant.description}: ours {_verdict(verdict)}, published {_verdict(expected)}"
             )
-        elif _locations(ours) != _locations(published):
+        elif _locations(ours) != _locations(theirs):
             disagreements.append(f"{variant.description}: same verdict, other error locations")
         third = reference is not None and index % THIRD_OPINION_EVERY == 0
         if third and reference.is_valid(variant.data) != expected:
             differences.append(f"{variant.description}: libxml2 {_verdict(expected)}")
     print(
-        f"{message}: {sum(tally.values())} variants, {tally[True]} valid, {tally[False]} "
-        f"invalid, {len(disagreements)} disagreements; xmlschema differs from libxml2 on "
-        f"{len(differences)} of {sum(tally.values()) // THIRD_OPINION_EVERY + 1} checked"
+        f"{release} {message}: {sum(tally.values())} variants, {tally[True]} valid, "
+        f"{tally[False]} invalid, {len(disagreements)} disagreements; xmlschema differs from "
+        f"libxml2 on {len(differences)} of {sum(tally.values()) // THIRD_OPINION_EVERY + 1} checked"
     )
     for difference in differences:  # reported, not failed: a third opinion, not the oracle
         print(f"  xmlschema differs: {difference}")
@@ -102,45 +118,50 @@ def test_our_schema_agrees_with_the_published_one(
     assert tally[False] >= MIN_REJECTED, "too few invalid variants: the test proves little"
 
 
-@pytest.mark.parametrize("message", list(MESSAGES))
+@pytest.mark.parametrize(("release", "message"), CASES)
 def test_the_generator_builds_valid_documents(
-    message: str, official_registry: SchemaRegistry, shared_samples_dir: Path
+    release: str, message: str, published: Published
 ) -> None:
     """The catalogue-built and the completed documents are valid for the published schema."""
-    schema = official_registry.schema(message)
-    built = catalogue_document(message)
+    official, samples = published(release)
+    schema = official.schema(message, release)
+    built = catalogue_document(message, release)
     assert schema.validate(etree.fromstring(built)), schema.error_log
-    sample = shared_samples_dir / f"{message.lower()}.xml"
-    if sample.name not in SCHEMA_INVALID_SAMPLES:
-        completed = complete(message, etree.fromstring(sample.read_bytes()))
+    sample = samples / f"{message.lower()}.xml"
+    if sample.name not in SCHEMA_INVALID_SAMPLES[release]:
+        completed = complete(structure_of(message, release), etree.fromstring(sample.read_bytes()))
         assert schema.validate(completed), schema.error_log
 
 
+@pytest.mark.parametrize("release", list(RELEASES))
 def test_published_samples_get_the_same_report(
-    registry: SchemaRegistry, official_registry: SchemaRegistry, shared_samples_dir: Path
+    release: str, registry: SchemaRegistry, published: Published
 ) -> None:
     """Through the whole pipeline: same verdict, same findings (level, path, line, text)."""
-    ours, published = Validator(registry), Validator(official_registry)
-    samples = sorted(shared_samples_dir.glob("*.xml"))
-    assert len(samples) == 14
+    official, samples_dir = published(release)
+    ours, theirs = Validator(registry), Validator(official)
+    samples = sorted(samples_dir.glob("*.xml"))
+    assert len(samples) == len(RELEASES[release].messages)
     for sample in samples:
         data = sample.read_bytes()
-        mine, theirs = ours.validate(data, sample.name), published.validate(data, sample.name)
-        assert mine.message == sample.stem.upper()
-        assert (
-            mine.schema_valid == theirs.schema_valid == (sample.name not in SCHEMA_INVALID_SAMPLES)
-        )
+        mine, other = ours.validate(data, sample.name), theirs.validate(data, sample.name)
+        assert (mine.message, mine.release) == (sample.stem.upper(), release)
+        assert mine.schema_valid == other.schema_valid
+        assert mine.schema_valid == (sample.name not in SCHEMA_INVALID_SAMPLES[release])
         assert [(f.level, f.path, f.line) for f in mine.findings] == [
-            (f.level, f.path, f.line) for f in theirs.findings
+            (f.level, f.path, f.line) for f in other.findings
         ]
 
 
+@pytest.mark.parametrize("release", list(RELEASES))
 def test_xmlschema_agrees_on_the_published_samples(
-    official_registry: SchemaRegistry, shared_samples_dir: Path, third_opinion: dict[str, Any]
+    release: str, published: Published, third_opinion: Callable[[str, str], Any]
 ) -> None:
-    if not third_opinion:  # pragma: no cover
-        pytest.skip("xmlschema is not installed")
-    for message, reference in third_opinion.items():
-        sample = (shared_samples_dir / f"{message.lower()}.xml").read_bytes()
-        libxml2 = official_registry.schema(message).validate(etree.fromstring(sample))
+    official, samples = published(release)
+    for message in RELEASES[release].messages:
+        reference = third_opinion(release, message)
+        if reference is None:  # pragma: no cover
+            pytest.skip("xmlschema is not installed")
+        sample = (samples / f"{message.lower()}.xml").read_bytes()
+        libxml2 = official.schema(message, release).validate(etree.fromstring(sample))
         assert reference.is_valid(sample) == libxml2, message

@@ -1,4 +1,5 @@
-"""Detection: every iJw 3.2 message is recognised; anything else gets one clear finding."""
+"""Detection: every message of every known release is recognised, with its release;
+anything else gets one clear finding."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from shared_paths import shared_release
 from variants import catalogue_document
 
+from ijw_gateway.catalogue.releases import RELEASES
 from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.findings import Finding
@@ -120,3 +123,26 @@ def test_the_validator_reports_detection_as_the_only_finding(registry: SchemaReg
     report = Validator(registry).validate(_message(f"{ISTANDAARDEN}/ijw/3_1/jw301/schema"))
     assert report.message is None and not report.schema_valid and not report.accepted
     assert len(report.findings) == 1 and report.findings[0].level == "schema"
+
+
+def test_a_2_3_sample_is_detected_as_2_3() -> None:
+    samples = shared_release("2.3") / "samples"
+    if not samples.is_dir():
+        pytest.skip(f"{samples} not present")
+    found = {_detect(s.read_bytes()) for s in sorted(samples.glob("*.xml"))}
+    assert found == {Detected(m, "2.3") for m in RELEASES["2.3"].messages}
+
+
+def test_a_message_a_known_release_lacks_lists_that_release() -> None:
+    text = _finding(_message(f"{ISTANDAARDEN}/ijw/2_3/jw317/schema")).text
+    assert "not an iJw 2.3 message" in text and "JW303" in text and "JW317" not in text
+
+
+def test_a_root_without_namespace_names_the_release_its_versions_say() -> None:
+    data = (
+        b'<?xml version="1.0"?>\n<Bericht>\n  <Header><BerichtCode>432</BerichtCode><BerichtVersie>2</BerichtVersie>'
+        b"<BerichtSubversie>3</BerichtSubversie></Header>\n</Bericht>"
+    )
+    text = _finding(data).text
+    assert "BerichtCode 432 is that of a JW303 of iJw 2.3" in text
+    assert f"{ISTANDAARDEN}/ijw/2_3/jw303/schema" in text

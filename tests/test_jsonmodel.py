@@ -76,7 +76,8 @@ def test_repeated_elements_are_always_lists() -> None:
     ("model", "complaint"),
     [
         ({"message": "JW399"}, "'message' must be one of"),
-        ({"message": "JW301", "release": "3.1"}, "release 3.2"),
+        ({"message": "JW301", "release": "3.1"}, "'release' must be one of 3.2, 2.3"),
+        ({"message": "JW317", "release": "2.3"}, "(release 2.3)"),
         ({"message": "JW301", "Kop": {}}, "unknown element(s) Kop"),
         ({"message": "JW301", "Header": "x"}, "Header must be an object"),
         ({"message": "JW319", "Antwoord": {"ReferentieAanbieder": {}}}, "must be a string"),

@@ -1,8 +1,8 @@
 """The committed XSDs, the catalogue they come from, and the published schemas agree.
 
-The published iJw 3.2 XSDs in ``../shared`` are read in place and never copied: these tests
-compare their *structure* with ours and guard against any of their documentation text
-creeping into the repository.
+The published XSDs of every release in ``../shared`` (3.2, 2.3) are read in place and
+never copied: these tests compare their *structure* with ours and guard against any of
+their documentation text creeping into the repository.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from shared_paths import shared_release
 
 from ijw_gateway import xsdgen
-from ijw_gateway.catalogue.structure import MESSAGES
+from ijw_gateway.catalogue.releases import RELEASES
 from ijw_gateway.namespaces import XS
 from ijw_gateway.schemas import SchemaRegistry
 
@@ -102,23 +103,41 @@ def _shape(content: bytes) -> SchemaShape:
     )
 
 
+def _published_xsd(release: str) -> Path:
+    folder = shared_release(release) / "xsd"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not present")  # conftest's IJW_REQUIRE_SHARED guards CI
+    return folder
+
+
 def test_committed_xsd_matches_the_generator() -> None:
-    generated = xsdgen.all_schemas()
-    committed = {p.name: p.read_bytes() for p in sorted(XSD_DIR.glob("*.xsd"))}
-    assert sorted(committed) == sorted(generated), "run python -m ijw_gateway.xsdgen xsd"
-    stale = [name for name, content in generated.items() if committed[name] != content]
-    assert not stale, f"{', '.join(stale)} differ; run python -m ijw_gateway.xsdgen xsd"
+    folders = sorted(p.name for p in XSD_DIR.iterdir())
+    assert folders == sorted(RELEASES), (
+        "one folder per release; run python -m ijw_gateway.xsdgen xsd"
+    )
+    for release, known in RELEASES.items():
+        generated = xsdgen.all_schemas(known)
+        committed = {p.name: p.read_bytes() for p in sorted((XSD_DIR / release).glob("*.xsd"))}
+        assert sorted(committed) == sorted(generated), "run python -m ijw_gateway.xsdgen xsd"
+        stale = [name for name, content in generated.items() if committed[name] != content]
+        assert not stale, (
+            f"{release}: {', '.join(stale)} differ; run python -m ijw_gateway.xsdgen xsd"
+        )
 
 
-def test_every_published_schema_file_has_a_counterpart(shared_xsd_dir: Path) -> None:
-    published = sorted(p.name for p in shared_xsd_dir.glob("*.xsd"))
-    assert published == sorted(xsdgen.all_schemas())
+@pytest.mark.parametrize("release", list(RELEASES))
+def test_every_published_schema_file_has_a_counterpart(release: str) -> None:
+    published = sorted(p.name for p in _published_xsd(release).glob("*.xsd"))
+    assert published == sorted(xsdgen.all_schemas(RELEASES[release]))
 
 
-@pytest.mark.parametrize("name", sorted(xsdgen.all_schemas()))
-def test_structure_equals_the_published_schema(name: str, shared_xsd_dir: Path) -> None:
-    ours = _shape(xsdgen.all_schemas()[name])
-    official = _shape((shared_xsd_dir / name).read_bytes())
+_NAMES = [(r, n) for r, known in RELEASES.items() for n in sorted(xsdgen.all_schemas(known))]
+
+
+@pytest.mark.parametrize(("release", "name"), _NAMES)
+def test_structure_equals_the_published_schema(release: str, name: str) -> None:
+    ours = _shape(xsdgen.all_schemas(RELEASES[release])[name])
+    official = _shape((_published_xsd(release) / name).read_bytes())
     assert (ours.target, ours.element_form, ours.imports) == (
         official.target,
         official.element_form,
@@ -146,15 +165,29 @@ def test_the_shape_comparison_notices_differences() -> None:
 
 
 def test_every_message_has_a_schema_that_compiles(registry: SchemaRegistry) -> None:
-    for message in MESSAGES:
-        schema = registry.schema(message)
-        assert isinstance(schema, etree.XMLSchema), message
-    assert len(MESSAGES) == 14
+    for release, known in RELEASES.items():
+        for message in known.messages:
+            schema = registry.schema(message, release)
+            assert isinstance(schema, etree.XMLSchema), message
+    assert [len(known.messages) for known in RELEASES.values()] == [14, 10]
 
 
 def test_the_committed_directory_works_as_a_schema_bundle() -> None:
-    bundle = SchemaRegistry(XSD_DIR)
+    bundle = SchemaRegistry(XSD_DIR)  # a folder per release
     bundle.compile_all()
+    SchemaRegistry(XSD_DIR / "2.3", release="2.3").compile_all()  # one release's folder
+
+
+def test_our_schemas_state_their_release_and_versions() -> None:
+    """The appinfo carries the release's schema versions: data of the catalogue."""
+    for release, known in RELEASES.items():
+        for name, content in xsdgen.all_schemas(known).items():
+            info = etree.fromstring(content).find(f"{_XS}annotation/{_XS}appinfo")
+            assert info is not None, name
+            stated = {etree.QName(e).localname: e.text for e in info}
+            assert stated["release"] == release and stated["standaard"] == "ijw"
+            versions = known.xsd.basis_appinfo if name == "basisschema.xsd" else known.xsd.appinfo
+            assert all(stated[tag] == value for tag, value in versions), name
 
 
 # --- guard against copying the published documentation --------------------------------
@@ -169,9 +202,9 @@ def _normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _documentation_sentences(shared_xsd_dir: Path) -> set[str]:
+def _documentation_sentences(folders: list[Path]) -> set[str]:
     sentences: set[str] = set()
-    for path in shared_xsd_dir.glob("*.xsd"):
+    for path in (p for folder in folders for p in folder.glob("*.xsd")):
         for node in etree.parse(str(path)).iter(f"{_XS}documentation"):
             for sentence in _SENTENCE_END.split(" ".join((node.text or "").split())):
                 if len(sentence.split()) >= _MIN_WORDS:
@@ -188,13 +221,14 @@ def _repository_texts() -> dict[Path, str]:
     return texts
 
 
-def test_no_documentation_sentence_of_the_published_schemas_is_copied(
-    shared_xsd_dir: Path,
-) -> None:
-    sentences = _documentation_sentences(shared_xsd_dir)
-    assert len(sentences) > 200  # the guard is only meaningful when it has material
+def test_no_documentation_sentence_of_the_published_schemas_is_copied() -> None:
+    folders = [_published_xsd(release) for release in RELEASES]
+    sentences = _documentation_sentences(folders)
+    assert len(sentences) > 300  # the guard is only meaningful when it has material
     texts = _repository_texts()
-    assert any(p.parent.name == "xsd" for p in texts) and any(p.suffix == ".py" for p in texts)
+    assert any(p.parent.parent.name == "xsd" for p in texts) and any(
+        p.suffix == ".py" for p in texts
+    )
     copied = [
         f"{path.relative_to(ROOT)}: {sentence[:60]}…"
         for path, text in texts.items()

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from catalogue_walk import Slot, valid_value
 
-from ijw_gateway.catalogue.structure import MESSAGES, SimpleType
+from ijw_gateway.catalogue.model import SimpleType
+from ijw_gateway.catalogue.releases import RELEASES
+
+_BERICHTCODES = sorted(
+    {c for r in RELEASES.values() for m in r.messages.values() for c in m.berichtcodes}
+)
 
 
 def _dedupe(values: list[tuple[str, str]], current: str) -> list[tuple[str, str]]:
@@ -179,6 +184,21 @@ _PATTERN_VALUES: dict[str, list[tuple[str, str]]] = {
         ("no-break space", "\u00a0"),
     ],
     "([a-zA-Z0-9])+": [("hyphen", "DN-42"), ("underscore", "DN_42"), ("accent", "DNé")],
+    "NL[0-9]{9}B[0-9]{2}": [
+        ("lower-case country", "nl123456789B01"),
+        ("one digit short", "NL12345678B01"),
+        ("no B", "NL123456789X01"),
+        ("another country", "BE123456789B01"),
+    ],
+    "(0{8})|98((00000[1-9])|(0000[1-9][0-9])|(000[1-9][0-9]{2})|(00[1-9][0-9]{3})|"
+    "(0[1-9][0-9]{4})|([1-9][0-9]{5}))": [
+        ("eight zeros", "00000000"),
+        ("98 and zeros", "98000000"),
+        ("98 and six digits", "98123456"),
+        ("98 and a block with a leading zero", "98012345"),
+        ("a provider's AGB code", "12345678"),
+        ("97 and six digits", "97123456"),
+    ],
 }
 
 
@@ -192,19 +212,30 @@ def _pattern_values(slot: Slot) -> list[tuple[str, str]]:
         key = "digits" if pattern.startswith("[0-9]") else pattern
         values += _PATTERN_VALUES.get(key, [])
     if slot.spec.name == "BerichtCode":
-        values += [(f"BerichtCode of {m}", s.berichtcode) for m, s in MESSAGES.items()]
-    if slot.pattern is not None and slot.pattern.isdigit():
-        n = int(slot.pattern)
+        values += [(f"BerichtCode {code}", code) for code in _BERICHTCODES]
+    fixed = slot.pattern.split("|") if slot.pattern is not None else []
+    for value in fixed if all(v.isdigit() for v in fixed) else []:
+        n = int(value)
         values += [
-            ("one more", str(n + 1)),
-            ("one less", str(n - 1)),
-            ("leading zero", "0" + slot.pattern),
-            ("trailing zero", slot.pattern + "0"),
-            ("plus sign", "+" + slot.pattern),
-            ("trailing space", slot.pattern + " "),
-            ("decimal", slot.pattern + ".0"),
+            (f"one more than {value}", str(n + 1)),
+            (f"one less than {value}", str(n - 1)),
+            ("leading zero", "0" + value),
+            ("trailing zero", value + "0"),
+            ("plus sign", "+" + value),
+            ("trailing space", value + " "),
+            ("decimal", value + ".0"),
         ]
+    if len(fixed) > 1:
+        values.append(("both alternatives", "".join(fixed)))
     return values
+
+
+def _local_bound(slot: Slot) -> list[tuple[str, str]]:
+    """Both sides of an upper bound the element adds to its datatype's."""
+    top = slot.spec.max_inclusive
+    if top is None:
+        return []
+    return [("the element's maximum", str(top)), ("above the element's maximum", str(top + 1))]
 
 
 def _common_string_values(current: str) -> list[tuple[str, str]]:
@@ -233,7 +264,7 @@ def values_for(slot: Slot, current: str) -> list[tuple[str, str]]:
     elif simple.base == "time":
         values += _TIMES
     elif simple.base == "integer":
-        values += _integer_values(simple, current)
+        values += _integer_values(simple, current) + _local_bound(slot)
     if simple.enumeration:
         values += _code_values(simple.enumeration)
     if simple.base == "string":

@@ -23,11 +23,13 @@ from catalogue_walk import (
     fill_missing,
     serialise,
     slot_of,
+    structure_of,
 )
 from lxml import etree
 from variant_values import values_for
 
-from ijw_gateway.namespaces import BASIS, message_namespace
+from ijw_gateway.catalogue.model import MessageStructure
+from ijw_gateway.catalogue.releases import DEFAULT
 from ijw_gateway.xmlpath import path_of
 
 __all__ = ["Variant", "catalogue_document", "complete", "mutations", "variants"]
@@ -82,9 +84,10 @@ def _rename(tag_of: Callable[[etree.QName], str]) -> Mutation:
     return mutate
 
 
-def _other_namespace(message: str) -> Callable[[etree.QName], str]:
+def _other_namespace(message: MessageStructure) -> Callable[[etree.QName], str]:
     def tag_of(qname: etree.QName) -> str:
-        namespace = BASIS if qname.namespace != BASIS else message_namespace(message)
+        basis = message.basis
+        namespace = basis if qname.namespace != basis else message.namespace
         return f"{{{namespace}}}{qname.localname}"
 
     return tag_of
@@ -104,7 +107,9 @@ def _set_attribute(name: str, value: str) -> Mutation:
     return lambda element: element.set(name, value)
 
 
-def _element_mutations(message: str, element: etree._Element) -> Iterator[tuple[str, Mutation]]:
+def _element_mutations(
+    message: MessageStructure, element: etree._Element
+) -> Iterator[tuple[str, Mutation]]:
     yield "removed", _remove
     yield "duplicated", _duplicate
     following = element.getnext()
@@ -136,7 +141,7 @@ def _comment_and_pi(element: etree._Element) -> None:
 
 
 def _complex_mutations(
-    message: str, element: etree._Element, slot: Slot
+    message: MessageStructure, element: etree._Element, slot: Slot
 ) -> Iterator[tuple[str, Mutation]]:
     yield "text inside element-only content", _text_inside
     yield "all children removed", _emptied
@@ -155,14 +160,14 @@ def _complex_mutations(
         )
 
 
-def _insert_in_place(message: str, slot: Slot, child: Slot) -> Mutation:
+def _insert_in_place(message: MessageStructure, slot: Slot, child: Slot) -> Mutation:
     def mutate(element: etree._Element) -> None:
         _fill_only(message, element, slot, child.spec.name)
 
     return mutate
 
 
-def _fill_only(message: str, element: etree._Element, slot: Slot, name: str) -> None:
+def _fill_only(message: MessageStructure, element: etree._Element, slot: Slot, name: str) -> None:
     narrowed = Slot(
         slot.spec,
         slot.namespace,
@@ -198,27 +203,37 @@ def _comment_in_value(element: etree._Element) -> None:
     element.append(comment)
 
 
-def _root_mutations(message: str) -> Iterator[tuple[str, Mutation]]:
-    namespace = message_namespace(message)
-    other = message_namespace("JW302" if message != "JW302" else "JW301")
+def _root_mutations(message: MessageStructure) -> Iterator[tuple[str, Mutation]]:
+    namespace = message.namespace
+    siblings = [m for m in ("JW302", "JW301") if m != message.message]
+    other = structure_of(siblings[0], message.release).namespace
     yield "root renamed", _rename(lambda q: f"{{{q.namespace}}}Berichten")
     yield "root in another message's namespace", _rename(lambda q: f"{{{other}}}{q.localname}")
     yield (
         "xsi:schemaLocation on the root",
-        _set_attribute(f"{{{XSI}}}schemaLocation", f"{namespace} {message.lower()}.xsd"),
+        _set_attribute(f"{{{XSI}}}schemaLocation", f"{namespace} {message.message.lower()}.xsd"),
     )
     yield "unknown attribute on the root", _set_attribute("versie", "1")
     yield "text inside the root", _text_inside
 
 
 def mutations(
-    message: str, root: etree._Element, covered: set[tuple[str, str]]
+    message: str,
+    root: etree._Element,
+    covered: set[tuple[str, str]],
+    release: str = DEFAULT.name,
 ) -> Iterator[tuple[int, str, Mutation]]:
     """(element index, description, mutation) for every mutation of a document.
 
     ``covered`` collects the (class, element) declarations whose values were mutated
     already; their later occurrences only get the structural mutations.
     """
+    return _mutations(structure_of(message, release), root, covered)
+
+
+def _mutations(
+    message: MessageStructure, root: etree._Element, covered: set[tuple[str, str]]
+) -> Iterator[tuple[int, str, Mutation]]:
     for index, (element, slot) in enumerate(annotate(message, root)):
         path = path_of(element)
         if index == 0:
@@ -250,7 +265,11 @@ def _mutated(root: etree._Element, index: int, mutate: Mutation) -> bytes:
 
 
 def variants(
-    message: str, name: str, base: bytes, keep: Callable[[str], bool] = lambda _: True
+    message: str,
+    name: str,
+    base: bytes,
+    keep: Callable[[str], bool] = lambda _: True,
+    release: str = DEFAULT.name,
 ) -> Iterator[Variant]:
     """The base, its completed form, and every mutation of both (whose description ``keep``s).
 
@@ -258,16 +277,17 @@ def variants(
     date type used in ten places is not tried ten times per position; structural
     mutations run at every position.
     """
+    structure = structure_of(message, release)
     original = etree.fromstring(base)
     seen: set[bytes] = set()
     covered: set[tuple[str, str]] = set()
-    for label, root in ((name, original), (f"{name} completed", complete(message, original))):
+    for label, root in ((name, original), (f"{name} completed", complete(structure, original))):
         data = base if root is original else serialise(root)
         if data in seen:
             continue
         seen.add(data)
         yield Variant(message, f"{label} as is", data)
-        for index, description, mutate in mutations(message, root, covered):
+        for index, description, mutate in _mutations(structure, root, covered):
             if not keep(description):
                 continue
             data = _mutated(root, index, mutate)

@@ -55,6 +55,7 @@ class Arrivals:
         is stored as received and refused instead, because whoever delivered it forgets it
         once it is acknowledged."""
         tree, envelope = _read(data)
+        self.intake.admit(tree)  # a freeze: not stored, the exchange delivers it again
         refused = self._refusal(arrival, envelope)
         party = envelope.from_party if envelope else _code(arrival.sender) or ""
         sha = hashlib.sha256(data).hexdigest()

@@ -67,6 +67,7 @@ class Settings:
     vecozo_key: Path | None = None
     vecozo_ca: Path | None = None  # trust only this CA for VECOZO (a test VECOZO)
     vecozo_poll_seconds: Seconds = 30.0  # `vecozo worker`: wait between pulls when none came
+    releases: Path | None = None  # answer versions and freeze windows (``releaseconfig``)
 
     def __post_init__(self) -> None:
         problems = []

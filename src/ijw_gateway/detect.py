@@ -1,9 +1,14 @@
-"""Which message is this? Detected from the root element's namespace and the BerichtCode.
+"""Which message is this, of which release? Read from the root element's namespace.
 
-Anything that is not an iJw 3.2 message gets one finding that says what was received and
-what is supported: another release, the pre-2021 declaration pair JW303/JW304, an iWmo
-message, an unknown message or a document that is not iJw at all. It names the root
-element and the namespace's parts only when they are names the standards use.
+Every message of every release in the catalogue is detected by its root element's
+namespace, which names the release (``.../ijw/2_3/jw303/schema``); the release's schema
+then holds its BerichtVersie and BerichtSubversie to that release. A document without a
+namespace gets a hint from its BerichtCode, BerichtVersie and BerichtSubversie. Anything
+else gets one finding that says what was received and what is known: a release the
+catalogue lacks, a message the release did not have (the declaration pair JW303/JW304
+after 2021), an iWmo message, an unknown message or a document that is not iJw at all. It
+names the root element and the namespace's parts only when they are names the standards
+use.
 """
 
 from __future__ import annotations
@@ -13,27 +18,32 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ijw_gateway.catalogue.structure import ELEMENT_NAMES, MESSAGES
+from ijw_gateway.catalogue.model import MessageStructure, Release
+from ijw_gateway.catalogue.releases import (
+    DEFAULT,
+    ELEMENT_NAMES,
+    EXCHANGED,
+    RELEASES,
+    by_codes,
+    by_root_tag,
+)
 from ijw_gateway.findings import Finding
-from ijw_gateway.namespaces import RELEASE, message_namespace, split_namespace
+from ijw_gateway.namespaces import split_namespace
 from ijw_gateway.schematext import named_path
 from ijw_gateway.xmlpath import line_of
 
-SUPPORTED = ", ".join(MESSAGES)
-_BY_CODE = {s.berichtcode: m for m, s in MESSAGES.items()}
+SUPPORTED = ", ".join(DEFAULT.messages)
+_KNOWN = " and ".join(RELEASES)
 # Namespaces of the iStandaarden whose parts may be repeated: a known standard, a release
 # like 3.2 and a message name like jw301 (any other part is the sender's text).
 _PLAUSIBLE = re.compile(r"(?:ijw|iwmo)/[0-9]\.[0-9]/(?:jw|wmo)[0-9]{3}")
+_HEADER_CODES = ("BerichtCode", "BerichtVersie", "BerichtSubversie")
 
 
 @dataclass(frozen=True)
 class Detected:
     message: str  # "JW301"
     release: str  # "3.2"
-
-
-# Root tag -> answer for every supported message: the common case needs one dict lookup.
-_SUPPORTED_ROOTS = {f"{{{message_namespace(m)}}}Bericht": Detected(m, RELEASE) for m in MESSAGES}
 
 
 def _finding(root: etree._Element, text: str) -> Finding:
@@ -51,84 +61,136 @@ def _root(root: etree._Element) -> str:
     return f"The root element <{name}>" if name in ELEMENT_NAMES else "The root element"
 
 
-def _berichtcode(root: etree._Element) -> str | None:
-    for element in root.iter():
-        if isinstance(element.tag, str) and etree.QName(element).localname == "BerichtCode":
-            return (element.text or "").strip()
-    return None
+def _header_codes(root: etree._Element) -> dict[str, str]:
+    """The first BerichtCode, BerichtVersie and BerichtSubversie of a document."""
+    found: dict[str, str] = {}
+    for element in root.iter(tag=etree.Element):
+        name = etree.QName(element).localname
+        if name in _HEADER_CODES and name not in found:
+            found[name] = (element.text or "").strip()
+            if len(found) == len(_HEADER_CODES):
+                break
+    return found
+
+
+def _guess(codes: dict[str, str]) -> MessageStructure | None:
+    """The message the header codes name; without versions, one of the default release."""
+    code = codes.get("BerichtCode", "")
+    versie = codes.get("BerichtVersie", str(DEFAULT.versie))
+    subversie = codes.get("BerichtSubversie", str(DEFAULT.subversie))
+    return by_codes(code, versie, subversie) or by_codes(
+        code, str(DEFAULT.versie), str(DEFAULT.subversie)
+    )
 
 
 def _no_namespace(root: etree._Element) -> Finding:
-    code = _berichtcode(root)
-    guess = _BY_CODE.get(code or "")
+    codes = _header_codes(root)
+    guess = _guess(codes)
     hint = (
-        f" Its BerichtCode {code} is that of a {guess}; declare the namespace "
-        f"http://www.istandaarden.nl/ijw/3_2/{guess.lower()}/schema on the root element."
+        f" Its BerichtCode {codes['BerichtCode']} is that of a {guess.message} of iJw "
+        f"{guess.release}; declare the namespace {guess.namespace} on the root element."
         if guess
         else ""
     )
     return _finding(
         root,
         f"{_root(root)} is not in an iStandaarden namespace, so this is not an iJw message."
-        f"{hint} Supported: iJw {RELEASE} messages {SUPPORTED}.",
+        f"{hint} Supported: iJw {DEFAULT.name} messages {SUPPORTED}.",
     )
 
 
-def _old_declaration(root: etree._Element, name: str, release: str) -> Finding:
-    answer = "JW325 Declaratie-antwoord" if name == "jw304" else "JW323 Declaratie"
+def _retired(name: str) -> tuple[Release, str] | None:
+    """The release that had a message no longer exchanged, and what replaced it
+    (JW303 -> JW323), as the releases' data say."""
+    for known in RELEASES.values():
+        successor = known.replaced_by.get(name.upper())
+        if successor is not None:
+            return known, successor
+    return None
+
+
+def _replaced(
+    root: etree._Element, name: str, release: str, older: Release, successor: str
+) -> Finding:
+    pair, successors = "/".join(older.replaced_by), " and ".join(older.replaced_by.values())
     return _finding(
         root,
-        f"This is a {name.upper()} of iJw release {release}. The declaration pair "
-        "JW303/JW304 belongs to releases before 2021 and was replaced by JW323 (declaration) "
-        f"and JW325 (answer). Send a {answer} of iJw {RELEASE} instead.",
+        f"This is a {name.upper()} of iJw release {release}. The pair {pair} belongs to iJw "
+        f"{older.name} ({older.in_use}) and was replaced by {successors}. Send a "
+        f"{successor} of iJw {DEFAULT.name} instead.",
     )
 
 
-def _standard(root: etree._Element, standard: str, release: str, name: str) -> Finding | None:
-    """The finding for a namespace of the iStandaarden that is not iJw 3.2's, naming what
-    it is only when it is shaped like an iStandaarden message's (else the text repeats
-    nothing of it); None for an iJw 3.2 message name."""
+def _standard(root: etree._Element, standard: str, release: str, name: str) -> Finding:
+    """The finding for a namespace of the iStandaarden whose message the catalogue lacks,
+    naming what it is only when it is shaped like an iStandaarden message's (else the text
+    repeats nothing of it)."""
     if not _PLAUSIBLE.fullmatch(f"{standard}/{release}/{name}"):
         return _finding(
             root,
             f"The root element's namespace looks like the iStandaarden's but names no message "
-            f"of theirs. This gateway handles iJw {RELEASE} messages {SUPPORTED}.",
+            f"of theirs. This gateway handles iJw {DEFAULT.name} messages {SUPPORTED}.",
         )
     if standard != "ijw":
         return _finding(
             root,
             f"This is a message of the iStandaard '{standard}' (release {release}, {name}). "
-            f"This gateway handles the Jeugdwet standard iJw {RELEASE} only.",
+            f"This gateway handles the Jeugdwet standard iJw {DEFAULT.name} only.",
         )
-    if name in ("jw303", "jw304"):
-        return _old_declaration(root, name, release)
-    if release != RELEASE:
+    known = RELEASES.get(release)
+    if known is not None and name.upper() in known.messages:
         return _finding(
             root,
-            f"This is a {name.upper()} of iJw release {release}; this gateway supports iJw "
-            f"{RELEASE} (namespace http://www.istandaarden.nl/ijw/3_2/...). Send the message "
-            f"in release {RELEASE}.",
+            f"{_root(root)} in the namespace of {name} is not an iJw {release} message: its "
+            "root element is <Bericht>.",
         )
-    return None
+    retired = _retired(name)
+    if retired is not None:
+        return _replaced(root, name, release, *retired)
+    if known is None:
+        return _finding(
+            root,
+            f"This is a {name.upper()} of iJw release {release}; this gateway knows iJw "
+            f"releases {_KNOWN} and the exchange carries iJw {DEFAULT.name} (namespace "
+            f"{DEFAULT.message_namespace(name)}). Send the message in release {DEFAULT.name}.",
+        )
+    return _finding(
+        root,
+        f"{_root(root)} in the namespace of {name} is not an iJw {release} message. "
+        f"Supported: {', '.join(known.messages)}, each with root element <Bericht>.",
+    )
 
 
 def detect(root: etree._Element) -> Detected | Finding:
     """Detect message type and release, or explain why the document is not supported."""
-    known = _SUPPORTED_ROOTS.get(root.tag)
+    known = by_root_tag(root.tag)
     if known is not None:
-        return known
+        return Detected(known.message, known.release)
     parts = split_namespace(etree.QName(root).namespace or "")
     if parts is None:
         return _no_namespace(root)
-    standard, release, name = parts
-    other = _standard(root, standard, release, name)
-    if other is not None:
-        return other
-    message = name.upper()
-    if message not in MESSAGES or _local(root) != "Bericht":
-        return _finding(
-            root,
-            f"{_root(root)} in the namespace of {name} is not an iJw {RELEASE} message. "
-            f"Supported: {SUPPORTED}, each with root element <Bericht>.",
-        )
-    return Detected(message, release)
+    return _standard(root, *parts)
+
+
+def not_exchanged(root: etree._Element, detected: Detected, schema_faults: int) -> Finding:
+    """Why the exchange does not take a message of a release the catalogue knows but the
+    exchange no longer carries: which release, its schema's verdict, what to send now."""
+    known = RELEASES[detected.release]
+    verdict = (
+        f"it is schema-valid against the iJw {known.name} schemas"
+        if not schema_faults
+        else f"it is not schema-valid against the iJw {known.name} schemas either "
+        f"({schema_faults} schema finding(s); `ijw-gateway validate` lists them)"
+    )
+    successor = known.replaced_by.get(detected.message, detected.message)
+    instead = (
+        f"A {successor} of iJw {DEFAULT.name} replaces the {detected.message}; send that."
+        if successor != detected.message
+        else f"Send it as a {successor} of iJw {DEFAULT.name}."
+    )
+    return _finding(
+        root,
+        f"This is a {detected.message} of iJw release {known.name}; {verdict}. The exchange "
+        f"carries iJw {', '.join(EXCHANGED)} only: release {known.name} was in use "
+        f"{known.in_use}. {instead}",
+    )

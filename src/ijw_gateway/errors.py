@@ -15,13 +15,17 @@
         ├── Conflict                 HTTP 409          (e.g. a second answer to one message)
         ├── PayloadTooLarge          HTTP 413          (a request body over the limit)
         ├── UnsupportedMediaType     HTTP 415          (a body of a type the route does not take)
-        └── Unprocessable            HTTP 422          (e.g. an unknown receiving party)
+        ├── Unprocessable            HTTP 422          (e.g. an unknown receiving party)
+        └── Frozen                   HTTP 503          (a freeze holds the release and message
+                                                        type; Retry-After says until when)
 
 Bad *messages* are not exceptions: they are reports with findings (``findings.py``).
 Raise only when processing cannot go on.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from ijw_gateway.findings import Finding
 
@@ -32,6 +36,7 @@ class IjwGatewayError(Exception):
     exit_code = 3
     http_status = 500
     code = "internal_error"
+    retry_after: int | None = None  # seconds after which the same request may succeed
 
 
 class UsageError(IjwGatewayError):
@@ -132,3 +137,22 @@ class UnsupportedMediaType(RequestRefused):
 class Unprocessable(RequestRefused):
     http_status = 422
     code = "unprocessable"
+
+
+class Frozen(RequestRefused):
+    """A freeze window holds this message's release and type (the national switch to a new
+    release): nothing is taken in, and the same message succeeds once the window is over.
+    On StUF the answer is the chain's Fo01 IB103."""
+
+    http_status = 503
+    code = "frozen"
+
+    def __init__(self, finding: Finding, until: datetime, retry_after: int) -> None:
+        super().__init__(finding.text)
+        self.finding = finding
+        self.until = until
+        self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[type[Frozen], tuple[Finding, datetime, int]]:
+        # Raised where the offload process judges a large message, answered by serve.
+        return type(self), (self.finding, self.until, self.retry_after)

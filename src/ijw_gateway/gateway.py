@@ -20,6 +20,7 @@ from functools import partial
 import httpx
 
 from ijw_gateway.arrivals import Arrivals
+from ijw_gateway.catalogue.releases import EXCHANGED
 from ijw_gateway.config import Settings
 from ijw_gateway.contracts import MemoryRefusalLog, no_extra_data_screen
 from ijw_gateway.delivery import (
@@ -32,8 +33,10 @@ from ijw_gateway.delivery import (
 )
 from ijw_gateway.errors import ConfigurationError
 from ijw_gateway.findings import LANGUAGES, Report
-from ijw_gateway.intake import Intake, Judge, JudgeFor
+from ijw_gateway.freeze import FreezeGate
+from ijw_gateway.intake import Compose, Intake, Judge, JudgeFor
 from ijw_gateway.parties import PartySpec, embedded_directory, embedded_path, load_directory
+from ijw_gateway.releaseconfig import ReleaseConfig, load_release_config
 from ijw_gateway.retour import NoReturnMessage, compose
 from ijw_gateway.runtime import (
     CROSS_AT,
@@ -56,12 +59,19 @@ log = logging.getLogger("ijw_gateway.gateway")
 CACHE_SECONDS = 5.0  # how long a verified key or the list of parties is trusted
 
 
-def compose_retour(message: ParsedMessage, report: Report) -> bytes | None:
-    """The return message (retour or JW325) for a schema-valid heen message."""
-    try:
-        return compose(message, report).to_bytes()
-    except NoReturnMessage:
-        return None
+def retour_composer(config: ReleaseConfig) -> Compose:
+    """Composes the return message (retour or JW325) for a schema-valid heen message, with
+    the versions the operator configured for its release."""
+
+    def compose_retour(message: ParsedMessage, report: Report) -> bytes | None:
+        versie, xslt = config.answer_versions(message.release)
+        try:
+            answer = compose(message, report, xsd_versie=versie, xslt_versie=xslt)
+        except NoReturnMessage:
+            return None
+        return answer.to_bytes()
+
+    return compose_retour
 
 
 def judge_for(registry: SchemaRegistry, settings: Settings, lang: str = "en") -> JudgeFor:
@@ -72,7 +82,9 @@ def judge_for(registry: SchemaRegistry, settings: Settings, lang: str = "en") ->
     def judge() -> Judge:
         noted, book = MemoryRefusalLog(), contract_book(settings)
         screens = [no_extra_data_screen(noted, lang=lang)]
-        validator = Validator(registry, storeless_checks(lang, book=book), screens, lang)
+        validator = Validator(
+            registry, storeless_checks(lang, book=book), screens, lang, releases=EXCHANGED
+        )
 
         def keep(unit: Unit) -> None:
             refusals = StoreRefusalLog(lambda: nullcontext(unit.session), unit.clock)
@@ -121,9 +133,12 @@ class Gateway:
         self._parties: tuple[float, frozenset[str]] = (0.0, frozenset())
         registry = build_registry(settings.schema_dir)
         deadline = timedelta(hours=settings.delivery_deadline_hours)
+        self.releases = load_release_config(settings.releases)
+        composer = retour_composer(self.releases)
+        admit = FreezeGate(self.releases, store.clock).admit
         self.intakes = {  # per language of the findings' texts (Accept-Language)
             lang: Intake(
-                store, judge_for(registry, settings, lang), self.is_known, compose_retour, deadline
+                store, judge_for(registry, settings, lang), self.is_known, composer, deadline, admit
             )
             for lang in LANGUAGES
         }

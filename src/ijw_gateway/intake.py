@@ -31,6 +31,7 @@ from typing import TypeVar
 from lxml import etree
 
 from ijw_gateway import xmlparse
+from ijw_gateway.catalogue.releases import EXCHANGED
 from ijw_gateway.catalogue.structure import ANSWERED_BY, ORIGINAL_OF
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import Conflict, Forbidden, InputRejected, Unprocessable
@@ -64,6 +65,14 @@ JudgeFor = Callable[[], Judge]
 
 Compose = Callable[[ParsedMessage, Report], bytes | None]
 """Builds the standard's return message for a validated message, or None when none applies."""
+
+Admit = Callable[[etree._ElementTree | None], None]
+"""Raises when a message may not be taken in now (``freeze.FreezeGate.admit``)."""
+
+
+def _always(tree: etree._ElementTree | None) -> None:
+    """Admit every message."""
+
 
 _ATTEMPTS = 3  # a collision means another submission won a key; the retry sees its rows
 APART_BYTES = 64 * 2**10
@@ -156,12 +165,14 @@ class Intake:
         is_known: Callable[[str], bool],
         compose: Compose | None = None,
         deadline: timedelta = timedelta(hours=72),
+        admit: Admit = _always,
     ) -> None:
         self.store = store
         self.judge_for = judge_for
         self.is_known = is_known
         self.compose = compose
         self.deadline = deadline
+        self.admit = admit
 
     def submit(
         self, party: str, body: bytes, trace: str, message_id: str | None = None
@@ -177,6 +188,8 @@ class Intake:
         for _, envelope in read:
             if envelope is not None:
                 self._authorize(party, envelope, trace)
+        for tree, _ in read:  # a freeze refuses the whole body before anything is stored
+            self.admit(tree)
         return [
             self._one(party, item, tree, envelope, trace, message_id)
             for item, (tree, envelope) in zip(items, read, strict=True)
@@ -448,8 +461,8 @@ def _read(data: bytes | None) -> tuple[etree._ElementTree | None, Envelope | Non
     except InputRejected:
         return None, None
     detected = detect(tree.getroot())
-    if not isinstance(detected, Detected):
-        return tree, None
+    if not isinstance(detected, Detected) or detected.release not in EXCHANGED:
+        return tree, None  # not the exchange's: its verdict says why, it goes nowhere
     return tree, envelope_of(tree.getroot(), detected.message)
 
 

@@ -1,4 +1,8 @@
-"""Namespace constants of iJw and XML Schema, and the mapping from messages to namespaces."""
+"""Namespace constants of XML Schema and iJw, and how a release's namespaces are spelled.
+
+Which releases exist, and so which namespaces are iJw's, is the catalogue's business
+(``catalogue.releases``); this module only knows the spelling the iStandaarden use.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,6 @@ import re
 
 XS = "http://www.w3.org/2001/XMLSchema"
 IJW_ROOT = "http://www.istandaarden.nl/ijw/"
-RELEASE = "3.2"
-IJW_32 = IJW_ROOT + "3_2/"
-BASIS = IJW_32 + "basisschema/schema"
 
 # Any iJw-looking namespace: http://www.istandaarden.nl/ijw/<major>_<minor>/<name>/schema
 _IJW_NS = re.compile(
@@ -16,9 +17,9 @@ _IJW_NS = re.compile(
 )
 
 
-def message_namespace(message: str) -> str:
-    """``JW301`` -> ``http://www.istandaarden.nl/ijw/3_2/jw301/schema``."""
-    return f"{IJW_32}{message.lower()}/schema"
+def namespace_of(release: str, name: str) -> str:
+    """(``"2.3"``, ``"jw303"``) -> ``http://www.istandaarden.nl/ijw/2_3/jw303/schema``."""
+    return f"{IJW_ROOT}{release.replace('.', '_')}/{name}/schema"
 
 
 def split_namespace(namespace: str) -> tuple[str, str, str] | None:

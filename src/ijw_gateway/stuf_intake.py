@@ -7,7 +7,8 @@ through the ordinary intake under the id its reference number spells (so an answ
 - a **Fo01** when the envelope or its payload is refused: the envelope's own faults, a
   payload that fails its schema or is no iJw message (StUF055), a sender other than the
   caller (IB002), a second answer to one message (CC11), a reference number used before
-  for other content (CC08) — stored payloads stay stored, like any refused message;
+  for other content (CC08), a message a freeze window holds (IB103, 503 with Retry-After;
+  nothing stored) — stored payloads stay stored, like any refused message;
 - a **Du01** with the return message when the gateway composed one (crossRefnummer: the
   Di01's reference number; referentienummer: the return message's id);
 - a **Bv03** otherwise.
@@ -24,9 +25,10 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 
 from ijw_gateway.delivery import RetryLater
-from ijw_gateway.errors import Conflict, Forbidden, IjwGatewayError, Unprocessable
+from ijw_gateway.errors import Conflict, Forbidden, Frozen, IjwGatewayError, Unprocessable
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Result
 from ijw_gateway.stuf import codec
@@ -46,14 +48,17 @@ class Answer:
     status: int
     body: bytes
     code: str | None = None  # the Fo01 code, when it is one
+    retry_after: int | None = None  # seconds: when sending it again may succeed
 
 
 class Refusal(Exception):
     """An envelope is refused with a Fo01 ``code``; ``detail`` adds codes and positions."""
 
-    def __init__(self, code: str, detail: str = "", status: int | None = None) -> None:
+    def __init__(
+        self, code: str, detail: str = "", status: int | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(code)
-        self.code, self.detail = code, detail
+        self.code, self.detail, self.retry_after = code, detail, retry_after
         self.status = status or fault_code(code).http
 
 
@@ -148,6 +153,9 @@ def _submit(gateway: Gateway, party: str, payload: bytes, trace: str, message_id
         if conflict.code == "already_answered":
             raise Refusal("CC11") from None
         raise
+    except Frozen as frozen:
+        until = frozen.until.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        raise Refusal("IB103", f"(tot {until})", retry_after=frozen.retry_after) from None
 
 
 def _answer(gateway: Gateway, received: Received, result: Result) -> Answer:
@@ -185,4 +193,4 @@ def _fault(gateway: Gateway, received: Received, refused: Refusal, trace: str) -
     log.info("stuf envelope refused code=%s trace=%s", refused.code, trace)
     fault = fault_for(received, refused.code, gateway.store.clock(), refused.detail)
     soap = received.soap or received.kind is None  # unreadable: answer as the SOAP it was meant
-    return Answer(refused.status, codec.write(fault, soap), refused.code)
+    return Answer(refused.status, codec.write(fault, soap), refused.code, refused.retry_after)

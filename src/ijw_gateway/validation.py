@@ -4,19 +4,25 @@ Levels follow the standard (RULES.md §0): a document that is not well-formed or
 schema-valid stops at level 1; within-message rules (level 2, retourcode 0001) reject the
 whole message and stop there too; cross-message, contract and policy checks then all run,
 so a sender sees every later-level fault at once.
+
+The checks and screens are those of the release the exchange carries. A message of
+another release the catalogue knows (2.3) is judged by its own release's schema only; a
+validator that takes the exchange's releases alone (the service's) answers it with one
+finding instead (``detect.not_exchanged``).
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from lxml import etree
 
 from ijw_gateway import xmlparse
-from ijw_gateway.detect import Detected, detect
+from ijw_gateway.catalogue.releases import EXCHANGED
+from ijw_gateway.detect import Detected, detect, not_exchanged
 from ijw_gateway.errors import InputRejected
 from ijw_gateway.findings import Finding, Report
 from ijw_gateway.schemas import SchemaRegistry
@@ -107,7 +113,9 @@ class Validator:
     """Validates bytes against the schemas and then runs the configured checks in order.
 
     ``lang`` is the language of the schema findings' texts; the checks and screens were
-    made in theirs.
+    made in theirs. ``releases``: the releases it takes; a message of a release the
+    exchange does not carry and this leaves out gets one finding instead of a verdict
+    (None: it takes every release the catalogue knows).
     """
 
     def __init__(
@@ -116,11 +124,13 @@ class Validator:
         checks: Sequence[Check] = (),
         screens: Sequence[Screen] = (),
         lang: str = "en",
+        releases: Collection[str] | None = None,
     ) -> None:
         self.registry = registry
         self.checks = tuple(checks)
         self.screens = tuple(screens)
         self.lang = lang
+        self.releases = releases
 
     def validate(self, data: bytes, file: str = "<message>") -> Report:
         return self.run(data, file).report
@@ -142,13 +152,17 @@ class Validator:
         detected = detect(tree.getroot())
         if not isinstance(detected, Detected):
             return Outcome(Report(file, findings=(detected,)), None)
+        if detected.release not in EXCHANGED:
+            return Outcome(self._other_release(file, tree, detected), None)
         screened = (
             tuple(f for screen in self.screens for f in screen(tree, detected.message))
             if self.screens
             else ()
         )
         schema_findings = tuple(
-            self.registry.check(tree, detected.message, len(data), lang=self.lang)
+            self.registry.check(
+                tree, detected.message, len(data), lang=self.lang, release=detected.release
+            )
         )
         if schema_findings or screened:
             valid = not schema_findings
@@ -171,6 +185,17 @@ class Validator:
             return Pending(outcome.report, (), outcome.message, True)
         later = self._checked(file, outcome.message, self.checks[at:]).findings
         return Pending(outcome.report, later, outcome.message, False)
+
+    def _other_release(self, file: str, tree: etree._ElementTree, detected: Detected) -> Report:
+        """A release the exchange no longer carries: its own schema's verdict, or, for a
+        validator that does not take it, one finding that says so."""
+        found = self.registry.check(
+            tree, detected.message, lang=self.lang, release=detected.release
+        )
+        if self.releases is None or detected.release in self.releases:
+            return Report(file, detected.message, detected.release, not found, tuple(found))
+        refusal = not_exchanged(tree.getroot(), detected, len(found))
+        return Report(file, detected.message, detected.release, False, (refusal,))
 
     def _checked(self, file: str, message: ParsedMessage, checks: Sequence[Check]) -> Report:
         report = Report(file, message.type, message.release, True)

@@ -17,6 +17,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from ijw_gateway.catalogue.releases import DEFAULT
 from ijw_gateway.delivery import Attempt, Channel, Parcel, Route, Switchboard, backoff
 from ijw_gateway.errors import StoreUnavailable
 from ijw_gateway.metrics import DELIVERIES
@@ -116,7 +117,8 @@ class Worker:
 
 
 def parcel_of(item: Claimed) -> Parcel:
-    """What a channel needs of a claimed row (iJw 3.2 is the only release the gateway takes)."""
+    """What a channel needs of a claimed row (the gateway takes in the exchange's release
+    only, so every stored message that is delivered is of that release)."""
     refs = WireRefs(item.trace_ref, item.conversation_ref, item.answers_ref)
     return Parcel(
         item.message_id,
@@ -128,6 +130,6 @@ def parcel_of(item: Claimed) -> Parcel:
         receiver=item.receiver,
         conversation_id=item.conversation_id,
         answers_id=item.answers_id,
-        release="3.2",
+        release=DEFAULT.name,
         refs=refs,
     )

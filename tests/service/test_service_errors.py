@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI, Request, Response
@@ -17,7 +18,7 @@ from ijw_gateway.api import routes
 from ijw_gateway.api.errors import ErrorAnswer
 from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.api.middleware import TraceMiddleware
-from ijw_gateway.errors import IjwGatewayError, InputRejected, RequestRefused
+from ijw_gateway.errors import Frozen, IjwGatewayError, InputRejected, RequestRefused
 from ijw_gateway.findings import Finding
 from ijw_gateway.fixtures import builders as b
 from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
@@ -46,6 +47,8 @@ EXCEPTIONS = _every_exception()
 def _instance(cls: type[IjwGatewayError]) -> IjwGatewayError:
     if issubclass(cls, InputRejected):
         return cls(Finding("xml", None, None, "/", 1, "unreadable"))
+    if issubclass(cls, Frozen):
+        return cls(Finding("policy", None, None, "/", 1, "frozen"), datetime.now(UTC), 60)
     if issubclass(cls, RequestRefused):
         return cls("refused for a reason")
     try:
@@ -91,6 +94,9 @@ def test_the_api_answers_every_exception_as_json(cls: type[IjwGatewayError], fas
     assert set(error) == {"code", "reason"}
     assert error["code"] == (exc.code if cls is not IjwGatewayError else "internal_error")
     assert "Traceback" not in response.text
+    assert response.headers.get("retry-after") == (
+        str(exc.retry_after) if exc.retry_after is not None else None
+    )
 
 
 @pytest.mark.parametrize("fast", [False, True], ids=["routed", "fast"])

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -181,6 +182,8 @@ def test_every_error_survives_the_way_back_from_the_offload_process() -> None:
     for kind in _all(errors.IjwGatewayError):
         if kind is errors.InputRejected:
             error: errors.IjwGatewayError = errors.InputRejected(finding)
+        elif kind is errors.Frozen:
+            error = errors.Frozen(finding, datetime(2027, 1, 1, tzinfo=UTC), 60)
         elif issubclass(kind, errors.RequestRefused):
             error = kind("reason", "a_code")
         else:

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import func, select
@@ -32,16 +33,21 @@ GEMEENTE, AGB = b.GEMEENTE, b.AGB
 PROVIDER, MUNICIPALITY = ("Instelling", AGB), ("Gemeente", GEMEENTE)
 
 
-@pytest.fixture
-def gateway(db_url: str, stub: Stub, certs: Certificates) -> Iterator[Gateway]:
-    settings = Settings(
+def _settings(db_url: str, stub: Stub, certs: Certificates, **more: Any) -> Settings:
+    return Settings(
         database_url=db_url,
         parties=PARTIES,
         vecozo_url=stub.base_url,
         vecozo_cert=Path(certs.client_file),
         vecozo_ca=Path(certs.ca_file),
-        worker_poll_seconds=0.05,
-        delivery_timeout_seconds=1.0,
+        **more,
+    )
+
+
+@pytest.fixture
+def gateway(db_url: str, stub: Stub, certs: Certificates) -> Iterator[Gateway]:
+    settings = _settings(
+        db_url, stub, certs, worker_poll_seconds=0.05, delivery_timeout_seconds=1.0
     )
     store = Store.open(db_url)
     prepare(settings, store)
@@ -294,3 +300,32 @@ def test_the_cli_pulls_and_asks_status(
     stub.fail("list", 503)
     assert main(["vecozo", "pull", "--once"]) == 1
     assert main(["vecozo", "pull", "--answers-to", "nope"]) == 2
+
+
+def test_a_pulled_message_a_freeze_holds_is_left_for_the_next_round(
+    db_url: str, stub: Stub, certs: Certificates, tmp_path: Path
+) -> None:
+    """Not stored and not acknowledged: VECOZO keeps it, and a round after the window
+    takes it in."""
+    config = tmp_path / "releases.toml"
+    config.write_text(
+        '[[freeze]]\nrelease = "3.2"\nmessages = ["JW315"]\n'
+        "start = 2026-03-27T17:00:00Z\nend = 2026-04-01T06:00:00Z\n",
+        encoding="utf-8",
+    )
+    settings = _settings(db_url, stub, certs, releases=config)
+    now = [datetime(2026, 3, 30, tzinfo=UTC)]
+    store = Store.open(db_url, clock=lambda: now[0])
+    prepare(settings, store)
+    puller = Gateway(settings, store).puller()
+    try:
+        trace = _request(stub)
+        done = puller.round()
+        assert (done.stored, done.acknowledged, done.failed) == (0, 0, 1)
+        assert stub.acknowledged == [] and _count(store, Message) == 0
+        now[0] = datetime(2026, 4, 1, 6, tzinfo=UTC)
+        done = puller.round()
+        assert (done.stored, done.acknowledged) == (1, 1) and stub.acknowledged == [trace]
+    finally:
+        puller.client.close()
+        store.dispose()

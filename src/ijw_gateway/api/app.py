@@ -31,6 +31,7 @@ from ijw_gateway.api.offload import Offload
 from ijw_gateway.api.routes import hot_routes, router
 from ijw_gateway.api.stuf import router as stuf_router
 from ijw_gateway.api.vecozo import facade
+from ijw_gateway.catalogue.releases import DEFAULT
 from ijw_gateway.config import Settings
 from ijw_gateway.errors import IjwGatewayError
 from ijw_gateway.gateway import Gateway, open_gateway
@@ -125,7 +126,7 @@ def create_app(
     app = FastAPIOffline(
         title="ijw-gateway",
         version=__version__,
-        description="Gateway for iJw 3.2 youth-care messages",
+        description=f"Gateway for iJw {DEFAULT.name} youth-care messages",
         lifespan=_worker_lifespan(gateway, worker, settings.metrics_dir),
         static_url=DOCS_ASSETS,
         swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io

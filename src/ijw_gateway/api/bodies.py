@@ -64,5 +64,5 @@ def xml_of_json(body: bytes) -> bytes:
         return json_to_xml(body)
     except ModelError as exc:
         raise Unprocessable(
-            f"The JSON is not the model of an iJw 3.2 message: {exc}.", "invalid_json_model"
+            f"The JSON is not the model of an iJw message: {exc}.", "invalid_json_model"
         ) from None

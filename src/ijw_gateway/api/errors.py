@@ -96,10 +96,13 @@ async def gateway_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, IjwGatewayError)
     if exc.http_status >= 500 and type(exc) is IjwGatewayError:
         return _internal(request, exc)
-    if exc.http_status >= 500:
-        log.error("%s (%s) trace=%s", exc.code, type(exc).__name__, trace_of(request))
-    headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
-    return _respond(exc.http_status, exc.code, str(exc), headers)
+    if exc.http_status >= 500:  # one that says when to retry (a freeze) is no failure of ours
+        level = logging.INFO if exc.retry_after is not None else logging.ERROR
+        log.log(level, "%s (%s) trace=%s", exc.code, type(exc).__name__, trace_of(request))
+    headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else {}
+    if exc.retry_after is not None:
+        headers["Retry-After"] = str(exc.retry_after)
+    return _respond(exc.http_status, exc.code, str(exc), headers or None)
 
 
 async def request_error(request: Request, exc: Exception) -> JSONResponse:

@@ -32,6 +32,7 @@ from ijw_gateway.api.deps import GatewayDep, PartyDep, party_of
 from ijw_gateway.api.errors import documented_errors, trace_of
 from ijw_gateway.api.language import preferred_language
 from ijw_gateway.api.offload import Offload
+from ijw_gateway.catalogue.releases import DEFAULT, RELEASES
 from ijw_gateway.errors import (
     Forbidden,
     InputRejected,
@@ -68,7 +69,7 @@ _BODY_DOC = {
     ],
     "requestBody": {
         "required": True,
-        "description": "One iJw 3.2 XML message, a zip archive of at most 30, or the JSON "
+        "description": f"One iJw {DEFAULT.name} XML message, a zip archive of at most 30, or the JSON "
         "model of one message (as `GET /v1/messages/{id}?format=json` gives it), judged, "
         "stored and delivered as the XML it stands for. XML and zips are recognised by "
         "their first bytes; JSON by its Content-Type.",
@@ -81,7 +82,7 @@ _BODY_DOC = {
                     "required": ["message"],
                     "properties": {
                         "message": {"type": "string", "example": "JW301"},
-                        "release": {"type": "string", "enum": ["3.2"]},
+                        "release": {"type": "string", "enum": list(RELEASES)},
                     },
                     "additionalProperties": True,
                 }
@@ -165,6 +166,9 @@ def _count(results: list[Result]) -> None:
             422: "The body is empty; neither XML, a zip nor labelled JSON; JSON that is not "
             "a message's model; or a message is addressed to a party this gateway does not "
             "know. (A message that fails validation is a 200 with its verdict.)",
+            503: "The database cannot be reached (retry later), or a freeze window holds the "
+            "release and type of a message in the body (`frozen`: nothing is stored; "
+            "`Retry-After` says when to send it again).",
         },
     ),
 )
@@ -304,7 +308,7 @@ def get_message(
         return JSONResponse(to_json(xmlparse.parse(raw).getroot()))
     except (InputRejected, ModelError):
         raise Unprocessable(
-            "This message has no JSON model (it is not a well-formed iJw 3.2 message, or it "
+            "This message has no JSON model (it is not a well-formed iJw message, or it "
             "holds what JSON cannot carry, such as an attribute); "
             "ask for format=xml.",
             "no_json_model",

@@ -79,4 +79,5 @@ async def post_envelope(request: Request) -> Response:
         answer = await taken_in(request.app.state, large, take, party, body, trace)
     except Stopping as stopping:  # the gateway stopped before the offload process was done
         answer = failure(stopping, trace)
-    return Response(answer.body, status_code=answer.status, media_type=MEDIA_TYPE)
+    headers = {"Retry-After": str(answer.retry_after)} if answer.retry_after else None
+    return Response(answer.body, status_code=answer.status, media_type=MEDIA_TYPE, headers=headers)

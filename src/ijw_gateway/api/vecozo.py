@@ -61,14 +61,19 @@ _UUID = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a
 
 
 def problem(
-    status: int, title: str, detail: str = "", errors: dict[str, list[str]] | None = None
+    status: int,
+    title: str,
+    detail: str = "",
+    errors: dict[str, list[str]] | None = None,
+    retry_after: int | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
     if errors:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _errors(exc: ValidationError | RequestValidationError) -> dict[str, list[str]]:
@@ -101,7 +106,8 @@ def facade(gateway: Gateway, host: State) -> FastAPI:
     async def refused(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, IjwGatewayError)
         status = exc.http_status if exc.http_status != 409 else 422
-        return problem(status, exc.code, str(exc) if isinstance(exc, RequestRefused) else "")
+        detail = str(exc) if isinstance(exc, RequestRefused) else ""
+        return problem(status, exc.code, detail, retry_after=exc.retry_after)
 
     @app.exception_handler(HTTPException)
     async def http(request: Request, exc: Exception) -> JSONResponse:

@@ -1,1 +1,2 @@
-"""What the iJw 3.2 standard defines, as data: message structure, code lists, retourcodes."""
+"""What the iJw standard defines, as data keyed by release: message structure, code lists,
+rules and retourcodes (``releases`` lists the releases; ``structure`` the exchange's)."""

@@ -1,6 +1,8 @@
 """The rule catalogue: every rule of the standard the gateway checks, as data.
 
-Loaded from ``catalogue/rules/*.toml``. One table per rule code::
+Loaded from ``catalogue/rules/*.toml`` (the rules of the release the exchange carries);
+the rules of another release live in ``catalogue/rules/<release>/*.toml`` and are read by
+``rules_of``. One table per rule code::
 
     [CS002]
     messages = ["JW301", "JW305"]
@@ -21,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 
 from ijw_gateway.findings import LEVELS, Level
@@ -72,9 +75,24 @@ def _spec(code: str, table: Mapping[str, object], origin: str) -> RuleSpec:
 
 @cache
 def rules() -> Mapping[str, RuleSpec]:
-    """Every rule in the catalogue, by code."""
+    """Every rule of the exchange's release in the catalogue, by code."""
+    return _load(resources.files("ijw_gateway.catalogue") / "rules")
+
+
+@cache
+def rules_of(release: str) -> Mapping[str, RuleSpec]:
+    """Every rule of ``release`` in the catalogue, by code; none for a release whose rule
+    texts the catalogue does not hold (2.3: ``docs/releases.md`` says why)."""
+    from ijw_gateway.catalogue.releases import DEFAULT  # the rules' folder names releases
+
+    if release == DEFAULT.name:
+        return rules()
+    folder = resources.files("ijw_gateway.catalogue") / "rules" / release
+    return _load(folder) if folder.is_dir() else MappingProxyType({})
+
+
+def _load(folder: Traversable) -> Mapping[str, RuleSpec]:
     found: dict[str, RuleSpec] = {}
-    folder = resources.files("ijw_gateway.catalogue") / "rules"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".toml"):
             continue

@@ -16,7 +16,6 @@ import click
 
 from ijw_gateway.cli import cli
 from ijw_gateway.errors import InputRejected, UsageError
-from ijw_gateway.namespaces import RELEASE
 from ijw_gateway.stuf.model import (
     APPLICATION,
     application_versions,
@@ -51,16 +50,17 @@ def _emit(data: bytes, output: Path | None) -> None:
 def _header_facts(payload: bytes) -> tuple[str | None, str | None, str | None, str]:
     """(functie, from, to, release) as the message's header says; None where it cannot."""
     from ijw_gateway import xmlparse
+    from ijw_gateway.catalogue.releases import DEFAULT
     from ijw_gateway.detect import Detected, detect
     from ijw_gateway.routing import envelope_of
 
     try:
         root = xmlparse.parse(payload).getroot()
     except InputRejected:
-        return None, None, None, RELEASE
+        return None, None, None, DEFAULT.name
     detected = detect(root)
     if not isinstance(detected, Detected):
-        return None, None, None, RELEASE
+        return None, None, None, DEFAULT.name
     route = envelope_of(root, detected.message)
     if route is None:
         return detected.message, None, None, detected.release

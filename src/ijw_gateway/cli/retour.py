@@ -81,15 +81,20 @@ def retour(
     lang: str,
 ) -> int:
     """Print the return message (or JW325) the standard prescribes for the message at PATH
-    ('-': standard input)."""
+    ('-': standard input). The versions it states come from IJW_RELEASES when set."""
+    from ijw_gateway.releaseconfig import load_release_config
     from ijw_gateway.retour import NoReturnMessage, compose_outcome, new_identificatie
 
+    config = load_release_config(current_settings().releases)
     outcome = _judge(path, schemas, history_source, contracts, lang)
+    versie, xslt = config.answer_versions(outcome.report.release or "")
     try:
         answer = compose_outcome(
             outcome,
             identificatie=identificatie if identificatie is not None else new_identificatie,
             dagtekening=dagtekening.date() if dagtekening is not None else None,
+            xsd_versie=versie,
+            xslt_versie=xslt,
         )
     except NoReturnMessage:
         _show_report(outcome.report, json_report, always=True)

@@ -3,8 +3,9 @@
 Reads an XML message or its JSON model (``-``: standard input), and prints it in the
 other form, or in the form ``--to`` names (the same form gives it checked and in the
 standard's order). Lossless both ways: what one form holds and the other cannot carry is
-refused, not dropped. Exit status: 0 translated, 1 the file is no translatable iJw 3.2
-message (the reason on stderr), 2 usage error or unreadable path.
+refused, not dropped. Every release the catalogue knows translates. Exit status: 0
+translated, 1 the file is no translatable iJw message (the reason on stderr), 2 usage
+error or unreadable path.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from ijw_gateway.messages.translate import model_of, render, sniff
     help="The form to print (default: XML becomes JSON, JSON becomes XML).",
 )
 def translate(file: Path, target: Literal["json", "xml"] | None) -> int:
-    """Translate one iJw 3.2 message between XML and its JSON model, losslessly."""
+    """Translate one iJw message between XML and its JSON model, losslessly."""
     name, data = one_message(file)
     try:
         model = model_of(data)

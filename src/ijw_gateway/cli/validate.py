@@ -26,11 +26,15 @@ if TYPE_CHECKING:
 
 
 def render_human(report: Report) -> str:
-    """Per file: message type, verdict, and each finding with line, path and explanation
-    (at most ``MAX_FINDINGS``; the rest are counted, as in the JSON and the API)."""
+    """Per file: message type (and its release when the exchange does not carry it),
+    verdict, and each finding with line, path and explanation (at most ``MAX_FINDINGS``;
+    the rest are counted, as in the JSON and the API)."""
+    from ijw_gateway.catalogue.releases import EXCHANGED
     from ijw_gateway.findings import MAX_FINDINGS
 
     kind = report.message or "unknown message"
+    if report.message and report.release not in EXCHANGED:
+        kind = f"{kind} of iJw {report.release}"
     verdict = "accepted" if report.accepted else "REJECTED"
     codes = f" (retourcodes {', '.join(report.retourcodes)})" if report.retourcodes else ""
     lines = [f"{report.file}: {kind} — {verdict}{codes}"]
@@ -70,8 +74,9 @@ def validate(
     contracts: Path | None,
     lang: str,
 ) -> int:
-    """Validate iJw 3.2 messages: files, directories or zip archives ('-': standard input);
-    a StUF-GGk envelope (bare or in SOAP) is checked and its payload validated."""
+    """Validate iJw messages: files, directories or zip archives ('-': standard input);
+    a StUF-GGk envelope (bare or in SOAP) is checked and its payload validated. A message
+    of an older release the catalogue knows is judged by that release's schemas."""
     settings = current_settings()
     with judging(settings, history_source, schemas, contracts, lang, paths) as (
         validator,

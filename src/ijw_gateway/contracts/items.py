@@ -14,7 +14,6 @@ from datetime import date
 from lxml import etree
 
 from ijw_gateway.catalogue.structure import MESSAGES
-from ijw_gateway.namespaces import message_namespace
 
 FieldPaths = Mapping[str, tuple[str, ...]]
 
@@ -170,7 +169,7 @@ def items(message: str, root: etree._Element) -> Iterator[Item]:
     if spec is None:
         return
     name, paths = spec
-    for element in root.iter(f"{{{message_namespace(message)}}}{name}"):
+    for element in root.iter(f"{{{MESSAGES[message].namespace}}}{name}"):
         yield Item(element, _fields(element, paths))
 
 

@@ -33,7 +33,7 @@ from ijw_gateway.catalogue.structure import ELEMENT_NAMES, MESSAGES, SHARED_CLAS
 from ijw_gateway.contracts.items import child, local, parties
 from ijw_gateway.contracts.refusals import RULE_CITATION, Refusal, RefusalLog
 from ijw_gateway.findings import Finding
-from ijw_gateway.namespaces import BASIS, IJW_ROOT, message_namespace
+from ijw_gateway.namespaces import IJW_ROOT
 from ijw_gateway.validation import Screen
 from ijw_gateway.xmlpath import Paths, line_of
 
@@ -90,7 +90,7 @@ def _plan(message: str, type_: str | None, shared: bool) -> Plan:
         sequence = structure.classes["Root"]
     else:
         sequence = (SHARED_CLASSES if shared else structure.classes)[type_]
-    namespace = BASIS if shared else message_namespace(message)
+    namespace = structure.basis if shared else structure.namespace
     return {
         f"{{{namespace}}}{e.name}": None
         if e.type in SIMPLE_TYPES

@@ -1,7 +1,7 @@
 """Lossless translation between iJw XML and a JSON model that back-offices can use.
 
 The JSON of a message is ``{"message": "JW301", "release": "3.2", "Header": {...},
-"Client": {...}}``: one key per element, in the catalogue's order; values are the
+"Client": {...}}``, for a message of any release the catalogue knows: one key per element, in the catalogue's order; values are the
 element's text exactly as written (codes keep their leading zeros, dates stay strings);
 an element that may repeat is always a list. XML -> JSON -> XML gives the same document,
 canonically (C14N: namespaces, element order and text; formatting whitespace is not kept).
@@ -19,15 +19,9 @@ from itertools import chain
 
 from lxml import etree
 
-from ijw_gateway.catalogue.structure import (
-    MESSAGES,
-    SHARED_CLASSES,
-    SIMPLE_TYPES,
-    Element,
-    MessageStructure,
-)
+from ijw_gateway.catalogue.model import Element, MessageStructure
+from ijw_gateway.catalogue.releases import DEFAULT, RELEASES
 from ijw_gateway.detect import Detected, detect
-from ijw_gateway.namespaces import BASIS, RELEASE, message_namespace
 
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _HINTS = frozenset({f"{{{_XSI}}}schemaLocation", f"{{{_XSI}}}noNamespaceSchemaLocation"})
@@ -40,22 +34,14 @@ class ModelError(ValueError):
     """The XML or JSON does not fit the message catalogue."""
 
 
-def _children(
-    structure: MessageStructure, element: Element
-) -> tuple[tuple[Element, ...], str] | None:
-    """The sequence and namespace of a complex element, or None for a simple one."""
-    if element.type in SIMPLE_TYPES:
-        return None
-    if element.is_shared:
-        return SHARED_CLASSES[element.type], BASIS
-    return structure.classes[element.type], message_namespace(structure.message)
-
-
 def _message_of(root: etree._Element) -> MessageStructure:
     detected = detect(root)
     if not isinstance(detected, Detected):
-        raise ModelError("not an iJw 3.2 message")
-    return MESSAGES[detected.message]
+        raise ModelError(f"not an iJw message of a release this gateway knows ({_KNOWN})")
+    return RELEASES[detected.release].messages[detected.message]
+
+
+_KNOWN = ", ".join(RELEASES)
 
 
 @lru_cache(maxsize=512)
@@ -115,7 +101,7 @@ def _only_elements(node: etree._Element) -> None:
 def _value_to_json(
     structure: MessageStructure, element: Element, node: etree._Element
 ) -> JsonValue:
-    inner = _children(structure, element)
+    inner = structure.children(element)
     if inner is None:
         _no_attributes(node)
         if any(not isinstance(child, etree._Comment) for child in node):
@@ -131,22 +117,24 @@ def to_json(root: etree._Element, only: Collection[str] | None = None) -> JsonOb
     around = chain(root.itersiblings(preceding=True), root.itersiblings())
     if any(isinstance(node, etree._ProcessingInstruction) for node in around):
         raise ModelError("the document holds a processing instruction")
-    body = _class_to_json(
-        structure, root, structure.classes["Root"], message_namespace(structure.message), only
-    )
-    return {"message": structure.message, "release": RELEASE, **body}
+    body = _class_to_json(structure, root, structure.classes["Root"], structure.namespace, only)
+    return {"message": structure.message, "release": structure.release, **body}
 
 
 def class_to_json(
-    node: etree._Element, message: str, path: Sequence[str], only: Collection[str] | None = None
+    node: etree._Element,
+    message: str,
+    path: Sequence[str],
+    only: Collection[str] | None = None,
+    release: str = DEFAULT.name,
 ) -> JsonObject:
     """The JSON of one class of a message: ``node`` is the element at ``path`` (element
     names from below the root); with ``only``, of just those of its elements. For an
     answer that copies a few classes of a large message, without converting all of it."""
-    structure = MESSAGES[message]
-    sequence, namespace = structure.classes["Root"], message_namespace(message)
+    structure = RELEASES[release].messages[message]
+    sequence, namespace = structure.classes["Root"], structure.namespace
     for name in path:
-        inner = _children(structure, next(e for e in sequence if e.name == name))
+        inner = structure.children(next(e for e in sequence if e.name == name))
         if inner is None:
             raise ModelError(f"{name} is not a class")
         sequence, namespace = inner
@@ -183,7 +171,7 @@ def _value_from_json(
     namespace: str,
 ) -> None:
     node = etree.SubElement(parent, f"{{{namespace}}}{element.name}")
-    inner = _children(structure, element)
+    inner = structure.children(element)
     if inner is None:
         if not isinstance(value, str):
             raise ModelError(f"{element.name} must be a string")
@@ -199,15 +187,17 @@ def _value_from_json(
 
 def from_json(data: Mapping[str, JsonValue]) -> etree._Element:
     """The XML tree of a JSON model; raises ModelError when it does not fit the catalogue."""
+    release = data.get("release", DEFAULT.name)
+    if not isinstance(release, str) or release not in RELEASES:
+        raise ModelError(f"'release' must be one of {_KNOWN}")
+    messages = RELEASES[release].messages
     message = data.get("message")
-    if not isinstance(message, str) or message not in MESSAGES:
-        raise ModelError(f"'message' must be one of {', '.join(MESSAGES)}")
-    if data.get("release", RELEASE) != RELEASE:
-        raise ModelError(f"only release {RELEASE} is supported")
-    structure = MESSAGES[message]
-    namespace = message_namespace(message)
+    if not isinstance(message, str) or message not in messages:
+        raise ModelError(f"'message' must be one of {', '.join(messages)} (release {release})")
+    structure = messages[message]
+    namespace = structure.namespace
     root = etree.Element(
-        f"{{{namespace}}}Bericht", nsmap={message.lower(): namespace, "ijw": BASIS}
+        f"{{{namespace}}}Bericht", nsmap={message.lower(): namespace, "ijw": structure.basis}
     )
     body = {k: v for k, v in data.items() if k not in ("message", "release")}
     _class_from_json(structure, root, body, structure.classes["Root"], namespace)

@@ -29,6 +29,7 @@ from datetime import date
 
 from lxml import etree
 
+from ijw_gateway.catalogue.releases import EXCHANGED
 from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import IjwGatewayError
@@ -149,14 +150,23 @@ def _is_an_answer(message: str) -> IsReturnMessage:
     )
 
 
+def _not_exchanged(release: str) -> NoReturnMessage:
+    return NoReturnMessage(
+        f"No return message: this is a message of iJw release {release}, which the exchange "
+        f"no longer carries (it carries {', '.join(EXCHANGED)}); nobody answers it."
+    )
+
+
 def message_type(root: etree._Element) -> str:
     """The type of a document that may be answered; raises when it may not."""
     detected = detect(root)
     if not isinstance(detected, Detected):
         raise NoReturnMessage(
-            "No return message: this document is not an iJw 3.2 message; the exchange "
+            "No return message: this document is not an iJw message; the exchange "
             "refuses it and nobody answers it."
         )
+    if detected.release not in EXCHANGED:
+        raise _not_exchanged(detected.release)
     if is_answer(detected.message):
         raise _is_an_answer(detected.message)
     return detected.message
@@ -187,7 +197,8 @@ def compose(
     today) identify our answer; ``xsd_versie`` defaults to ``DEFAULT_XSD_VERSIE``;
     ``xslt_versie`` is only for operators who really ran the official XSLTs. Raises
     ``IsReturnMessage`` for an answer, ``NoReturnMessage`` for a document that is not a
-    schema-valid iJw 3.2 message, ``UsageError`` for an unusable identification.
+    schema-valid iJw message of a release the exchange carries, ``UsageError`` for an
+    unusable identification.
     """
     root = _root(original)
     heen = message_type(root)
@@ -213,12 +224,14 @@ def compose_outcome(
 ) -> ReturnMessage:
     """``compose`` for what ``Validator.run`` returns (same keywords, same exceptions)."""
     report = outcome.report
+    if report.release is not None and report.release not in EXCHANGED:
+        raise _not_exchanged(report.release)
     if report.message in MESSAGES and is_answer(str(report.message)):
         raise _is_an_answer(str(report.message))
     if outcome.message is None:
         if report.message is None:
             raise NoReturnMessage(
-                "No return message: this document is not an iJw 3.2 message; the exchange "
+                "No return message: this document is not an iJw message; the exchange "
                 "refuses it and nobody answers it."
             )
         _require_schema_valid(report)

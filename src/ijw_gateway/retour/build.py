@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from ijw_gateway.catalogue.releases import DEFAULT
 from ijw_gateway.catalogue.structure import MESSAGES, MessageStructure
 from ijw_gateway.errors import UsageError
 from ijw_gateway.messages.jsonmodel import JsonObject, JsonValue
-from ijw_gateway.namespaces import RELEASE
 from ijw_gateway.retour.placing import HEADER, ClassPath, Verdict, answer_types, has_retourcodes
 
 REJECTED = "0001"  # level 2: the whole message refused for a within-message rule
@@ -26,12 +26,9 @@ NOT_ASSESSED = "0233"  # this class was not judged (JW325: Prestaties of a refus
 FULLY_GRANTED = "8001"  # JW325: the whole declaration is granted
 ACCEPTING = frozenset({NO_REMARK, NOT_ASSESSED, FULLY_GRANTED})
 
-DEFAULT_XSD_VERSIE: Mapping[str, str] = {
-    "BasisschemaXsdVersie": "1.0.0",
-    "BerichtXsdVersie": "1.0.0",
-}
-"""The XSD version our answers state: the one the published 3.2 example messages carry
-(the snapshot's appinfo says 0.1.0, see the shared README's caveats)."""
+DEFAULT_XSD_VERSIE: Mapping[str, str] = DEFAULT.xsd.retour or {}
+"""The XSD version our answers state unless told otherwise (``IJW_RELEASES``): the one
+the catalogue gives the exchange's release (``catalogue.ijw32`` says why)."""
 
 MAX_IDENTIFICATIE = 12
 
@@ -142,7 +139,7 @@ def retour(original: JsonObject, heen: str, found: Verdict, stamp: Stamp) -> Jso
     """The JSON model of the retour on ``original`` (a JW301, 305, 307, 315, 317 or 319)."""
     answer = MESSAGES[answer_types()[heen]]
     header = _retour_header(original, answer, stamp)
-    model: JsonObject = {"message": answer.message, "release": RELEASE, "Header": header}
+    model: JsonObject = {"message": answer.message, "release": answer.release, "Header": header}
     if found.refused:
         header["RetourCodes"] = coded([REJECTED])
     elif found.codes(HEADER):

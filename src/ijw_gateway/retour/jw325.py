@@ -23,7 +23,6 @@ from lxml import etree
 
 from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.messages.jsonmodel import JsonObject, JsonValue, ModelError, class_to_json
-from ijw_gateway.namespaces import RELEASE, message_namespace
 from ijw_gateway.retour.build import (
     FULLY_GRANTED,
     NO_REMARK,
@@ -43,7 +42,7 @@ _ANTWOORD = _JW325.classes["Root"][1].name  # "DeclaratieAntwoord"
 _DECLARATIE = _JW323.classes["Root"][1].name  # "Declaratie"
 _CLIENT = (_DECLARATIE, "Clienten", "Client")
 _TOTALS = ("DeclaratieNummer", "TotaalIngediendBedrag")
-_NS = f"{{{message_namespace(_JW323.message)}}}"
+_NS = f"{{{_JW323.namespace}}}"
 ANTWOORD: ClassPath = ((_ANTWOORD, 1),)
 CLIENTS: ClassPath = (*ANTWOORD, ("Clienten", 1))
 
@@ -154,7 +153,7 @@ def declaratie_antwoord(original: etree._Element, found: Verdict, stamp: Stamp) 
     if head is None:
         raise ModelError("a JW323 without a Header")
     header = _header(class_to_json(head, _JW323.message, ("Header",)), stamp)
-    model: JsonObject = {"message": _JW325.message, "release": RELEASE, "Header": header}
+    model: JsonObject = {"message": _JW325.message, "release": _JW325.release, "Header": header}
     if found.refused:
         header["RetourCodes"] = coded([REJECTED])
     elif found.codes(HEADER):

@@ -10,7 +10,7 @@ from typing import TypeVar, cast
 
 from lxml import etree
 
-from ijw_gateway.catalogue.rulecat import RuleSpec, rules
+from ijw_gateway.catalogue.rulecat import RuleSpec, rules, rules_of
 from ijw_gateway.findings import Finding, Level
 from ijw_gateway.validation import ParsedMessage
 from ijw_gateway.xmlpath import line_of
@@ -94,22 +94,27 @@ def finding(
 
 
 def applicable(
-    message: str, levels: frozenset[Level], with_history: bool = True
+    message: str, levels: frozenset[Level], with_history: bool = True, release: str | None = None
 ) -> Iterator[tuple[RuleSpec, RuleFunc]]:
-    """The implemented rules of the given levels that apply to a message type.
+    """The implemented rules of the given levels that apply to a message type of a release
+    (None: the exchange's).
 
     Without a history only the rules that do not need one qualify (the clock, the CBS list).
     """
-    return iter(_applicable(message, levels, with_history, len(_IMPLEMENTATIONS)))
+    return iter(_applicable(message, levels, with_history, release, len(_IMPLEMENTATIONS)))
 
 
 @lru_cache(maxsize=256)
 def _applicable(
-    message: str, levels: frozenset[Level], with_history: bool, _registered: int
+    message: str,
+    levels: frozenset[Level],
+    with_history: bool,
+    release: str | None,
+    _registered: int,
 ) -> tuple[tuple[RuleSpec, RuleFunc], ...]:
     # Every message asks this; the answer only changes when a rule registers (_registered).
     found = []
-    for code, spec in rules().items():
+    for code, spec in (rules() if release is None else rules_of(release)).items():
         func = _IMPLEMENTATIONS.get(code)
         if func is None or message not in spec.messages or spec.level not in levels:
             continue
@@ -122,6 +127,6 @@ def run(ctx: RuleContext, levels: frozenset[Level]) -> list[Finding]:
     """Run every applicable rule; findings come back in catalogue order."""
     found: list[Finding] = []
     with_history = "history" in ctx.lookups
-    for _spec, func in applicable(ctx.message.type, levels, with_history):
+    for _spec, func in applicable(ctx.message.type, levels, with_history, ctx.message.release):
         found.extend(func(ctx))
     return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ijw_gateway.namespaces import RELEASE
+from ijw_gateway.catalogue.releases import DEFAULT
 from ijw_gateway.stuf.codec import Received
 from ijw_gateway.stuf.faults import fault_code
 from ijw_gateway.stuf.model import (
@@ -87,7 +87,7 @@ def du01_for(
     now: datetime,
     us: str,
     reference: str,
-    release: str = RELEASE,
+    release: str = DEFAULT.name,
 ) -> Envelope:
     """The Du01 that carries ``payload`` (a return message) back to the Di01's sender."""
     version, subversion = application_versions()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ijw_gateway import xmlparse
+from ijw_gateway.catalogue.releases import EXCHANGED
 from ijw_gateway.catalogue.structure import ORIGINAL_OF
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import InputRejected
@@ -80,13 +81,13 @@ def disagreement(
 
 def payload_disagreement(envelope: Envelope) -> Disagreement | None:
     """``disagreement`` with the payload read here; None when the payload is no iJw
-    message to compare (the validator then says why: StUF055)."""
+    message of the exchange's release to compare (the validator then says why: StUF055)."""
     try:
         root = xmlparse.parse(envelope.payload).getroot()
     except InputRejected:
         return None
     detected = detect(root)
-    if not isinstance(detected, Detected):
+    if not isinstance(detected, Detected) or detected.release not in EXCHANGED:
         return None
     route = envelope_of(root, detected.message)
     return disagreement(envelope, detected.message, detected.release, route)

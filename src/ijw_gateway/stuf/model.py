@@ -16,8 +16,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ijw_gateway import __version__
+from ijw_gateway.catalogue.releases import DEFAULT
 from ijw_gateway.errors import UsageError
-from ijw_gateway.namespaces import RELEASE
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 STUF = "http://www.egem.nl/StUF/StUF0301"
@@ -58,7 +58,7 @@ def new_reference() -> str:
 
 
 def versions_of(release: str) -> tuple[str, str]:
-    """``functieVersie``/``functieSubversie`` of a message of ``release``: 3.2 -> 0003, 0002."""
+    """``functieVersie``/``functieSubversie`` of a message of ``release``: "3.2" is 0003, 0002."""
     major, _, minor = release.partition(".")
     return f"{int(major):04d}", f"{int(minor or 0):04d}"
 
@@ -160,7 +160,7 @@ def outgoing(
     reference: str,
     cross: str | None = None,
     application: tuple[str, str, str] = (APPLICATION, *application_versions()),
-    release: str = RELEASE,
+    release: str = DEFAULT.name,
 ) -> Envelope:
     """An envelope we send: from ``sender`` (by ``application``: name, version, subversion)
     to ``receiver`` at the GGk, carrying a ``functie`` message of ``release``."""

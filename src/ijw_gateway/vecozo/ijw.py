@@ -13,6 +13,7 @@ first message and the answered message when they came in over it, else ours. Pur
 from __future__ import annotations
 
 from ijw_gateway import __version__
+from ijw_gateway.catalogue.releases import DEFAULT
 from ijw_gateway.delivery import Parcel
 from ijw_gateway.errors import UsageError
 from ijw_gateway.parties import kind_of
@@ -27,7 +28,7 @@ from ijw_gateway.vecozo.model import (
 from ijw_gateway.wire import Arrival, wire_id
 
 CHANNEL = "vecozo"
-BERICHTTYPE, VERSIE, SUBVERSIE, ACTIE = "JW", 3, 2, "Indienen"
+BERICHTTYPE, VERSIE, SUBVERSIE, ACTIE = "JW", DEFAULT.versie, DEFAULT.subversie, "Indienen"
 ROLES = {"gemeente": "Gemeente", "aanbieder": "Instelling"}
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from ijw_gateway.arrivals import Arrivals
 from ijw_gateway.delivery import GiveUp, RetryLater
-from ijw_gateway.errors import Conflict, StoreUnavailable
+from ijw_gateway.errors import Conflict, Frozen, StoreUnavailable
 from ijw_gateway.metrics import VECOZO_PULLED
 from ijw_gateway.store import Store
 from ijw_gateway.vecozo.client import PULL_MAX, Search, VecozoClient
@@ -148,7 +148,7 @@ class Puller:
         """Store and queue (in one transaction); False when it could not be stored now."""
         try:
             taken = self.arrivals.take(arrival_of(item.metadata), data, _trace(), True)
-        except (StoreUnavailable, Conflict) as exc:
+        except (StoreUnavailable, Conflict, Frozen) as exc:  # not acknowledged: again later
             done.fail(item.referentiegegevens.traceerId, f"not stored ({exc.code})")
             return False
         if taken.outcome == "duplicate":
