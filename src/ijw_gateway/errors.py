@@ -153,6 +153,6 @@ class Frozen(RequestRefused):
         self.until = until
         self.retry_after = retry_after
 
-    def __reduce__(self) -> tuple[type[Frozen], tuple[Finding, datetime, int]]:
+    def __reduce__(self) -> tuple[type[Frozen], tuple[Finding, datetime, int | None]]:
         # Raised where the offload process judges a large message, answered by serve.
         return type(self), (self.finding, self.until, self.retry_after)
