@@ -27,6 +27,7 @@ from ijw_gateway.history.extract import facts
 from ijw_gateway.inputs import Item
 from ijw_gateway.routing import Envelope, envelope_of
 from ijw_gateway.store import Collision, Store, Unit
+from ijw_gateway.store.monitoring import record_traffic
 from ijw_gateway.store.unit import NewMessage
 from ijw_gateway.validation import Outcome, ParsedMessage, Validator
 from ijw_gateway.zipped import split_body
@@ -255,6 +256,7 @@ class Intake:
         if retour is not None and answer_back:
             self._answer_back(unit, retour.id, new, trace)
         delivery = self._enqueue(unit, new, trace) if received else None
+        record_traffic(unit, new, outcome.message, report, retour.id if retour else None)
         verdict = "accepted" if received else "rejected"
         log.info("intake %s message=%s type=%s trace=%s", verdict, message_id, new.type, trace)
         return Result(

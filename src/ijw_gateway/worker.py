@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -24,6 +25,7 @@ from ijw_gateway.store import Claimed, Store
 from ijw_gateway.wire import WireRefs
 
 log = logging.getLogger("ijw_gateway.worker")
+NOTE_SECONDS = 60.0  # how often a worker looks for answers that became overdue
 
 
 def worker_id() -> str:
@@ -48,6 +50,7 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.owner = owner or worker_id()
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="ijw-deliver")
+        self._next_note = 0.0
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -67,6 +70,7 @@ class Worker:
             batches += 1
             try:
                 done = self.run_once()
+                self.note_overdue()
             except StoreUnavailable:
                 log.warning("worker %s: database unavailable; waiting", self.owner)
                 done = 0
@@ -75,6 +79,17 @@ class Worker:
                 stop.wait(self.poll_seconds)
         log.info("worker %s stopped after %d deliveries", self.owner, handled)
         return handled
+
+    def note_overdue(self) -> None:
+        """At most once a minute, an ``answer_overdue`` event for every answer that passed
+        its due day since (monitoring's deadlines pass by time, not by a message)."""
+        now = time.monotonic()
+        if now < self._next_note:
+            return
+        self._next_note = now + NOTE_SECONDS
+        noted = self.store.note_overdue()
+        if noted:
+            log.info("worker %s: %d answers overdue", self.owner, noted)
 
     def _deliver(self, item: Claimed) -> None:
         route = Route(item.channel, item.endpoint or None, item.channel_settings)

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from ijw_gateway.api.deps import gateway_of, party_of
 from ijw_gateway.api.errors import trace_of
 from ijw_gateway.api.routes import _intake_threads
-from ijw_gateway.errors import Unauthenticated
+from ijw_gateway.errors import Forbidden, Unauthenticated
 from ijw_gateway.stuf.codec import MAX_ENVELOPE
 from ijw_gateway.stuf_intake import take
 
@@ -74,7 +74,7 @@ async def post_envelope(request: Request) -> Response:
     gateway = await gateway_of(request)
     try:
         party: str | None = await party_of(request)
-    except Unauthenticated:
+    except (Unauthenticated, Forbidden):  # no party's key (an operator's sends nothing)
         party = None
     body = await _capped(request) if party is not None else b""
     work = partial(take, gateway, party, body, trace_of(request))

@@ -166,7 +166,10 @@ def requests(message: ParsedMessage) -> list[Located[Request]]:
     found = []
     for node in find_all(message.root, _REQUEST_PATHS[kind]):
         ref = _need(node, "ReferentieAanbieder")
-        request = Request(kind, who.gemeente, who.agb, bsn, ref, who.identificatie, who.dagtekening)
+        product = (_opt(node, "Product/Categorie"), _opt(node, "Product/Code"))
+        request = Request(
+            kind, who.gemeente, who.agb, bsn, ref, who.identificatie, who.dagtekening, *product
+        )
         found.append(Located(node, request))
     return found
 
@@ -182,9 +185,9 @@ def answers(message: ParsedMessage) -> list[Located[Answer]]:
         if node is None:
             return []
         ref, verdict = _need(node, "ReferentieAanbieder"), _need(node, "VerzoekAntwoord")
-        return [
-            Located(node, Answer("JW319", who.gemeente, who.agb, ref, verdict, who.dagtekening))
-        ]
+        reden = _opt(node, "RedenAfwijzingVerzoek")
+        answer = Answer("JW319", who.gemeente, who.agb, ref, verdict, who.dagtekening, reden)
+        return [Located(node, answer)]
     found = []
     for located in allocations(message):
         ref_or_none = located.record.referentie_aanbieder
