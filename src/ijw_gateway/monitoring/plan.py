@@ -170,6 +170,7 @@ class _Planner:
     def _new(self, key: str, bsn: str, **fields: object) -> Trajectory:
         a = self.arrival
         t = Trajectory(self.new_id(), a.gemeente, a.agb, bsn).with_(**fields)
+        self.now[t.id] = t
         self._key(key, t)
         return t
 
@@ -335,8 +336,11 @@ class _Planner:
         t = self._new(allocation_key(a.gemeente, a.nummer), a.bsn)
         self._key(client_key(a.gemeente, a.agb, a.bsn), t)
         if waiting:  # a new product granted on a VOW: it shares the request's wait
-            t = t.with_(requested_at=waiting[0].requested_at, request_slot=waiting[0].request_slot)
+            slot = waiting[0].request_slot
+            asked = slot.opened if slot is not None else waiting[0].requested_at
+            t = t.with_(requested_at=asked, request_slot=slot)
             self._key(request_key(a.agb, a.referentie_aanbieder or ""), t)
+        self.now[t.id] = t
         return t
 
     def _allocation(self, a: Allocation) -> None:
