@@ -336,8 +336,9 @@ class _Planner:
         t = self._new(allocation_key(a.gemeente, a.nummer), a.bsn)
         self._key(client_key(a.gemeente, a.agb, a.bsn), t)
         if waiting:  # a new product granted on a VOW: it shares the request's wait
-            slot = waiting[0].request_slot
-            asked = slot.opened if slot is not None else waiting[0].requested_at
+            first = self.before.get(waiting[0].id, waiting[0])  # as it waited (an earlier
+            slot = first.request_slot  # product of this message may have answered it already)
+            asked = slot.opened if slot is not None else first.requested_at
             t = t.with_(requested_at=asked, request_slot=slot)
             self._key(request_key(a.agb, a.referentie_aanbieder or ""), t)
         self.now[t.id] = t
