@@ -151,3 +151,19 @@ def test_an_operator_key_sends_and_reads_no_messages(
     history.gateway.store.revoke_operator_keys(["region-1"])
     history.gateway._keys.items.clear()  # the five-second cache of verified keys
     _refused(api.get("/v1/trajectories", headers=operator), 401, "invalid_api_key")
+
+
+def test_the_openapi_documents_the_monitoring_answers(api: TestClient) -> None:
+    schema = api.get("/openapi.json").json()
+    ref = "#/components/schemas/"
+    for path, model in (
+        ("/v1/trajectories", "TrajectoriesAnswer"),
+        ("/v1/trajectories/{trajectory_id}", "TrajectoryDetail"),
+        ("/v1/deadlines", "DeadlinesAnswer"),
+        ("/v1/reports/{name}", "ReportAnswer"),
+    ):
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        assert content["application/json"]["schema"] == {"$ref": ref + model}, path
+    for path, method in (("/v1/messages", "post"), ("/v1/mailbox", "get")):
+        refused = schema["paths"][path][method]["responses"]["403"]["description"]
+        assert "operator's key" in refused, path
