@@ -63,7 +63,7 @@ def judge_for(registry: SchemaRegistry, settings: Settings, lang: str = "en") ->
     screen recording its refusals in the same transaction as the message."""
 
     def judge(unit: Unit) -> Judge:
-        history = StoreHistory(unit.connection, unit.add_rows, unit.identifications)
+        history = StoreHistory(unit.connection, unit.add_rows, unit.identifications, unit.numbers)
         refusals = StoreRefusalLog(lambda: nullcontext(unit.session), unit.clock)
         screens = [no_extra_data_screen(refusals, lang=lang)]
         validator = Validator(registry, build_checks(lang, history, settings), screens, lang)

@@ -81,8 +81,9 @@ class Worker:
         return handled
 
     def note_overdue(self) -> None:
-        """At most once a minute, an ``answer_overdue`` event for every answer that passed
-        its due day since (monitoring's deadlines pass by time, not by a message)."""
+        """At most once a minute: an ``answer_overdue`` event for every answer that passed
+        its due day since (monitoring's deadlines pass by time, not by a message), and the
+        intakes' deltas folded into the monthly figures (``store.monitoring_fold``)."""
         now = time.monotonic()
         if now < self._next_note:
             return
@@ -90,6 +91,7 @@ class Worker:
         noted = self.store.note_overdue()
         if noted:
             log.info("worker %s: %d answers overdue", self.owner, noted)
+        self.store.fold_figures()
 
     def _deliver(self, item: Claimed) -> None:
         route = Route(item.channel, item.endpoint or None, item.channel_settings)

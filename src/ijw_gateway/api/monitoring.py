@@ -346,4 +346,3 @@ def _report(gateway: Gateway, viewer: Viewer, name: str, *given: Any) -> tuple[A
     )
     book = contract_book(gateway.settings, record=False)
     return reporting.report(gateway.store, viewer, name, wanted, book), wanted
-

@@ -9,7 +9,7 @@ keeps them as rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
@@ -114,7 +114,15 @@ class Trajectory:
         return "declared" if self.declared > 0 else "allocated"
 
     def with_(self, **changes: object) -> Trajectory:
-        return replace(self, **changes)  # type: ignore[arg-type]
+        """A copy with ``changes``. Not ``dataclasses.replace``, which runs ``__init__``
+        again: the planner makes a few copies per message, at every intake."""
+        unknown = changes.keys() - self.__dict__.keys()
+        if unknown:
+            raise TypeError(f"no such fields: {', '.join(sorted(unknown))}")
+        copy = object.__new__(Trajectory)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
 
 
 DeadlineState = Literal["open", "answered", "cancelled"]

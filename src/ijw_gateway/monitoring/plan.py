@@ -11,7 +11,7 @@ here: they count as never sent (OP286), as the chain monitors count them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from ijw_gateway.catalogue.structure import ANSWERED_BY
@@ -60,10 +60,10 @@ class Arrival:
     facts: Facts
     answered_now: str | None = None  # the gateway's own answer, composed with it
     answers: str | None = None  # the message this one answers (a party's retour or JW325)
+    day: date = field(init=False)  # the day it arrived, in Amsterdam
 
-    @property
-    def day(self) -> date:
-        return local_day(self.at)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "day", local_day(self.at))
 
 
 def keys_of(arrival: Arrival) -> list[str]:
@@ -79,6 +79,33 @@ def keys_of(arrival: Arrival) -> list[str]:
     found |= {_care_key(c) for c in facts.care}
     found |= {allocation_key(p.gemeente, p.nummer) for p in facts.prestaties}
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What the store must look up for a message: trajectories by allocation number (of
+    the message's municipality), by request reference, and by client (of its municipality
+    and provider: a VOW's current trajectories, task-based care). A JW315's and a JW317's
+    own references are new (TR347): nothing to find."""
+
+    numbers: frozenset[int]
+    refs: frozenset[str]
+    bsns: frozenset[str]
+
+
+def lookups_of(arrival: Arrival) -> Lookups:
+    facts = arrival.facts
+    numbers = {a.nummer for a in facts.allocations} | {p.nummer for p in facts.prestaties}
+    numbers |= {c.nummer for c in facts.care if c.nummer is not None}
+    refs = {
+        request_key(a.agb, a.referentie_aanbieder)
+        for a in facts.allocations
+        if a.referentie_aanbieder
+    }
+    refs |= {request_key(a.agb, a.referentie) for a in facts.answers if a.kind == "JW319"}
+    bsns = {r.bsn for r in facts.requests if r.kind == "JW317"}
+    bsns |= {c.bsn for c in facts.care if c.nummer is None}
+    return Lookups(frozenset(numbers), frozenset(refs), frozenset(bsns))
 
 
 def _care_key(care: CareClass) -> str:
@@ -243,17 +270,14 @@ class _Planner:
     # -- answers to messages -------------------------------------------------------
 
     def _own_answer(self) -> None:
-        """The answer this message is owed: composed by the gateway with it (answered at
-        once), or owed by the receiver (a deadline opens)."""
+        """The answer this message is owed by its receiver: a deadline opens, unless the
+        gateway composed it with the message. Those are answered at once by construction
+        and not measured: the response times are those of the parties' own answers."""
         a = self.arrival
         kind = rules.answer_kind(a.type)
-        if kind is None:
+        if kind is None or a.answered_now is not None:
             return
-        owed_type = ANSWERED_BY[a.type]
-        if a.answered_now is not None:
-            self._measure(None, f"response:{owed_type}", a.at, a.day, True)
-            return
-        self._open(kind, owed_type, a.to_party, rules.answer_due(kind, a.day), None)
+        self._open(kind, ANSWERED_BY[a.type], a.to_party, rules.answer_due(kind, a.day), None)
 
     def _answered(self, deadline: Deadline) -> None:
         """A party's return message or JW325 answers the deadline of its original."""
@@ -464,7 +488,7 @@ class _Planner:
         if slot is not None:
             self._measure(t, "lead:allocation_to_start", t.allocated_at or a.at, allocated, on_time)
             t = t.with_(care_slot=None)
-        if t.starts == 0:
+        if t.care is None or t.care == "stopped":  # a first start, or care begun again
             self.result.add(self._group(t, c.begindatum), started=1)
         begun = c.begindatum if t.started_on is None else min(t.started_on, c.begindatum)
         t = t.with_(starts=t.starts + 1, started_on=begun, care="started")

@@ -376,6 +376,19 @@ class Store:
         with self.reading() as connection:
             return monitoring_reads.note_overdue(connection, local_day(now), now)
 
+    def fold_figures(self) -> int:
+        """Fold the intakes' deltas into the monthly figures (``store.monitoring_fold``);
+        the number of deltas moved."""
+        from ijw_gateway.store import monitoring_fold
+
+        moved = 0
+        while True:
+            with self.reading() as connection:
+                done = monitoring_fold.fold(connection)
+            moved += done
+            if done < monitoring_fold.BATCH:
+                return moved
+
     def outbox_counts(self) -> dict[str, int]:
         with self.session() as session:
             return outbox.counts(session)

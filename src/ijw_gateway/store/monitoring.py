@@ -12,13 +12,14 @@ counters, which concurrent transactions cannot lose.
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, String, bindparam, select, text
+from sqlalchemy import ARRAY, Integer, String, bindparam, select, text
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import SQLModel
 
 from ijw_gateway.catalogue.structure import ORIGINAL_OF
 from ijw_gateway.findings import Report
@@ -29,14 +30,17 @@ from ijw_gateway.monitoring.model import (
     Plan,
     Slot,
     Trajectory,
+    allocation_key,
+    client_key,
+    task_key,
 )
-from ijw_gateway.monitoring.plan import Arrival, keys_of, plan
+from ijw_gateway.monitoring.plan import Arrival, lookups_of, plan
 from ijw_gateway.store.direct import Statement
 from ijw_gateway.store.monitoring_sql import Write, write_all
 from ijw_gateway.store.tables_monitoring import (
-    MonChainMonth,
-    MonClientMonth,
-    MonContractMonth,
+    MonChainDelta,
+    MonClientDelta,
+    MonContractDelta,
     MonDeadline,
     MonDeclared,
     MonKey,
@@ -64,12 +68,20 @@ def record_traffic(
     arrival = _arrival(unit, new, message, report, answer)
     if arrival is None:
         return
-    known = trajectories(unit, keys_of(arrival))
+    known = trajectories(unit, arrival)
     answering = _answering(unit, arrival) if arrival.answers else None
-    changes = plan(arrival, known, answering, lambda: uuid.uuid4().hex)
+    changes = plan(arrival, known, answering, _new_id)
     for note in changes.notes:
         unit.event(note.message_id, note.kind, note.party, note.detail, new.trace_id)
-    write_all(unit.sql, _writes(changes))
+    stored = {t.id for _, t in known}
+    for model, rows in _inserts(changes, stored):
+        if rows:
+            unit.add_rows(model, rows)
+    write_all(unit.sql, _updates(changes, stored))
+
+
+def _new_id() -> str:
+    return os.urandom(16).hex()  # random like the message ids (uuid4 costs more)
 
 
 def _arrival(
@@ -102,34 +114,79 @@ def _arrival(
 # -- reading ---------------------------------------------------------------------------
 
 
-def _any(column: ColumnElement[Any], postgres: bool) -> ColumnElement[bool]:
-    """``column`` is one of the texts of the parameter ``keys`` (a list on PostgreSQL, a
-    JSON array on SQLite): one prepared statement for any number of keys."""
+def _any(column: ColumnElement[Any], name: str, postgres: bool, kind: Any) -> ColumnElement[bool]:
+    """``column`` is one of the values of the parameter ``name`` (a list on PostgreSQL, a
+    JSON array on SQLite): one prepared statement for any number of them."""
     if postgres:
-        return column == text("ANY(:keys)").bindparams(bindparam("keys", type_=ARRAY(String)))
-    return column.in_(text("SELECT value FROM json_each(:keys)"))
+        return column == text(f"ANY(:{name})").bindparams(bindparam(name, type_=ARRAY(kind)))
+    return column.in_(text(f"SELECT value FROM json_each(:{name})"))
 
 
-def _found(postgres: bool) -> Statement:
-    query = (
-        select(_KEY.c.key, _TRAJECTORY, _DECLARED.c.n)
-        .join(_TRAJECTORY, _TRAJECTORY.c.id == _KEY.c.trajectory_id)
-        .outerjoin(_DECLARED, _DECLARED.c.trajectory_id == _KEY.c.trajectory_id)
-        .where(_any(_KEY.c.key, postgres))
+def _lookups(postgres: bool) -> dict[str, Statement]:
+    """A message's trajectories by allocation number, by request reference, by client."""
+    rows = select(_TRAJECTORY, _DECLARED.c.n).outerjoin(
+        _DECLARED, _DECLARED.c.trajectory_id == _TRAJECTORY.c.id
     )
-    return Statement(query)
+    t = _TRAJECTORY.c
+    by_ref = (
+        select(_KEY.c.key, _TRAJECTORY, _DECLARED.c.n)
+        .join(_TRAJECTORY, t.id == _KEY.c.trajectory_id)
+        .outerjoin(_DECLARED, _DECLARED.c.trajectory_id == t.id)
+        .where(_any(_KEY.c.key, "keys", postgres, String))
+    )
+    return {
+        "number": Statement(
+            rows.where(
+                t.gemeente == bindparam("gemeente"), _any(t.nummer, "numbers", postgres, Integer)
+            )
+        ),
+        "ref": Statement(by_ref),
+        "client": Statement(
+            rows.where(
+                t.gemeente == bindparam("gemeente"),
+                t.agb == bindparam("agb"),
+                _any(t.bsn, "bsns", postgres, String),
+            )
+        ),
+    }
 
 
-_FOUND = {True: _found(True), False: _found(False)}
+_LOOKUPS = {True: _lookups(True), False: _lookups(False)}
 
 
-def trajectories(unit: Unit, keys: Sequence[str]) -> list[tuple[str, Trajectory]]:
-    """(key, trajectory) for every trajectory stored under one of ``keys``."""
-    if not keys:
-        return []
-    values = list(keys) if unit.postgres else json.dumps(list(keys))
-    rows = unit.sql.rows(_FOUND[unit.postgres], keys=values)
-    return [(row["key"], trajectory_of(row)) for row in rows]
+def _values(unit: Unit, values: Iterable[Any]) -> Any:
+    ordered = sorted(values)
+    return ordered if unit.postgres else json.dumps(ordered)
+
+
+def trajectories(unit: Unit, arrival: Arrival) -> list[tuple[str, Trajectory]]:
+    """(key, trajectory) for every stored trajectory ``arrival`` may touch. An allocation
+    number the rules found unknown (TR332 asked) and a JW315's own references (never used
+    before, TR347) are not asked about: they have none yet."""
+    wanted = lookups_of(arrival)
+    numbers = {n for n in wanted.numbers if unit.numbers.get((arrival.gemeente, n)) is not False}
+    found: list[tuple[str, Trajectory]] = []
+    statements = _LOOKUPS[unit.postgres]
+    if numbers:
+        rows = unit.sql.rows(
+            statements["number"], gemeente=arrival.gemeente, numbers=_values(unit, numbers)
+        )
+        found += [(allocation_key(r["gemeente"], r["nummer"]), trajectory_of(r)) for r in rows]
+    if wanted.refs:
+        rows = unit.sql.rows(statements["ref"], keys=_values(unit, wanted.refs))
+        found += [(r["key"], trajectory_of(r)) for r in rows]
+    if wanted.bsns:
+        values = {
+            "gemeente": arrival.gemeente,
+            "agb": arrival.agb,
+            "bsns": _values(unit, wanted.bsns),
+        }
+        for row in unit.sql.rows(statements["client"], **values):
+            t = trajectory_of(row)
+            found.append((client_key(t.gemeente, t.agb, t.bsn), t))
+            if t.nummer is None:
+                found.append((task_key(t.gemeente, t.agb, t.bsn, t.categorie, t.code), t))
+    return found
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -213,21 +270,19 @@ def deadline_of(row: dict[str, Any]) -> Deadline:
 
 
 def trajectory_row(t: Trajectory) -> dict[str, Any]:
-    row: dict[str, Any] = {name: getattr(t, name) for name in _PLAIN}
-    row.update(
-        requested_at=t.requested_at,
-        allocated_at=t.allocated_at,
-        first_at=t.first_at,
-        last_at=t.last_at,
-        toegewezen_op=t.toegewezen_op,
-        state=t.state,
-    )
-    for name, slot in zip(_SLOTS, (t.request_slot, t.care_slot), strict=True):
-        row[f"{name}_id"] = slot.id if slot else None
-        row[f"{name}_opened"] = slot.opened if slot else None
-        row[f"{name}_due"] = slot.due if slot else None
-        row[f"{name}_since"] = slot.since if slot else None
+    row: dict[str, Any] = {name: t.__dict__[name] for name in _COLUMNS}
+    row["state"] = t.state
+    for name, slot in (("req", t.request_slot), ("care", t.care_slot)):
+        if slot is None:
+            row[f"{name}_id"] = row[f"{name}_opened"] = row[f"{name}_due"] = None
+            row[f"{name}_since"] = None
+        else:
+            row[f"{name}_id"], row[f"{name}_opened"] = slot.id, slot.opened
+            row[f"{name}_due"], row[f"{name}_since"] = slot.due, slot.since
     return row
+
+
+_COLUMNS = tuple(_PLAIN | {"requested_at", "allocated_at", "first_at", "last_at", "toegewezen_op"})
 
 
 def _group(delta: ContractDelta) -> dict[str, Any]:
@@ -242,61 +297,83 @@ def _group(delta: ContractDelta) -> dict[str, Any]:
 
 
 def _contract_rows(deltas: Iterable[ContractDelta]) -> list[dict[str, Any]]:
-    """Deltas of one month and product added up: one row each, in key order (concurrent
-    transactions then take the rows' locks in the same order)."""
+    """Deltas of one month and product added up: one row each."""
     merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for delta in deltas:
         key = _group(delta)
         row = merged.setdefault(tuple(key.values()), key)
         for name, value in delta.values:
             row[name] = row.get(name, 0.0) + value
-    return [merged[k] for k in sorted(merged)]
+    return list(merged.values())
 
 
 def _chain_rows(changes: Plan) -> list[dict[str, Any]]:
-    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for d in changes.chain:
-        key = (d.month, d.gemeente, d.agb, d.measure)
-        row = merged.setdefault(
-            key,
-            {
-                "month": d.month,
-                "gemeente": d.gemeente,
-                "agb": d.agb,
-                "measure": d.measure,
-                "count": 0,
-                "days": 0.0,
-                "workdays": 0,
-                "normed": 0,
-                "on_time": 0,
-                "max_days": 0.0,
-            },
-        )
-        row["count"] += 1
-        row["days"] += d.days
-        row["workdays"] += d.workdays
-        row["normed"] += d.on_time is not None
-        row["on_time"] += bool(d.on_time)
-        row["max_days"] = max(row["max_days"], d.days)
-    return [merged[k] for k in sorted(merged)]
+    return [
+        {
+            "month": d.month,
+            "gemeente": d.gemeente,
+            "agb": d.agb,
+            "measure": d.measure,
+            "count": 1,
+            "days": d.days,
+            "workdays": d.workdays,
+            "normed": int(d.on_time is not None),
+            "on_time": int(bool(d.on_time)),
+            "max_days": d.days,
+        }
+        for d in changes.chain
+    ]
 
 
 def _client_rows(changes: Plan) -> list[dict[str, Any]]:
-    merged: dict[tuple[Any, ...], int] = {}
-    for c in changes.clients:
-        g = c.group
-        key = (g.month, g.gemeente, g.agb, g.categorie, g.code, c.bsn)
-        merged[key] = merged.get(key, 0) + c.n
-    names = ("month", "gemeente", "agb", "categorie", "code", "bsn")
-    return [{**dict(zip(names, k, strict=True)), "n": merged[k]} for k in sorted(merged)]
+    return [
+        {
+            "month": c.group.month,
+            "gemeente": c.group.gemeente,
+            "agb": c.group.agb,
+            "categorie": c.group.categorie,
+            "code": c.group.code,
+            "bsn": c.bsn,
+            "n": c.n,
+        }
+        for c in changes.clients
+    ]
 
 
 def _deadline_row(d: Deadline) -> dict[str, Any]:
     return {name: getattr(d, name) for name in Deadline.__dataclass_fields__} | {"noted": False}
 
 
-def _writes(changes: Plan) -> list[Write]:
-    trajectories_ = [trajectory_row(t) for _, t in sorted(changes.trajectories.items())]
+def _inserts(changes: Plan, stored: set[str]) -> list[tuple[type[SQLModel], list[dict[str, Any]]]]:
+    """What only adds rows: written with the intake's own rows, in its one statement."""
+    links = [
+        {
+            "trajectory_id": k.trajectory_id,
+            "message_id": k.message_id,
+            "type": k.type,
+            "role": k.role,
+            "at": k.at,
+        }
+        for k in changes.links
+    ]
+    new = [trajectory_row(t) for tid, t in changes.trajectories.items() if tid not in stored]
+    refs = [{"key": k, "trajectory_id": t} for k, t in changes.keys if k.startswith("r|")]
+    return [
+        (MonTrajectory, new),
+        (MonKey, refs),
+        (MonLink, links),
+        (MonDeadline, [_deadline_row(d) for d in changes.opened]),
+        (MonContractDelta, _contract_rows(changes.contract)),
+        (MonChainDelta, _chain_rows(changes)),
+        (MonClientDelta, _client_rows(changes)),
+    ]
+
+
+def _updates(changes: Plan, stored: set[str]) -> list[Write]:
+    """What changes stored rows: one more statement, only for a message that does."""
+    changed = [
+        trajectory_row(t) for tid, t in sorted(changes.trajectories.items()) if tid in stored
+    ]
     declared = [{"trajectory_id": k, "n": v} for k, v in sorted(changes.declared.items())]
     updates = [
         {
@@ -309,38 +386,8 @@ def _writes(changes: Plan) -> list[Write]:
         }
         for _, c in sorted(changes.changed.items())
     ]
-    links = [
-        {
-            "trajectory_id": k.trajectory_id,
-            "message_id": k.message_id,
-            "type": k.type,
-            "role": k.role,
-            "at": k.at,
-        }
-        for k in changes.links
-    ]
     return [
-        Write(MonTrajectory, trajectories_, conflict=("id",)),
-        Write(MonKey, [{"key": k, "trajectory_id": t} for k, t in changes.keys]),
-        Write(MonLink, links),
-        Write(MonDeadline, [_deadline_row(d) for d in changes.opened]),
+        Write(MonTrajectory, changed, conflict=("id",)),
         Write(MonDeadline, updates, update_by="id"),
         Write(MonDeclared, declared, conflict=("trajectory_id",), add=("n",)),
-        Write(MonContractMonth, _contract_rows(changes.contract), conflict=_MONTH, add=_FIGURES),
-        Write(MonClientMonth, _client_rows(changes), conflict=(*_MONTH, "bsn"), add=("n",)),
-        Write(
-            MonChainMonth, _chain_rows(changes), conflict=_CHAIN, add=_CHAIN_ADD, most=("max_days",)
-        ),
     ]
-
-
-_MONTH = ("month", "gemeente", "agb", "categorie", "code")
-_CHAIN = ("month", "gemeente", "agb", "measure")
-_CHAIN_ADD = ("count", "days", "workdays", "normed", "on_time")
-_FIGURES = tuple(c.key for c in table_of(MonContractMonth).columns if c.key not in _MONTH)
-
-
-def today_of(moment: datetime) -> date:
-    from ijw_gateway.monitoring.workdays import local_day
-
-    return local_day(moment)

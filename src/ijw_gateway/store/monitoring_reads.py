@@ -7,12 +7,12 @@ export, which is one record per message by definition and is streamed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, literal, or_, select, update
+from sqlalchemy import Connection, and_, case, func, literal, or_, select, union_all, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from ijw_gateway.monitoring.access import Viewer
@@ -21,8 +21,11 @@ from ijw_gateway.monitoring.reports import Filters
 from ijw_gateway.store.monitoring import deadline_of, trajectory_of
 from ijw_gateway.store.tables import Event, Message
 from ijw_gateway.store.tables_monitoring import (
+    MonChainDelta,
     MonChainMonth,
+    MonClientDelta,
     MonClientMonth,
+    MonContractDelta,
     MonContractMonth,
     MonDeadline,
     MonDeclared,
@@ -31,12 +34,18 @@ from ijw_gateway.store.tables_monitoring import (
 )
 from ijw_gateway.store.unit import table_of
 
+_PRODUCT = ("gemeente", "agb", "categorie", "code")
 T, D, L = table_of(MonTrajectory), table_of(MonDeadline), table_of(MonLink)
 DECL, M = table_of(MonDeclared), table_of(Message)
 CONTRACT, CLIENTS, CHAIN = (
     table_of(MonContractMonth),
     table_of(MonClientMonth),
     table_of(MonChainMonth),
+)
+CONTRACT_DELTA, CLIENTS_DELTA, CHAIN_DELTA = (
+    table_of(MonContractDelta),
+    table_of(MonClientDelta),
+    table_of(MonChainDelta),
 )
 
 
@@ -237,80 +246,93 @@ def note_overdue(connection: Connection, today: date, now: datetime, limit: int 
     return len(found)
 
 
-# -- monthly rows ------------------------------------------------------------------------------
+# -- monthly rows ------------------------------------------------------------------------
+# Each monthly figure is its folded row plus the deltas of intakes since the last fold
+# (``MonContractDelta``): both are read, so a report is up to date with the last intake.
+
+
+def _both(
+    month_table: Any,
+    delta_table: Any,
+    names: Sequence[str],
+    where: Callable[[Any], list[ColumnElement[bool]]],
+) -> Any:
+    """The rows of the folded table and of its deltas, as one subquery of ``names``."""
+    parts = [select(*(t.c[n] for n in names)).where(*where(t)) for t in (month_table, delta_table)]
+    return union_all(*parts).subquery()
+
+
+def _period(
+    viewer: Viewer, filters: Filters, before: bool = False
+) -> Callable[[Any], list[ColumnElement[bool]]]:
+    def where(table: Any) -> list[ColumnElement[bool]]:
+        months = (
+            [table.c.month < filters.first]
+            if before
+            else [table.c.month >= filters.first, table.c.month <= filters.last]
+        )
+        return [*months, *_scoped(table, viewer), *_filtered(table, filters)]
+
+    return where
+
+
+_FIGURES = [c.key for c in CONTRACT.c if c.key not in ("month", *_PRODUCT)]
+
+
+def period_rows(connection: Connection, viewer: Viewer, filters: Filters) -> list[dict[str, Any]]:
+    """The contract month rows of the period, in month order."""
+    rows = _both(
+        CONTRACT, CONTRACT_DELTA, ["month", *_PRODUCT, *_FIGURES], _period(viewer, filters)
+    )
+    keys = [rows.c.month, *(rows.c[k] for k in _PRODUCT)]
+    query = (
+        select(*keys, *(func.sum(rows.c[f]).label(f) for f in _FIGURES))
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    return [dict(r) for r in connection.execute(query).mappings()]
 
 
 def contract_rates(
     connection: Connection, viewer: Viewer, filters: Filters
 ) -> dict[tuple[str, ...], tuple[float, float, float]]:
     """Per product, the rates switched on before ``filters.first`` (added up)."""
-    keys = (CONTRACT.c.gemeente, CONTRACT.c.agb, CONTRACT.c.categorie, CONTRACT.c.code)
-    where = [
-        CONTRACT.c.month < filters.first,
-        *_scoped(CONTRACT, viewer),
-        *_filtered(CONTRACT, filters),
-    ]
-    query = (
-        select(
-            *keys,
-            func.sum(CONTRACT.c.alloc_day),
-            func.sum(CONTRACT.c.alloc_month),
-            func.sum(CONTRACT.c.budget_day),
-        )
-        .where(*where)
-        .group_by(*keys)
-    )
+    names = [*_PRODUCT, "alloc_day", "alloc_month", "budget_day"]
+    rows = _both(CONTRACT, CONTRACT_DELTA, ["month", *names], _period(viewer, filters, before=True))
+    keys = [rows.c[k] for k in _PRODUCT]
+    query = select(*keys, *(func.sum(rows.c[n]) for n in names[4:])).group_by(*keys)
     return {
         tuple(r[:4]): (float(r[4]), float(r[5]), float(r[6])) for r in connection.execute(query)
     }
-
-
-def period_rows(connection: Connection, viewer: Viewer, filters: Filters) -> list[dict[str, Any]]:
-    """The contract month rows of the period, in month order."""
-    where = [
-        CONTRACT.c.month >= filters.first,
-        CONTRACT.c.month <= filters.last,
-        *_scoped(CONTRACT, viewer),
-        *_filtered(CONTRACT, filters),
-    ]
-    query = (
-        select(CONTRACT)
-        .where(*where)
-        .order_by(
-            CONTRACT.c.month,
-            CONTRACT.c.gemeente,
-            CONTRACT.c.agb,
-            CONTRACT.c.categorie,
-            CONTRACT.c.code,
-        )
-    )
-    return [dict(r) for r in connection.execute(query).mappings()]
 
 
 def client_counts(
     connection: Connection, viewer: Viewer, filters: Filters
 ) -> dict[tuple[Any, ...], int]:
     """(month, gemeente, agb, categorie, code) -> clients with granted care that month."""
-    keys = (CLIENTS.c.month, CLIENTS.c.gemeente, CLIENTS.c.agb, CLIENTS.c.categorie, CLIENTS.c.code)
-    where = [
-        CLIENTS.c.month >= filters.first,
-        CLIENTS.c.month <= filters.last,
-        CLIENTS.c.n > 0,
-        *_scoped(CLIENTS, viewer),
-        *_filtered(CLIENTS, filters),
-    ]
-    query = select(*keys, func.count()).where(*where).group_by(*keys)
+    names = ["month", *_PRODUCT]
+    rows = _both(CLIENTS, CLIENTS_DELTA, [*names, "bsn", "n"], _period(viewer, filters))
+    per_client = (
+        select(*(rows.c[k] for k in names), rows.c.bsn)
+        .group_by(*(rows.c[k] for k in names), rows.c.bsn)
+        .having(func.sum(rows.c.n) > 0)
+        .subquery()
+    )
+    keys = [per_client.c[k] for k in names]
+    query = select(*keys, func.count()).group_by(*keys)
     return {tuple(r[:5]): int(r[5]) for r in connection.execute(query)}
 
 
+_SUMMED = ("count", "days", "workdays", "normed", "on_time")
+
+
 def chain_rows(connection: Connection, viewer: Viewer, filters: Filters) -> list[dict[str, Any]]:
-    where = [
-        CHAIN.c.month >= filters.first,
-        CHAIN.c.month <= filters.last,
-        *_scoped(CHAIN, viewer),
-        *_filtered(CHAIN, filters),
-    ]
-    return [dict(r) for r in connection.execute(select(CHAIN).where(*where)).mappings()]
+    names = ["month", "gemeente", "agb", "measure"]
+    rows = _both(CHAIN, CHAIN_DELTA, [*names, *_SUMMED, "max_days"], _period(viewer, filters))
+    keys = [rows.c[k] for k in names]
+    sums = [func.sum(rows.c[k]).label(k) for k in _SUMMED]
+    query = select(*keys, *sums, func.max(rows.c.max_days).label("max_days")).group_by(*keys)
+    return [dict(r) for r in connection.execute(query).mappings()]
 
 
 # -- export --------------------------------------------------------------------------------------

@@ -35,26 +35,47 @@ class Write:
     update_by: str | None = None
 
 
-def _columns(table: Table, write: Write) -> tuple[str, ...]:
-    if write.update_by is not None:
-        return tuple(write.rows[0])
-    return tuple(c.key for c in table.columns if c is not table.autoincrement_column)
+@dataclass(frozen=True)
+class _Shape:
+    """A write's columns, in statement order, with their bind processors and defaults:
+    worked out once per table, kind of write and dialect."""
+
+    names: tuple[str, ...]
+    processors: tuple[Any, ...]
+    defaults: tuple[Any, ...]
+
+    def values(self, row: Mapping[str, Any]) -> list[Any]:
+        out = []
+        for name, process, default in zip(self.names, self.processors, self.defaults, strict=True):
+            value = row.get(name, default)
+            out.append(process(value) if process is not None and value is not None else value)
+        return out
+
+
+_SHAPES: dict[tuple[str, tuple[str, ...] | None, str], _Shape] = {}
+
+
+def _shape(table: Table, write: Write, dialect: Dialect) -> _Shape:
+    given = tuple(write.rows[0]) if write.update_by is not None else None
+    key = (table.name, given, dialect.name)
+    found = _SHAPES.get(key)
+    if found is None:
+        if given is not None:
+            assert write.update_by is not None
+            names = (*(n for n in given if n != write.update_by), write.update_by)
+        else:
+            names = tuple(c.key for c in table.columns if c is not table.autoincrement_column)
+        processors = tuple(
+            table.columns[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
+        )
+        defaults = tuple(_default(table, n) for n in names)
+        found = _SHAPES[key] = _Shape(names, processors, defaults)
+    return found
 
 
 def _default(table: Table, name: str) -> Any:
     default = table.columns[name].default
     return getattr(default, "arg", None) if default is not None else None
-
-
-def _values(
-    table: Table, dialect: Dialect, names: tuple[str, ...], row: Mapping[str, Any]
-) -> list[Any]:
-    out = []
-    for name in names:
-        value = row[name] if name in row else _default(table, name)
-        process = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
-        out.append(process(value) if process is not None and value is not None else value)
-    return out
 
 
 def _set(table: str, write: Write, names: tuple[str, ...], postgres: bool) -> str:
@@ -90,72 +111,46 @@ def _statement(
     return sql
 
 
-def _ordered(table: Table, write: Write) -> tuple[str, ...]:
-    """Column order of the statement: for an update, the key comes last."""
-    names = _columns(table, write)
-    if write.update_by is None:
-        return names
-    return (*(n for n in names if n != write.update_by), write.update_by)
-
-
 def write_all(sql: Direct, writes: Sequence[Write]) -> None:
     """Every row of ``writes``, in their order: one statement on PostgreSQL."""
     writes = [w for w in writes if w.rows]
     if not writes:
         return
-    if sql.postgres:
-        shape = tuple(
-            (
-                table_of(w.model).name,
-                _ordered(table_of(w.model), w),
-                w.conflict,
-                w.add,
-                w.most,
-                w.update_by,
-                len(w.rows),
-            )
-            for w in writes
-        )
-        text = _TEXTS.get(shape)
-        if text is None:
-            if len(_TEXTS) > 1024:
-                _TEXTS.clear()
-            text = _TEXTS[shape] = _build(writes)
-        values = [
-            v
-            for w in writes
-            for row in w.rows
-            for v in _values(table_of(w.model), sql.dialect, _ordered(table_of(w.model), w), row)
-        ]
-        sql.run(text, values)
+    shapes = [(w, table_of(w.model), _shape(table_of(w.model), w, sql.dialect)) for w in writes]
+    if not sql.postgres:
+        for write, table, shape in shapes:
+            marks = [["?"] * len(shape.names)]
+            rows = [shape.values(row) for row in write.rows]
+            sql.run(_statement(table.name, write, shape.names, marks, False), rows, many=True)
         return
-    for write in writes:
-        table = table_of(write.model)
-        names = _ordered(table, write)
-        marks = [["?"] * len(names)]
-        rows = [_values(table, sql.dialect, names, row) for row in write.rows]
-        sql.run(_statement(table.name, write, names, marks, False), rows, many=True)
+    key = tuple(
+        (t.name, s.names, w.conflict, w.add, w.most, w.update_by, len(w.rows)) for w, t, s in shapes
+    )
+    text = _TEXTS.get(key)
+    if text is None:
+        if len(_TEXTS) > 1024:
+            _TEXTS.clear()
+        text = _TEXTS[key] = _build([(w, t.name, s.names) for w, t, s in shapes])
+    sql.run(text, [v for w, _, s in shapes for row in w.rows for v in s.values(row)])
 
 
 _TEXTS: dict[tuple[Any, ...], str] = {}
 """PostgreSQL statements per shape (tables, columns, row counts): built once each."""
 
 
-def _build(writes: Sequence[Write]) -> str:
+def _build(writes: Sequence[tuple[Write, str, tuple[str, ...]]]) -> str:
     """PostgreSQL: each write (and each update row) a sub-statement of one ``WITH``."""
     parts: list[str] = []
     number = 0
-    for write in writes:
-        table = table_of(write.model)
-        names = _ordered(table, write)
+    for write, table, names in writes:
         rows = []
         for _ in write.rows:
             rows.append([f"${number + i + 1}" for i in range(len(names))])
             number += len(names)
         if write.update_by is not None:
-            parts += [_statement(table.name, write, names, [marks], True) for marks in rows]
+            parts += [_statement(table, write, names, [marks], True) for marks in rows]
         else:
-            parts.append(_statement(table.name, write, names, rows, True))
+            parts.append(_statement(table, write, names, rows, True))
     *first, last = parts
     if not first:
         return last

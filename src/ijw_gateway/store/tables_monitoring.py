@@ -12,17 +12,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, Index
+from sqlalchemy import Column, DateTime, Index, text
 from sqlmodel import Field, SQLModel
 
+_ANSWERS = text("kind IN ('retour', 'declaration')")
+_ALLOCATED = text("nummer IS NOT NULL")
 
 
 class MonTrajectory(SQLModel, table=True):
     __tablename__ = "mon_trajectory"
     __table_args__ = (
-        Index("ix_mon_trajectory_gemeente", "gemeente", "first_at"),
-        Index("ix_mon_trajectory_agb", "agb", "first_at"),
-        Index("ix_mon_trajectory_first", "first_at"),
+        Index(
+            "ux_mon_trajectory_allocation",
+            "gemeente",
+            "nummer",
+            unique=True,
+            postgresql_where=_ALLOCATED,
+            sqlite_where=_ALLOCATED,
+        ),
+        Index("ix_mon_trajectory_client", "gemeente", "agb", "bsn"),
+        Index("ix_mon_trajectory_agb", "agb"),
     )
     id: str = Field(primary_key=True, max_length=32)
     gemeente: str = Field(max_length=4)
@@ -68,7 +77,9 @@ class MonTrajectory(SQLModel, table=True):
 
 
 class MonKey(SQLModel, table=True):
-    """How a trajectory is found: allocation number, request reference, client, product."""
+    """The trajectories a request reference concerns (a JW315's own; a VOW's: the
+    client's current ones). By allocation number and client a trajectory is found in
+    ``mon_trajectory`` itself."""
 
     __tablename__ = "mon_key"
     key: str = Field(primary_key=True, max_length=120)
@@ -89,13 +100,10 @@ class MonLink(SQLModel, table=True):
     """A message of a trajectory (its timeline), with the role it plays there."""
 
     __tablename__ = "mon_link"
-    __table_args__ = (
-        Index("ix_mon_link_trajectory", "trajectory_id", "id"),
-        Index("ix_mon_link_at", "at"),
-    )
+    __table_args__ = (Index("ix_mon_link_trajectory", "trajectory_id", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     trajectory_id: str = Field(max_length=32)
-    message_id: str = Field(index=True, max_length=32)
+    message_id: str = Field(max_length=32)
     type: str = Field(max_length=8)
     role: str = Field(max_length=16)
     at: datetime = Field(sa_type=DateTime(timezone=True))
@@ -107,13 +115,19 @@ class MonDeadline(SQLModel, table=True):
     __tablename__ = "mon_deadline"
     __table_args__ = (
         Index("ix_mon_deadline_due", "state", "due"),
-        Index("ix_mon_deadline_gemeente", "gemeente", "state", "due"),
-        Index("ix_mon_deadline_agb", "agb", "state", "due"),
+        # A party's own return message or JW325 looks up the deadline of its original;
+        # the gateway answers nearly all of them itself, so the index stays small.
+        Index(
+            "ix_mon_deadline_answer",
+            "message_id",
+            postgresql_where=_ANSWERS,
+            sqlite_where=_ANSWERS,
+        ),
     )
     id: str = Field(primary_key=True, max_length=32)
     kind: str = Field(max_length=16)
     owed_type: str = Field(max_length=16)
-    message_id: str = Field(index=True, max_length=32)
+    message_id: str = Field(max_length=32)
     trajectory_id: str | None = Field(default=None, max_length=32)
     gemeente: str = Field(max_length=4)
     agb: str = Field(max_length=8)
@@ -180,6 +194,71 @@ class MonChainMonth(SQLModel, table=True):
     days: float = 0.0
     workdays: int = 0
     normed: int = 0  # measured against a norm
+    on_time: int = 0
+    max_days: float = 0.0
+
+
+class MonContractDelta(SQLModel, table=True):
+    """What one intake adds to ``mon_contract_month``, until it is folded in.
+
+    An intake only inserts (in its own one statement): intakes of one municipality and
+    provider in a month would otherwise wait for each other's commit on the same monthly
+    row. A worker folds the deltas into the monthly rows every minute
+    (``Store.fold_figures``); reports read both, so they are up to date at intake."""
+
+    __tablename__ = "mon_contract_delta"
+    id: int | None = Field(default=None, primary_key=True)
+    month: date
+    gemeente: str = Field(max_length=4)
+    agb: str = Field(max_length=8)
+    categorie: str = Field(max_length=8)
+    code: str = Field(max_length=8)
+    alloc_fixed: float = 0.0
+    alloc_day: float = 0.0
+    alloc_month: float = 0.0
+    budget_fixed: float = 0.0
+    budget_day: float = 0.0
+    declared_volume: float = 0.0
+    declared_amount: float = 0.0
+    granted_volume: float = 0.0
+    granted_amount: float = 0.0
+    ended: float = 0.0
+    ended_days: float = 0.0
+    requested: float = 0.0
+    rejected: float = 0.0
+    allocated: float = 0.0
+    withdrawn: float = 0.0
+    started: float = 0.0
+    stopped: float = 0.0
+
+
+class MonClientDelta(SQLModel, table=True):
+    """What one intake adds to ``mon_client_month``, until it is folded in."""
+
+    __tablename__ = "mon_client_delta"
+    id: int | None = Field(default=None, primary_key=True)
+    month: date
+    gemeente: str = Field(max_length=4)
+    agb: str = Field(max_length=8)
+    categorie: str = Field(max_length=8)
+    code: str = Field(max_length=8)
+    bsn: str = Field(max_length=9)
+    n: int = 0
+
+
+class MonChainDelta(SQLModel, table=True):
+    """What one intake adds to ``mon_chain_month``, until it is folded in."""
+
+    __tablename__ = "mon_chain_delta"
+    id: int | None = Field(default=None, primary_key=True)
+    month: date
+    gemeente: str = Field(max_length=4)
+    agb: str = Field(max_length=8)
+    measure: str = Field(max_length=48)
+    count: int = 0
+    days: float = 0.0
+    workdays: int = 0
+    normed: int = 0
     on_time: int = 0
     max_days: float = 0.0
 

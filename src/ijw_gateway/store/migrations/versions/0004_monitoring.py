@@ -23,6 +23,21 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "mon_chain_delta",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("gemeente", sa.String(length=4), nullable=False),
+        sa.Column("agb", sa.String(length=8), nullable=False),
+        sa.Column("measure", sa.String(length=48), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("days", sa.Float(), nullable=False),
+        sa.Column("workdays", sa.Integer(), nullable=False),
+        sa.Column("normed", sa.Integer(), nullable=False),
+        sa.Column("on_time", sa.Integer(), nullable=False),
+        sa.Column("max_days", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
         "mon_chain_month",
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("gemeente", sa.String(length=4), nullable=False),
@@ -37,6 +52,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("month", "gemeente", "agb", "measure"),
     )
     op.create_table(
+        "mon_client_delta",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("gemeente", sa.String(length=4), nullable=False),
+        sa.Column("agb", sa.String(length=8), nullable=False),
+        sa.Column("categorie", sa.String(length=8), nullable=False),
+        sa.Column("code", sa.String(length=8), nullable=False),
+        sa.Column("bsn", sa.String(length=9), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
         "mon_client_month",
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("gemeente", sa.String(length=4), nullable=False),
@@ -46,6 +73,33 @@ def upgrade() -> None:
         sa.Column("bsn", sa.String(length=9), nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("month", "gemeente", "agb", "categorie", "code", "bsn"),
+    )
+    op.create_table(
+        "mon_contract_delta",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("gemeente", sa.String(length=4), nullable=False),
+        sa.Column("agb", sa.String(length=8), nullable=False),
+        sa.Column("categorie", sa.String(length=8), nullable=False),
+        sa.Column("code", sa.String(length=8), nullable=False),
+        sa.Column("alloc_fixed", sa.Float(), nullable=False),
+        sa.Column("alloc_day", sa.Float(), nullable=False),
+        sa.Column("alloc_month", sa.Float(), nullable=False),
+        sa.Column("budget_fixed", sa.Float(), nullable=False),
+        sa.Column("budget_day", sa.Float(), nullable=False),
+        sa.Column("declared_volume", sa.Float(), nullable=False),
+        sa.Column("declared_amount", sa.Float(), nullable=False),
+        sa.Column("granted_volume", sa.Float(), nullable=False),
+        sa.Column("granted_amount", sa.Float(), nullable=False),
+        sa.Column("ended", sa.Float(), nullable=False),
+        sa.Column("ended_days", sa.Float(), nullable=False),
+        sa.Column("requested", sa.Float(), nullable=False),
+        sa.Column("rejected", sa.Float(), nullable=False),
+        sa.Column("allocated", sa.Float(), nullable=False),
+        sa.Column("withdrawn", sa.Float(), nullable=False),
+        sa.Column("started", sa.Float(), nullable=False),
+        sa.Column("stopped", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
         "mon_contract_month",
@@ -93,14 +147,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("mon_deadline", schema=None) as batch_op:
-        batch_op.create_index("ix_mon_deadline_agb", ["agb", "state", "due"], unique=False)
+        batch_op.create_index(
+            "ix_mon_deadline_answer",
+            ["message_id"],
+            unique=False,
+            postgresql_where=sa.text("kind IN ('retour', 'declaration')"),
+            sqlite_where=sa.text("kind IN ('retour', 'declaration')"),
+        )
         batch_op.create_index("ix_mon_deadline_due", ["state", "due"], unique=False)
-        batch_op.create_index(
-            "ix_mon_deadline_gemeente", ["gemeente", "state", "due"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_mon_deadline_message_id"), ["message_id"], unique=False
-        )
 
     op.create_table(
         "mon_declared",
@@ -125,8 +179,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("mon_link", schema=None) as batch_op:
-        batch_op.create_index("ix_mon_link_at", ["at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_mon_link_message_id"), ["message_id"], unique=False)
         batch_op.create_index("ix_mon_link_trajectory", ["trajectory_id", "id"], unique=False)
 
     op.create_table(
@@ -171,9 +223,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("mon_trajectory", schema=None) as batch_op:
-        batch_op.create_index("ix_mon_trajectory_agb", ["agb", "first_at"], unique=False)
-        batch_op.create_index("ix_mon_trajectory_first", ["first_at"], unique=False)
-        batch_op.create_index("ix_mon_trajectory_gemeente", ["gemeente", "first_at"], unique=False)
+        batch_op.create_index("ix_mon_trajectory_agb", ["agb"], unique=False)
+        batch_op.create_index("ix_mon_trajectory_client", ["gemeente", "agb", "bsn"], unique=False)
+        batch_op.create_index(
+            "ux_mon_trajectory_allocation",
+            ["gemeente", "nummer"],
+            unique=True,
+            postgresql_where=sa.text("nummer IS NOT NULL"),
+            sqlite_where=sa.text("nummer IS NOT NULL"),
+        )
 
     op.create_table(
         "operator",
@@ -220,26 +278,33 @@ def downgrade() -> None:
     op.drop_table("operator_key")
     op.drop_table("operator")
     with op.batch_alter_table("mon_trajectory", schema=None) as batch_op:
-        batch_op.drop_index("ix_mon_trajectory_gemeente")
-        batch_op.drop_index("ix_mon_trajectory_first")
+        batch_op.drop_index(
+            "ux_mon_trajectory_allocation",
+            postgresql_where=sa.text("nummer IS NOT NULL"),
+            sqlite_where=sa.text("nummer IS NOT NULL"),
+        )
+        batch_op.drop_index("ix_mon_trajectory_client")
         batch_op.drop_index("ix_mon_trajectory_agb")
 
     op.drop_table("mon_trajectory")
     with op.batch_alter_table("mon_link", schema=None) as batch_op:
         batch_op.drop_index("ix_mon_link_trajectory")
-        batch_op.drop_index(batch_op.f("ix_mon_link_message_id"))
-        batch_op.drop_index("ix_mon_link_at")
 
     op.drop_table("mon_link")
     op.drop_table("mon_key")
     op.drop_table("mon_declared")
     with op.batch_alter_table("mon_deadline", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_mon_deadline_message_id"))
-        batch_op.drop_index("ix_mon_deadline_gemeente")
         batch_op.drop_index("ix_mon_deadline_due")
-        batch_op.drop_index("ix_mon_deadline_agb")
+        batch_op.drop_index(
+            "ix_mon_deadline_answer",
+            postgresql_where=sa.text("kind IN ('retour', 'declaration')"),
+            sqlite_where=sa.text("kind IN ('retour', 'declaration')"),
+        )
 
     op.drop_table("mon_deadline")
     op.drop_table("mon_contract_month")
+    op.drop_table("mon_contract_delta")
     op.drop_table("mon_client_month")
+    op.drop_table("mon_client_delta")
     op.drop_table("mon_chain_month")
+    op.drop_table("mon_chain_delta")
