@@ -140,7 +140,10 @@ def test_the_export_pseudonymises_and_refuses_without_a_key(history: History) ->
     # the rejected start is none of them.
     assert len(records) == 14
     text = repr(records)
-    assert not any(bsn in text for bsn in CLIENT) and "2001" not in text
+    assert not any(bsn in text for bsn in CLIENT)
+    allocations = {r["allocation"] for r in records}
+    assert None in allocations and not allocations & {"2001", "2002", "2003", 2001}
+    assert len(allocations - {None}) == 3 and all(len(a) == 32 for a in allocations - {None})
     clients = {r["client"] for r in records}
     assert len(clients) == 4 and all(len(c) == 32 for c in clients)
     other = {r["client"] for r in reporting.export(store, EVERYONE, wanted, "x" * 32)}

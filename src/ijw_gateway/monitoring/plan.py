@@ -84,9 +84,9 @@ def keys_of(arrival: Arrival) -> list[str]:
 @dataclass(frozen=True)
 class Lookups:
     """What the store must look up for a message: trajectories by allocation number (of
-    the message's municipality), by request reference, and by client (of its municipality
-    and provider: a VOW's current trajectories, task-based care). A JW315's and a JW317's
-    own references are new (TR347): nothing to find."""
+    the message's municipality), by key (a request reference; task-based care's client and
+    product), and by client (a VOW's: the client's allocations at this provider). A JW315's
+    and a JW317's own references are new (TR347): nothing to find."""
 
     numbers: frozenset[int]
     refs: frozenset[str]
@@ -103,8 +103,8 @@ def lookups_of(arrival: Arrival) -> Lookups:
         if a.referentie_aanbieder
     }
     refs |= {request_key(a.agb, a.referentie) for a in facts.answers if a.kind == "JW319"}
+    refs |= {_care_key(c) for c in facts.care if c.nummer is None}
     bsns = {r.bsn for r in facts.requests if r.kind == "JW317"}
-    bsns |= {c.bsn for c in facts.care if c.nummer is None}
     return Lookups(frozenset(numbers), frozenset(refs), frozenset(bsns))
 
 

@@ -32,11 +32,11 @@ from ijw_gateway.monitoring.model import (
     Trajectory,
     allocation_key,
     client_key,
-    task_key,
 )
 from ijw_gateway.monitoring.plan import Arrival, lookups_of, plan
 from ijw_gateway.store.direct import Statement
 from ijw_gateway.store.monitoring_sql import Write, write_all
+from ijw_gateway.store.tables_history import HistAllocation
 from ijw_gateway.store.tables_monitoring import (
     MonChainDelta,
     MonClientDelta,
@@ -51,6 +51,7 @@ from ijw_gateway.store.unit import NewMessage, Unit, table_of
 from ijw_gateway.validation import ParsedMessage
 
 _KEY, _TRAJECTORY, _DECLARED = table_of(MonKey), table_of(MonTrajectory), table_of(MonDeclared)
+_HIST = table_of(HistAllocation)
 _DEADLINE = table_of(MonDeadline)
 _SLOTS = ("req", "care")
 
@@ -144,8 +145,13 @@ def _lookups(postgres: bool) -> dict[str, Statement]:
         "client": Statement(
             rows.where(
                 t.gemeente == bindparam("gemeente"),
-                t.agb == bindparam("agb"),
-                _any(t.bsn, "bsns", postgres, String),
+                t.nummer.in_(
+                    select(_HIST.c.nummer).where(
+                        _HIST.c.gemeente == bindparam("gemeente"),
+                        _HIST.c.agb == bindparam("agb"),
+                        _any(_HIST.c.bsn, "bsns", postgres, String),
+                    )
+                ),
             )
         ),
     }
@@ -184,8 +190,6 @@ def trajectories(unit: Unit, arrival: Arrival) -> list[tuple[str, Trajectory]]:
         for row in unit.sql.rows(statements["client"], **values):
             t = trajectory_of(row)
             found.append((client_key(t.gemeente, t.agb, t.bsn), t))
-            if t.nummer is None:
-                found.append((task_key(t.gemeente, t.agb, t.bsn, t.categorie, t.code), t))
     return found
 
 
@@ -357,7 +361,7 @@ def _inserts(changes: Plan, stored: set[str]) -> list[tuple[type[SQLModel], list
         for k in changes.links
     ]
     new = [trajectory_row(t) for tid, t in changes.trajectories.items() if tid not in stored]
-    refs = [{"key": k, "trajectory_id": t} for k, t in changes.keys if k.startswith("r|")]
+    refs = [{"key": k, "trajectory_id": t} for k, t in changes.keys if k[0] in "rt"]
     return [
         (MonTrajectory, new),
         (MonKey, refs),

@@ -30,8 +30,6 @@ class MonTrajectory(SQLModel, table=True):
             postgresql_where=_ALLOCATED,
             sqlite_where=_ALLOCATED,
         ),
-        Index("ix_mon_trajectory_client", "gemeente", "agb", "bsn"),
-        Index("ix_mon_trajectory_agb", "agb"),
     )
     id: str = Field(primary_key=True, max_length=32)
     gemeente: str = Field(max_length=4)
@@ -78,8 +76,10 @@ class MonTrajectory(SQLModel, table=True):
 
 class MonKey(SQLModel, table=True):
     """The trajectories a request reference concerns (a JW315's own; a VOW's: the
-    client's current ones). By allocation number and client a trajectory is found in
-    ``mon_trajectory`` itself."""
+    client's current ones), and task-based care by client and product. By allocation
+    number a trajectory is found in ``mon_trajectory`` itself, and a client's allocated
+    trajectories through the history's allocations (``hist_allocation``): an index less
+    to keep up at every intake."""
 
     __tablename__ = "mon_key"
     key: str = Field(primary_key=True, max_length=120)

@@ -223,8 +223,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("mon_trajectory", schema=None) as batch_op:
-        batch_op.create_index("ix_mon_trajectory_agb", ["agb"], unique=False)
-        batch_op.create_index("ix_mon_trajectory_client", ["gemeente", "agb", "bsn"], unique=False)
         batch_op.create_index(
             "ux_mon_trajectory_allocation",
             ["gemeente", "nummer"],
@@ -283,8 +281,6 @@ def downgrade() -> None:
             postgresql_where=sa.text("nummer IS NOT NULL"),
             sqlite_where=sa.text("nummer IS NOT NULL"),
         )
-        batch_op.drop_index("ix_mon_trajectory_client")
-        batch_op.drop_index("ix_mon_trajectory_agb")
 
     op.drop_table("mon_trajectory")
     with op.batch_alter_table("mon_link", schema=None) as batch_op:
