@@ -89,9 +89,8 @@ def offers(example_only: bool) -> list[Offer]:
         return found
     found = []
     for i, p in enumerate(SEGMENTS):
-        for gemeente in POPULATION:
-            for k, agb in enumerate((p.agb, f"9{k + 1}{i:02d}0000"[:8], f"97{k}{i:02d}000"[:8])):
-                found.append(Offer(gemeente, agb if k == 0 else agb.ljust(8, "1"), p))
+        invented = [f"97{i:02d}{n:02d}00" for n in (1, 2)]
+        found += [Offer(g, agb, p) for g in POPULATION for agb in (p.agb, *invented)]
     return found
 
 
@@ -100,7 +99,9 @@ def _allowed(p: SegmentProfile, start: date, end: date, a_start: date, a_end: da
     if p.frequentie == "1":
         full = p.volume * ((end - start).days + 1)
     elif p.frequentie == "2":
-        weeks = {(start + timedelta(days=i)).isocalendar()[:2] for i in range((end - start).days + 1)}
+        weeks = {
+            (start + timedelta(days=i)).isocalendar()[:2] for i in range((end - start).days + 1)
+        }
         full = p.volume * len(weeks)
     elif p.frequentie == "4":
         full = p.volume
@@ -130,7 +131,6 @@ class Generator:
         """One client's care of one product, its events in time order."""
         rng = self.rng
         offer = rng.choices(self.offers, self.weights)[0]
-        p = offer.profile
         span = (self.last - self.first).days - 120
         begin = self.first + timedelta(days=rng.randrange(max(span, 1)))
         bsn = b.synthetic_bsn(rng.randrange(50_000))
@@ -145,42 +145,88 @@ class Generator:
             events.append(Event("JW315", _moment(begin, rng), offer, {**common, "ref": ref}))
             if rng.random() < 0.1:
                 day = add_working_days(begin, rng.randrange(1, 5))
-                events.append(Event("JW319", _moment(day, rng), offer, {**common, "ref": ref, "antwoord": "2"}))
+                events.append(
+                    Event(
+                        "JW319", _moment(day, rng), offer, {**common, "ref": ref, "antwoord": "2"}
+                    )
+                )
             decided = add_working_days(begin, rng.randrange(1, 9))
             if rng.random() < 0.08:
-                events.append(Event("JW319", _moment(decided, rng), offer, {**common, "ref": ref, "antwoord": "1"}))
+                events.append(
+                    Event(
+                        "JW319",
+                        _moment(decided, rng),
+                        offer,
+                        {**common, "ref": ref, "antwoord": "1"},
+                    )
+                )
                 return events
         start = decided + timedelta(days=rng.randrange(0, 15))
         end = start + timedelta(days=rng.randrange(90, 366))
         alloc = {**common, "ref": ref, "start": start, "end": end, "stamp": decided, "reden": None}
         events.append(Event("JW301", _moment(decided, rng), offer, alloc))
         if rng.random() < 0.03:
-            gone = {**alloc, "end": start, "reden": "13", "stamp": decided + timedelta(days=1), "ref": None}
+            gone = {
+                **alloc,
+                "end": start,
+                "reden": "13",
+                "stamp": decided + timedelta(days=1),
+                "ref": None,
+            }
             events.append(Event("JW301", _moment(decided + timedelta(days=1), rng), offer, gone))
             return events
         if rng.random() < 0.15:
             end = start + timedelta(days=rng.randrange(60, (end - start).days + 1))
             moved = {**alloc, "end": end, "reden": "03", "stamp": start, "ref": None}
-            events.append(Event("JW301", _moment(max(start, decided + timedelta(days=1)), rng), offer, moved))
+            events.append(
+                Event("JW301", _moment(max(start, decided + timedelta(days=1)), rng), offer, moved)
+            )
         care = {**common, "start": start, "a_start": start}
-        events.append(Event("JW305", _moment(start + timedelta(days=rng.randrange(0, 10)), rng), offer, care))
-        stopped = {**care, "end": end}
-        events.append(Event("JW307", _moment(end + timedelta(days=rng.randrange(0, 13)), rng), offer, stopped))
+        if rng.random() < 0.03:  # a start never reported: its deadline stays open
+            return events
+        events.append(
+            Event("JW305", _moment(start + timedelta(days=rng.randrange(0, 10)), rng), offer, care)
+        )
+        reported = end + timedelta(days=rng.randrange(0, 13))
+        if reported < self.last:  # care that goes on past the history's end has no stop yet
+            events.append(Event("JW307", _moment(reported, rng), offer, {**care, "end": end}))
         self._months(events, offer, start, end, common)
         return events
 
-    def _months(self, events: list[Event], offer: Offer, start: date, end: date, common: dict[str, Any]) -> None:
+    def _months(
+        self, events: list[Event], offer: Offer, start: date, end: date, common: dict[str, Any]
+    ) -> None:
         """A Prestatie per month of care (declared in the first days of the next month)."""
         month = month_of(start)
         while month <= end and next_month(month) < self.last:
             first = max(month, start)
             last = min(next_month(month) - timedelta(days=1), end)
             volume = _allowed(offer.profile, first, last, start, end)
-            line = {**common, "first": first, "last": last, "volume": volume, "ref": self._next("P")}
+            line = {
+                **common,
+                "first": first,
+                "last": last,
+                "volume": volume,
+                "ref": self._next("P"),
+            }
             events.append(Event("P", datetime.combine(month, time(), UTC), offer, line))
             if self.rng.random() < 0.02:
-                events.append(Event("C", datetime.combine(month, time(), UTC), offer, {**line, "was": line["ref"], "ref": self._next("P")}))
-                events.append(Event("P", datetime.combine(month, time(), UTC), offer, {**line, "ref": self._next("P")}))
+                events.append(
+                    Event(
+                        "C",
+                        datetime.combine(month, time(), UTC),
+                        offer,
+                        {**line, "was": line["ref"], "ref": self._next("P")},
+                    )
+                )
+                events.append(
+                    Event(
+                        "P",
+                        datetime.combine(month, time(), UTC),
+                        offer,
+                        {**line, "ref": self._next("P")},
+                    )
+                )
             month = next_month(month)
 
 
@@ -191,15 +237,17 @@ def declarations(lines: list[Event], rng: random.Random) -> list[Event]:
     for line in lines:
         grouped.setdefault((line.offer.gemeente, line.offer.agb, line.at.date()), []).append(line)
     found = []
-    for (gemeente, agb, month), members in sorted(grouped.items(), key=lambda kv: kv[0][2]):
+    for (gemeente, _agb, month), members in sorted(grouped.items(), key=lambda kv: kv[0][2]):
         day = add_working_days(next_month(month), rng.randrange(2, 7))
         members.sort(key=lambda e: e.type != "C")
-        fields = {"month": month, "lines": members, "nummer": f"D{agb}{month:%Y%m}"}
+        fields = {"month": month, "lines": members, "nummer": f"D{gemeente}{month:%y%m}"}
         found.append(Event("JW323", _moment(day, rng), members[0].offer, fields))
     return found
 
 
-def events(seed: int, first: date, last: date, example_only: bool, trajectories: int) -> Iterator[Event]:
+def events(
+    seed: int, first: date, last: date, example_only: bool, trajectories: int
+) -> Iterator[Event]:
     """Every heen message of ``trajectories`` trajectories, in time order."""
     generator = Generator(seed, first, last, example_only)
     chain: list[Event] = []
@@ -222,34 +270,57 @@ def _omvang(p: SegmentProfile) -> b.JsonObject:
 
 
 def _head(event: Event) -> dict[str, str]:
-    return {"dagtekening": event.day.isoformat(), "gemeente": event.offer.gemeente, "agb": event.offer.agb}
+    return {
+        "dagtekening": event.day.isoformat(),
+        "gemeente": event.offer.gemeente,
+        "agb": event.offer.agb,
+    }
 
 
 def model(event: Event) -> b.JsonObject:
     f, p, head = event.fields, event.offer.profile, _head(event)
     if event.type == "JW315":
         ap = b.aangevraagd_product(
-            f["ref"], categorie=p.categorie, code=p.product,
+            f["ref"],
+            categorie=p.categorie,
+            code=p.product,
             ingangsdatum=(event.day + timedelta(days=14)).isoformat(),
-            einddatum=(event.day + timedelta(days=200)).isoformat(), volume=_omvang(p),
-            verwijzer_type=p.verwijzer, verwijzer_naam=p.verwijzer_naam, verwijzer_agb=p.verwijzer_agb,
+            einddatum=(event.day + timedelta(days=200)).isoformat(),
+            volume=_omvang(p),
+            verwijzer_type=p.verwijzer,
+            verwijzer_naam=p.verwijzer_naam,
+            verwijzer_agb=p.verwijzer_agb,
         )
         return b.jw315(event.ident, bsn=f["bsn"], products=[ap], **head)
     if event.type == "JW319":
         reden = "1" if f["antwoord"] == "1" else None
-        return b.jw319(event.ident, referentie=f["ref"], antwoord=f["antwoord"], reden=reden, **head)
+        return b.jw319(
+            event.ident, referentie=f["ref"], antwoord=f["antwoord"], reden=reden, **head
+        )
     if event.type == "JW301":
         tp = b.toegewezen_product(
-            f["nummer"], categorie=p.categorie, code=p.product, ingangsdatum=f["start"].isoformat(),
-            einddatum=f["end"].isoformat(), volume=_omvang(p), reden_wijziging=f["reden"],
-            referentie=f["ref"], toewijzingsdatum=f["stamp"].isoformat(),
+            f["nummer"],
+            categorie=p.categorie,
+            code=p.product,
+            ingangsdatum=f["start"].isoformat(),
+            einddatum=f["end"].isoformat(),
+            volume=_omvang(p),
+            reden_wijziging=f["reden"],
+            referentie=f["ref"],
+            toewijzingsdatum=f["stamp"].isoformat(),
         )
         return b.jw301(event.ident, bsn=f["bsn"], products=[tp], **head)
     if event.type in ("JW305", "JW307"):
-        kw = {"categorie": p.categorie, "code": p.product, "begindatum": f["start"].isoformat(),
-              "toewijzing_ingangsdatum": f["a_start"].isoformat()}
+        kw = {
+            "categorie": p.categorie,
+            "code": p.product,
+            "begindatum": f["start"].isoformat(),
+            "toewijzing_ingangsdatum": f["a_start"].isoformat(),
+        }
         if event.type == "JW305":
-            return b.jw305(event.ident, bsn=f["bsn"], starts=[b.start_product(f["nummer"], **kw)], **head)
+            return b.jw305(
+                event.ident, bsn=f["bsn"], starts=[b.start_product(f["nummer"], **kw)], **head
+            )
         stop = b.stop_product(f["nummer"], einddatum=f["end"].isoformat(), **kw)
         return b.jw307(event.ident, bsn=f["bsn"], stops=[stop], **head)
     return _jw323(event, p, head)
@@ -262,17 +333,30 @@ def _jw323(event: Event, p: SegmentProfile, head: dict[str, str]) -> b.JsonObjec
         g = line.fields
         clients.setdefault(g["bsn"], []).append(
             b.prestatie(
-                g["ref"], nummer=g["nummer"], categorie=p.categorie, code=p.product,
-                begindatum=g["first"].isoformat(), einddatum=g["last"].isoformat(),
-                volume=g["volume"], eenheid=p.eenheid, tarief=p.tarief,
-                debet_credit="C" if line.type == "C" else "D", vorig_referentie=g.get("was"),
+                g["ref"],
+                nummer=g["nummer"],
+                categorie=p.categorie,
+                code=p.product,
+                begindatum=g["first"].isoformat(),
+                einddatum=g["last"].isoformat(),
+                volume=g["volume"],
+                eenheid=p.eenheid,
+                tarief=p.tarief,
+                debet_credit="C" if line.type == "C" else "D",
+                vorig_referentie=g.get("was"),
             )
         )
     month = f["month"]
     period = (month.isoformat(), (next_month(month) - timedelta(days=1)).isoformat())
     head = {**head, "dagtekening": event.day.isoformat()}
-    return b.jw323(event.ident, nummer=f["nummer"], periode=period,
-                   declaratie_dagtekening=event.day.isoformat(), clients=clients, **head)
+    return b.jw323(
+        event.ident,
+        nummer=f["nummer"],
+        periode=period,
+        declaratie_dagtekening=event.day.isoformat(),
+        clients=clients,
+        **head,
+    )
 
 
 # -- rendering: the facts for the planner ----------------------------------------------------
@@ -283,29 +367,92 @@ def facts(event: Event) -> Facts:
     sender = o.gemeente if event.type in ("JW301", "JW319") else o.agb
     ident = MessageId(sender, CODES[event.type], event.ident, event.day)
     if event.type == "JW315":
-        r = Request("JW315", o.gemeente, o.agb, f["bsn"], f["ref"], event.ident, event.day, p.categorie, p.product)
+        r = Request(
+            "JW315",
+            o.gemeente,
+            o.agb,
+            f["bsn"],
+            f["ref"],
+            event.ident,
+            event.day,
+            p.categorie,
+            p.product,
+        )
         return Facts(ident, requests=(r,))
     if event.type == "JW319":
         reden = "1" if f["antwoord"] == "1" else None
-        return Facts(ident, answers=(Answer("JW319", o.gemeente, o.agb, f["ref"], f["antwoord"], event.day, reden),))
+        return Facts(
+            ident,
+            answers=(
+                Answer("JW319", o.gemeente, o.agb, f["ref"], f["antwoord"], event.day, reden),
+            ),
+        )
     if event.type == "JW301":
-        a = Allocation(o.gemeente, f["nummer"], o.agb, f["bsn"], p.categorie, p.product, f["start"],
-                       f["end"], f["reden"], Omvang(p.volume, p.eenheid, p.frequentie), None,
-                       datetime.combine(f["stamp"], time(9)), f["ref"])
-        answers = (Answer("JW301", o.gemeente, o.agb, f["ref"], None, event.day),) if f["ref"] else ()
+        a = Allocation(
+            o.gemeente,
+            f["nummer"],
+            o.agb,
+            f["bsn"],
+            p.categorie,
+            p.product,
+            f["start"],
+            f["end"],
+            f["reden"],
+            Omvang(p.volume, p.eenheid, p.frequentie),
+            None,
+            datetime.combine(f["stamp"], time(9)),
+            f["ref"],
+        )
+        answers = (
+            (Answer("JW301", o.gemeente, o.agb, f["ref"], None, event.day),) if f["ref"] else ()
+        )
         return Facts(ident, allocations=(a,), answers=answers)
     if event.type in ("JW305", "JW307"):
         kind = "start" if event.type == "JW305" else "stop"
-        c = CareClass(kind, o.gemeente, o.agb, f["bsn"], f["nummer"], p.categorie, p.product, f["start"],  # type: ignore[arg-type]
-                      f.get("end"), "31" if kind == "stop" else None, "1")
+        c = CareClass(
+            kind,
+            o.gemeente,
+            o.agb,
+            f["bsn"],
+            f["nummer"],
+            p.categorie,
+            p.product,
+            f["start"],  # type: ignore[arg-type]
+            f.get("end"),
+            "31" if kind == "stop" else None,
+            "1",
+        )
         return Facts(ident, care=(c,))
     month = event.fields["month"]
-    declaration = Declaration(o.gemeente, o.agb, event.ident, event.day, event.fields["nummer"], month,
-                              next_month(month) - timedelta(days=1), ("1.0.0", "1.0.0"))
+    declaration = Declaration(
+        o.gemeente,
+        o.agb,
+        event.ident,
+        event.day,
+        event.fields["nummer"],
+        month,
+        next_month(month) - timedelta(days=1),
+        ("1.0.0", "1.0.0"),
+    )
     lines = tuple(
-        Prestatie(o.gemeente, o.agb, g["bsn"], event.ident, g["ref"], g.get("was"), g["nummer"],
-                  p.categorie, p.product, g["first"], g["last"], g["volume"], p.eenheid, p.tarief,
-                  g["volume"] * p.tarief, "C" if line.type == "C" else "D")
+        Prestatie(
+            o.gemeente,
+            o.agb,
+            g["bsn"],
+            event.ident,
+            g["ref"],
+            g.get("was"),
+            g["nummer"],
+            p.categorie,
+            p.product,
+            g["first"],
+            g["last"],
+            g["volume"],
+            p.eenheid,
+            p.tarief,
+            g["volume"] * p.tarief,
+            "C" if line.type == "C" else "D",
+        )
         for line in event.fields["lines"]
         for g in [line.fields]
     )
