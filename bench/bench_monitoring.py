@@ -4,7 +4,8 @@
     python bench/bench_monitoring.py --messages 100000     # a quicker run
 
 How the history is made (``bench/monitoring_history.py``): trajectories of a region the
-size of Zuid-Holland-Zuid over five years (2021-06 to 2026-06), every heen message answered
+size of Zuid-Holland-Zuid over four and a half years (2022-01 to 2026-06: the example
+contracts run from 2022), every heen message answered
 by the gateway (so a message and its answer are two of the million). Two paths:
 
 1. **A sample through the real intake**: ``--sample`` trajectories of the example
@@ -48,14 +49,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import monitoring_history as mh
 from sqlalchemy import create_engine, text
+from sqlmodel import SQLModel
 
 from ijw_gateway import reporting
 from ijw_gateway.config import Settings
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.gateway import Gateway, prepare
 from ijw_gateway.monitoring.access import EVERYONE, Viewer
+from ijw_gateway.monitoring.arrival import Arrival, keys_of
 from ijw_gateway.monitoring.model import Trajectory, allocation_key
-from ijw_gateway.monitoring.plan import Arrival, keys_of, plan
+from ijw_gateway.monitoring.plan import plan
 from ijw_gateway.monitoring.reports import Filters
 from ijw_gateway.runtime import contract_book
 from ijw_gateway.store import Store
@@ -65,7 +68,7 @@ from ijw_gateway.store.engine import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-FIRST, LAST = date(2021, 6, 1), date(2026, 6, 30)
+FIRST, LAST = date(2022, 1, 1), date(2026, 6, 30)
 NOW = datetime(2026, 7, 1, 8, tzinfo=UTC)
 ANSWER = {"JW301": "JW302", "JW305": "JW306", "JW307": "JW308", "JW315": "JW316",
           "JW319": "JW320", "JW323": "JW325"}  # fmt: skip
@@ -211,7 +214,7 @@ class Bulk:
                 table[key] = dict(row)
                 continue
             for k, v in list(row.items())[keys:]:
-                held[k] = max(held[k], v) if k == "max_days" else held[k] + v
+                held[k] = max(held.get(k, 0), v) if k == "max_days" else held.get(k, 0) + v
 
     def load(self, url: str) -> None:
         store, _ = _store(url, lambda: NOW)
@@ -259,9 +262,9 @@ class Bulk:
         copy("mon_deadline", list(deadlines[0]), (tuple(r.values()) for r in deadlines))
         copy("mon_declared", ["trajectory_id", "n"], self.declared.items())
         for name, table in self.figures.items():
-            values = list(table.values())
-            if values:
-                copy(name, list(values[0]), (tuple(v.values()) for v in values))
+            columns = [c.key for c in SQLModel.metadata.tables[name].columns]
+            rows = (tuple(v.get(k, 0) for k in columns) for v in table.values())
+            copy(name, columns, rows)
 
 
 def bulk(
@@ -284,7 +287,7 @@ def bulk(
 def _reports(url: str) -> dict[str, Any]:
     store, settings = _store(url, lambda: NOW)
     book = contract_book(settings, record=False)
-    wanted = Filters(date(2021, 6, 1), date(2026, 6, 1))
+    wanted = Filters(date(2022, 1, 1), date(2026, 6, 1))
     found = {n: reporting.report(store, EVERYONE, n, wanted, book).rows for n in reporting.REPORTS}
     store.dispose()
     return found
@@ -413,8 +416,10 @@ def main() -> int:
     )
     with schema() as url:
         started = time.perf_counter()
-        trajectories = args.messages // 8
-        loaded = bulk(url, mh.events(11, FIRST, LAST, False, trajectories), limit=args.messages)
+        # about 7.25 messages a trajectory with its share of the declarations (measured
+        # at this scale: a declaration holds many clients)
+        trajectories = round(args.messages / 7.25)
+        loaded = bulk(url, mh.events(11, FIRST, LAST, False, trajectories))
         _pending(url)
         with create_engine(url).connect() as c:
             c.execute(text("ANALYZE"))

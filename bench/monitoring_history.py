@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ijw_gateway.fixtures import builders as b
+from ijw_gateway.fixtures.scenario import test_bsns
 from ijw_gateway.fixtures.zhz import SEGMENTS, SegmentProfile
 from ijw_gateway.history.model import (
     Allocation,
@@ -84,9 +85,11 @@ def _moment(day: date, rng: random.Random) -> datetime:
 def offers(example_only: bool) -> list[Offer]:
     """The example contracts' combinations; for volume, every municipality and three
     providers per product (the other two invented: their segment reads as unknown)."""
-    found = [Offer(p.gemeente, p.agb, p) for p in SEGMENTS]
     if example_only:
-        return found
+        from ijw_gateway.parties import embedded_directory
+
+        parties = {party.code for party in embedded_directory()}
+        return [Offer(p.gemeente, p.agb, p) for p in SEGMENTS if p.agb in parties]
     found = []
     for i, p in enumerate(SEGMENTS):
         invented = [f"97{i:02d}{n:02d}00" for n in (1, 2)]
@@ -133,7 +136,7 @@ class Generator:
         offer = rng.choices(self.offers, self.weights)[0]
         span = (self.last - self.first).days - 120
         begin = self.first + timedelta(days=rng.randrange(max(span, 1)))
-        bsn = b.synthetic_bsn(rng.randrange(50_000))
+        bsn = test_bsns()[rng.randrange(len(test_bsns()))]
         self.numbers += 1
         nummer = self.numbers
         events: list[Event] = []
@@ -210,23 +213,12 @@ class Generator:
                 "ref": self._next("P"),
             }
             events.append(Event("P", datetime.combine(month, time(), UTC), offer, line))
-            if self.rng.random() < 0.02:
-                events.append(
-                    Event(
-                        "C",
-                        datetime.combine(month, time(), UTC),
-                        offer,
-                        {**line, "was": line["ref"], "ref": self._next("P")},
-                    )
-                )
-                events.append(
-                    Event(
-                        "P",
-                        datetime.combine(month, time(), UTC),
-                        offer,
-                        {**line, "ref": self._next("P")},
-                    )
-                )
+            later = next_month(month)  # a correction goes with the next month's declaration
+            if self.rng.random() < 0.02 and next_month(later) < self.last:
+                at = datetime.combine(later, time(), UTC)
+                credit = {**line, "was": line["ref"], "ref": self._next("P")}
+                events.append(Event("C", at, offer, credit))
+                events.append(Event("P", at, offer, {**line, "ref": self._next("P")}))
             month = next_month(month)
 
 
@@ -326,6 +318,17 @@ def model(event: Event) -> b.JsonObject:
     return _jw323(event, p, head)
 
 
+def tariff(offer: Offer, day: date) -> int:
+    """The contract tariff of the product on ``day`` (the profile's without a contract)."""
+    from ijw_gateway.contracts.book import Want
+    from ijw_gateway.runtime import contract_book
+
+    p = offer.profile
+    match = contract_book().match(Want(offer.agb, offer.gemeente, p.categorie, p.product, day))
+    found = match.lines[0].product.tariff if match.found else None
+    return found if found is not None else p.tarief
+
+
 def _jw323(event: Event, p: SegmentProfile, head: dict[str, str]) -> b.JsonObject:
     f = event.fields
     clients: dict[str, list[b.JsonObject]] = {}
@@ -341,7 +344,7 @@ def _jw323(event: Event, p: SegmentProfile, head: dict[str, str]) -> b.JsonObjec
                 einddatum=g["last"].isoformat(),
                 volume=g["volume"],
                 eenheid=p.eenheid,
-                tarief=p.tarief,
+                tarief=tariff(line.offer, g["first"]),
                 debet_credit="C" if line.type == "C" else "D",
                 vorig_referentie=g.get("was"),
             )
@@ -449,8 +452,8 @@ def facts(event: Event) -> Facts:
             g["last"],
             g["volume"],
             p.eenheid,
-            p.tarief,
-            g["volume"] * p.tarief,
+            tariff(line.offer, g["first"]),
+            g["volume"] * tariff(line.offer, g["first"]),
             "C" if line.type == "C" else "D",
         )
         for line in event.fields["lines"]

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from ijw_gateway.delivery import Attempt, Channel, Parcel, Route, Switchboard, backoff
-from ijw_gateway.errors import StoreUnavailable
+from ijw_gateway.errors import IjwGatewayError, StoreUnavailable
 from ijw_gateway.metrics import DELIVERIES
 from ijw_gateway.store import Claimed, Store
 from ijw_gateway.wire import WireRefs
@@ -88,10 +88,16 @@ class Worker:
         if now < self._next_note:
             return
         self._next_note = now + NOTE_SECONDS
-        noted = self.store.note_overdue()
+        try:
+            noted = self.store.note_overdue()
+            self.store.fold_figures()
+        except StoreUnavailable:
+            raise
+        except IjwGatewayError as error:  # monitoring's upkeep must not stop deliveries
+            log.warning("worker %s: monitoring upkeep failed: %s", self.owner, error.code)
+            return
         if noted:
             log.info("worker %s: %d answers overdue", self.owner, noted)
-        self.store.fold_figures()
 
     def _deliver(self, item: Claimed) -> None:
         route = Route(item.channel, item.endpoint or None, item.channel_settings)

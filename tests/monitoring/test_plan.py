@@ -18,8 +18,9 @@ from ijw_gateway.history.model import (
     Request,
 )
 from ijw_gateway.monitoring.access import Viewer, operator_principal
+from ijw_gateway.monitoring.arrival import Arrival, keys_of
 from ijw_gateway.monitoring.model import Deadline, Plan, Trajectory
-from ijw_gateway.monitoring.plan import Arrival, keys_of, plan
+from ijw_gateway.monitoring.plan import plan
 from ijw_gateway.monitoring.pseudonym import pseudonym
 
 G, A, BSN = "0505", "12345678", "999900018"
@@ -37,8 +38,17 @@ class Memory:
     def send(self, type_: str, day: str, facts: Facts, answered: bool = True) -> Plan:
         at = datetime.fromisoformat(f"{day}T09:00").replace(tzinfo=UTC)
         sender, receiver = (G, A) if type_ in ("JW301", "JW319") else (A, G)
-        arrival = Arrival(f"m{len(self.plans)}", type_, at, G, A, sender, receiver, facts,
-                          "answer" if answered else None)
+        arrival = Arrival(
+            f"m{len(self.plans)}",
+            type_,
+            at,
+            G,
+            A,
+            sender,
+            receiver,
+            facts,
+            "answer" if answered else None,
+        )
         known = [(k, self.trajectories[t]) for k in keys_of(arrival) for t in self.keys.get(k, [])]
         done = plan(arrival, known, None, lambda: f"id{next(self.ids)}")
         for key, tid in done.keys:
@@ -59,13 +69,34 @@ class Memory:
         return found
 
 
-def allocation(nummer: int, *, ref: str | None = None, stamp: str = "2026-04-14T09:00",
-               reden: str | None = None, end: date | None = date(2026, 6, 30)) -> Allocation:
-    return Allocation(G, nummer, A, BSN, "45", "45A02", date(2026, 4, 20), end, reden,
-                      Omvang(7, "04", "1"), None, datetime.fromisoformat(stamp), ref)
+def allocation(
+    nummer: int,
+    *,
+    ref: str | None = None,
+    stamp: str = "2026-04-14T09:00",
+    reden: str | None = None,
+    end: date | None = date(2026, 6, 30),
+) -> Allocation:
+    return Allocation(
+        G,
+        nummer,
+        A,
+        BSN,
+        "45",
+        "45A02",
+        date(2026, 4, 20),
+        end,
+        reden,
+        Omvang(7, "04", "1"),
+        None,
+        datetime.fromisoformat(stamp),
+        ref,
+    )
 
 
-def care(kind: str, status: str = "1", reden: str | None = None, nummer: int | None = 2001) -> CareClass:
+def care(
+    kind: str, status: str = "1", reden: str | None = None, nummer: int | None = 2001
+) -> CareClass:
     end = date(2026, 5, 31) if kind == "stop" else None
     return CareClass(kind, G, A, BSN, nummer, "45", "45A02", date(2026, 4, 20), end, reden, status)  # type: ignore[arg-type]
 
@@ -77,7 +108,10 @@ def test_a_vow_waits_on_the_clients_trajectories_and_a_new_product_joins_it() ->
     memory.send("JW317", "2026-05-04", Facts(ID, requests=(vow,)))
     waiting = memory.only().request_slot
     assert waiting is not None and waiting.due == date(2026, 5, 11)
-    answer = (allocation(2001, ref="VOW-1", stamp="2026-05-06T09:00"), allocation(2002, ref="VOW-1", stamp="2026-05-06T09:00"))
+    answer = (
+        allocation(2001, ref="VOW-1", stamp="2026-05-06T09:00"),
+        allocation(2002, ref="VOW-1", stamp="2026-05-06T09:00"),
+    )
     done = memory.send("JW301", "2026-05-06", Facts(ID, allocations=answer))
     assert len(memory.trajectories) == 2
     new = next(t for t in memory.trajectories.values() if t.nummer == 2002)
@@ -119,7 +153,10 @@ def test_a_late_answer_the_gateway_did_not_compose_opens_a_deadline() -> None:
     request = Request("JW315", G, A, BSN, "R1", "V", date(2026, 4, 2), "45", "45A02")
     done = memory.send("JW315", "2026-04-02", Facts(ID, requests=(request,)), answered=False)
     kinds = sorted((d.kind, d.owed_type, d.owed_by, d.due.isoformat()) for d in done.opened)
-    assert kinds == [("decision", "JW301/JW319", G, "2026-04-13"), ("retour", "JW316", G, "2026-04-09")]
+    assert kinds == [
+        ("decision", "JW301/JW319", G, "2026-04-13"),
+        ("retour", "JW316", G, "2026-04-09"),
+    ]
     rejected = Answer("JW319", G, A, "R1", "1", date(2026, 4, 20), "8")
     memory.send("JW319", "2026-04-20", Facts(ID, answers=(rejected,)))
     decision = next(d for d in memory.deadlines.values() if d.kind == "decision")
@@ -129,7 +166,9 @@ def test_a_late_answer_the_gateway_did_not_compose_opens_a_deadline() -> None:
 
 def test_viewers_and_pseudonyms() -> None:
     assert Viewer(G).sees(G, A) and Viewer(A).sees(G, A) and not Viewer("0482").sees(G, A)
-    assert Viewer(operator_principal("x")).sees(G, A) and Viewer(operator_principal("x")).scope() == (None, None)
+    assert Viewer(operator_principal("x")).sees(G, A) and Viewer(
+        operator_principal("x")
+    ).scope() == (None, None)
     assert Viewer(G).scope() == (G, None) and Viewer(A).scope() == (None, A)
     assert pseudonym("k" * 16, "bsn", BSN) == pseudonym("k" * 16, "bsn", BSN)
     assert pseudonym("k" * 16, "bsn", BSN) != pseudonym("j" * 16, "bsn", BSN)

@@ -8,6 +8,7 @@ import sys
 
 MODULES = (
     "access",
+    "arrival",
     "deadlines",
     "model",
     "plan",
@@ -21,7 +22,9 @@ EDGES = ("ijw_gateway.store", "sqlalchemy", "sqlmodel", "httpx", "fastapi", "sta
 
 def test_the_monitoring_core_imports_no_edge() -> None:
     imports = "; ".join(f"import ijw_gateway.monitoring.{m}" for m in MODULES)
-    check = f"import sys; {imports}; print(sorted(m for m in sys.modules if m.startswith({EDGES!r})))"
+    check = (
+        f"import sys; {imports}; print(sorted(m for m in sys.modules if m.startswith({EDGES!r})))"
+    )
     out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -51,7 +51,9 @@ def _daily(version: Version, month: date) -> float:
     st.sampled_from(["1", "2", "4"]),
     st.integers(1, 100),
 )
-def test_per_month_equals_day_by_day(start: date, length: int | None, frequentie: str, volume: int) -> None:
+def test_per_month_equals_day_by_day(
+    start: date, length: int | None, frequentie: str, volume: int
+) -> None:
     end = start + timedelta(days=length) if length is not None else None
     version = Version(start, end, volume, "04", frequentie, None)
     last = month_of(date(2028, 1, 1))

@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 
 from ijw_gateway import reporting
+from ijw_gateway.delivery import MailboxChannel
 from ijw_gateway.monitoring.access import EVERYONE, Viewer
 from ijw_gateway.monitoring.reports import Filters
 from ijw_gateway.runtime import contract_book
 from ijw_gateway.store import monitoring_reads as reads
+from ijw_gateway.worker import Worker
 from tests.service.monitoring_history import AGB, CLIENT, GEMEENTE, PRODUCT, History
 
 APRIL, MAY, JUNE = "2026-04", "2026-05", "2026-06"
@@ -69,10 +71,15 @@ def test_deadlines_count_working_days_around_easter_and_kings_day(history: Histo
     assert history.gateway.store.overdue_counts() == [("JW305", AGB, 1)]
 
 
-def test_the_worker_notes_an_overdue_answer_once(history: History) -> None:
+def test_the_worker_notes_an_overdue_answer_once_and_folds_the_figures(history: History) -> None:
     store = history.gateway.store
-    assert store.note_overdue() == 1
-    assert store.note_overdue() == 0
+    worker = Worker(store, MailboxChannel())
+    try:
+        worker.note_overdue()
+        worker.note_overdue()  # within the minute: nothing again
+    finally:
+        worker.close()
+    assert store.note_overdue() == 0 and store.fold_figures() == 0
     opener = history.sent["301-C"].id
     assert opener is not None
     events = [(e.kind, e.party, e.detail) for e in store.events(opener)]
@@ -168,5 +175,7 @@ def test_folding_the_deltas_changes_no_figure(history: History) -> None:
 def _restart() -> dict[str, object]:
     from ijw_gateway.fixtures import builders as b
 
-    start = b.start_product(2001, code=PRODUCT, begindatum="2026-06-08", toewijzing_ingangsdatum="2026-04-20")
+    start = b.start_product(
+        2001, code=PRODUCT, begindatum="2026-06-08", toewijzing_ingangsdatum="2026-04-20"
+    )
     return b.jw305("M305R", bsn=CLIENT[0], starts=[start], dagtekening="2026-06-11")

@@ -72,7 +72,9 @@ def test_parties_see_their_own_trajectories_and_operators_all(
     everything = _ok(api.get("/v1/trajectories", headers=operator), TrajectoriesAnswer)
     assert len(_ids(mine)) == 4 and _ids(mine) == _ids(theirs) == _ids(everything)
     for stranger in (STRANGER_GEMEENTE, STRANGER_AGB):
-        assert _ids(_ok(api.get("/v1/trajectories", headers=auth(stranger)), TrajectoriesAnswer)) == []
+        assert (
+            _ids(_ok(api.get("/v1/trajectories", headers=auth(stranger)), TrajectoriesAnswer)) == []
+        )
     one = next(str(t["id"]) for t in mine["trajectories"] if t["allocation"] == 2001)  # type: ignore[attr-defined]
     detail = _ok(api.get(f"/v1/trajectories/{one}", headers=auth(GEMEENTE)), TrajectoryDetail)
     assert detail["state"] == "stopped" and detail["allocation"] == 2001
@@ -80,20 +82,32 @@ def test_parties_see_their_own_trajectories_and_operators_all(
     assert [s["message"] for s in chain["start"]] == ["JW305"]  # type: ignore[index]
     assert _ok(api.get(f"/v1/trajectories/{one}", headers=operator), TrajectoryDetail) == detail
     for stranger in (STRANGER_GEMEENTE, STRANGER_AGB):
-        _refused(api.get(f"/v1/trajectories/{one}", headers=auth(stranger)), 403, "not_your_trajectory")
+        _refused(
+            api.get(f"/v1/trajectories/{one}", headers=auth(stranger)), 403, "not_your_trajectory"
+        )
     _refused(api.get(f"/v1/trajectories/{'0' * 32}", headers=operator), 404, "not_found")
     assert "999900" not in repr(detail)  # no BSN
 
 
 def test_search_by_state_product_and_page(api: TestClient) -> None:
     def ids(**query: object) -> list[str]:
-        return _ids(_ok(api.get("/v1/trajectories", params=query, headers=auth(GEMEENTE)), TrajectoriesAnswer))
+        return _ids(
+            _ok(
+                api.get("/v1/trajectories", params=query, headers=auth(GEMEENTE)),
+                TrajectoriesAnswer,
+            )
+        )
 
     assert len(ids(state="withdrawn")) == 1 and len(ids(state="rejected")) == 1
     assert len(ids(code="45A02")) == 4 and ids(code="45A01") == []
-    first = _ok(api.get("/v1/trajectories", params={"limit": 3}, headers=auth(GEMEENTE)), TrajectoriesAnswer)
+    first = _ok(
+        api.get("/v1/trajectories", params={"limit": 3}, headers=auth(GEMEENTE)), TrajectoriesAnswer
+    )
     assert first["has_more"] is True
-    rest = _ok(api.get("/v1/trajectories", params={"after": first["next"]}, headers=auth(GEMEENTE)), TrajectoriesAnswer)
+    rest = _ok(
+        api.get("/v1/trajectories", params={"after": first["next"]}, headers=auth(GEMEENTE)),
+        TrajectoriesAnswer,
+    )
     assert len(_ids(first)) + len(_ids(rest)) == 4 and not set(_ids(first)) & set(_ids(rest))
 
 
@@ -118,7 +132,9 @@ def test_reports_as_json_and_csv(api: TestClient, operator: dict[str, str]) -> N
         assert body["rows"], name
         mine = _ok(api.get(f"/v1/reports/{name}", params=PERIOD, headers=auth(AGB)), ReportAnswer)
         assert mine["rows"] == body["rows"]
-        none = _ok(api.get(f"/v1/reports/{name}", params=PERIOD, headers=auth(STRANGER_AGB)), ReportAnswer)
+        none = _ok(
+            api.get(f"/v1/reports/{name}", params=PERIOD, headers=auth(STRANGER_AGB)), ReportAnswer
+        )
         assert none["rows"] == []
     answer = api.get("/v1/reports/contracts", params={**PERIOD, "format": "csv"}, headers=operator)
     rows = list(csv.DictReader(io.StringIO(answer.text)))
@@ -131,13 +147,24 @@ def test_the_export_over_http(api: TestClient, history: History, operator: dict[
     assert answer.status_code == 200
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     assert len(rows) == 14 and not any(bsn in answer.text for bsn in CLIENT)
-    assert len(api.get("/v1/reports/export", params=PERIOD, headers=auth(STRANGER_AGB)).text.splitlines()) == 1
-    lines = api.get("/v1/reports/export", params={**PERIOD, "format": "jsonl"}, headers=auth(GEMEENTE))
+    assert (
+        len(
+            api.get(
+                "/v1/reports/export", params=PERIOD, headers=auth(STRANGER_AGB)
+            ).text.splitlines()
+        )
+        == 1
+    )
+    lines = api.get(
+        "/v1/reports/export", params={**PERIOD, "format": "jsonl"}, headers=auth(GEMEENTE)
+    )
     assert len(lines.text.splitlines()) == 14
     from dataclasses import replace
 
     history.gateway.settings = replace(history.gateway.settings, export_key=None)
-    _refused(api.get("/v1/reports/export", params=PERIOD, headers=operator), 503, "export_key_missing")
+    _refused(
+        api.get("/v1/reports/export", params=PERIOD, headers=operator), 503, "export_key_missing"
+    )
 
 
 def test_an_operator_key_sends_and_reads_no_messages(

@@ -61,7 +61,9 @@ def test_reports_in_every_format(env: History, capsys: pytest.CaptureFixture[str
         ("2026-05", 1_080_000, 1),
         ("2026-06", 0, 0),
     ]
-    status, out = _cli(capsys, "report", "chain", *PERIOD, "--format", "csv", "--municipality", "0505")
+    status, out = _cli(
+        capsys, "report", "chain", *PERIOD, "--format", "csv", "--municipality", "0505"
+    )
     assert status == 0 and "lead:request_to_decision" in out
     status, out = _cli(capsys, "report", "trajectories", *PERIOD, "--provider", "98761001")
     assert status == 0 and out.splitlines()[1:] == []  # the header only: not this provider's

@@ -7,6 +7,7 @@ computed here from the materialised rows the store reads. Definitions and readin
 ``docs/monitoring.md``.
 
     workdays   Dutch working days (the ``holidays`` package), Amsterdam days
+    arrival    what an accepted message says, and which trajectories it may touch
     deadlines  which answer is owed, by whom, by when (RULES.md §1.2)
     model      the records: Trajectory, Deadline, deltas of the monthly figures
     volumes    what an allocation version allows per month (as deltas)

@@ -1,7 +1,7 @@
 """One accepted message and the trajectories it touches -> what to write. Pure.
 
-``keys_of`` says which trajectories a message may touch (the store reads them, under a
-lock, in the intake's own transaction); ``plan`` decides: which trajectory every record
+``arrival.lookups_of`` says which stored trajectories a message may touch (the store
+reads them in the intake's own transaction, under the intake's locks); ``plan`` decides: which trajectory every record
 of the message belongs to (found by allocation number, request reference or client, or
 new), how each trajectory's state and open deadlines change, which deadlines open, close
 or move, and what the monthly figures gain. Rejected and duplicate messages never get
@@ -11,12 +11,12 @@ here: they count as never sent (OP286), as the chain monitors count them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from ijw_gateway.catalogue.structure import ANSWERED_BY
-from ijw_gateway.history.model import Allocation, Answer, CareClass, Facts, Prestatie, Request
+from ijw_gateway.history.model import Allocation, Answer, CareClass, Prestatie, Request
 from ijw_gateway.monitoring import deadlines as rules
+from ijw_gateway.monitoring.arrival import Arrival, care_key
 from ijw_gateway.monitoring.model import (
     ChainDelta,
     ClientDelta,
@@ -31,7 +31,6 @@ from ijw_gateway.monitoring.model import (
     allocation_key,
     client_key,
     request_key,
-    task_key,
 )
 from ijw_gateway.monitoring.volumes import (
     Version,
@@ -44,74 +43,6 @@ from ijw_gateway.monitoring.workdays import AMSTERDAM, local_day, working_days_b
 
 TEMPORARY = "20"  # RedenBeeindiging: temporarily ended
 CLOSED = frozenset({"stopped", "withdrawn", "rejected"})
-
-
-@dataclass(frozen=True)
-class Arrival:
-    """An accepted message as monitoring sees it."""
-
-    message_id: str
-    type: str
-    at: datetime  # received (aware, UTC)
-    gemeente: str
-    agb: str
-    from_party: str
-    to_party: str
-    facts: Facts
-    answered_now: str | None = None  # the gateway's own answer, composed with it
-    answers: str | None = None  # the message this one answers (a party's retour or JW325)
-    day: date = field(init=False)  # the day it arrived, in Amsterdam
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "day", local_day(self.at))
-
-
-def keys_of(arrival: Arrival) -> list[str]:
-    """The keys of every trajectory ``arrival`` may touch, sorted (the lock order)."""
-    found, facts = set(), arrival.facts
-    for a in facts.allocations:
-        found.add(allocation_key(a.gemeente, a.nummer))
-        if a.referentie_aanbieder:
-            found.add(request_key(a.agb, a.referentie_aanbieder))
-    found |= {request_key(r.agb, r.referentie) for r in facts.requests}
-    found |= {client_key(r.gemeente, r.agb, r.bsn) for r in facts.requests if r.kind == "JW317"}
-    found |= {request_key(a.agb, a.referentie) for a in facts.answers if a.kind == "JW319"}
-    found |= {_care_key(c) for c in facts.care}
-    found |= {allocation_key(p.gemeente, p.nummer) for p in facts.prestaties}
-    return sorted(found)
-
-
-@dataclass(frozen=True)
-class Lookups:
-    """What the store must look up for a message: trajectories by allocation number (of
-    the message's municipality), by key (a request reference; task-based care's client and
-    product), and by client (a VOW's: the client's allocations at this provider). A JW315's
-    and a JW317's own references are new (TR347): nothing to find."""
-
-    numbers: frozenset[int]
-    refs: frozenset[str]
-    bsns: frozenset[str]
-
-
-def lookups_of(arrival: Arrival) -> Lookups:
-    facts = arrival.facts
-    numbers = {a.nummer for a in facts.allocations} | {p.nummer for p in facts.prestaties}
-    numbers |= {c.nummer for c in facts.care if c.nummer is not None}
-    refs = {
-        request_key(a.agb, a.referentie_aanbieder)
-        for a in facts.allocations
-        if a.referentie_aanbieder
-    }
-    refs |= {request_key(a.agb, a.referentie) for a in facts.answers if a.kind == "JW319"}
-    refs |= {_care_key(c) for c in facts.care if c.nummer is None}
-    bsns = {r.bsn for r in facts.requests if r.kind == "JW317"}
-    return Lookups(frozenset(numbers), frozenset(refs), frozenset(bsns))
-
-
-def _care_key(care: CareClass) -> str:
-    if care.nummer is not None:
-        return allocation_key(care.gemeente, care.nummer)
-    return task_key(care.gemeente, care.agb, care.bsn, care.categorie or "", care.code or "")
 
 
 def plan(
@@ -450,11 +381,11 @@ class _Planner:
     # -- start and stop ----------------------------------------------------------------
 
     def _care_trajectory(self, c: CareClass) -> Trajectory:
-        found = self._found(_care_key(c))
+        found = self._found(care_key(c))
         if found:
             return found[0]
         product = {"categorie": c.categorie or "", "code": c.code or ""}
-        t = self._new(_care_key(c), c.bsn, **product)
+        t = self._new(care_key(c), c.bsn, **product)
         self._key(client_key(c.gemeente, c.agb, c.bsn), t)
         return t
 

@@ -1,12 +1,14 @@
 """Monitoring in the intake's own transaction: read what a message touches, write the plan.
 
 ``record_traffic`` is the one call the intake makes (after it decided and stored the
-message): it reads the trajectories under the message's keys, asks the pure planner
-(``monitoring.plan``) what changes, and writes it — on PostgreSQL in one statement,
-upserts included, so monitoring costs an intake two round trips. Locks: the intake's own
-keys (client, reference, allocation number; ``routing``) already serialise every message
-that changes a trajectory's row; declarations, which run under other keys, only add to
-counters, which concurrent transactions cannot lose.
+message): it reads the stored trajectories the message may touch, asks the pure planner
+(``monitoring.plan``) what changes, and writes it. What only adds rows (a new trajectory,
+its links, deadlines, the monthly figures' deltas) goes into the intake's own one insert
+statement; a message that changes stored rows (a start, a stop, a new version, an answer)
+adds one statement of updates. Locks: the intake's own keys (client, reference, allocation
+number; ``routing``) already serialise every message that changes a trajectory's row;
+declarations, which run under other keys, only add to counters (``MonDeclared``), which
+concurrent transactions cannot lose.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlmodel import SQLModel
 from ijw_gateway.catalogue.structure import ORIGINAL_OF
 from ijw_gateway.findings import Report
 from ijw_gateway.history.extract import ExtractError, facts, parties
+from ijw_gateway.monitoring.arrival import Arrival, lookups_of
 from ijw_gateway.monitoring.model import (
     ContractDelta,
     Deadline,
@@ -33,7 +36,7 @@ from ijw_gateway.monitoring.model import (
     allocation_key,
     client_key,
 )
-from ijw_gateway.monitoring.plan import Arrival, lookups_of, plan
+from ijw_gateway.monitoring.plan import plan
 from ijw_gateway.store.direct import Statement
 from ijw_gateway.store.monitoring_sql import Write, write_all
 from ijw_gateway.store.tables_history import HistAllocation
