@@ -102,13 +102,15 @@ _CHAIN = {
 }
 
 
+def _responses(model: object, meaning: str, errors: dict[int, str] | None = None) -> Any:
+    """OpenAPI ``responses``: the documented JSON of a 200 and the route's failures."""
+    return {200: {"model": model, "description": meaning}, **documented_errors(errors)}
+
+
 @router.get(
     "/trajectories",
     summary="Search trajectories",
-    responses={
-        200: {"model": TrajectoriesAnswer, "description": "A page of trajectories."},
-        **documented_errors(),
-    },
+    responses=_responses(TrajectoriesAnswer, "A page of trajectories."),
 )
 def search_trajectories(
     viewer: ViewerDep,
@@ -140,15 +142,14 @@ def search_trajectories(
 @router.get(
     "/trajectories/{trajectory_id}",
     summary="A trajectory with its timeline",
-    responses={
-        200: {"model": TrajectoryDetail, "description": "The trajectory."},
-        **documented_errors(
-            {
-                403: "The trajectory is between other parties.",
-                404: "There is no trajectory with this id.",
-            }
-        ),
-    },
+    responses=_responses(
+        TrajectoryDetail,
+        "The trajectory.",
+        {
+            403: "The trajectory is between other parties.",
+            404: "There is no trajectory with this id.",
+        },
+    ),
 )
 def get_trajectory(trajectory_id: Id, viewer: ViewerDep, gateway: GatewayDep) -> JSONResponse:
     """Its state, what it waits on, every message in order with the answer each got, and
@@ -187,10 +188,7 @@ def _deadline(d: Deadline, today: date) -> dict[str, Any]:
 @router.get(
     "/deadlines",
     summary="Open, overdue and answered answers",
-    responses={
-        200: {"model": DeadlinesAnswer, "description": "A page of deadlines."},
-        **documented_errors(),
-    },
+    responses=_responses(DeadlinesAnswer, "A page of deadlines."),
 )
 def get_deadlines(
     viewer: ViewerDep,

@@ -16,11 +16,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
 from ijw_gateway.parties import ChannelSettings, KeyHash, PartySpec, default_channel
 from ijw_gateway.store.tables import ApiKey, Party
+from ijw_gateway.store.tables_monitoring import OperatorKey
 from ijw_gateway.store.views import PartyView
 
 
@@ -162,7 +164,19 @@ def add_key(session: Session, party_code: str, key: KeyHash, now: datetime) -> N
 
 
 def revoke_key(session: Session, key_id: str, now: datetime) -> bool:
-    row = session.get(ApiKey, key_id)
+    return revoke(session, ApiKey, key_id, now)
+
+
+def active_key(session: Session, key_id: str) -> ApiKey | None:
+    return active(session, ApiKey, key_id)
+
+
+Keyed = TypeVar("Keyed", ApiKey, OperatorKey)
+
+
+def revoke(session: Session, model: type[Keyed], key_id: str, now: datetime) -> bool:
+    """Revoke a party's or an operator's key (for good); False when there is none."""
+    row = session.get(model, key_id)
     if row is None:
         return False
     if row.revoked_at is None:
@@ -171,8 +185,8 @@ def revoke_key(session: Session, key_id: str, now: datetime) -> bool:
     return True
 
 
-def active_key(session: Session, key_id: str) -> ApiKey | None:
-    row = session.get(ApiKey, key_id)
+def active(session: Session, model: type[Keyed], key_id: str) -> Keyed | None:
+    row = session.get(model, key_id)
     return row if row is not None and row.revoked_at is None else None
 
 

@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 from ijw_gateway.store.direct import Direct
 from ijw_gateway.store.monitoring_sql import Write, write_all
 from ijw_gateway.store.tables_monitoring import (
+    PRODUCT,
     MonChainDelta,
     MonChainMonth,
     MonClientDelta,
@@ -43,10 +44,9 @@ class _Fold:
         return tuple(c.key for c in table.columns if c.key not in self.keys)
 
 
-_PRODUCT = ("month", "gemeente", "agb", "categorie", "code")
 FOLDS = (
-    _Fold(MonContractDelta, MonContractMonth, _PRODUCT),
-    _Fold(MonClientDelta, MonClientMonth, (*_PRODUCT, "bsn")),
+    _Fold(MonContractDelta, MonContractMonth, PRODUCT),
+    _Fold(MonClientDelta, MonClientMonth, (*PRODUCT, "bsn")),
     _Fold(MonChainDelta, MonChainMonth, ("month", "gemeente", "agb", "measure"), ("max_days",)),
 )
 

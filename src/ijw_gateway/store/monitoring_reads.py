@@ -21,6 +21,7 @@ from ijw_gateway.monitoring.reports import Filters
 from ijw_gateway.store.monitoring import deadline_of, trajectory_of
 from ijw_gateway.store.tables import Event, Message
 from ijw_gateway.store.tables_monitoring import (
+    PRODUCT,
     MonChainDelta,
     MonChainMonth,
     MonClientDelta,
@@ -34,7 +35,7 @@ from ijw_gateway.store.tables_monitoring import (
 )
 from ijw_gateway.store.unit import table_of
 
-_PRODUCT = ("gemeente", "agb", "categorie", "code")
+_PRODUCT = PRODUCT[1:]  # the product of a provider for a municipality, without the month
 T, D, L = table_of(MonTrajectory), table_of(MonDeadline), table_of(MonLink)
 DECL, M = table_of(MonDeclared), table_of(Message)
 CONTRACT, CLIENTS, CHAIN = (

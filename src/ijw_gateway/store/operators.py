@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from ijw_gateway.parties import KeyHash
+from ijw_gateway.store import directory
 from ijw_gateway.store.tables_monitoring import Operator, OperatorKey
 
 
@@ -49,18 +50,11 @@ def add_key(session: Session, name: str, key: KeyHash, now: datetime) -> None:
 
 
 def revoke_key(session: Session, key_id: str, now: datetime) -> bool:
-    row = session.get(OperatorKey, key_id)
-    if row is None:
-        return False
-    if row.revoked_at is None:
-        row.revoked_at = now
-        session.add(row)
-    return True
+    return directory.revoke(session, OperatorKey, key_id, now)
 
 
 def active_key(session: Session, key_id: str) -> OperatorKey | None:
-    row = session.get(OperatorKey, key_id)
-    return row if row is not None and row.revoked_at is None else None
+    return directory.active(session, OperatorKey, key_id)
 
 
 def operators(session: Session) -> list[OperatorView]:

@@ -17,6 +17,8 @@ from sqlmodel import Field, SQLModel
 
 _ANSWERS = text("kind IN ('retour', 'declaration')")
 _ALLOCATED = text("nummer IS NOT NULL")
+PRODUCT = ("month", "gemeente", "agb", "categorie", "code")
+"""The key of a month's figures of one product of a provider for a municipality."""
 
 
 class MonTrajectory(SQLModel, table=True):
@@ -141,15 +143,9 @@ class MonDeadline(SQLModel, table=True):
     noted: bool = False  # its overdue event was recorded
 
 
-class MonContractMonth(SQLModel, table=True):
-    """A month's figures of one product of a provider for a municipality (added up)."""
+class ContractFigures(SQLModel):
+    """A month's figures of a product, added up (``monitoring.model.CONTRACT_FIELDS``)."""
 
-    __tablename__ = "mon_contract_month"
-    month: date = Field(primary_key=True)
-    gemeente: str = Field(primary_key=True, max_length=4)
-    agb: str = Field(primary_key=True, max_length=8)
-    categorie: str = Field(primary_key=True, max_length=8)
-    code: str = Field(primary_key=True, max_length=8)
     alloc_fixed: float = 0.0
     alloc_day: float = 0.0
     alloc_month: float = 0.0
@@ -167,6 +163,29 @@ class MonContractMonth(SQLModel, table=True):
     withdrawn: float = 0.0
     started: float = 0.0
     stopped: float = 0.0
+
+
+class ChainFigures(SQLModel):
+    """A month's measured times: added up, and the longest kept (``normed``: measured
+    against a norm)."""
+
+    count: int = 0
+    days: float = 0.0
+    workdays: int = 0
+    normed: int = 0
+    on_time: int = 0
+    max_days: float = 0.0
+
+
+class MonContractMonth(ContractFigures, table=True):
+    """A month's figures of one product of a provider for a municipality (added up)."""
+
+    __tablename__ = "mon_contract_month"
+    month: date = Field(primary_key=True)
+    gemeente: str = Field(primary_key=True, max_length=4)
+    agb: str = Field(primary_key=True, max_length=8)
+    categorie: str = Field(primary_key=True, max_length=8)
+    code: str = Field(primary_key=True, max_length=8)
 
 
 class MonClientMonth(SQLModel, table=True):
@@ -182,7 +201,7 @@ class MonClientMonth(SQLModel, table=True):
     n: int = 0
 
 
-class MonChainMonth(SQLModel, table=True):
+class MonChainMonth(ChainFigures, table=True):
     """A month's measured times of one kind between a municipality and a provider."""
 
     __tablename__ = "mon_chain_month"
@@ -190,15 +209,9 @@ class MonChainMonth(SQLModel, table=True):
     gemeente: str = Field(primary_key=True, max_length=4)
     agb: str = Field(primary_key=True, max_length=8)
     measure: str = Field(primary_key=True, max_length=48)
-    count: int = 0
-    days: float = 0.0
-    workdays: int = 0
-    normed: int = 0  # measured against a norm
-    on_time: int = 0
-    max_days: float = 0.0
 
 
-class MonContractDelta(SQLModel, table=True):
+class MonContractDelta(ContractFigures, table=True):
     """What one intake adds to ``mon_contract_month``, until it is folded in.
 
     An intake only inserts (in its own one statement): intakes of one municipality and
@@ -213,23 +226,6 @@ class MonContractDelta(SQLModel, table=True):
     agb: str = Field(max_length=8)
     categorie: str = Field(max_length=8)
     code: str = Field(max_length=8)
-    alloc_fixed: float = 0.0
-    alloc_day: float = 0.0
-    alloc_month: float = 0.0
-    budget_fixed: float = 0.0
-    budget_day: float = 0.0
-    declared_volume: float = 0.0
-    declared_amount: float = 0.0
-    granted_volume: float = 0.0
-    granted_amount: float = 0.0
-    ended: float = 0.0
-    ended_days: float = 0.0
-    requested: float = 0.0
-    rejected: float = 0.0
-    allocated: float = 0.0
-    withdrawn: float = 0.0
-    started: float = 0.0
-    stopped: float = 0.0
 
 
 class MonClientDelta(SQLModel, table=True):
@@ -246,7 +242,7 @@ class MonClientDelta(SQLModel, table=True):
     n: int = 0
 
 
-class MonChainDelta(SQLModel, table=True):
+class MonChainDelta(ChainFigures, table=True):
     """What one intake adds to ``mon_chain_month``, until it is folded in."""
 
     __tablename__ = "mon_chain_delta"
@@ -255,12 +251,6 @@ class MonChainDelta(SQLModel, table=True):
     gemeente: str = Field(max_length=4)
     agb: str = Field(max_length=8)
     measure: str = Field(max_length=48)
-    count: int = 0
-    days: float = 0.0
-    workdays: int = 0
-    normed: int = 0
-    on_time: int = 0
-    max_days: float = 0.0
 
 
 class Operator(SQLModel, table=True):
