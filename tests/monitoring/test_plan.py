@@ -173,3 +173,10 @@ def test_viewers_and_pseudonyms() -> None:
     assert pseudonym("k" * 16, "bsn", BSN) == pseudonym("k" * 16, "bsn", BSN)
     assert pseudonym("k" * 16, "bsn", BSN) != pseudonym("j" * 16, "bsn", BSN)
     assert pseudonym("k" * 16, "bsn", "1") != pseudonym("k" * 16, "toewijzing", "1")
+
+
+def test_a_start_of_an_allocation_from_before_monitoring_opens_its_trajectory() -> None:
+    memory = Memory()
+    memory.send("JW305", "2026-04-21", Facts(ID, care=(care("start"),)))
+    memory.send("JW307", "2026-06-02", Facts(ID, care=(care("stop", reden="31"),)))
+    assert memory.only().nummer == 2001 and memory.only().state == "stopped"

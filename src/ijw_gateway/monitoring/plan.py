@@ -384,7 +384,9 @@ class _Planner:
         found = self._found(care_key(c))
         if found:
             return found[0]
-        product = {"categorie": c.categorie or "", "code": c.code or ""}
+        # An allocation from before monitoring began (a database upgraded to 0004) has no
+        # trajectory yet: its first start or stop opens one, under its number.
+        product = {"categorie": c.categorie or "", "code": c.code or "", "nummer": c.nummer}
         t = self._new(care_key(c), c.bsn, **product)
         self._key(client_key(c.gemeente, c.agb, c.bsn), t)
         return t
