@@ -133,3 +133,14 @@ def test_nothing_below_the_command_line_and_the_app_factory_touches_the_environm
             reading.add(name)
     assert touching <= _EDGE, sorted(touching - _EDGE)
     assert reading <= _FROM_ENV_CALLERS, sorted(reading - _FROM_ENV_CALLERS)
+
+
+def test_the_export_key_is_checked_and_never_repeated() -> None:
+    assert Settings.from_env({"IJW_EXPORT_KEY": "a-key-of-the-region"}).export_key == (
+        "a-key-of-the-region"
+    )
+    assert Settings.from_env({}).export_key is None  # then the export refuses
+    with pytest.raises(ConfigurationError) as refused:
+        Settings.from_env({"IJW_EXPORT_KEY": "short-s3cret"})
+    assert "IJW_EXPORT_KEY" in str(refused.value) and "s3cret" not in str(refused.value)
+    assert "region" not in repr(Settings(export_key="a-key-of-the-region"))

@@ -34,7 +34,7 @@ DEFAULT_DATABASE_URL = "sqlite:///ijw-gateway.db"
 DATABASE_SCHEMES = ("sqlite://", "postgresql+psycopg://", "postgresql://", "postgres://")
 PREFIX = "IJW_"
 _NOT_FROM_ENV = frozenset({"worker_in_serve"})  # set by `serve` for its own processes
-_SECRET = frozenset({"database_url"})  # may carry a password: never repeated
+_SECRET = frozenset({"database_url", "export_key"})  # never repeated in a message
 _SHOWN = 60  # characters of a bad value repeated in the message
 
 Seconds = Annotated[float, msgspec.Meta(gt=0, le=86_400)]
@@ -42,6 +42,7 @@ Hours = Annotated[float, msgspec.Meta(gt=0, le=8_760)]  # at most a year
 Port = Annotated[int, msgspec.Meta(ge=1, le=65_535)]
 Threads = Annotated[int, msgspec.Meta(ge=1, le=64)]
 Host = Annotated[str, msgspec.Meta(pattern=r"^\S+$")]  # a name or address, no blanks
+ExportKey = Annotated[str, msgspec.Meta(min_length=16)]  # a secret: at least 16 characters
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +69,9 @@ class Settings:
     vecozo_ca: Path | None = None  # trust only this CA for VECOZO (a test VECOZO)
     vecozo_poll_seconds: Seconds = 30.0  # `vecozo worker`: wait between pulls when none came
     releases: Path | None = None  # answer versions and freeze windows (``releaseconfig``)
+    # The key of the monitoring export's pseudonyms (keyed hash of BSN and allocation
+    # number); None: the export refuses.
+    export_key: ExportKey | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         problems = []

@@ -42,6 +42,7 @@ from ijw_gateway.inputs import Item
 from ijw_gateway.routing import Envelope, Key, envelope_of
 from ijw_gateway.store import Collision, Stale, Store, Unit
 from ijw_gateway.store.history import StoreHistory
+from ijw_gateway.store.monitoring import record_traffic
 from ijw_gateway.store.unit import NewMessage
 from ijw_gateway.validation import Check, Outcome, ParsedMessage, Pending, Validator
 from ijw_gateway.zipped import split_body
@@ -278,7 +279,7 @@ class Intake:
         retour = None
         if self.compose is not None and message is not None and heen:
             retour = self.compose(message, report)
-        return _Judged(report, found, retour, since)
+        return _Judged(report, found, retour, since, message)
 
     def _transact(self, unit: Unit, posted: _Posted, judging: _Judging) -> Result:
         """One attempt: the same bytes before are answered as then; otherwise the message is
@@ -318,6 +319,7 @@ class Intake:
         if retour is not None and posted.answer_back:
             self._answer_back(unit, retour.id, new, trace)
         delivery = self._enqueue(unit, new, trace) if received else None
+        record_traffic(unit, new, judged.message, judged.found, retour.id if retour else None)
         verdict = "accepted" if received else "rejected"
         log.info("intake %s message=%s type=%s trace=%s", verdict, message_id, new.type, trace)
         return Result(
@@ -426,6 +428,7 @@ class _Judged:
     found: Facts | None
     retour: bytes | None
     since: int
+    message: ParsedMessage | None = None  # what monitoring reads of a received message
 
 
 @dataclass(frozen=True)
@@ -448,7 +451,7 @@ exchange's arrival, ``arrivals``)."""
 def _history(unit: Unit) -> StoreHistory:
     """The history the cross-message rules read in ``unit``; what it records is written
     with the unit's other rows."""
-    return StoreHistory(unit.connection, unit.add_rows, unit.identifications)
+    return StoreHistory(unit.connection, unit.add_rows, unit.identifications, unit.numbers)
 
 
 def _read(data: bytes | None) -> tuple[etree._ElementTree | None, Envelope | None]:

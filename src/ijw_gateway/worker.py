@@ -13,18 +13,20 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from ijw_gateway.catalogue.releases import DEFAULT
 from ijw_gateway.delivery import Attempt, Channel, Parcel, Route, Switchboard, backoff
-from ijw_gateway.errors import StoreUnavailable
+from ijw_gateway.errors import IjwGatewayError, StoreUnavailable
 from ijw_gateway.metrics import DELIVERIES
 from ijw_gateway.store import Claimed, Store
 from ijw_gateway.wire import WireRefs
 
 log = logging.getLogger("ijw_gateway.worker")
+NOTE_SECONDS = 60.0  # how often a worker looks for answers that became overdue
 
 
 def worker_id() -> str:
@@ -49,6 +51,7 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.owner = owner or worker_id()
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="ijw-deliver")
+        self._next_note = 0.0
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -68,6 +71,7 @@ class Worker:
             batches += 1
             try:
                 done = self.run_once()
+                self.note_overdue()
             except StoreUnavailable:
                 log.warning("worker %s: database unavailable; waiting", self.owner)
                 done = 0
@@ -76,6 +80,25 @@ class Worker:
                 stop.wait(self.poll_seconds)
         log.info("worker %s stopped after %d deliveries", self.owner, handled)
         return handled
+
+    def note_overdue(self) -> None:
+        """At most once a minute: an ``answer_overdue`` event for every answer that passed
+        its due day since (monitoring's deadlines pass by time, not by a message), and the
+        intakes' deltas folded into the monthly figures (``store.monitoring_fold``)."""
+        now = time.monotonic()
+        if now < self._next_note:
+            return
+        self._next_note = now + NOTE_SECONDS
+        try:
+            noted = self.store.note_overdue()
+            self.store.fold_figures()
+        except StoreUnavailable:
+            raise
+        except IjwGatewayError as error:  # monitoring's upkeep must not stop deliveries
+            log.warning("worker %s: monitoring upkeep failed: %s", self.owner, error.code)
+            return
+        if noted:
+            log.info("worker %s: %d answers overdue", self.owner, noted)
 
     def _deliver(self, item: Claimed) -> None:
         route = Route(item.channel, item.endpoint or None, item.channel_settings)

@@ -24,7 +24,8 @@ from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.config import Settings
 from ijw_gateway.gateway import Gateway, prepare
 from ijw_gateway.store import Store
-from ijw_gateway.store.engine import normalise_url
+from ijw_gateway.store.engine import make_engine, normalise_url
+from tests.service.monitoring_history import Clock, History, build
 
 with warnings.catch_warnings():
     # Starlette 1.x warns at import that its TestClient wants the ``httpx2`` package; the
@@ -170,3 +171,16 @@ def path_client(request: pytest.FixtureRequest, gateway: Gateway) -> Iterator[Te
         app.user_middleware = [m for m in app.user_middleware if m.cls is not FastRoutes]
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def history(db_url: str) -> Iterator[History]:
+    """The generated history of the monitoring tests, sent through the intake."""
+    settings = Settings(database_url=db_url, parties=PARTIES, export_key="k" * 32)
+    clock = Clock()
+    store = Store(make_engine(db_url), clock)
+    prepare(settings, store)
+    done = History(Gateway(settings, store), clock)
+    build(done)
+    yield done
+    store.dispose()

@@ -27,6 +27,7 @@ from ijw_gateway.api import errors
 from ijw_gateway.api.deps import SECURITY_SCHEMES
 from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.api.middleware import TraceMiddleware
+from ijw_gateway.api.monitoring import router as monitoring_router
 from ijw_gateway.api.offload import Offload
 from ijw_gateway.api.routes import hot_routes, router
 from ijw_gateway.api.stuf import router as stuf_router
@@ -89,6 +90,14 @@ class _Outbox(Collector):
         yield GaugeMetricFamily(
             "ijw_outbox_oldest_waiting_seconds", "Age of the oldest undelivered row.", value=age
         )
+        overdue = GaugeMetricFamily(
+            "ijw_overdue_answers",
+            "Answers past their due day, per message type owed and owing party.",
+            labels=("type", "party"),
+        )
+        for type_, party, count in store.overdue_counts():
+            overdue.add_metric((type_, party), count)
+        yield overdue
 
 
 def _document_keys(app: FastAPI, routes: list[BaseRoute]) -> None:
@@ -137,8 +146,9 @@ def create_app(
     app.add_middleware(TraceMiddleware)
     errors.install(app)
     app.include_router(router)
+    app.include_router(monitoring_router)
     app.include_router(stuf_router)
-    _document_keys(app, [*router.routes, *stuf_router.routes])
+    _document_keys(app, [*router.routes, *monitoring_router.routes, *stuf_router.routes])
     app.mount("/vecozo", facade(gateway, app.state))
     _operations(app, gateway, settings.metrics_dir)
     return app

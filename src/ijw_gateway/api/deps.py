@@ -12,8 +12,9 @@ from anyio import to_thread
 from fastapi import Depends, Request
 
 from ijw_gateway.api.errors import trace_of
-from ijw_gateway.errors import Unauthenticated
+from ijw_gateway.errors import Forbidden, Unauthenticated
 from ijw_gateway.gateway import Gateway
+from ijw_gateway.monitoring.access import Viewer, is_operator
 
 log = logging.getLogger("ijw_gateway.api")
 
@@ -40,12 +41,25 @@ def _presented(authorizations: list[str], api_keys: list[str]) -> str | None:
 
 
 async def party_of(request: Request) -> str:
-    """The party whose API key came with the request; 401 otherwise.
+    """The party whose API key came with the request; 401 otherwise, and 403 for an
+    operator's key (operators read the monitoring routes only: ``viewer_of``).
 
     It reads the two headers itself instead of declaring them as ``Header()`` parameters:
     FastAPI inspects declared parameters' annotations again on every request, which cost
     more than the rest of the dependency (docs/performance.md). ``SECURITY_SCHEMES``
     documents them in the OpenAPI instead."""
+    principal = await _principal(request)
+    if is_operator(principal):
+        raise Forbidden(
+            "An operator's key reads the monitoring routes (trajectories, deadlines, "
+            "reports); messages and mailboxes are the parties'.",
+            "operator_key",
+        )
+    return principal
+
+
+async def _principal(request: Request) -> str:
+    """Whose key came with the request: a party's code or ``operator:<name>``."""
     headers = request.headers
     presented = _presented(headers.getlist("authorization"), headers.getlist("x-api-key"))
     if presented is None:
@@ -64,6 +78,11 @@ async def party_of(request: Request) -> str:
     return party
 
 
+async def viewer_of(request: Request) -> Viewer:
+    """Who reads monitoring: a party (its own figures) or an operator (all of them)."""
+    return Viewer(await _principal(request))
+
+
 SECURITY_SCHEMES = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <key>"},
     "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
@@ -72,3 +91,4 @@ SECURITY_SCHEMES = {
 
 GatewayDep = Annotated[Gateway, Depends(gateway_of)]
 PartyDep = Annotated[str, Depends(party_of)]
+ViewerDep = Annotated[Viewer, Depends(viewer_of)]

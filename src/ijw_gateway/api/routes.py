@@ -123,7 +123,12 @@ def _answers(
             "application/xml": {"schema": {"type": "string"}},
             "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
         }
-    return {200: success, **documented_errors(errors)}
+    refused = dict(errors or {})
+    refused[403] = f"{refused[403]} Or: {_OPERATOR}" if 403 in refused else _OPERATOR.capitalize()
+    return {200: success, **documented_errors(refused)}
+
+
+_OPERATOR = "an operator's key (operators read the monitoring routes, not messages)."
 
 
 def _intake_threads(state: State) -> ThreadPoolExecutor:

@@ -17,7 +17,7 @@ from ijw_gateway.api.deps import party_of
 from ijw_gateway.api.errors import trace_of
 from ijw_gateway.api.offload import Offload
 from ijw_gateway.api.routes import taken_in
-from ijw_gateway.errors import Stopping, Unauthenticated
+from ijw_gateway.errors import Forbidden, Stopping, Unauthenticated
 from ijw_gateway.stuf.codec import MAX_ENVELOPE
 from ijw_gateway.stuf_intake import failure, take
 
@@ -71,7 +71,7 @@ async def post_envelope(request: Request) -> Response:
     answer with a Bv03, a Du01 with the return message, or a Fo01."""
     try:
         party: str | None = await party_of(request)
-    except Unauthenticated:
+    except (Unauthenticated, Forbidden):  # no party's key (an operator's sends nothing)
         party = None
     body = await _capped(request) if party is not None else b""
     large, trace = Offload.takes(body), trace_of(request)  # large: by the offload process

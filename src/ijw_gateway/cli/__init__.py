@@ -33,6 +33,7 @@ COMMANDS = (
     "db",
     "envelope",
     "explain",
+    "operators",
     "parties",
     "report",
     "retour",

@@ -173,8 +173,10 @@ def add_key(code: str, key_id: str | None) -> int:
     """Make a new API key for a party and print it (the only time it is shown)."""
     text, hashed = new_key(key_id)
     store = _store()
-    store.add_key(code, hashed)
-    store.dispose()
+    try:
+        store.add_key(code, hashed)
+    finally:  # a refused key id must not leave the pool's connections open
+        store.dispose()
     click.echo(text)
     click.echo(
         f"# key id {hashed.key_id} for {code}; for a parties file: {hashed.to_text()}", err=True

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from ijw_gateway.errors import ConfigurationError, UsageError
 if TYPE_CHECKING:
     from ijw_gateway.contracts import ContractBook, LawfulClause, Refusal
     from ijw_gateway.contracts.refusals import SummaryRow
+    from ijw_gateway.monitoring.reports import Filters
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -206,3 +208,136 @@ def _as_json(
     if details:
         out["refusals"] = [r.to_json() for r in refusals]
     return out
+
+
+# -- monitoring (docs/monitoring.md) ----------------------------------------------------
+
+_FORMAT = click.Choice(["table", "csv", "json"])
+
+
+def _monitoring_options(command: click.decorators.FC) -> click.decorators.FC:
+    """The options every monitoring report takes."""
+    for option in reversed(
+        [
+            click.option("--from", "start", type=_DAY, help="First month (any day of it)."),
+            click.option("--to", "end", type=_DAY, help="Last month (default: this one)."),
+            click.option("--municipality", help="Only this gemeentecode."),
+            click.option("--provider", help="Only this AGB code."),
+            click.option("--categorie", help="Only this product category."),
+            click.option("--code", help="Only this product code."),
+            click.option("--segment", help="Only this segment (contracts)."),
+            click.option("--format", "form", type=_FORMAT, default="table", show_default=True),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _monitored(name: str, **given: object) -> int:
+    """Print the report ``name`` from the gateway's database (``IJW_DATABASE_URL``)."""
+    from ijw_gateway import reporting
+    from ijw_gateway.monitoring.access import EVERYONE
+    from ijw_gateway.monitoring.reports import render
+    from ijw_gateway.monitoring.workdays import local_day
+    from ijw_gateway.runtime import contract_book
+    from ijw_gateway.store import Store
+
+    settings = current_settings()
+    store = Store.open_existing(settings.database_url)
+    try:
+        wanted = _wanted(given, local_day(store.clock()))
+        book = contract_book(settings, record=False) if name == "contracts" else None
+        table = reporting.report(store, EVERYONE, name, wanted, book)
+    finally:
+        store.dispose()
+    click.echo(render(table, wanted, str(given["form"])).rstrip("\n"))
+    return 0
+
+
+def _wanted(given: Mapping[str, object], today: date) -> Filters:
+    from ijw_gateway import reporting
+
+    start, end = given.get("start"), given.get("end")
+    return reporting.filters(
+        start.date() if isinstance(start, datetime) else None,
+        end.date() if isinstance(end, datetime) else None,
+        today,
+        gemeente=_text(given.get("municipality")),
+        agb=_text(given.get("provider")),
+        categorie=_text(given.get("categorie")),
+        code=_text(given.get("code")),
+        segment=_text(given.get("segment")),
+    )
+
+
+def _text(value: object) -> str | None:
+    return str(value) if value else None
+
+
+@report.command("trajectories")
+@_monitoring_options
+def trajectories_report(**given: object) -> int:
+    """Trajectories requested, rejected, allocated, withdrawn, started, stopped per month."""
+    return _monitored("trajectories", **given)
+
+
+@report.command("chain")
+@_monitoring_options
+def chain_report(**given: object) -> int:
+    """Response, lead, report and waiting times per municipality, provider and month."""
+    return _monitored("chain", **given)
+
+
+@report.command("contracts")
+@_monitoring_options
+def contracts_report(**given: object) -> int:
+    """Allocated, declared and granted volume and amount, clients and durations per
+    municipality, segment, financing variant, provider, product and month."""
+    return _monitored("contracts", **given)
+
+
+@report.command("deadlines")
+@click.option("--format", "form", type=_FORMAT, default="table", show_default=True)
+def deadlines_report(form: str) -> int:
+    """Open and overdue answers per owing party and message type (now)."""
+    return _monitored("deadlines", form=form)
+
+
+@report.command("export")
+@click.option("--from", "start", type=_DAY, help="First month (any day of it).")
+@click.option("--to", "end", type=_DAY, help="Last month (default: this one).")
+@click.option("--format", "form", type=click.Choice(["csv", "jsonl"]), default="csv")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Default: stdout.")
+def export_report(
+    start: datetime | None, end: datetime | None, form: str, output: Path | None
+) -> int:
+    """The chain monitors' shape: one record per message of a trajectory, BSN and allocation
+    number pseudonymised with IJW_EXPORT_KEY (without it the export refuses)."""
+    import csv
+    import sys
+
+    from ijw_gateway import reporting
+    from ijw_gateway.monitoring.access import EVERYONE
+    from ijw_gateway.monitoring.workdays import local_day
+    from ijw_gateway.store import Store
+
+    settings = current_settings()
+    store = Store.open_existing(settings.database_url)
+    try:
+        wanted = _wanted({"start": start, "end": end}, local_day(store.clock()))
+        records = reporting.export(store, EVERYONE, wanted, settings.export_key)
+        with (
+            output.open("w", encoding="utf-8", newline="")
+            if output
+            else nullcontext(sys.stdout) as out
+        ):
+            if form == "jsonl":
+                for record in records:
+                    out.write(json.dumps(record) + "\n")
+            else:
+                writer = csv.DictWriter(out, reporting.EXPORT_COLUMNS, lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(records)
+    finally:
+        store.dispose()
+    return 0

@@ -75,6 +75,11 @@ def _need(element: Element | None, path: str) -> str:
     return value.strip()
 
 
+def _opt(element: Element | None, path: str) -> str | None:
+    value = text_at(element, path)
+    return value.strip() if value is not None else None
+
+
 def _need_date(element: Element, path: str) -> date:
     value = date_at(element, path)
     if value is None:
@@ -184,7 +189,10 @@ def requests(message: ParsedMessage) -> list[Located[Request]]:
     found = []
     for node in find_all(message.root, _REQUEST_PATHS[kind]):
         ref = _need(node, "ReferentieAanbieder")
-        request = Request(kind, who.gemeente, who.agb, bsn, ref, who.identificatie, who.dagtekening)
+        product = (_opt(node, "Product/Categorie"), _opt(node, "Product/Code"))
+        request = Request(
+            kind, who.gemeente, who.agb, bsn, ref, who.identificatie, who.dagtekening, *product
+        )
         found.append(Located(node, request))
     return found
 
@@ -200,9 +208,9 @@ def answers(message: ParsedMessage) -> list[Located[Answer]]:
         if node is None:
             return []
         ref, verdict = _need(node, "ReferentieAanbieder"), _need(node, "VerzoekAntwoord")
-        return [
-            Located(node, Answer("JW319", who.gemeente, who.agb, ref, verdict, who.dagtekening))
-        ]
+        reden = _opt(node, "RedenAfwijzingVerzoek")
+        answer = Answer("JW319", who.gemeente, who.agb, ref, verdict, who.dagtekening, reden)
+        return [Located(node, answer)]
     found = []
     for located in allocations(message):
         ref_or_none = located.record.referentie_aanbieder

@@ -90,6 +90,8 @@ class Request:
     referentie: str
     identificatie: str
     dagtekening: date
+    categorie: str | None = None  # the product asked for (JW315; a VOW names none)
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class Answer:
     referentie: str
     verzoek_antwoord: str | None  # JW319 only: 1 rejected, 2 under investigation
     dagtekening: date
+    reden: str | None = None  # JW319 RedenAfwijzingVerzoek (8: the residence principle)
 
     @property
     def final(self) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, and_, exc, or_
+from sqlalchemy import Connection, Engine, and_, exc, or_
 from sqlmodel import Session, col
 
 from ijw_gateway.errors import (
@@ -21,8 +21,10 @@ from ijw_gateway.errors import (
     NotFound,
     StoreUnavailable,
 )
+from ijw_gateway.monitoring.access import operator_principal
+from ijw_gateway.monitoring.workdays import local_day
 from ijw_gateway.parties import ChannelSettings, KeyHash, PartySpec, split_key, verify
-from ijw_gateway.store import directory, exchange, migrate, outbox, reads
+from ijw_gateway.store import directory, exchange, migrate, operators, outbox, reads
 from ijw_gateway.store.clock import Clock, utcnow
 from ijw_gateway.store.engine import SNAPSHOT, is_postgres, make_engine, sqlite_file
 from ijw_gateway.store.refs import REFS
@@ -103,6 +105,13 @@ class Store:
         with self._translated(), Session(self.engine, expire_on_commit=False) as session:
             yield session
             session.commit()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A transaction for reads of Core statements (monitoring's reports), committed
+        when the block ends (a read may record what it noted, ``note_overdue``)."""
+        with self._translated(), self.engine.connect() as connection, connection.begin():
+            yield connection
 
     @contextmanager
     def scratch(self) -> Iterator[Session]:
@@ -211,15 +220,45 @@ class Store:
             return directory.party(session, code)
 
     def authenticate(self, presented: str) -> str | None:
-        """The code of the party whose active key this is, or None."""
+        """Whose active key this is: a party's code, or ``operator:<name>`` for an
+        operator's (``monitoring.access``); None for no active key."""
         parts = split_key(presented)
         if parts is None:
             return None
         with self.session() as session:
             key = directory.active_key(session, parts[0])
-            if key is None or not verify(parts[1], key.salt, key.digest):
+            if key is not None:
+                return key.party_code if verify(parts[1], key.salt, key.digest) else None
+            held = operators.active_key(session, parts[0])
+            if held is None or not verify(parts[1], held.salt, held.digest):
                 return None
-            return key.party_code
+            return operator_principal(held.operator)
+
+    # -- operators (monitoring.access) --------------------------------------------------
+
+    def add_operator(self, name: str) -> None:
+        with self.session() as session:
+            if not operators.add(session, name, self.clock()):
+                raise Conflict(f"operator {name} exists", "operator_exists")
+
+    def operators(self) -> list[operators.OperatorView]:
+        with self.session() as session:
+            return operators.operators(session)
+
+    def add_operator_key(self, name: str, key: KeyHash) -> None:
+        with self.session() as session:
+            if not operators.known(session, name):
+                raise NotFound(f"no operator {name}")
+            if directory.has_key(session, key.key_id):
+                raise Conflict(f"key id {key.key_id} is taken; choose another", "key_id_taken")
+            operators.add_key(session, name, key, self.clock())
+
+    def revoke_operator_keys(self, key_ids: Iterable[str]) -> None:
+        """Revoke operator keys in one transaction: all of them, or none when one is unknown."""
+        with self.session() as session:
+            for key_id in key_ids:
+                if not operators.revoke_key(session, key_id, self.clock()):
+                    raise NotFound(f"no operator key {key_id}")
 
     # -- reads -----------------------------------------------------------------------
 
@@ -341,6 +380,34 @@ class Store:
                 return False
             outbox.add_event(session, message_id, "acknowledged", party, "", trace, now)
             return True
+
+    def overdue_counts(self) -> list[tuple[str, str, int]]:
+        """(type owed, owing party, answers past their due day) for the metrics."""
+        from ijw_gateway.store import monitoring_reads
+
+        with self.reading() as connection:
+            return monitoring_reads.overdue_counts(connection, local_day(self.clock()))
+
+    def note_overdue(self) -> int:
+        """Record an ``answer_overdue`` event for each answer that passed its due day."""
+        from ijw_gateway.store import monitoring_reads
+
+        now = self.clock()
+        with self.reading() as connection:
+            return monitoring_reads.note_overdue(connection, local_day(now), now)
+
+    def fold_figures(self) -> int:
+        """Fold the intakes' deltas into the monthly figures (``store.monitoring_fold``);
+        the number of deltas moved."""
+        from ijw_gateway.store import monitoring_fold
+
+        moved = 0
+        while True:
+            with self.reading() as connection:
+                done = monitoring_fold.fold(connection)
+            moved += done
+            if done < monitoring_fold.BATCH:
+                return moved
 
     def outbox_counts(self) -> dict[str, int]:
         with self.session() as session:

@@ -260,3 +260,13 @@ class Direct:
         batch = [compiled.parameters(prepared.complete(r)) for r in rows]
         with self._cursor(compiled.sql) as cursor:
             cursor.executemany(compiled.sql, batch)
+
+    def run(self, sql: str, values: Sequence[Any], many: bool = False) -> None:
+        """A statement in the caller's own SQL (``$n`` parameters on PostgreSQL, ``?`` on
+        SQLite), for what Core statements compiled once cannot say (``store.monitoring_sql``:
+        one statement of upserts of any shape)."""
+        with self._cursor(sql, raw=self.postgres) as cursor:
+            if many:
+                cursor.executemany(sql, values)
+            else:
+                cursor.execute(sql, values)

@@ -16,11 +16,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
 from ijw_gateway.parties import ChannelSettings, KeyHash, PartySpec, default_channel
 from ijw_gateway.store.tables import ApiKey, Party
+from ijw_gateway.store.tables_monitoring import OperatorKey
 from ijw_gateway.store.views import PartyView
 
 
@@ -142,8 +144,11 @@ def load_keys(session: Session, spec: PartySpec, now: datetime) -> Loaded:
 
 
 def has_key(session: Session, key_id: str) -> bool:
-    """Whether a key id was ever used (revoked ids are never given out again)."""
-    return session.get(ApiKey, key_id) is not None
+    """Whether a key id was ever used, by a party or an operator (``store.operators``):
+    revoked ids are never given out again, and an id names one holder."""
+    from ijw_gateway.store import operators
+
+    return session.get(ApiKey, key_id) is not None or operators.has_key(session, key_id)
 
 
 def add_key(session: Session, party_code: str, key: KeyHash, now: datetime) -> None:
@@ -159,7 +164,19 @@ def add_key(session: Session, party_code: str, key: KeyHash, now: datetime) -> N
 
 
 def revoke_key(session: Session, key_id: str, now: datetime) -> bool:
-    row = session.get(ApiKey, key_id)
+    return revoke(session, ApiKey, key_id, now)
+
+
+def active_key(session: Session, key_id: str) -> ApiKey | None:
+    return active(session, ApiKey, key_id)
+
+
+Keyed = TypeVar("Keyed", ApiKey, OperatorKey)
+
+
+def revoke(session: Session, model: type[Keyed], key_id: str, now: datetime) -> bool:
+    """Revoke a party's or an operator's key (for good); False when there is none."""
+    row = session.get(model, key_id)
     if row is None:
         return False
     if row.revoked_at is None:
@@ -168,8 +185,8 @@ def revoke_key(session: Session, key_id: str, now: datetime) -> bool:
     return True
 
 
-def active_key(session: Session, key_id: str) -> ApiKey | None:
-    row = session.get(ApiKey, key_id)
+def active(session: Session, model: type[Keyed], key_id: str) -> Keyed | None:
+    row = session.get(model, key_id)
     return row if row is not None and row.revoked_at is None else None
 
 

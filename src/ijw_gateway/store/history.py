@@ -62,6 +62,7 @@ class StoreHistory:
         source: Session | Connection,
         write: Write | None = None,
         identifications: Mapping[Key, str | None] | None = None,
+        numbers: dict[tuple[str, int], bool] | None = None,
     ) -> None:
         """``identifications``: owners of identifications the transaction already asked
         the store about (an intake unit's ``open``), so the rules need not ask again."""
@@ -71,6 +72,9 @@ class StoreHistory:
             lambda table, values: self.sql.insert(table_of(table), values)
         )
         self.identifications = identifications or {}
+        self.numbers = numbers if numbers is not None else {}
+        """Allocation numbers asked about, and whether one was stored: monitoring then
+        knows without asking again which allocations are new (``store.monitoring``)."""
 
     # -- recording ---------------------------------------------------------------
 
@@ -143,6 +147,7 @@ class StoreHistory:
 
     def allocation(self, gemeente: str, nummer: int) -> Allocation | None:
         row = self.sql.first(_ALLOCATION, gemeente=gemeente, nummer=nummer)
+        self.numbers[(gemeente, nummer)] = row is not None
         return rows.allocation(row) if row else None
 
     def allocations_of(self, gemeente: str, agb: str, bsn: str) -> Sequence[Allocation]:

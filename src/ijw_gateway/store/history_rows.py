@@ -70,6 +70,8 @@ def request(row: Row) -> Request:
         row["referentie"],
         row["identificatie"],
         row["dagtekening"],
+        row["categorie"],
+        row["code"],
     )
 
 
@@ -82,6 +84,7 @@ def answer(row: Row) -> Answer:
         row["referentie"],
         row["verzoek_antwoord"],
         row["dagtekening"],
+        row["reden"],
     )
 
 

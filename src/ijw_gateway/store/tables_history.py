@@ -55,6 +55,8 @@ class HistRequest(SQLModel, table=True):
     referentie: str = Field(max_length=40)
     identificatie: str = Field(max_length=40)
     dagtekening: date
+    categorie: str | None = Field(default=None, max_length=8)  # migration 0004
+    code: str | None = Field(default=None, max_length=8)
 
 
 class HistAnswer(SQLModel, table=True):
@@ -68,6 +70,7 @@ class HistAnswer(SQLModel, table=True):
     referentie: str = Field(max_length=40)
     verzoek_antwoord: str | None = Field(default=None, max_length=4)
     dagtekening: date
+    reden: str | None = Field(default=None, max_length=4)  # migration 0004
 
 
 class HistCare(SQLModel, table=True):

@@ -115,6 +115,9 @@ class Unit:
         self._session: Session | None = None
         self.identifications: dict[Key, str | None] = {}
         """Identifications asked about in this transaction (``open``), and their owner."""
+        self.numbers: dict[tuple[str, int], bool] = {}
+        """Allocation numbers the cross-message rules asked about (TR332), and whether one
+        was stored (``store.history``): monitoring need not ask again (``store.monitoring``)."""
 
     @property
     def session(self) -> Session:

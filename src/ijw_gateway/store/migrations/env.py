@@ -7,7 +7,8 @@ from sqlmodel import SQLModel
 
 # Importing the table modules registers their tables on SQLModel.metadata.
 import ijw_gateway.store.tables
-import ijw_gateway.store.tables_history  # noqa: F401
+import ijw_gateway.store.tables_history
+import ijw_gateway.store.tables_monitoring  # noqa: F401
 
 connection = context.config.attributes.get("connection")
 if connection is None:
