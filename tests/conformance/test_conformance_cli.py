@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conformance_apps import Receiver, served, verdict_app
 from lxml import etree
 
 from ijw_gateway.cli import main
 from ijw_gateway.fixtures.manifest import Manifest
 from ijw_gateway.schemas import SchemaRegistry
+from tests.support.conformance_apps import Receiver, served, verdict_app
 
 ONLY_319 = ["--only", "jw319/*"]
 
