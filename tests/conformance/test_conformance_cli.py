@@ -34,6 +34,7 @@ def test_a_conforming_target_exits_0_and_writes_junit(
     cases = suite.findall("testcase")
     assert int(suite.get("tests", "0")) == len(cases) > 10
     assert suite.get("failures") == "0"
+    assert (root.get("tests"), root.get("failures")) == (suite.get("tests"), "0")  # totals
 
 
 def test_a_differing_answer_exits_1_and_is_a_junit_failure(
