@@ -1,7 +1,7 @@
 """VECOZO pull throughput: list -> payload (SHA-256) -> validate, store and queue ->
 acknowledge, against a loopback VECOZO stub over mutual TLS.
 
-The stub (``tests/vecozo/stub.py``, not judging against the specs here) runs in a process
+The stub (``tests/support/vecozo_stub.py``, not judging against the specs here) runs in a process
 of its own, holding ``--messages`` distinct JW315s of a provider to Dordrecht (each for
 another client); the gateway's ``Puller`` drains it into a fresh database (a SQLite file,
 or a fresh schema on PostgreSQL) exactly as ``ijw-gateway vecozo pull`` does, and every
@@ -48,7 +48,7 @@ def _stub(directory: str, count: int, pipe: Connection) -> None:
     """The stub's process: serve until told to stop, then report its CPU seconds."""
     import ssl
 
-    from tests.vecozo.stub import Stub, metadata, running_with
+    from tests.support.vecozo_stub import Stub, metadata, running_with
 
     stub = Stub(judge=False)
     for data in _payloads(count):

@@ -15,11 +15,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from shared_paths import shared_release
 
-from ijw_gateway.schemas import SchemaRegistry
+# The shared helpers' assertions explain a failure as the tests' own do (before any import).
+pytest.register_assert_rewrite("tests.support")
 
-ROOT = Path(__file__).resolve().parent.parent
+from ijw_gateway.schemas import SchemaRegistry  # noqa: E402
+from tests.support.shared_paths import require, shared_release  # noqa: E402
+
 SHARED = shared_release("3.2")
 
 _REAL_CONNECT = socket.socket.connect
@@ -58,22 +60,14 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
-def _require(path: Path) -> Path:
-    if not path.exists():
-        if os.environ.get("IJW_REQUIRE_SHARED") == "1":
-            pytest.fail(f"{path} is required (IJW_REQUIRE_SHARED=1) but missing")
-        pytest.skip(f"{path} not present")
-    return path
-
-
 @pytest.fixture(scope="session")
 def shared_xsd_dir() -> Path:
-    return _require(SHARED / "xsd")
+    return require(SHARED / "xsd")
 
 
 @pytest.fixture(scope="session")
 def shared_samples_dir() -> Path:
-    return _require(SHARED / "samples")
+    return require(SHARED / "samples")
 
 
 @pytest.fixture(scope="session")
@@ -94,8 +88,8 @@ def published() -> Callable[[str], tuple[SchemaRegistry, Path]]:
     def of(release: str) -> tuple[SchemaRegistry, Path]:
         if release not in made:
             folder = shared_release(release)
-            registry = SchemaRegistry(_require(folder / "xsd"), release=release)
-            made[release] = (registry, _require(folder / "samples"))
+            registry = SchemaRegistry(require(folder / "xsd"), release=release)
+            made[release] = (registry, require(folder / "samples"))
         return made[release]
 
     return of

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from variants import catalogue_document
 
 from ijw_gateway import cli
 from ijw_gateway.fixtures import builders
+from tests.support.variants import catalogue_document
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -12,6 +12,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -62,11 +63,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def json_lines(out: str) -> list[dict[str, object]]:
+def json_lines(out: str) -> list[dict[str, Any]]:
     reports = [json.loads(line) for line in out.splitlines()]
     for report in reports:
         assert set(report) == REPORT_KEYS
-        for finding in report["findings"]:  # type: ignore[attr-defined]
+        for finding in report["findings"]:
             assert set(finding) == FINDING_KEYS
     return reports
 
@@ -188,7 +189,7 @@ def test_json_prints_one_object_per_file(
         "findings_omitted": 0,
     }
     assert rejected["accepted"] is False and rejected["message"] == "JW305"
-    (finding,) = rejected["findings"]  # type: ignore[misc]
+    (finding,) = rejected["findings"]
     assert finding["level"] == "schema"
     assert finding["path"] == "/Bericht/Client/Geslacht"
     assert isinstance(finding["line"], int) and finding["line"] > 1
@@ -215,7 +216,7 @@ def test_a_file_that_is_not_xml_is_reported_not_raised(
     code, out, _ = run(capsys, "validate", "--json", str(tmp_path / "garbage.xml"))
     assert code == 1
     (report,) = json_lines(out)
-    assert report["message"] is None and report["findings"][0]["level"] == "xml"  # type: ignore[index]
+    assert report["message"] is None and report["findings"][0]["level"] == "xml"
 
 
 # --- inputs ----------------------------------------------------------------------------
@@ -259,7 +260,7 @@ def test_a_zip_with_more_than_30_members_is_one_rejection(
     assert code == 1
     (report,) = json_lines(out)
     assert report["file"] == str(archive) and report["accepted"] is False
-    assert "31" in report["findings"][0]["text"]  # type: ignore[index]
+    assert "31" in report["findings"][0]["text"]
 
 
 def test_a_zip_member_over_25_mb_is_a_finding(
@@ -270,7 +271,7 @@ def test_a_zip_member_over_25_mb_is_a_finding(
     assert code == 1
     (report,) = json_lines(out)
     assert report["file"] == f"{archive}!huge.xml"
-    assert report["findings"][0]["rule"] == "OP179"  # type: ignore[index]
+    assert report["findings"][0]["rule"] == "OP179"
 
 
 def test_a_non_zip_named_zip_is_a_finding(
@@ -280,7 +281,7 @@ def test_a_non_zip_named_zip_is_a_finding(
     code, out, _ = run(capsys, "validate", "--json", str(tmp_path / "fake.zip"))
     assert code == 1
     (report,) = json_lines(out)
-    assert "not a readable zip archive" in report["findings"][0]["text"]  # type: ignore[index]
+    assert "not a readable zip archive" in report["findings"][0]["text"]
 
 
 def test_a_dash_reads_one_message_from_standard_input(
@@ -319,7 +320,7 @@ def test_the_standard_alone_judges_unless_contracts_are_given(
     code, out, _ = run(capsys, "validate", "--json", "--contracts", zhz, *samples)
     assert code == 1
     for report in json_lines(out):
-        assert {f["level"] for f in report["findings"]} == {"contract"}  # type: ignore[attr-defined]
+        assert {f["level"] for f in report["findings"]} == {"contract"}
     monkeypatch.setenv("IJW_CONTRACTS", zhz)
     code, out, _ = run(capsys, "validate", *samples)
     assert code == 1 and out.count("CONTRACT-MATCH") == 3
@@ -373,8 +374,8 @@ def test_findings_in_the_language_asked_for(
     code, out, _ = run(capsys, "validate", "--json", "--lang", lang, "bsn.xml", "code.xml")
     bsn, geslacht = json_lines(out)
     assert code == 1
-    assert str(bsn["findings"][0]["text"]).startswith(rule)  # type: ignore[index]
-    assert str(geslacht["findings"][0]["text"]).startswith(schema)  # type: ignore[index]
+    assert str(bsn["findings"][0]["text"]).startswith(rule)
+    assert str(geslacht["findings"][0]["text"]).startswith(schema)
 
 
 # --- schema bundles --------------------------------------------------------------------
@@ -387,7 +388,7 @@ def test_the_published_schemas_can_be_used(
         capsys, "validate", "--json", "--schemas", str(shared_xsd_dir), str(shared_samples_dir)
     )
     assert code == 1  # jw315 and jw318 fail their schema
-    verdicts = {Path(r["file"]).name: r["schema_valid"] for r in json_lines(out)}  # type: ignore[arg-type]
+    verdicts = {Path(r["file"]).name: r["schema_valid"] for r in json_lines(out)}
     assert len(verdicts) == 14
     assert {name for name, valid in verdicts.items() if not valid} == {"jw315.xml", "jw318.xml"}
 
@@ -451,7 +452,7 @@ def test_findings_beyond_the_cap_are_counted_not_listed(
     code, out, _ = run(capsys, "validate", "--json", str(path))
     (report,) = json_lines(out)
     assert code == 1
-    assert len(report["findings"]) == MAX_FINDINGS  # type: ignore[arg-type]
+    assert len(report["findings"]) == MAX_FINDINGS
     assert report["findings_omitted"] == 234
     code, out, _ = run(capsys, "validate", str(path))
     assert out.count("\n  line ") == MAX_FINDINGS
@@ -465,7 +466,7 @@ def test_under_the_cap_nothing_is_omitted(
     path.write_bytes(foreign_attributes(MAX_FINDINGS))
     _, out, _ = run(capsys, "validate", "--json", str(path))
     (report,) = json_lines(out)
-    assert len(report["findings"]) == MAX_FINDINGS  # type: ignore[arg-type]
+    assert len(report["findings"]) == MAX_FINDINGS
     assert report["findings_omitted"] == 0
     _, out, _ = run(capsys, "validate", str(path))
     assert "more findings" not in out

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from catalogue_walk import structure_of
 from lxml import etree
-from variants import Variant, catalogue_document, complete, variants
 
 from ijw_gateway import xmlparse
 from ijw_gateway.catalogue.releases import RELEASES
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
+from tests.support.catalogue_walk import structure_of
+from tests.support.variants import Variant, catalogue_document, complete, variants
 
 MIN_VARIANTS = 1000  # per message
 MIN_ACCEPTED = 100
@@ -52,7 +52,8 @@ def _variants(release: str, message: str, samples: Path) -> Iterator[Variant]:
 
 
 def _locations(schema: etree.XMLSchema) -> list[tuple[int, str]]:
-    return [(error.line, error.path or "") for error in schema.error_log]
+    log: etree._ListErrorLog = schema.error_log
+    return [(error.line, error.path or "") for error in log]
 
 
 def _verdict(valid: bool) -> str:

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from shared_paths import shared_release
-from variants import catalogue_document
 
 from ijw_gateway.catalogue.releases import RELEASES
 from ijw_gateway.catalogue.structure import MESSAGES
@@ -16,6 +14,8 @@ from ijw_gateway.detect import Detected, detect
 from ijw_gateway.findings import Finding
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
+from tests.support.shared_paths import shared_release
+from tests.support.variants import catalogue_document
 
 ISTANDAARDEN = "http://www.istandaarden.nl"
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _quickstart_module():  # type: ignore[no-untyped-def]
+def _quickstart_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("quickstart", ROOT / ".ci" / "quickstart.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from variants import catalogue_document
 
 from ijw_gateway import xmlparse
 from ijw_gateway.config import Settings
 from ijw_gateway.errors import ConfigurationError, Frozen
 from ijw_gateway.freeze import FreezeGate
 from ijw_gateway.releaseconfig import ReleaseConfig, load_release_config
+from tests.support.variants import catalogue_document
 
 WINDOW = """
 [[freeze]]

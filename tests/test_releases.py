@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from shared_paths import shared_release
-from variants import catalogue_document
 
 from ijw_gateway.catalogue.releases import (
     DEFAULT,
@@ -26,12 +24,15 @@ from ijw_gateway.catalogue.retourcodes import retourcodes
 from ijw_gateway.catalogue.rulecat import rules, rules_of
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import SchemaBundleError
+from ijw_gateway.findings import Finding, Level
 from ijw_gateway.messages.jsonmodel import from_json, to_json
 from ijw_gateway.messages.translate import model_of, render
 from ijw_gateway.rules.base import applicable
 from ijw_gateway.rules.stages import load_rule_modules
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
+from tests.support.shared_paths import shared_release
+from tests.support.variants import catalogue_document
 
 OLD = "2.3"
 MESSAGES_23 = list(RELEASES[OLD].messages)
@@ -98,7 +99,7 @@ def test_rules_are_keyed_by_release_and_2_3_has_none() -> None:
     load_rule_modules()
     assert rules_of(DEFAULT.name) is rules() and len(rules()) > 100
     assert dict(rules_of(OLD)) == {}
-    levels = frozenset({"message", "history"})
+    levels: frozenset[Level] = frozenset({"message", "history"})
     assert list(applicable("JW301", levels, True, DEFAULT.name))
     assert list(applicable("JW301", levels, True, OLD)) == []
 
@@ -183,7 +184,7 @@ def test_the_exchange_says_when_a_2_3_message_fails_its_own_schema_too(
 def test_the_rules_and_screens_of_the_exchange_do_not_run_on_2_3(
     registry: SchemaRegistry,
 ) -> None:
-    def never(*args: object) -> list[object]:
+    def never(*args: object) -> list[Finding]:
         raise AssertionError("a check of the exchange ran on a 2.3 message")
 
     validator = Validator(registry, checks=[never], screens=[never])

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from variants import catalogue_document
 
 from ijw_gateway.errors import SchemaBundleError
 from ijw_gateway.schemas import SchemaRegistry
+from tests.support.variants import catalogue_document
 
 
 def test_unknown_message_or_release_has_no_schema(registry: SchemaRegistry) -> None:

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from variants import catalogue_document, variants
 
 from ijw_gateway import xmlparse
 from ijw_gateway.catalogue.structure import MESSAGES
@@ -16,6 +15,7 @@ from ijw_gateway.fixtures import builders as b
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.schematext import _BY_BASE, _RULES, explain_schema_error, named_path
 from ijw_gateway.validation import Validator
+from tests.support.variants import catalogue_document, variants
 
 JW = "{http://www.istandaarden.nl/ijw/3_2/jw305/schema}"
 _VALUE = re.compile(r": value '(.*)' \(")

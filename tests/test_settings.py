@@ -91,7 +91,7 @@ def test_settings_stay_a_frozen_dataclass_checked_on_every_change() -> None:
     with pytest.raises(ConfigurationError, match="IJW_PORT='0'"):
         dataclasses.replace(settings, port=0)
     with pytest.raises(ConfigurationError, match="IJW_PARTIES: Expected a path"):
-        dataclasses.replace(settings, parties=b"p.toml")
+        dataclasses.replace(settings, parties=b"p.toml")  # type: ignore[arg-type]
     assert isinstance(Settings(schema_dir="xsd").schema_dir, Path)  # type: ignore[arg-type]
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.port = 1  # type: ignore[misc]

@@ -7,17 +7,17 @@ from collections.abc import Iterable
 import pytest
 from lxml import etree
 
-from ijw_gateway.findings import Finding
+from ijw_gateway.findings import Finding, Level
 from ijw_gateway.fixtures import builders
 from ijw_gateway.schemas import SchemaRegistry
-from ijw_gateway.validation import ParsedMessage, Validator
+from ijw_gateway.validation import Check, ParsedMessage, Validator
 
 
-def _finding(level: str, code: str) -> Finding:
-    return Finding(level, code, None, "/Bericht", 1, code)  # type: ignore[arg-type]
+def _finding(level: Level, code: str) -> Finding:
+    return Finding(level, code, None, "/Bericht", 1, code)
 
 
-def _check(level: str, code: str, calls: list[str]):  # type: ignore[no-untyped-def]
+def _check(level: Level, code: str, calls: list[str]) -> Check:
     def check(message: ParsedMessage) -> Iterable[Finding]:
         calls.append(code)
         return [_finding(level, code)]
@@ -78,7 +78,7 @@ def test_report_lists_distinct_retourcodes_in_order() -> None:
     assert report.to_json()["accepted"] is False
 
 
-def _found(level: str | None, code: str, calls: list[str]):  # type: ignore[no-untyped-def]
+def _found(level: Level | None, code: str, calls: list[str]) -> Check:
     """A check that notes its call and finds ``code`` at ``level`` (nothing for None)."""
 
     def check(message: ParsedMessage) -> Iterable[Finding]:
@@ -97,7 +97,7 @@ def _found(level: str | None, code: str, calls: list[str]):  # type: ignore[no-u
     ],
 )
 def test_a_check_left_out_and_run_later_gives_what_run_gives(
-    registry: SchemaRegistry, levels: tuple[str | None, str, str], expected: list[str]
+    registry: SchemaRegistry, levels: tuple[Level | None, Level, Level], expected: list[str]
 ) -> None:
     """``prepare`` judges all but one check (the service's cross-message rules, which need
     a transaction), ``finish`` runs that one: the same findings in the same order as

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from shared_paths import shared_release
 
 from ijw_gateway import xsdgen
 from ijw_gateway.catalogue.releases import RELEASES
 from ijw_gateway.namespaces import XS
 from ijw_gateway.schemas import SchemaRegistry
+from tests.support.shared_paths import shared_release
 
 ROOT = Path(__file__).resolve().parent.parent
 XSD_DIR = ROOT / "xsd"

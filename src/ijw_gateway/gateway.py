@@ -12,12 +12,13 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
 import httpx
+from cachetools import TTLCache
 
 from ijw_gateway.arrivals import Arrivals
 from ijw_gateway.catalogue.releases import EXCHANGED
@@ -57,6 +58,7 @@ from ijw_gateway.worker import Worker
 
 log = logging.getLogger("ijw_gateway.gateway")
 CACHE_SECONDS = 5.0  # how long a verified key or the list of parties is trusted
+KEYS_CACHED = 10_000  # verified keys kept at most (one or a few per party)
 
 
 def retour_composer(config: ReleaseConfig) -> Compose:
@@ -101,26 +103,28 @@ def _digest(presented: str) -> str:
     return hashlib.sha256(presented.encode()).hexdigest()
 
 
-@dataclass
-class _Cache:
-    """A small time-bounded cache: keys and the party list change rarely."""
+class KeyCache:
+    """Verified keys (by digest) and their party, trusted for ``ttl`` seconds after they were
+    verified: a revoked key stops working within that time. cachetools' ``TTLCache`` ages
+    and bounds them (when full, the least recently used goes); the lock makes it safe for
+    the event loop and the request threads at once, which the cache alone is not."""
 
-    ttl: float = CACHE_SECONDS
-    items: dict[str, tuple[float, str]] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(
+        self,
+        ttl: float = CACHE_SECONDS,
+        size: int = KEYS_CACHED,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._items: TTLCache[str, str] = TTLCache(maxsize=size, ttl=ttl, timer=timer)
+        self._lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
-        with self.lock:
-            found = self.items.get(key)
-        if found is None or found[0] < time.monotonic():
-            return None
-        return found[1]
+    def get(self, digest: str) -> str | None:
+        with self._lock:
+            return self._items.get(digest)
 
-    def put(self, key: str, value: str) -> None:
-        with self.lock:
-            if len(self.items) > 10_000:
-                self.items.clear()
-            self.items[key] = (time.monotonic() + self.ttl, value)
+    def put(self, digest: str, party: str) -> None:
+        with self._lock:
+            self._items[digest] = party
 
 
 class Gateway:
@@ -129,7 +133,7 @@ class Gateway:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self._keys = _Cache()
+        self._keys = KeyCache()
         self._parties: tuple[float, frozenset[str]] = (0.0, frozenset())
         registry = build_registry(settings.schema_dir)
         deadline = timedelta(hours=settings.delivery_deadline_hours)

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conformance_apps import Receiver, served, verdict_app
 from lxml import etree
 
 from ijw_gateway.cli import main
 from ijw_gateway.fixtures.manifest import Manifest
 from ijw_gateway.schemas import SchemaRegistry
+from tests.support.conformance_apps import Receiver, served, verdict_app
 
 ONLY_319 = ["--only", "jw319/*"]
 
@@ -34,6 +34,7 @@ def test_a_conforming_target_exits_0_and_writes_junit(
     cases = suite.findall("testcase")
     assert int(suite.get("tests", "0")) == len(cases) > 10
     assert suite.get("failures") == "0"
+    assert (root.get("tests"), root.get("failures")) == (suite.get("tests"), "0")  # totals
 
 
 def test_a_differing_answer_exits_1_and_is_a_junit_failure(

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conformance_apps import Receiver, retour_app, served, verdict_app
 
 from ijw_gateway.conformance.adapters import ADAPTERS
 from ijw_gateway.conformance.report import failure_text
@@ -21,6 +20,7 @@ from ijw_gateway.conformance.runner import RunResult, run_suite, select
 from ijw_gateway.conformance.targets import HttpTarget, Keys
 from ijw_gateway.fixtures.manifest import Manifest
 from ijw_gateway.schemas import SchemaRegistry
+from tests.support.conformance_apps import Receiver, retour_app, served, verdict_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTIES = ROOT / "examples" / "zhz" / "parties.toml"

@@ -41,7 +41,7 @@ def _verdict(findings: list[dict[str, object]], accepted: bool = False) -> dict[
 
 
 def test_gateway_adapter_reads_rules_and_codes_and_keeps_contract_findings_as_notes() -> None:
-    findings = [
+    findings: list[dict[str, object]] = [
         {"level": "history", "rule": "TR019", "retourcode": "9019", "text": "no allocation"},
         {"level": "contract", "rule": "CONTRACT-MATCH", "retourcode": None, "text": "no line"},
     ]

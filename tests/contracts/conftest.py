@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from contract_support import TEST_REGION, Judge
 
 from ijw_gateway.contracts import ContractBook, contract_check, load_contracts, parse_contracts
 from ijw_gateway.findings import Finding
@@ -11,6 +10,7 @@ from ijw_gateway.fixtures import builders
 from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
+from tests.support.contract_support import TEST_REGION, Judge
 
 
 @pytest.fixture(scope="session")

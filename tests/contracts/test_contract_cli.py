@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from contract_support import TEST_REGION, write
 
 from ijw_gateway.cli import main
 from ijw_gateway.config import Settings
@@ -16,6 +15,7 @@ from ijw_gateway.contracts import MemoryRefusalLog, Refusal, default_contracts_p
 from ijw_gateway.errors import ConfigurationError, UsageError
 from ijw_gateway.refusallog import JsonlRefusalLog
 from ijw_gateway.runtime import contract_book
+from tests.support.contract_support import TEST_REGION, write
 
 
 def _refusal(municipality: str | None, on: str | None, source: str = "message") -> Refusal:

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from contract_support import TEST_REGION, write
 
 from ijw_gateway.contracts import (
     ContractBook,
@@ -20,6 +19,7 @@ from ijw_gateway.contracts.model import Purchasing, Scope
 from ijw_gateway.contracts.tomlpos import dotted, key_lines
 from ijw_gateway.errors import ConfigurationError
 from ijw_gateway.fixtures import builders
+from tests.support.contract_support import TEST_REGION, write
 
 ZHZ_SEGMENTS = {
     # id: (purchasing, variants, access, scope)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from contract_support import TEST_REGION
 
 from ijw_gateway.contracts import ContractConfigError, lawful_clauses, parse_contracts
 from ijw_gateway.contracts.model import CheckPurpose, DetailCheck
+from tests.support.contract_support import TEST_REGION
 
 LEGAL_BASIS = ("Jeugdwet art. 2.15 lid 2", "Regeling Jeugdwet art. 6c.1")
 

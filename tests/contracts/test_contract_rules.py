@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from contract_support import OTHER_AGB, TEST_REGION, Judge, rules_of
 
 from ijw_gateway.contracts import ContractBook, contract_check, parse_contracts
+from ijw_gateway.findings import Finding
 from ijw_gateway.fixtures import builders as b
+from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.runtime import build_validator
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
+from tests.support.contract_support import OTHER_AGB, TEST_REGION, Judge, rules_of
 
 
-def _one(findings: list, rule: str):  # type: ignore[no-untyped-def]
+def _one(findings: list[Finding], rule: str) -> Finding:
     assert rules_of(findings) == [rule], [(f.rule, f.text) for f in findings]
     return findings[0]
 
@@ -134,7 +136,7 @@ def test_known_codes_pass_tr381(judge: Judge, name: str) -> None:
 
 
 def test_jw317_new_products_are_matched(judge: Judge) -> None:
-    new = {
+    new: JsonObject = {
         "Product": {"Categorie": "45", "Code": "45Z99"},
         "GewensteIngangsdatum": "2026-04-01",
         "Omvang": b.omvang(60, "01", "2"),
@@ -251,7 +253,7 @@ def test_zhz_court_route_reaches_only_the_certified_institutions(judge_zhz: Judg
     ],
     ids=["jw301", "jw315", "jw323"],
 )
-def test_task_based_products_have_no_per_client_messages(judge: Judge, model: dict) -> None:  # type: ignore[type-arg]
+def test_task_based_products_have_no_per_client_messages(judge: Judge, model: JsonObject) -> None:
     found = _one(judge(model), "CONTRACT-TASK")
     assert "lump sum" in found.text and "T-1" in found.text
 

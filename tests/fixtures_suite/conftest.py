@@ -1,21 +1,3 @@
 """Shared fixtures for the fixture-suite tests: where the checked-in suite lives."""
 
-from __future__ import annotations
-
-from pathlib import Path
-
-import pytest
-
-from ijw_gateway.fixtures.manifest import Manifest, load
-
-SUITE = Path(__file__).resolve().parents[2] / "fixtures" / "messages"
-
-
-@pytest.fixture(scope="session")
-def suite_dir() -> Path:
-    return SUITE
-
-
-@pytest.fixture(scope="session")
-def manifest() -> Manifest:
-    return load(SUITE)
+from tests.support.suite import manifest, suite_dir  # noqa: F401  (fixtures, found by name)

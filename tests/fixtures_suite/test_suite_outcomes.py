@@ -15,8 +15,8 @@ import pytest
 
 from ijw_gateway.fixtures.manifest import Manifest, Run, load
 from ijw_gateway.schemas import SchemaRegistry
+from tests.support.suite import SUITE
 
-SUITE = Path(__file__).resolve().parents[2] / "fixtures" / "messages"
 RUNS = load(SUITE).runs
 
 pytest.importorskip("ijw_gateway.history", reason="the history package is not there yet")

@@ -17,6 +17,7 @@ from ijw_gateway.history.model import (
     CareClass,
     Declaration,
     Facts,
+    History,
     MessageId,
     Prestatie,
     Rejection,
@@ -82,7 +83,8 @@ class Scanning:
     allocation = InMemoryHistory.allocation
 
     def allocations_of(self, gemeente: str, agb: str, bsn: str) -> Sequence[Allocation]:
-        latest = (self.allocation(g, n) for (g, n) in self._allocations if g == gemeente)
+        # mypy cannot see that the borrowed question reads what this class has too
+        latest = (self.allocation(g, n) for (g, n) in self._allocations if g == gemeente)  # type: ignore[misc]
         return [a for a in latest if a is not None and (a.agb, a.bsn) == (agb, bsn)]
 
     def request(self, agb: str, referentie: str) -> Request | None:
@@ -204,7 +206,7 @@ def facts(draw: st.DrawFn) -> Facts:
     )
 
 
-def _answers(history: object) -> list[object]:
+def _answers(history: History) -> list[object]:
     asked: list[object] = []
     for g in GEMEENTEN:
         for a in AGBS:

@@ -12,6 +12,7 @@ from ijw_gateway.history.model import (
     Allocation,
     Answer,
     CareClass,
+    CareKind,
     Facts,
     MessageId,
     Omvang,
@@ -95,10 +96,10 @@ def allocation(
 
 
 def care(
-    kind: str, status: str = "1", reden: str | None = None, nummer: int | None = 2001
+    kind: CareKind, status: str = "1", reden: str | None = None, nummer: int | None = 2001
 ) -> CareClass:
     end = date(2026, 5, 31) if kind == "stop" else None
-    return CareClass(kind, G, A, BSN, nummer, "45", "45A02", date(2026, 4, 20), end, reden, status)  # type: ignore[arg-type]
+    return CareClass(kind, G, A, BSN, nummer, "45", "45A02", date(2026, 4, 20), end, reden, status)
 
 
 def test_a_vow_waits_on_the_clients_trajectories_and_a_new_product_joins_it() -> None:

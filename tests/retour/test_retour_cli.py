@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from retour_support import answer, codes_of, only
 
 from ijw_gateway import xmlparse
 from ijw_gateway.catalogue.rulecat import rules
@@ -14,6 +13,7 @@ from ijw_gateway.cli import main
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.schemas import SchemaRegistry
+from tests.support.retour_support import answer, codes_of, only
 
 
 def _write(folder: Path, name: str, model: JsonObject | bytes) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from retour_support import DAY, assert_valid, codes_of, only
 
 from ijw_gateway.catalogue.rulecat import rules
 from ijw_gateway.fixtures import builders as b
@@ -20,6 +19,7 @@ from ijw_gateway.retour import ReturnMessage, compose_outcome
 from ijw_gateway.runtime import build_validator
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
+from tests.support.retour_support import DAY, assert_valid, codes_of, only
 
 
 def _needs(*codes: str) -> None:

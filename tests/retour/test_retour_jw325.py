@@ -6,11 +6,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from retour_support import DAY, answer, assert_valid, children, codes_of, finding, only
 
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject, to_json
 from ijw_gateway.schemas import SchemaRegistry
+from tests.support.retour_support import (
+    DAY,
+    answer,
+    assert_valid,
+    children,
+    codes_of,
+    finding,
+    only,
+)
 
 BSN_A, BSN_B = b.synthetic_bsn(0), b.synthetic_bsn(1)
 CLIENT = "/Bericht/Declaratie/Clienten/Client"

@@ -5,13 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from retour_support import DAY, answer, assert_valid, at, children, codes_of, finding, only
 
 from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject, JsonValue, to_json
 from ijw_gateway.retour import DEFAULT_XSD_VERSIE, compose
 from ijw_gateway.schemas import SchemaRegistry
+from tests.support.retour_support import (
+    DAY,
+    answer,
+    assert_valid,
+    at,
+    children,
+    codes_of,
+    finding,
+    only,
+)
 
 
 def _rich_301() -> JsonObject:

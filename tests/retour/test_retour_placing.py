@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from retour_support import finding
 
 from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.retour import HEADER, answer_types, class_path, is_answer, verdict
 from ijw_gateway.retour.placing import has_retourcodes, parse_path
+from tests.support.retour_support import finding
 
 PAIRS = {
     "JW301": "JW302",

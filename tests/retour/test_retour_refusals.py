@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from retour_support import DAY, answer, finding, only
 
 from ijw_gateway.errors import IjwGatewayError, UsageError
 from ijw_gateway.findings import Report
@@ -20,6 +19,7 @@ from ijw_gateway.retour import (
 )
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
+from tests.support.retour_support import DAY, answer, finding, only
 
 
 def _retour_302() -> bytes:

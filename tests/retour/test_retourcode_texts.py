@@ -96,8 +96,8 @@ def _plain(text: str) -> str:
 
 def test_no_official_label_is_copied(wj001: dict[str, object]) -> None:
     labels = dict(wj001["codes"])  # type: ignore[call-overload]
-    labels.update(wj001.get("xsd_labels", {}))  # type: ignore[call-overload]
-    labels.update(wj001.get("xsd_only", {}))  # type: ignore[call-overload]
+    labels.update(wj001.get("xsd_labels", {}))
+    labels.update(wj001.get("xsd_only", {}))
     for code, label in labels.items():
         spec = retourcodes()[code]
         official = _plain(str(label))

@@ -1,11 +1,11 @@
-"""Fixtures for the within-message rule tests (helpers live in ``within_kit``)."""
+"""Fixtures for the within-message rule tests (helpers live in ``tests.support.within_kit``)."""
 
 from __future__ import annotations
 
 import pytest
-from within_kit import RuleCheck, make_check
 
 from ijw_gateway.schemas import SchemaRegistry
+from tests.support.within_kit import RuleCheck, make_check
 
 
 @pytest.fixture(scope="session")

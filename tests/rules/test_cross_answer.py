@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from _cross_sequence import HEADER, OTHER_BSN, PR325, Traffic, jw325, returned
-
 from ijw_gateway.fixtures import builders as b
+from ijw_gateway.messages.jsonmodel import JsonObject
+from tests.support.cross_sequence import HEADER, OTHER_BSN, PR325, Traffic, jw325, returned
 
 
 def _declared() -> Traffic:
@@ -36,7 +36,7 @@ def test_tr376_other_declaration_number() -> None:
 
 
 def test_tr371_other_xsd_version() -> None:
-    xsd = {"BasisschemaXsdVersie": "1.0.1", "BerichtXsdVersie": "1.0.0"}
+    xsd: JsonObject = {"BasisschemaXsdVersie": "1.0.1", "BerichtXsdVersie": "1.0.0"}
     assert _declared().faults(jw325(xsd=xsd)) == [("TR371", None, HEADER)]
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from _cross_sequence import DECLARATIE, OTHER_BSN, PR, Traffic
-
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
+from tests.support.cross_sequence import DECLARATIE, OTHER_BSN, PR, Traffic
 
 APRIL = ("2026-04-01", "2026-04-30")
 

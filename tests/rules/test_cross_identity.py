@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from _cross_sequence import ANTWOORD, HEADER, Traffic
-
 from ijw_gateway.fixtures import builders as b
+from tests.support.cross_sequence import ANTWOORD, HEADER, Traffic
 
 
 def test_tr056_reused_identificatie_is_refused() -> None:

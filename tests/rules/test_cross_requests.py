@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from _cross_sequence import ANTWOORD, AP, OTHER_BSN, VERZOEK, Traffic, twp
-
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
+from tests.support.cross_sequence import ANTWOORD, AP, OTHER_BSN, VERZOEK, Traffic, twp
 
 
 def _rejection(identificatie: str = "T319-1", referentie: str = "REF-1") -> JsonObject:

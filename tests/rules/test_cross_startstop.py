@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from _cross_sequence import OTHER_BSN, SP, ST, Traffic
-
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
+from tests.support.cross_sequence import OTHER_BSN, SP, ST, Traffic
 
 
 def _allocated() -> Traffic:

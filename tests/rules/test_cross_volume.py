@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from _cross_sequence import PR, Traffic
 
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.history.model import Allocation, Omvang
 from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.rules.cross_volume import periods_in
+from tests.support.cross_sequence import PR, Traffic
 
 APRIL = ("2026-04-01", "2026-04-30")
 

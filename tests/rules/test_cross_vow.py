@@ -3,9 +3,8 @@ TR412, TR375."""
 
 from __future__ import annotations
 
-from _cross_sequence import OTHER_BSN, VERZOEK, Traffic, nieuw, twp
-
 from ijw_gateway.fixtures import builders as b
+from tests.support.cross_sequence import OTHER_BSN, VERZOEK, Traffic, nieuw, twp
 
 UNCHANGED = f"{VERZOEK}/OngewijzigdeProducten/OngewijzigdProduct"
 TO_CHANGE = f"{VERZOEK}/TeWijzigenProducten/TeWijzigenProduct"

@@ -4,10 +4,10 @@ communication (CD007) and reasons for change (CS335, CS336)."""
 from __future__ import annotations
 
 import pytest
-from within_kit import PHONE, RuleCheck, client, jw307, obj, relatie
 
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
+from tests.support.within_kit import PHONE, RuleCheck, client, jw307, obj, relatie
 
 CONTACT = "/Bericht/Client/Contactgegevens/Contact"
 TP = "/Bericht/Client/ToegewezenProducten/ToegewezenProduct"
@@ -48,7 +48,7 @@ def test_tr006_relation_contact(check: RuleCheck) -> None:
 
 
 def test_tr061_lasting_address(check: RuleCheck) -> None:
-    tijdelijk = {**contact("04"), "Periode": {"Begindatum": "2026-03-01"}}
+    tijdelijk: JsonObject = {**contact("04"), "Periode": {"Begindatum": "2026-03-01"}}
     check.breaks(with_contacts(tijdelijk), "TR061", "/Bericht/Client/Contactgegevens")
     for soort in ("01", "02", "03"):
         check.passes(with_contacts(tijdelijk, contact(soort)), "TR061")
@@ -88,7 +88,7 @@ def test_cd007_language_for_interpreter(check: RuleCheck) -> None:
 
 
 def test_cd009_period_only_for_temporary_address(check: RuleCheck) -> None:
-    periode = {"Periode": {"Begindatum": "2026-03-01"}}
+    periode: JsonObject = {"Periode": {"Begindatum": "2026-03-01"}}
     check.passes(with_contacts(contact("01"), {**contact("04"), **periode}), "CD009")
     check.breaks(with_contacts({**contact("01"), **periode}), "CD009", f"{CONTACT}/Periode")
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 
-import within_kit  # noqa: F401  (imports the within_* rule modules)
-
+import tests.support.within_kit  # noqa: F401  (imports the within_* rule modules)
 from ijw_gateway.catalogue import codelists
 from ijw_gateway.catalogue.rulecat import rules
 from ijw_gateway.catalogue.structure import MESSAGES

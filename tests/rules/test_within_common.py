@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from within_kit import TODAY, RuleCheck, client, items, jw307, obj, relatie
 
 from ijw_gateway import xmlparse
 from ijw_gateway.findings import Level
@@ -14,6 +13,7 @@ from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.rules.base import RuleContext, run
 from ijw_gateway.rules.within_common import elfproef
 from ijw_gateway.validation import ParsedMessage
+from tests.support.within_kit import TODAY, RuleCheck, client, items, jw307, obj, relatie
 
 LEVEL_2: frozenset[Level] = frozenset({"message"})
 
@@ -141,7 +141,7 @@ def test_tr101_requests(check: RuleCheck) -> None:
         "TR101",
         f"{verzoek}/TeWijzigenProducten/TeWijzigenProduct[2]",
     )
-    nieuw = {
+    nieuw: JsonObject = {
         "Product": b.product("45"),
         "GewensteIngangsdatum": "2026-04-01",
         "Einddatum": "2026-06-30",
@@ -151,7 +151,7 @@ def test_tr101_requests(check: RuleCheck) -> None:
         "TR101",
         f"{verzoek}/NieuweProducten/NieuwProduct[2]",
     )
-    later = {**nieuw, "GewensteIngangsdatum": "2026-07-01", "Einddatum": "2026-09-30"}
+    later: JsonObject = {**nieuw, "GewensteIngangsdatum": "2026-07-01", "Einddatum": "2026-09-30"}
     check.passes(b.jw317(ongewijzigd=[1001], nieuw=[nieuw, later]), "TR101")
 
 

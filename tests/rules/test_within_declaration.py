@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from within_kit import RuleCheck, items, obj, within_unchecked
 
 from ijw_gateway.fixtures import builders as b
-from ijw_gateway.messages.jsonmodel import JsonObject
+from ijw_gateway.messages.jsonmodel import JsonObject, JsonValue
+from tests.support.within_kit import RuleCheck, items, obj, within_unchecked
 
 DECL = "/Bericht/Declaratie"
 PR = f"{DECL}/Clienten/Client/Prestaties/Prestatie"
@@ -57,7 +57,7 @@ def jw325(
     clients: list[JsonObject] = []
     refused = 0
     for c in items(obj(body["Clienten"])["Client"]):
-        back = []
+        back: list[JsonValue] = []
         for p in items(obj(c["Prestaties"])["Prestatie"]):
             if obj(p["ProductReferentie"])["ReferentieNummer"] in rejected:
                 back.append({**copy.deepcopy(p), "RetourCodes": {"RetourCode": ["9339"]}})
@@ -81,7 +81,7 @@ def jw325(
         },
     }
     if clients:
-        antwoord["Clienten"] = {"Client": clients}
+        antwoord["Clienten"] = {"Client": list[JsonValue](clients)}
     antwoord["RetourCodes"] = {"RetourCode": list(codes or (["0200"] if clients else ["8001"]))}
     return {"message": "JW325", "release": "3.2", "Header": head, "DeclaratieAntwoord": antwoord}
 
@@ -155,7 +155,7 @@ def test_tr416_one_debit_per_product_and_period(check: RuleCheck) -> None:
     check.breaks(other, "TR416", f"{DECL}/Clienten/Client[2]/Prestaties/Prestatie")
     check.passes(declaration(b.prestatie("P-1"), credit("C-1", "OLD-1")), "TR416")
     check.passes(declaration(b.prestatie("P-1"), b.prestatie("P-2", code="45A02")), "TR416")
-    feb = {"begindatum": "2026-02-01", "einddatum": "2026-02-28"}
+    feb: dict[str, Any] = {"begindatum": "2026-02-01", "einddatum": "2026-02-28"}
     check.passes(declaration(b.prestatie("P-1"), b.prestatie("P-2", **feb)), "TR416")
 
 

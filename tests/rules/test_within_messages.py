@@ -4,10 +4,10 @@ and the answer message (CD085, CD086, TR377, TR409)."""
 from __future__ import annotations
 
 import pytest
-from within_kit import RuleCheck, jw307
 
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
+from tests.support.within_kit import RuleCheck, jw307
 
 SP = "/Bericht/Client/StartProducten/StartProduct"
 ST = "/Bericht/Client/StopProducten/StopProduct"

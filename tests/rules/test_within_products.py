@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-from within_kit import RuleCheck, client, items, obj
 
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject, JsonValue
+from tests.support.within_kit import RuleCheck, client, items, obj
 
 TP = "/Bericht/Client/ToegewezenProducten/ToegewezenProduct"
 AP = "/Bericht/Client/AangevraagdeProducten/AangevraagdProduct"
@@ -109,7 +109,7 @@ def test_cs003_end_before_start(check: RuleCheck) -> None:
 
 def test_cs003_temporary_address_period(check: RuleCheck) -> None:
     model = b.jw301()
-    tijdelijk = {
+    tijdelijk: JsonObject = {
         **b.contact("04"),
         "Periode": {"Begindatum": "2026-03-01", "Einddatum": "2026-02-01"},
     }

@@ -9,9 +9,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from within_kit import within_unchecked
 
 from ijw_gateway.fixtures import builders as b
+from tests.support.within_kit import within_unchecked
 
 BASE = [
     b.jw301(),

@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from within_kit import RuleCheck
+
+from tests.support.within_kit import RuleCheck
 
 CLIENT2 = "/Bericht/Declaratie/Clienten/Client[2]/Prestaties"
 EXPECTED: dict[str, list[tuple[str, str]]] = {

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.store import Store
-from tests.service.conftest import AGB, GEMEENTE, TestClient, auth, demo_key
-from tests.service.test_service_intake import post
-
-OTHER_GEMEENTE, OTHER_AGB = "0512", "98761001"
+from tests.support.service import (
+    AGB,
+    GEMEENTE,
+    OTHER_AGB,
+    OTHER_GEMEENTE,
+    TestClient,
+    auth,
+    demo_key,
+    post,
+    zip_of,
+)
+from tests.support.within_kit import obj
 
 
 def test_no_key_and_a_wrong_key_are_401(client: TestClient) -> None:
@@ -81,10 +89,8 @@ def test_a_provider_may_not_send_a_municipalitys_message(client: TestClient) -> 
 
 
 def test_zip_with_one_foreign_message_is_refused_whole(client: TestClient, store: Store) -> None:
-    from tests.service.test_service_intake import _zip
-
     members = {"own.xml": b.to_bytes(b.jw305()), "foreign.xml": b.to_bytes(b.jw305(agb=OTHER_AGB))}
-    response = client.post("/v1/messages", content=_zip(members), headers=auth(AGB))
+    response = client.post("/v1/messages", content=zip_of(members), headers=auth(AGB))
     assert response.status_code == 403
     assert store.outbox_counts() == {}
 
@@ -109,7 +115,7 @@ def test_reading_messages_sender_and_receiver_yes_others_no(
 
 def test_a_rejected_message_is_not_readable_by_its_receiver(client: TestClient) -> None:
     model = b.jw301()
-    model["Client"]["Bsn"] = "999999999"  # type: ignore[index]
+    obj(model["Client"])["Bsn"] = "999999999"
     message_id = post(client, b.to_bytes(model), GEMEENTE)["id"]
     assert client.get(f"/v1/messages/{message_id}", headers=auth(GEMEENTE)).status_code == 200
     assert client.get(f"/v1/messages/{message_id}", headers=auth(AGB)).status_code == 403

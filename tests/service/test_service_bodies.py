@@ -21,7 +21,7 @@ from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import to_xml_bytes
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import Event, Message
-from tests.service.conftest import GEMEENTE, TestClient, auth
+from tests.support.service import GEMEENTE, TestClient, auth
 
 Response = httpx.Response
 
@@ -97,7 +97,8 @@ def _stored(store: Store) -> tuple[int, int]:
 
 def _post(client: TestClient, body: bytes, content_type: str | None) -> Response:
     headers = {**auth(GEMEENTE), **({"Content-Type": content_type} if content_type else {})}
-    return client.post("/v1/messages", content=body, headers=headers)
+    response: Response = client.post("/v1/messages", content=body, headers=headers)
+    return response
 
 
 @pytest.mark.parametrize(

@@ -25,8 +25,7 @@ from ijw_gateway.parties import check_channel, parse_directory
 from ijw_gateway.store import Store
 from ijw_gateway.store.migrate import upgrade
 from ijw_gateway.worker import Worker
-from tests.service.conftest import AGB, GEMEENTE, TestClient
-from tests.service.test_service_intake import post
+from tests.support.service import AGB, GEMEENTE, TestClient, post
 
 
 def test_without_a_channel_an_endpoint_means_push_and_none_the_mailbox() -> None:
@@ -227,4 +226,4 @@ def test_the_switchboard_builds_one_channel_per_route_and_closes_them() -> None:
     assert board.channel(Route("stuf", "https://b.example")) is not a
     assert len(built) == 2 and board.names == ("stuf",)
     board.close()
-    assert a.client.is_closed
+    assert isinstance(a, PushChannel) and a.client.is_closed

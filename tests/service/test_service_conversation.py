@@ -14,8 +14,7 @@ import httpx
 from lxml import etree
 
 from ijw_gateway.fixtures import builders as b
-from tests.service.conftest import AGB, GEMEENTE, auth
-from tests.service.procs import (
+from tests.support.procs import (
     Proc,
     Receiver,
     free_port,
@@ -25,6 +24,7 @@ from tests.service.procs import (
     wait_healthy,
     wait_until,
 )
+from tests.support.service import AGB, GEMEENTE, auth
 
 JsonDict = dict[str, object]
 

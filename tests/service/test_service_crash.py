@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlmodel import col, func, select
+from sqlmodel import func, select
 
 from ijw_gateway.fixtures import builders as b
+from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.store import Store
-from ijw_gateway.store.tables import Event, Message, Outbox
-from tests.service.conftest import GEMEENTE, auth
-from tests.service.procs import (
+from ijw_gateway.store.tables import Event, Message
+from tests.support.procs import (
     Proc,
     Receiver,
     free_port,
@@ -37,6 +37,7 @@ from tests.service.procs import (
     wait_healthy,
     wait_until,
 )
+from tests.support.service import GEMEENTE, auth, settled
 
 PUSH, PULL = "12345678", "98761001"
 N_PUSH, N_PULL = 30, 10
@@ -47,7 +48,7 @@ LEASE = 4.0  # a push may take a quarter of it (1 s) against the receiver's 0.3 
 POST_SECONDS = 120.0
 
 
-def _hours(nummer: int) -> dict[str, object]:
+def _hours(nummer: int) -> JsonObject:
     """Intensive treatment in hours: what the pull-only provider is contracted for."""
     return b.toegewezen_product(nummer, code="45A10", volume=b.omvang(2, "04", "2"))
 
@@ -188,16 +189,6 @@ def _drive(rig: Rig, sender: Sender) -> set[str]:
     return acked
 
 
-def _settled(store: Store, ids: list[str]) -> bool:
-    with store.session() as session:
-        query = (
-            select(func.count())
-            .select_from(Outbox)
-            .where(col(Outbox.message_id).in_(ids), Outbox.state == "delivered")
-        )
-        return int(session.exec(query).one()) == len(ids)
-
-
 def _delivered_at(store: Store) -> dict[str, float]:
     with store.session() as session:
         events = session.exec(select(Event).where(Event.kind == "delivered")).all()
@@ -220,7 +211,7 @@ def test_kills_lose_nothing_and_deliver_nothing_again(db_url: str, tmp_path: Pat
             push_ids = [
                 sender.results[i] for i, (to, _) in enumerate(sender.messages) if to == PUSH
             ]
-            wait_until(lambda: _settled(store, push_ids), 90, "every push delivered")
+            wait_until(lambda: settled(store, push_ids), 90, "every push delivered")
             _check(rig, sender, store, acked)
         finally:
             _stop_all(rig)

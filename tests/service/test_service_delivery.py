@@ -14,8 +14,7 @@ from ijw_gateway.fixtures import builders as b
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.store import Store
 from ijw_gateway.worker import Worker
-from tests.service.conftest import AGB, GEMEENTE, TestClient
-from tests.service.test_service_intake import post
+from tests.support.service import AGB, GEMEENTE, TestClient, post
 
 ENDPOINT = "http://127.0.0.1:9/ijw"
 PARCEL = Parcel("m" * 32, ENDPOINT, b"<x/>", "JW301", GEMEENTE, "t")

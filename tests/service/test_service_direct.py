@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import bindparam, select, text
+from sqlmodel import col
 
 from ijw_gateway.errors import StoreUnavailable
 from ijw_gateway.history.model import Allocation, Omvang
@@ -74,7 +75,9 @@ def test_rows_written_directly_read_back_through_the_orm(store: Store) -> None:
     assert abs(received - datetime.now(UTC)) < timedelta(minutes=1)
     assert [e.kind for e in store.events("m" * 32)] == ["received"]
     assert store.delivery_state("m" * 32) == "queued"
-    receipt = Statement(select(Receipt.message_id).where(Receipt.sha256 == bindparam("sha")))
+    receipt = Statement(
+        select(col(Receipt.message_id)).where(col(Receipt.sha256) == bindparam("sha"))
+    )
     with store.session() as session:
         assert Direct(session.connection()).scalar(receipt, sha="a" * 64) == "m" * 32
 
@@ -176,7 +179,11 @@ def test_any_number_of_rows_is_written_in_one_unit(store: Store) -> None:
         unit.add_rows(FindingRow, findings)
         unit.add_rows(Event, events)
     with store.session() as session:
-        seqs = session.execute(select(FindingRow.seq).order_by(FindingRow.seq)).scalars().all()
+        seqs = (
+            session.execute(select(col(FindingRow.seq)).order_by(col(FindingRow.seq)))
+            .scalars()
+            .all()
+        )
     assert seqs == list(range(9_000))
     assert len(store.events("m" * 32)) == 3
 

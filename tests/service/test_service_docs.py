@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.service.conftest import TestClient
+from tests.support.service import TestClient
 
 
 class _References(HTMLParser):

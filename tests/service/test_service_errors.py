@@ -21,10 +21,7 @@ from ijw_gateway.api.middleware import TraceMiddleware
 from ijw_gateway.errors import Frozen, IjwGatewayError, InputRejected, RequestRefused
 from ijw_gateway.findings import Finding
 from ijw_gateway.fixtures import builders as b
-from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
-from tests.service.test_service_access import OTHER_AGB
-from tests.service.test_service_intake import post
-from tests.service.test_service_reads import _answer
+from tests.support.service import AGB, GEMEENTE, OTHER_AGB, TestClient, answer_of, auth, post
 
 
 def _all_subclasses(cls: type[IjwGatewayError]) -> list[type[IjwGatewayError]]:
@@ -179,7 +176,7 @@ def test_each_failure_is_a_status_its_route_documents_with_the_documented_body(
         ("post", "/v1/messages", "/v1/messages", auth(GEMEENTE), b"x" * 50_001, 413),
         ("post", "/v1/messages", "/v1/messages", {**auth(GEMEENTE), **PLAIN}, b"x", 415),
         ("post", "/v1/messages", "/v1/messages", auth(GEMEENTE), b"x", 422),  # not a message
-        ("post", "/v1/messages", "/v1/messages", auth(AGB), _answer(allocation), 409),
+        ("post", "/v1/messages", "/v1/messages", auth(AGB), answer_of(allocation), 409),
     ]
     for method, route, url, headers, content, status in cases:
         response = client.request(method, url, headers=headers, content=content or None)

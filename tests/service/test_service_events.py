@@ -17,8 +17,7 @@ from ijw_gateway.api.answers import EventsAnswer
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.store import Store
 from ijw_gateway.store.migrate import upgrade
-from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
-from tests.service.test_service_intake import post
+from tests.support.service import AGB, GEMEENTE, TestClient, auth, post
 
 STRANGERS = ("0512", "98761001")
 TRIES = 40

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import threading
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import fastapi.routing
 import pytest
-from lxml import etree
 from sqlalchemy import text
 
 from ijw_gateway.api.app import create_app
@@ -21,21 +18,10 @@ from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Result
 from ijw_gateway.store import Store, Unit
 from ijw_gateway.store.refusals import StoreRefusalLog
-from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
+from tests.support.service import AGB, GEMEENTE, TestClient, auth, post, retour_codes, zip_of
+from tests.support.within_kit import obj
 
 JsonDict = dict[str, object]
-
-
-def post(client: TestClient, data: bytes, party: str) -> JsonDict:
-    response = client.post("/v1/messages", content=data, headers=auth(party))
-    assert response.status_code == 200, response.text
-    body: JsonDict = response.json()
-    return body
-
-
-def retour_codes(xml: str) -> list[str]:
-    root = etree.fromstring(xml.encode())
-    return [e.text or "" for e in root.iter() if etree.QName(e).localname == "RetourCode"]
 
 
 def test_accepted_message_is_answered_stored_and_queued(client: TestClient, store: Store) -> None:
@@ -81,7 +67,7 @@ def test_posting_skips_fastapis_request_handling_and_keeps_trace_and_metrics(
 
 def test_rejected_message_is_stored_but_not_queued(client: TestClient, store: Store) -> None:
     model = b.jw301()
-    model["Client"]["Bsn"] = "999999999"  # type: ignore[index]  # fails the eleven-test
+    obj(model["Client"])["Bsn"] = "999999999"  # fails the eleven-test
     result = post(client, b.to_bytes(model), GEMEENTE)
     verdict = result["verdict"]
     assert isinstance(verdict, dict) and verdict["retourcodes"] == ["0001"]
@@ -229,17 +215,9 @@ def test_an_identification_taken_while_waiting_is_tr056(
     assert store.outbox_counts() == {"queued": 1}
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def test_zip_of_messages_gets_one_verdict_each(client: TestClient) -> None:
     members = {f"m{i}.xml": b.to_bytes(b.jw305(f"Z-{i}")) for i in range(3)}
-    response = client.post("/v1/messages", content=_zip(members), headers=auth(AGB))
+    response = client.post("/v1/messages", content=zip_of(members), headers=auth(AGB))
     items = response.json()["items"]
     assert response.status_code == 200 and len(items) == 3
     assert [i["verdict"]["file"] for i in items] == ["<member 1>", "<member 2>", "<member 3>"]
@@ -247,7 +225,7 @@ def test_zip_of_messages_gets_one_verdict_each(client: TestClient) -> None:
 
 def test_zip_of_more_than_thirty_is_refused_as_a_whole(client: TestClient, store: Store) -> None:
     members = {f"m{i}.xml": b.to_bytes(b.jw305(f"Z-{i}")) for i in range(31)}
-    response = client.post("/v1/messages", content=_zip(members), headers=auth(AGB))
+    response = client.post("/v1/messages", content=zip_of(members), headers=auth(AGB))
     items = response.json()["items"]
     assert len(items) == 1 and items[0]["id"] is None
     assert "at most 30" in items[0]["verdict"]["findings"][0]["text"]
@@ -272,13 +250,13 @@ def _in_flight_at_most(gateway: Gateway, threads: int, posts: int) -> int:
     gateway.settings = replace(gateway.settings, intake_threads=threads)
     real, lock, now, peak = gateway.intake.submit, threading.Lock(), [0], [0]
 
-    def submit(party: str, body: bytes, trace: str) -> list[Result]:
+    def submit(party: str, body: bytes, trace: str, message_id: str | None = None) -> list[Result]:
         with lock:
             now[0] += 1
             peak[0] = max(peak[0], now[0])
         time.sleep(0.05)  # long enough for the other requests to arrive meanwhile
         try:
-            return real(party, body, trace)
+            return real(party, body, trace, message_id)
         finally:
             with lock:
                 now[0] -= 1

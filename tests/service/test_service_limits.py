@@ -12,33 +12,18 @@ import json
 import zipfile
 from dataclasses import replace
 
-from lxml import etree
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from ijw_gateway.findings import MAX_FINDINGS
-from ijw_gateway.fixtures import builders as b
-from ijw_gateway.fixtures.scenario import test_bsns as bsns
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import KEEP_REJECTED, KEPT_PREFIX
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import FindingRow, Message
 from ijw_gateway.wire import Arrival
-from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
+from tests.support.service import AGB, GEMEENTE, TestClient, auth, codes, declaration
 
 JsonDict = dict[str, object]
-
-
-def declaration(lines: int, tag: str = "L") -> bytes:
-    """A schema-valid JW323 with one Prestatie for each of ``lines`` clients, each on an
-    allocation the gateway never saw: every line is refused (TR338, 9338), the message
-    itself counts as received (IV087)."""
-    clients = {bsns()[n]: [b.prestatie(f"{tag}-{n}", nummer=700_000 + n)] for n in range(lines)}
-    return b.to_bytes(b.jw323(f"{tag}-1", nummer=f"{tag}D1", clients=clients))
-
-
-def codes(xml: str, code: str) -> int:
-    root = etree.fromstring(xml.encode())
-    return sum(1 for e in root.iter("{*}RetourCode") if e.text == code)
 
 
 def test_a_large_declaration_is_answered_with_every_line_and_a_capped_list(
@@ -64,7 +49,7 @@ def test_a_large_declaration_is_answered_with_every_line_and_a_capped_list(
     assert meta["verdict"] == verdict
     with store.session() as session:
         rows = select(func.count()).select_from(FindingRow)
-        count = session.execute(rows.where(FindingRow.message_id == message_id)).scalar_one()
+        count = session.execute(rows.where(col(FindingRow.message_id) == message_id)).scalar_one()
     assert count == MAX_FINDINGS
 
 
@@ -143,7 +128,7 @@ def test_an_arrival_is_kept_and_listed_within_the_same_limits(
     assert (len(verdict["findings"]), verdict["findings_omitted"]) == (MAX_FINDINGS, 50)
     with store.session() as session:
         rows = select(func.count()).select_from(FindingRow)
-        count = session.execute(rows.where(FindingRow.message_id == taken.id)).scalar_one()
+        count = session.execute(rows.where(col(FindingRow.message_id) == taken.id)).scalar_one()
     assert count == MAX_FINDINGS
     data = declaration(1100, "R")
     elsewhere = replace(arrival, trace_ref="trace-refused", receivers=("0599",))

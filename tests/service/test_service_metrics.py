@@ -15,9 +15,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from ijw_gateway import __version__
 from ijw_gateway.fixtures import builders as b
-from tests.service.conftest import GEMEENTE, PARTIES, TestClient, auth
-from tests.service.procs import Proc, free_port, gateway_env, wait_healthy, wait_until
-from tests.service.test_service_intake import post
+from tests.support.procs import Proc, free_port, gateway_env, wait_healthy, wait_until
+from tests.support.service import GEMEENTE, PARTIES, TestClient, auth, post
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 

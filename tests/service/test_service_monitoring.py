@@ -1,4 +1,4 @@
-"""Monitoring on a generated history (tests/service/monitoring_history.py), on SQLite and
+"""Monitoring on a generated history (tests/support/monitoring_history.py), on SQLite and
 PostgreSQL: trajectories, deadlines, chain and contract figures with real numbers, worked
 out by hand from the dates (holidays, weekends, a corrected and a withdrawn allocation, a
 rejected message, a credit and a Prestatie refused on its own)."""
@@ -12,12 +12,15 @@ import pytest
 
 from ijw_gateway import reporting
 from ijw_gateway.delivery import MailboxChannel
+from ijw_gateway.fixtures import builders as b
+from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.monitoring.access import EVERYONE, Viewer
 from ijw_gateway.monitoring.reports import Filters
 from ijw_gateway.runtime import contract_book
 from ijw_gateway.store import monitoring_reads as reads
 from ijw_gateway.worker import Worker
-from tests.service.monitoring_history import AGB, CLIENT, GEMEENTE, PRODUCT, History
+from tests.support.monitoring_history import CLIENT, PRODUCT, History
+from tests.support.service import AGB, GEMEENTE
 
 APRIL, MAY, JUNE = "2026-04", "2026-05", "2026-06"
 
@@ -172,9 +175,7 @@ def test_folding_the_deltas_changes_no_figure(history: History) -> None:
     assert rows[APRIL]["started"] == 1 and rows[JUNE]["started"] == 1
 
 
-def _restart() -> dict[str, object]:
-    from ijw_gateway.fixtures import builders as b
-
+def _restart() -> JsonObject:
     start = b.start_product(
         2001, code=PRODUCT, begindatum="2026-06-08", toewijzing_ingangsdatum="2026-04-20"
     )

@@ -8,6 +8,7 @@ import io
 import warnings
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from pydantic import BaseModel
 
@@ -20,9 +21,10 @@ from ijw_gateway.api.monitoring_answers import (
     TrajectoryDetail,
 )
 from ijw_gateway.fixtures import builders as b
+from ijw_gateway.gateway import KeyCache
 from ijw_gateway.parties import new_key
-from tests.service.conftest import auth
-from tests.service.monitoring_history import AGB, CLIENT, GEMEENTE, History
+from tests.support.monitoring_history import CLIENT, History
+from tests.support.service import AGB, GEMEENTE, JsonDict, auth
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -47,21 +49,21 @@ def operator(history: History) -> dict[str, str]:
     return {"Authorization": f"Bearer {text}"}
 
 
-def _ok(response: object, model: type[BaseModel]) -> dict[str, object]:
-    assert response.status_code == 200, response.text  # type: ignore[attr-defined]
-    body: dict[str, object] = response.json()  # type: ignore[attr-defined]
+def _ok(response: httpx.Response, model: type[BaseModel]) -> JsonDict:
+    assert response.status_code == 200, response.text
+    body: JsonDict = response.json()
     model.model_validate(body)
     return body
 
 
-def _refused(response: object, status: int, code: str) -> None:
-    assert response.status_code == status, response.text  # type: ignore[attr-defined]
-    ErrorAnswer.model_validate(response.json())  # type: ignore[attr-defined]
-    assert response.json()["error"]["code"] == code  # type: ignore[attr-defined]
+def _refused(response: httpx.Response, status: int, code: str) -> None:
+    assert response.status_code == status, response.text
+    ErrorAnswer.model_validate(response.json())
+    assert response.json()["error"]["code"] == code
 
 
-def _ids(body: dict[str, object]) -> list[str]:
-    return [str(t["id"]) for t in body["trajectories"]]  # type: ignore[attr-defined]
+def _ids(body: JsonDict) -> list[str]:
+    return [str(t["id"]) for t in body["trajectories"]]
 
 
 def test_parties_see_their_own_trajectories_and_operators_all(
@@ -75,11 +77,11 @@ def test_parties_see_their_own_trajectories_and_operators_all(
         assert (
             _ids(_ok(api.get("/v1/trajectories", headers=auth(stranger)), TrajectoriesAnswer)) == []
         )
-    one = next(str(t["id"]) for t in mine["trajectories"] if t["allocation"] == 2001)  # type: ignore[attr-defined]
+    one = next(str(t["id"]) for t in mine["trajectories"] if t["allocation"] == 2001)
     detail = _ok(api.get(f"/v1/trajectories/{one}", headers=auth(GEMEENTE)), TrajectoryDetail)
     assert detail["state"] == "stopped" and detail["allocation"] == 2001
     chain = detail["chain"]
-    assert [s["message"] for s in chain["start"]] == ["JW305"]  # type: ignore[index]
+    assert [s["message"] for s in chain["start"]] == ["JW305"]
     assert _ok(api.get(f"/v1/trajectories/{one}", headers=operator), TrajectoryDetail) == detail
     for stranger in (STRANGER_GEMEENTE, STRANGER_AGB):
         _refused(
@@ -114,14 +116,14 @@ def test_search_by_state_product_and_page(api: TestClient) -> None:
 def test_deadlines_as_each_party_sees_them(api: TestClient, operator: dict[str, str]) -> None:
     for who in (auth(AGB), auth(GEMEENTE), operator):
         body = _ok(api.get("/v1/deadlines?state=overdue", headers=who), DeadlinesAnswer)
-        assert [(d["type"], d["owed_by"], d["due"]) for d in body["deadlines"]] == [  # type: ignore[attr-defined]
+        assert [(d["type"], d["owed_by"], d["due"]) for d in body["deadlines"]] == [
             ("JW305", AGB, "2026-04-28")
         ]
     for stranger in (STRANGER_GEMEENTE, STRANGER_AGB):
         body = _ok(api.get("/v1/deadlines?state=overdue", headers=auth(stranger)), DeadlinesAnswer)
         assert body["deadlines"] == []
     answered = _ok(api.get("/v1/deadlines?state=answered", headers=operator), DeadlinesAnswer)
-    assert sorted(d["late_workdays"] for d in answered["deadlines"]) == [0, 0, 1, 3]  # type: ignore[attr-defined]
+    assert sorted(d["late_workdays"] for d in answered["deadlines"]) == [0, 0, 1, 3]
     metrics = api.get("/metrics").text
     assert f'ijw_overdue_answers{{party="{AGB}",type="JW305"}} 1.0' in metrics
 
@@ -176,7 +178,7 @@ def test_an_operator_key_sends_and_reads_no_messages(
     _refused(api.get(f"/v1/messages/{message}", headers=operator), 403, "operator_key")
     _refused(api.get("/v1/mailbox", headers=operator), 403, "operator_key")
     history.gateway.store.revoke_operator_keys(["region-1"])
-    history.gateway._keys.items.clear()  # the five-second cache of verified keys
+    history.gateway._keys = KeyCache()  # forget the keys verified so far (trusted 5 s)
     _refused(api.get("/v1/trajectories", headers=operator), 401, "invalid_api_key")
 
 

@@ -13,8 +13,8 @@ from ijw_gateway.cli import main
 from ijw_gateway.errors import Conflict, NotFound
 from ijw_gateway.monitoring.access import operator_principal
 from ijw_gateway.store import Store
-from tests.service.conftest import PARTIES
-from tests.service.monitoring_history import CLIENT, History
+from tests.support.monitoring_history import CLIENT, History
+from tests.support.service import PARTIES
 
 PERIOD = ("--from", "2026-04-01", "--to", "2026-06-30")
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from lxml import etree
-from variants import mutations
 
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import RequestRefused
@@ -27,7 +27,8 @@ from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.retour import compose
 from ijw_gateway.routing import envelope_of
 from ijw_gateway.runtime import build_validator
-from tests.service.conftest import GEMEENTE
+from tests.support.service import GEMEENTE
+from tests.support.variants import mutations
 
 HEEN: dict[str, Callable[[], JsonObject]] = {
     "JW301": b.jw301,
@@ -41,6 +42,10 @@ HEEN: dict[str, Callable[[], JsonObject]] = {
 VALIDATOR = build_validator()
 
 
+def _heen(message: str) -> bytes:
+    return b.to_bytes(HEEN[message]())
+
+
 def _answer_to(heen: str) -> bytes:
     outcome = VALIDATOR.run(b.to_bytes(HEEN[heen]()))
     assert outcome.message is not None
@@ -48,9 +53,9 @@ def _answer_to(heen: str) -> bytes:
 
 
 BASES: dict[str, Callable[[], bytes]] = {
-    **{m: (lambda m=m: b.to_bytes(HEEN[m]())) for m in HEEN},
+    **{m: partial(_heen, m) for m in HEEN},
     **{
-        answer: (lambda heen=heen: _answer_to(heen))
+        answer: partial(_answer_to, heen)
         for heen, answer in (
             ("JW301", "JW302"),
             ("JW305", "JW306"),

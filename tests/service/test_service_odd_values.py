@@ -22,9 +22,7 @@ from ijw_gateway.catalogue.rulecat import rules
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.edit import put
 from ijw_gateway.runtime import build_validator
-from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
-from tests.service.test_service_intake import post, retour_codes
-from tests.service.test_service_reads import _answer
+from tests.support.service import AGB, GEMEENTE, TestClient, answer_of, auth, post, retour_codes
 
 
 def _split(data: bytes, element: str, value: str, cut: int) -> bytes:
@@ -72,7 +70,7 @@ def test_dates_and_times_no_calendar_holds_are_refused_not_a_crash(client: TestC
 def test_a_second_retour_for_an_original_that_never_came_here_is_already_answered(
     client: TestClient,
 ) -> None:
-    answer = _answer(b.to_bytes(b.jw301()))  # the provider answers an allocation itself
+    answer = answer_of(b.to_bytes(b.jw301()))  # the provider answers an allocation itself
     assert post(client, answer, AGB)["accepted"] is True
     again = client.post(
         "/v1/messages", content=answer.replace(b"?>", b"?>\n", 1), headers=auth(AGB)

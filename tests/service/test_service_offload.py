@@ -17,7 +17,6 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from fastapi import FastAPI
 
 from ijw_gateway import errors, runtime
 from ijw_gateway.api import offload
@@ -27,27 +26,21 @@ from ijw_gateway.findings import Finding
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.scenario import test_bsns as bsns
 from ijw_gateway.gateway import Gateway
+from ijw_gateway.history.service import cross_message as real_cross_message
 from ijw_gateway.store import Store
 from ijw_gateway.validation import Check, ParsedMessage
-from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
-from tests.service.procs import in_thread
-from tests.service.test_service_limits import codes, declaration
-
-
-def _noting_start(directory: Path, settings: Settings, log_level: int) -> None:
-    """The offload process's start, noting its process id."""
-    (directory / "offload.pid").write_text(str(os.getpid()))
-    offload.start(settings, log_level)
+from tests.support.offload import noting_app, noting_start, offloaded
+from tests.support.procs import in_thread
+from tests.support.service import AGB, GEMEENTE, TestClient, auth, codes, declaration
 
 
 def _holding_start(directory: Path, settings: Settings, log_level: int) -> None:
     """The offload process's start, with cross-message rules that hold every message
     until ``release`` exists; ``holding`` says that one is held (and by which process)."""
     offload.start(settings, log_level)
-    real = runtime.cross_message
 
     def cross_message(*args: object, **kwargs: object) -> Check:
-        check: Check = real(*args, **kwargs)  # type: ignore[arg-type]
+        check: Check = real_cross_message(*args, **kwargs)  # type: ignore[arg-type]
 
         def held(message: ParsedMessage) -> object:
             (directory / "holding").write_text(str(os.getpid()))
@@ -58,25 +51,12 @@ def _holding_start(directory: Path, settings: Settings, log_level: int) -> None:
 
         return held  # type: ignore[return-value]
 
-    runtime.cross_message = cross_message  # type: ignore[assignment]
-
-
-def noting_app(gateway: Gateway, directory: Path) -> FastAPI:
-    """The gateway app, whose offload process notes its process id in ``directory``."""
-    app = create_app(gateway=gateway, with_worker=False)
-    app.state.offload = offload.Offload(gateway.settings, partial(_noting_start, directory))
-    return app
-
-
-def offloaded(directory: Path) -> bool:
-    """Whether an offload process of ``noting_app`` started (another process than this)."""
-    noted = directory / "offload.pid"
-    return noted.exists() and int(noted.read_text()) != os.getpid()
+    runtime.cross_message = cross_message  # type: ignore[attr-defined]  # where runtime looks it up
 
 
 def test_a_large_body_is_taken_in_by_a_process_of_its_own(gateway: Gateway, tmp_path: Path) -> None:
     app = create_app(gateway=gateway, with_worker=False)
-    app.state.offload = offload.Offload(gateway.settings, partial(_noting_start, tmp_path))
+    app.state.offload = offload.Offload(gateway.settings, partial(noting_start, tmp_path))
     large = declaration(300, "O")
     assert offload.Offload.takes(large) and not offload.Offload.takes(b.to_bytes(b.jw301()))
     with TestClient(app) as client:

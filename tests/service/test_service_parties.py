@@ -23,8 +23,9 @@ from ijw_gateway.parties import (
     verify,
 )
 from ijw_gateway.store import Store
-from tests.service.conftest import AGB, GEMEENTE, PARTIES, ROOT, demo_key
-from tests.service.procs import parties_file
+from tests.support.procs import parties_file
+from tests.support.service import AGB, GEMEENTE, PARTIES, demo_key
+from tests.support.shared_paths import ROOT
 
 
 def test_a_new_key_verifies_and_its_hash_does_not_reveal_it() -> None:

@@ -20,9 +20,8 @@ from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.edit import put
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import Event, Message
-from tests.service.conftest import AGB, GEMEENTE, PARTIES, TestClient, auth
-from tests.service.procs import Proc, free_port, gateway_env, wait_healthy
-from tests.service.test_service_intake import _zip
+from tests.support.procs import Proc, free_port, gateway_env, wait_healthy
+from tests.support.service import AGB, GEMEENTE, PARTIES, TestClient, auth, zip_of
 
 BSN, NAME = "999990019", "Jansen"
 _OWN_TRACE = re.compile(r"[0-9a-f]{32}")
@@ -79,7 +78,7 @@ def test_zip_members_are_named_by_position(client: TestClient, store: Store) -> 
         f"{BSN} {NAME}.xml": b.to_bytes(b.jw305("ZIP-1")),
         f"{NAME}/{BSN}.xml": b"not xml",
     }
-    response = client.post("/v1/messages", content=_zip(members), headers=auth(AGB))
+    response = client.post("/v1/messages", content=zip_of(members), headers=auth(AGB))
     items = response.json()["items"]
     assert [i["verdict"]["file"] for i in items] == ["<member 1>", "<member 2>"]
     assert BSN not in response.text and NAME not in response.text

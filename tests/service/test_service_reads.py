@@ -15,10 +15,7 @@ from ijw_gateway.api.answers import (
 )
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import to_xml_bytes
-from ijw_gateway.retour import compose
-from ijw_gateway.runtime import build_validator
-from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
-from tests.service.test_service_intake import _zip, post
+from tests.support.service import AGB, GEMEENTE, TestClient, auth, post, zip_of
 
 
 def test_raw_bytes_come_back_exactly_and_json_is_lossless(client: TestClient) -> None:
@@ -72,12 +69,6 @@ def test_conversation_links_a_message_with_its_retour(client: TestClient) -> Non
     retour = conversation["messages"][1]
     assert retour["origin"] == "gateway" and retour["answers"] == result["id"]
     assert (retour["from"], retour["to"]) == (AGB, GEMEENTE)
-
-
-def _answer(data: bytes) -> bytes:
-    outcome = build_validator().run(data)
-    assert outcome.message is not None
-    return compose(outcome.message, outcome.report).to_bytes()
 
 
 def test_conversation_of_a_request_follows_referentie_aanbieder(client: TestClient) -> None:
@@ -148,7 +139,7 @@ def test_openapi_says_which_routes_need_a_key_and_how_to_send_it(client: TestCli
         "description": "Authorization: Bearer <key>",
     }
     assert schemes["apiKey"] == {"type": "apiKey", "in": "header", "name": "X-API-Key"}
-    either = [{"bearer": []}, {"apiKey": []}]
+    either: list[dict[str, list[str]]] = [{"bearer": []}, {"apiKey": []}]
     keyed = {
         (path, method): operation.get("security")
         for path, operations in schema["paths"].items()
@@ -175,7 +166,7 @@ def test_every_answer_is_what_the_openapi_documents(client: TestClient) -> None:
     answers = [client.post("/v1/messages", content=d, headers=auth(GEMEENTE)) for d in single]
     assert answers[2].json()["duplicate"] is True
     members = {"ok.xml": b.to_bytes(b.jw305("Z-1")), "bad.txt": b"\xff\xfe"}
-    zipped = client.post("/v1/messages", content=_zip(members), headers=auth(AGB))
+    zipped = client.post("/v1/messages", content=zip_of(members), headers=auth(AGB))
     for answer in answers:
         IntakeAnswer.model_validate(answer.json())
     assert len(ZipAnswer.model_validate(zipped.json()).items) == 2

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from variants import catalogue_document
 
 from ijw_gateway.api.app import create_app
 from ijw_gateway.config import Settings
@@ -24,9 +23,10 @@ from ijw_gateway.gateway import Gateway, prepare
 from ijw_gateway.messages.translate import model_of
 from ijw_gateway.store import Store
 from ijw_gateway.stuf import codec
-from tests.service.conftest import AGB, GEMEENTE, PARTIES, TestClient, auth
-from tests.stuf.stuf_support import envelope
-from tests.vecozo.stub import metadata
+from tests.support.service import AGB, GEMEENTE, PARTIES, TestClient, auth
+from tests.support.stuf_support import envelope
+from tests.support.variants import catalogue_document
+from tests.support.vecozo_stub import metadata
 
 START = datetime(2026, 3, 27, 17, 0, tzinfo=UTC)
 END = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)

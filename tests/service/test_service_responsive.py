@@ -23,7 +23,7 @@ from ijw_gateway.intake import APART_BYTES, Result
 from ijw_gateway.store import Store, Unit
 from ijw_gateway.validation import Check, ParsedMessage
 from ijw_gateway.wire import Arrival
-from tests.service.conftest import AGB, GEMEENTE, PARTIES
+from tests.support.service import AGB, GEMEENTE, PARTIES
 
 
 class Held:

@@ -7,13 +7,13 @@ from lxml import etree
 
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.retour import compose
-from ijw_gateway.routing import Key, envelope_of
+from ijw_gateway.routing import Envelope, Key, envelope_of
 from ijw_gateway.runtime import build_validator
 
 GEMEENTE, AGB = b.GEMEENTE, b.AGB
 
 
-def _envelope(data: bytes, type_: str):  # type: ignore[no-untyped-def]
+def _envelope(data: bytes, type_: str) -> Envelope:
     envelope = envelope_of(etree.fromstring(data), type_)
     assert envelope is not None
     return envelope

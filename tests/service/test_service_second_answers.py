@@ -15,8 +15,8 @@ from ijw_gateway.fixtures import answers as a
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.store import Store
-from tests.service.conftest import AGB, GEMEENTE, TestClient, auth
-from tests.service.test_service_intake import post
+from tests.support.service import AGB, GEMEENTE, TestClient, auth, post
+from tests.support.within_kit import obj
 
 STRANGER = "98761001"  # a provider of the region, not the receiver of these messages
 _ID = re.compile(r"[0-9a-f]{32}")
@@ -58,7 +58,7 @@ def test_a_second_jw325_for_a_rejected_declaration_is_refused(
 def _strangers_answer(model: JsonObject) -> bytes:
     """A return message to ``model`` sent by ``STRANGER`` as if it had received it."""
     stated = b.clone(model)
-    stated["Header"]["Ontvanger"] = STRANGER  # type: ignore[index]
+    obj(stated["Header"])["Ontvanger"] = STRANGER
     return b.to_bytes(a.retour(stated))
 
 

@@ -13,8 +13,8 @@ import pytest
 import uvicorn
 
 from ijw_gateway.api.protocol import MAX_HEAD_BYTES, BoundedHttpTools
-from tests.service.conftest import PARTIES
-from tests.service.procs import Proc, free_port, gateway_env, in_thread, wait_healthy
+from tests.support.procs import Proc, free_port, gateway_env, in_thread, wait_healthy
+from tests.support.service import PARTIES
 
 Scope = dict[str, object]
 

@@ -23,8 +23,7 @@ from ijw_gateway.store.history import StoreHistory
 from ijw_gateway.store.migrate import current, head, upgrade
 from ijw_gateway.store.refusals import StoreRefusalLog
 from ijw_gateway.validation import Validator
-from tests.service.conftest import AGB, PARTIES
-from tests.service.test_service_limits import declaration
+from tests.support.service import AGB, PARTIES, declaration
 
 REGISTRY = SchemaRegistry()
 TODAY = date(2026, 7, 1)

@@ -20,11 +20,10 @@ from ijw_gateway.fixtures.edit import put
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import Event
-from tests.service.conftest import TestClient, auth
-from tests.service.test_service_limits import declaration
-from tests.service.test_service_offload import noting_app, offloaded
-from tests.vecozo.spec import Answer, Call, check_answer, check_request, require_specs
-from tests.vecozo.stub import metadata
+from tests.support.offload import noting_app, offloaded
+from tests.support.service import TestClient, auth, declaration
+from tests.support.vecozo_spec import Answer, Call, check_answer, check_request, require_specs
+from tests.support.vecozo_stub import metadata
 
 GEMEENTE, AGB = b.GEMEENTE, b.AGB
 PROVIDER, MUNICIPALITY = ("Instelling", AGB), ("Gemeente", GEMEENTE)
@@ -55,7 +54,7 @@ class Facade:
         call = Call(method, request.url.path, query, body or None, ctype)
         if judge_request:
             check_request(call)
-        response = self.client.send(request)
+        response: httpx.Response = self.client.send(request)
         answer = Answer(
             response.status_code,
             response.content,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tests.conftest import ROOT, _require
+from tests.support.shared_paths import ROOT, require
 
 STUF_GGK = ROOT.parent / "shared" / "exchange" / "stuf-ggk"
 REFERENCE_ENTRY = Path("xsd") / "ggk0210" / "ggkberichten" / "ggk0210_msg_ggkberichten.xsd"
@@ -19,7 +19,7 @@ REFERENCE_ENTRY = Path("xsd") / "ggk0210" / "ggkberichten" / "ggk0210_msg_ggkber
 
 @pytest.fixture(scope="session")
 def stuf_ggk_dir() -> Path:
-    return _require(STUF_GGK)
+    return require(STUF_GGK)
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +36,7 @@ def stuf_samples(stuf_ggk_dir: Path) -> dict[str, bytes]:
 
 # The service fixtures (a gateway and its API on SQLite and on PostgreSQL) for the tests of
 # the SOAP endpoint and the channel.
-from tests.service.conftest import (  # noqa: E402, F401
+from tests.support.service import (  # noqa: E402, F401
     client,
     db_url,
     gateway,

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from backoffice_stub import BackOffice, Pki, back_office, bv03, fo01, make_pki, silent, status
 from lxml import etree
-from stuf_support import AGB, GEMEENTE, NOW
 
 from ijw_gateway.delivery import Parcel
 from ijw_gateway.errors import ConfigurationError
@@ -23,9 +21,18 @@ from ijw_gateway.stuf.answers import du01_for
 from ijw_gateway.stuf.model import SOAP, id_of, new_reference, reference_of
 from ijw_gateway.stuf_channel import StufChannel, StufSettings, stuf_channel
 from ijw_gateway.stuf_intake import reply_taker
-from tests.service.conftest import TestClient
-from tests.service.test_service_intake import post
-from tests.service.test_service_reads import _answer
+from tests.support.backoffice_stub import (
+    BackOffice,
+    Pki,
+    back_office,
+    bv03,
+    fo01,
+    make_pki,
+    silent,
+    status,
+)
+from tests.support.service import TestClient, answer_of, post
+from tests.support.stuf_support import AGB, GEMEENTE, NOW
 
 ALLOCATION = b.to_bytes(b.jw301())
 
@@ -77,7 +84,7 @@ def test_an_answer_goes_out_as_a_du01_naming_the_di01_it_answers(
         return httpx.Response(200, content=b"")
 
     original = uuid.uuid4().hex
-    sent = parcel("JW302", _answer(ALLOCATION), original)
+    sent = parcel("JW302", answer_of(ALLOCATION), original)
     stuf = StufChannel(
         StufSettings("http://127.0.0.1:9/stuf", soap=False), httpx.MockTransport(handle)
     )
@@ -157,7 +164,7 @@ def test_tls_failures_are_reported_not_raised(pki: tuple[Pki, object]) -> None:
 def _reply_with_answer(received: codec.Received) -> tuple[int, bytes]:
     """The back office answers the allocation on the spot with its JW302 in a Du01."""
     assert received.envelope is not None
-    retour = _answer(received.envelope.payload)
+    retour = answer_of(received.envelope.payload)
     du01 = du01_for(received, retour, "JW302", NOW, AGB, new_reference())
     return 200, codec.write(du01, True)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import base64
 import uuid
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from lxml import etree
-from stuf_support import AGB, GEMEENTE, NOW, envelope, jw301_envelope
 
 from ijw_gateway.errors import UsageError
 from ijw_gateway.fixtures import builders as b
@@ -17,6 +17,9 @@ from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.answers import NO_REFERENCE, du01_for, fault_for, receipt_for
 from ijw_gateway.stuf.model import (
     SOAP,
+    Envelope,
+    Fault,
+    Receipt,
     application_versions,
     id_of,
     is_uuid4,
@@ -24,6 +27,7 @@ from ijw_gateway.stuf.model import (
     tijdstip,
     versions_of,
 )
+from tests.support.stuf_support import AGB, GEMEENTE, NOW, envelope, jw301_envelope
 
 
 def _reference_valid(schema: etree.XMLSchema, data: bytes) -> bool:
@@ -80,7 +84,7 @@ def test_what_we_write_passes_the_published_schemas_and_reads_back(
     assert not data.startswith(b"\xef\xbb\xbf") and data.decode("utf-8")
     received = codec.read(data)
     assert received.valid and received.soap == soap and received.envelope == di01
-    answers = [
+    answers: list[Envelope | Fault | Receipt] = [
         fault_for(received, "StUF055", NOW, "line 3"),
         receipt_for(received, NOW),
         du01_for(received, b"<x/>", "JW302", NOW, AGB, str(uuid.uuid4())),
@@ -131,7 +135,7 @@ def test_answers_to_a_broken_envelope_are_still_valid(reference_schema: etree.XM
         ({"functie": ""}, "functie"),
     ],
 )
-def test_the_writer_refuses_what_the_exchange_would(change: dict[str, str], why: str) -> None:
+def test_the_writer_refuses_what_the_exchange_would(change: dict[str, Any], why: str) -> None:
     di01 = jw301_envelope()
     with pytest.raises(UsageError, match=why):
         codec.write(replace(di01, routing=replace(di01.routing, **change)))

@@ -14,7 +14,6 @@ from typing import TypeVar
 
 import pytest
 from lxml import etree
-from stuf_support import AGB, GEMEENTE, envelope, jw301_envelope
 
 from ijw_gateway.api.app import create_app
 from ijw_gateway.api.offload import Offload
@@ -26,10 +25,9 @@ from ijw_gateway.store import Store
 from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.codec import Received
 from ijw_gateway.stuf.model import SOAP, Envelope, id_of, new_reference
-from tests.service.conftest import TestClient, auth
-from tests.service.test_service_limits import codes, declaration
-from tests.service.test_service_offload import noting_app, offloaded
-from tests.service.test_service_reads import _answer
+from tests.support.offload import noting_app, offloaded
+from tests.support.service import TestClient, answer_of, auth, codes, declaration
+from tests.support.stuf_support import AGB, GEMEENTE, envelope, jw301_envelope
 
 URL = "/v1/stuf/ggk0210"
 T = TypeVar("T")
@@ -187,7 +185,7 @@ def test_a_du01_answer_is_linked_and_a_second_answer_is_cc11(
 ) -> None:
     """The provider answers an allocation that reached it by other means (the JW301 never
     came through this gateway): accepted once, then CC11."""
-    answer = _answer(b.to_bytes(b.jw301()))
+    answer = answer_of(b.to_bytes(b.jw301()))
     cross = new_reference()
     du01 = envelope(answer, "JW302", AGB, GEMEENTE, kind="Du01", cross=cross)
     status, receipt = send(client, codec.write(du01, True), AGB, reference_schema)

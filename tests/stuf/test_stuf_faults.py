@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ijw_gateway.stuf.faults import OMSCHRIJVING_MAX, codes, fault_code, worth_retrying
-from tests.conftest import ROOT
+from tests.support.shared_paths import ROOT
 
 
 def test_every_code_is_one_of_the_chain_and_its_text_is_our_own(stuf_ggk_dir: Path) -> None:

@@ -16,16 +16,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from envelope_variants import Variant, type_names, variants
 from lxml import etree
-from stuf_support import AGB, GEMEENTE, NOW, envelope
 
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.answers import fault_for, receipt_for
 from ijw_gateway.stuf.model import SOAP
 from ijw_gateway.stuf.schema import envelope_schema
-from tests.conftest import ROOT
+from tests.support.envelope_variants import Variant, type_names, variants
+from tests.support.shared_paths import ROOT
+from tests.support.stuf_support import AGB, GEMEENTE, NOW, envelope
 
 TYPED = {"envelopHeenbericht-ggk_Di01_v21-xml.xml", "envelopRetourbericht-ggk_Du01-v21.xml"}
 TYPED |= {"Fo01.xml", "our Bv03"}  # bases that also get every xsi:type

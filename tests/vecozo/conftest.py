@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ijw_gateway.vecozo.client import Connection
-from tests.vecozo.spec import require_specs
-from tests.vecozo.stub import Certificates, Stub, certificates, running
+from tests.support.vecozo_spec import require_specs
+from tests.support.vecozo_stub import Certificates, Stub, certificates, running
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +33,7 @@ def connection(stub: Stub, certs: Certificates) -> Connection:
 
 
 # The service tests' database fixtures (SQLite and PostgreSQL), for the store-backed tests.
-from tests.service.conftest import (  # noqa: E402, F401
+from tests.support.service import (  # noqa: E402, F401
     db_url,
     pg_schemas,
     pg_session_url,

@@ -17,7 +17,7 @@ from ijw_gateway.vecozo.channel import VecozoChannel
 from ijw_gateway.vecozo.client import Connection, VecozoClient
 from ijw_gateway.vecozo.model import ZoekpadOpAlsAntwoordOp, ZoekpadOpConversatieId
 from ijw_gateway.wire import WireRefs, wire_id
-from tests.vecozo.stub import Certificates, Stub, metadata
+from tests.support.vecozo_stub import Certificates, Stub, metadata
 
 GEMEENTE, AGB = "0505", "12345678"
 PAYLOAD = b"<?xml version='1.0'?><Bericht/>"

@@ -17,10 +17,9 @@ from ijw_gateway.fixtures import builders as b
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import Message, Outbox, WireRef
 from ijw_gateway.wire import wire_id
-from tests.service.conftest import PARTIES
-from tests.service.procs import Proc, gateway_env, wait_until
-from tests.service.test_service_crash import _settled
-from tests.vecozo.stub import Certificates, Stub, metadata
+from tests.support.procs import Proc, gateway_env, wait_until
+from tests.support.service import PARTIES, settled
+from tests.support.vecozo_stub import Certificates, Stub, metadata
 
 GEMEENTE, AGB = b.GEMEENTE, b.AGB
 N_PULL, N_PUSH = 40, 16
@@ -111,7 +110,7 @@ def test_a_push_killed_in_flight_is_pushed_again_and_counted_delivered_once(
         kills += 1
     worker.start()
     try:
-        wait_until(lambda: _settled(store, ids), 120, "every push delivered")
+        wait_until(lambda: settled(store, ids), 120, "every push delivered")
     finally:
         worker.stop()
     pushed = [p.metadata["referentiegegevens"]["traceerId"] for p in stub.pushed]

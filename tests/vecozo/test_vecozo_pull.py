@@ -26,8 +26,8 @@ from ijw_gateway.vecozo.model import ZoekpadOpAlsAntwoordOp
 from ijw_gateway.vecozo.pull import Puller
 from ijw_gateway.vecozo.track import follow, follow_due
 from ijw_gateway.wire import wire_id
-from tests.service.conftest import PARTIES
-from tests.vecozo.stub import Certificates, Stub, metadata
+from tests.support.service import PARTIES
+from tests.support.vecozo_stub import Certificates, Stub, metadata
 
 GEMEENTE, AGB = b.GEMEENTE, b.AGB
 PROVIDER, MUNICIPALITY = ("Instelling", AGB), ("Gemeente", GEMEENTE)

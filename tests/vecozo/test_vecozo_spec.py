@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.vecozo.spec import Answer, Call, check_answer, check_request, require_specs
-from tests.vecozo.stub import metadata
+from tests.support.vecozo_spec import Answer, Call, check_answer, check_request, require_specs
+from tests.support.vecozo_stub import metadata
 
 PULL = "/berichtenservice/berichten/rest-pull/v1/berichten"
 

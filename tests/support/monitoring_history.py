@@ -1,5 +1,6 @@
 """A generated history for the monitoring tests: messages sent through the real intake on
-days the test picks (the store's clock), around Easter and King's Day 2026.
+days the test picks (the store's clock), around Easter and King's Day 2026. The ``history``
+fixture (on SQLite and PostgreSQL) is imported into ``tests/service/conftest.py``.
 
 Every message is built by the fixture builders; the expected figures in the tests are
 worked out by hand from the dates below (working days skip weekends and the holidays of
@@ -8,18 +9,24 @@ the ``holidays`` package: Good Friday 3 April, Easter Monday 6 April, King's Day
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from ijw_gateway.config import Settings
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.builders import synthetic_bsn
-from ijw_gateway.gateway import Gateway
+from ijw_gateway.gateway import Gateway, prepare
 from ijw_gateway.intake import Result
+from ijw_gateway.messages.jsonmodel import JsonObject
+from ijw_gateway.store import Store
+from ijw_gateway.store.engine import make_engine
+from tests.support.service import AGB, GEMEENTE, PARTIES
 
 AMS = ZoneInfo("Europe/Amsterdam")
-GEMEENTE, AGB, OTHER_AGB = "0505", "12345678", "98761005"
 PRODUCT, TARIFF = "45A02", 7200  # hours, 72 euros an hour (examples/zhz/contracts.toml)
 CLIENT = [synthetic_bsn(i) for i in range(1, 6)]
 
@@ -43,50 +50,81 @@ class History:
     clock: Clock
     sent: dict[str, Result] = field(default_factory=dict)
 
-    def send(self, name: str, day: str, party: str, model: b.JsonObject) -> Result:
+    def send(self, name: str, day: str, party: str, model: JsonObject) -> Result:
         self.clock.at(day)
         result = self.gateway.intake.submit(party, b.to_bytes(model), "0" * 32)[0]
         self.sent[name] = result
         return result
 
 
-def tp(nummer: int, **kw: object) -> b.JsonObject:
-    kw.setdefault("ingangsdatum", "2026-04-20")
-    kw.setdefault("einddatum", "2026-06-30")
-    kw.setdefault("toewijzingsdatum", "2026-04-14")
-    kw.setdefault("volume", b.omvang(7, "04", "1"))  # 7 hours a day
-    kw.setdefault("code", PRODUCT)
-    return b.toegewezen_product(nummer, **kw)  # type: ignore[arg-type]
-
-
-def ap(referentie: str, start: str) -> b.JsonObject:
-    volume = b.omvang(7, "04", "1")
-    return b.aangevraagd_product(
-        referentie, code=PRODUCT, ingangsdatum=start, einddatum="2026-06-30", volume=volume
+def tp(
+    nummer: int,
+    *,
+    einddatum: str = "2026-06-30",
+    toewijzingsdatum: str = "2026-04-14",
+    referentie: str | None = None,
+    reden_wijziging: str | None = None,
+) -> JsonObject:
+    """An allocation of 7 hours a day from 20 April."""
+    return b.toegewezen_product(
+        nummer,
+        code=PRODUCT,
+        ingangsdatum="2026-04-20",
+        einddatum=einddatum,
+        toewijzingsdatum=toewijzingsdatum,
+        volume=b.omvang(7, "04", "1"),
+        referentie=referentie,
+        reden_wijziging=reden_wijziging,
     )
 
 
-def pr(referentie: str, begin: str, end: str, hours: int, **kw: object) -> b.JsonObject:
-    kw.setdefault("nummer", 2001)
+def ap(referentie: str, ingangsdatum: str) -> JsonObject:
+    volume = b.omvang(7, "04", "1")
+    return b.aangevraagd_product(
+        referentie, code=PRODUCT, ingangsdatum=ingangsdatum, einddatum="2026-06-30", volume=volume
+    )
+
+
+def pr(
+    referentie: str,
+    begin: str,
+    end: str,
+    hours: int,
+    *,
+    nummer: int = 2001,
+    debet_credit: str = "D",
+    vorig_referentie: str | None = None,
+) -> JsonObject:
     return b.prestatie(
         referentie,
+        nummer=nummer,
         code=PRODUCT,
         begindatum=begin,
         einddatum=end,
         volume=hours,
         eenheid="04",
         tarief=TARIFF,
-        **kw,
-    )  # type: ignore[arg-type]
+        debet_credit=debet_credit,
+        vorig_referentie=vorig_referentie,
+    )
 
 
-def care(**kw: str) -> dict[str, object]:
-    return {
-        "code": PRODUCT,
-        "begindatum": "2026-04-20",
-        "toewijzing_ingangsdatum": "2026-04-20",
-        **kw,
-    }
+def start(nummer: int) -> JsonObject:
+    """The start on 20 April of the allocation ``nummer`` (which begins that day)."""
+    return b.start_product(
+        nummer, code=PRODUCT, begindatum="2026-04-20", toewijzing_ingangsdatum="2026-04-20"
+    )
+
+
+def stop(nummer: int, einddatum: str) -> JsonObject:
+    """The stop on ``einddatum`` of the care ``start(nummer)`` began."""
+    return b.stop_product(
+        nummer,
+        code=PRODUCT,
+        begindatum="2026-04-20",
+        toewijzing_ingangsdatum="2026-04-20",
+        einddatum=einddatum,
+    )
 
 
 def build(history: History) -> None:
@@ -131,12 +169,11 @@ def build(history: History) -> None:
     )
     # Client 1 starts on Monday 20 April; reported Tuesday 28 April (King's Day on 27th):
     # due 5 working days after the 20th = 28 April, on time.
-    start = b.start_product(2001, **care())  # type: ignore[arg-type]
     send(
         "305-A",
         "2026-04-28",
         AGB,
-        b.jw305("M305A", bsn=CLIENT[0], starts=[start], dagtekening="2026-04-28"),
+        b.jw305("M305A", bsn=CLIENT[0], starts=[start(2001)], dagtekening="2026-04-28"),
     )
     # Client 3: allocated, then corrected (a later version ends on 31 May), never started.
     send(
@@ -167,12 +204,11 @@ def build(history: History) -> None:
         b.jw301("M301D2", bsn=CLIENT[3], products=[gone], dagtekening="2026-04-15"),
     )
     # A start for an allocation that does not exist: rejected (TR019), counts as never sent.
-    ghost = b.start_product(9999, **care())  # type: ignore[arg-type]
     send(
         "305-X",
         "2026-04-28",
         AGB,
-        b.jw305("M305X", bsn=CLIENT[4], starts=[ghost], dagtekening="2026-04-28"),
+        b.jw305("M305X", bsn=CLIENT[4], starts=[start(9999)], dagtekening="2026-04-28"),
     )
     # Declarations for client 1: April (70 hours), then a credit of it and a corrected
     # debit (56 hours), and May (150 hours); one for the withdrawn allocation of client 4
@@ -209,13 +245,22 @@ def build(history: History) -> None:
         ),
     )
     # Client 1 stops on 31 May; reported 10 June: due 5 working days after = 5 June, late.
-    stop = b.stop_product(2001, einddatum="2026-05-31", **care())  # type: ignore[arg-type]
     send(
         "307-A",
         "2026-06-10",
         AGB,
-        b.jw307("M307A", bsn=CLIENT[0], stops=[stop], dagtekening="2026-06-10"),
+        b.jw307("M307A", bsn=CLIENT[0], stops=[stop(2001, "2026-05-31")], dagtekening="2026-06-10"),
     )
 
 
-Send = Callable[[str, str, str, b.JsonObject], Result]
+@pytest.fixture
+def history(db_url: str) -> Iterator[History]:
+    """The generated history of the monitoring tests, sent through the intake."""
+    settings = Settings(database_url=db_url, parties=PARTIES, export_key="k" * 32)
+    clock = Clock()
+    store = Store(make_engine(db_url), clock)
+    prepare(settings, store)
+    done = History(Gateway(settings, store), clock)
+    build(done)
+    yield done
+    store.dispose()

@@ -6,10 +6,9 @@ valid is for the schemas to say, the differential test only demands that both ag
 
 from __future__ import annotations
 
-from catalogue_walk import Slot, valid_value
-
 from ijw_gateway.catalogue.model import SimpleType
 from ijw_gateway.catalogue.releases import RELEASES
+from tests.support.catalogue_walk import Slot, valid_value
 
 _BERICHTCODES = sorted(
     {c for r in RELEASES.values() for m in r.messages.values() for c in m.berichtcodes}

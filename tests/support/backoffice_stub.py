@@ -17,10 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import trustme
-from stuf_support import NOW
 
 from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.answers import fault_for, receipt_for
+from tests.support.stuf_support import NOW
 
 Script = Callable[[codec.Received], tuple[int, bytes]]
 

@@ -22,8 +22,8 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XS = "http://www.w3.org/2001/XMLSchema"
 
 # Every length around a facet of the envelope's types, and digits around Tijdstip's.
-_LENGTHS = (1, 2, 3, 4, 5, 6, 7, 8, 29, 30, 31, 36, 39, 40, 41, 49, 50, 51, 99, 100, 101, 199)
-_LENGTHS += (200, 201, 254, 255, 256, 999, 1000, 1001)
+_LENGTHS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 29, 30, 31, 36, 39, 40, 41, 49, 50, 51, 99)
+_LENGTHS += (100, 101, 199, 200, 201, 254, 255, 256, 999, 1000, 1001)
 VALUES = (
     "",
     " ",

@@ -95,6 +95,15 @@ class Call:
     body: bytes | None = None
     content_type: str = "application/json"
     host_url: str = PRODUCTION
+    parameters: RequestParameters = field(init=False)  # a field: the protocol may set it
+
+    def __post_init__(self) -> None:
+        self.parameters = RequestParameters(
+            query=ImmutableMultiDict(dict(self.query)),
+            header=Headers({"Content-Type": self.content_type}),
+            cookie=ImmutableMultiDict(),
+            path=_path_parameters(_split(self.path)[1]),
+        )
 
     @property
     def path(self) -> str:
@@ -104,15 +113,6 @@ class Call:
     @property
     def full_url_pattern(self) -> str:
         return PRODUCTION + self.path
-
-    @property
-    def parameters(self) -> RequestParameters:
-        return RequestParameters(
-            query=ImmutableMultiDict(dict(self.query)),
-            header=Headers({"Content-Type": self.content_type}),
-            cookie=ImmutableMultiDict(),
-            path=_path_parameters(_split(self.path)[1]),
-        )
 
 
 _TRACED = re.compile(r"^/berichten/rest-pull/v1/berichten/(?P<traceerId>[^/]+)(/payload)?$")

@@ -14,7 +14,12 @@ import copy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from catalogue_walk import (
+from lxml import etree
+
+from ijw_gateway.catalogue.model import MessageStructure
+from ijw_gateway.catalogue.releases import DEFAULT
+from ijw_gateway.xmlpath import path_of
+from tests.support.catalogue_walk import (
     Slot,
     annotate,
     build,
@@ -25,12 +30,7 @@ from catalogue_walk import (
     slot_of,
     structure_of,
 )
-from lxml import etree
-from variant_values import values_for
-
-from ijw_gateway.catalogue.model import MessageStructure
-from ijw_gateway.catalogue.releases import DEFAULT
-from ijw_gateway.xmlpath import path_of
+from tests.support.variant_values import values_for
 
 __all__ = ["Variant", "catalogue_document", "complete", "mutations", "variants"]
 
@@ -154,10 +154,14 @@ def _complex_mutations(
             continue
         child = slot_of(message, slot.class_name or "", spec, slot.child_namespace)
         yield f"missing <{spec.name}> added in place", _insert_in_place(message, slot, child)
-        yield (
-            f"missing <{spec.name}> added first",
-            lambda e, c=child: e.insert(0, build(message, c)),
-        )
+        yield f"missing <{spec.name}> added first", _insert_first(message, child)
+
+
+def _insert_first(message: MessageStructure, child: Slot) -> Mutation:
+    def mutate(element: etree._Element) -> None:
+        element.insert(0, build(message, child))
+
+    return mutate
 
 
 def _insert_in_place(message: MessageStructure, slot: Slot, child: Slot) -> Mutation:

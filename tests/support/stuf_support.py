@@ -39,8 +39,15 @@ def envelope(
         cross,
         functie,
     )
-    kind_ = "Du01" if kind == "Du01" else "Di01"
-    return Envelope(kind_, routing, "0001", "0000", *versions, payload, bestandsnaam)
+    return Envelope(
+        "Du01" if kind == "Du01" else "Di01",
+        routing,
+        "0001",
+        "0000",
+        *versions,
+        payload,
+        bestandsnaam,
+    )
 
 
 def jw301_envelope(**options: object) -> Envelope:

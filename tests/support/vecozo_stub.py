@@ -3,7 +3,7 @@
 Certificates are made in the test (trustme): the stub presents a server certificate of a
 test CA and requires a client certificate of the same CA, as VECOZO requires a system
 certificate. Every request it gets and every answer it gives is judged against the
-published OpenAPI files (``spec.py``); what the specs do not allow is kept in
+published OpenAPI files (``vecozo_spec.py``); what the specs do not allow is kept in
 ``problems`` and fails the test that caused it.
 
 Faults are queued per operation (``fail``): an HTTP status (with a problem body for 400
@@ -32,8 +32,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import trustme
 
-from tests.service.procs import serving
-from tests.vecozo.spec import BASE, Answer, Call, check_answer, check_request
+from tests.support.procs import serving
+from tests.support.vecozo_spec import BASE, Answer, Call, check_answer, check_request
 
 PUSH, PULL, STATUS = (
     f"{BASE}/berichten/rest-push/v1",
@@ -140,9 +140,10 @@ def _multipart(content_type: str, body: bytes) -> dict[str, bytes]:
         f"Content-Type: {content_type}\r\n\r\n".encode() + body
     )
     parts: dict[str, bytes] = {}
-    for part in message.iter_parts():  # type: ignore[attr-defined]
+    for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        parts[str(name)] = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        parts[str(name)] = payload if isinstance(payload, bytes) else b""
     return parts
 
 
@@ -300,7 +301,7 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             ctype = self.headers.get("Content-Type", "")
-            peer = self.connection.getpeercert()  # type: ignore[attr-defined]
+            peer = self.connection.getpeercert()
             with stub.lock:
                 stub.requests.append((self.command, url.path))
                 stub.peers.append(str(peer.get("subjectAltName", "")) if peer else "")

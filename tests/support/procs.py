@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from tests.service.conftest import PARTIES
+from tests.support.service import PARTIES
 
 GATEWAY = str(Path(sys.executable).parent / "ijw-gateway")
 START_SECONDS = 60.0

@@ -1,8 +1,7 @@
 """Helpers for the within-message rule tests: run level-2 rules on a JSON model or bytes.
 
 The rule modules under test are imported explicitly (not through the stage's auto-import),
-so these tests do not depend on other rule families being importable. Imported by the
-test modules of this folder as ``within_kit`` (the folder has no ``__init__.py``).
+so these tests do not depend on other rule families being importable.
 """
 
 from __future__ import annotations
