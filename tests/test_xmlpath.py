@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from ijw_gateway.xmlpath import Paths, local_name, path_of
+from ijw_gateway.elements import local_name
+from ijw_gateway.xmlpath import Paths, path_of
 
 TAGS = ["A", "B", "{urn:x}A", "{urn:y}C"]
 

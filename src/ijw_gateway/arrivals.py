@@ -21,7 +21,7 @@ from functools import partial
 from typing import Literal
 
 from ijw_gateway.errors import Conflict, Forbidden, Unprocessable
-from ijw_gateway.intake import _ATTEMPTS, Intake, _Judging, _Posted, _read, kept, new_id
+from ijw_gateway.intake import ATTEMPTS, Intake, Judging, Posted, kept, new_id, read_envelope
 from ijw_gateway.routing import Envelope
 from ijw_gateway.store import Collision, Unit
 from ijw_gateway.store.unit import NewMessage
@@ -54,13 +54,13 @@ class Arrivals:
         (a second answer, an unknown party), raises the refusal; with ``keep_refused`` it
         is stored as received and refused instead, because whoever delivered it forgets it
         once it is acknowledged."""
-        tree, envelope = _read(data)
+        tree, envelope = read_envelope(data)
         self.intake.admit(tree)  # a freeze: not stored, the exchange delivers it again
         refused = self._refusal(arrival, envelope)
         party = envelope.from_party if envelope else _code(arrival.sender) or ""
         sha = hashlib.sha256(data).hexdigest()
         name = arrival.trace_ref
-        posted = _Posted(party, name, data, sha, tree, envelope, trace, answer_back=True)
+        posted = Posted(party, name, data, sha, tree, envelope, trace, answer_back=True)
         try:
             if refused is not None:
                 raise Unprocessable(refused.reason, refused.code)
@@ -82,7 +82,7 @@ class Arrivals:
         return found
 
     def _attempts(self, work: Callable[[Unit], Taken]) -> Taken:
-        for _ in range(_ATTEMPTS):
+        for _ in range(ATTEMPTS):
             try:
                 with self.intake.store.unit() as unit:
                     return work(unit)
@@ -90,7 +90,7 @@ class Arrivals:
                 continue
         raise Conflict("concurrent submissions of this message kept colliding; retry", "busy")
 
-    def _taken(self, arrival: Arrival, unit: Unit, posted: _Posted, judging: _Judging) -> Taken:
+    def _taken(self, arrival: Arrival, unit: Unit, posted: Posted, judging: Judging) -> Taken:
         """In the intake's transaction (``Intake.in_transaction``): an arrival taken before
         is that message; otherwise the intake writes it, and the exchange's ids go beside."""
         party, trace = posted.party, posted.trace
@@ -101,7 +101,7 @@ class Arrivals:
                 existing, "duplicate_received", party, f"again from {arrival.channel}", trace
             )
             return Taken(existing, "duplicate")
-        result = self.intake._transact(unit, posted, judging)
+        result = self.intake.transact(unit, posted, judging)
         assert result.id is not None  # the bytes were there, so a message was stored
         if result.duplicate:
             return Taken(result.id, "duplicate")  # the same bytes came before under another id
@@ -115,7 +115,7 @@ def _code(code: str | None) -> str | None:
 
 
 def _keep_refused(
-    unit: Unit, posted: _Posted, arrival: Arrival, found: Refusal, trace: str
+    unit: Unit, posted: Posted, arrival: Arrival, found: Refusal, trace: str
 ) -> Taken:
     """Store a refused arrival as received and refused: never judged, never delivered."""
     envelope = posted.envelope

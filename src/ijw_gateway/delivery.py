@@ -42,6 +42,8 @@ from tenacity import (
 )
 
 from ijw_gateway.errors import ConfigurationError
+from ijw_gateway.errors import GiveUp as GiveUp  # the channels' outcomes, named here too
+from ijw_gateway.errors import RetryLater as RetryLater
 from ijw_gateway.wire import WireRefs
 
 USER_AGENT = "ijw-gateway"
@@ -159,22 +161,6 @@ class MailboxChannel:
 
     def send(self, parcel: Parcel) -> Attempt:
         return Attempt(False, False, "left in the mailbox", held=True)
-
-
-class RetryLater(Exception):
-    """This try failed in a way that sending again may mend (``detail`` says how)."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class GiveUp(Exception):
-    """Sending again would fail the same way (``detail`` says why)."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 def usable_endpoint(endpoint: str) -> bool:

@@ -27,6 +27,7 @@ from ijw_gateway.catalogue.releases import (
     by_codes,
     by_root_tag,
 )
+from ijw_gateway.elements import local_name
 from ijw_gateway.findings import Finding
 from ijw_gateway.namespaces import split_namespace
 from ijw_gateway.schematext import named_path
@@ -47,17 +48,13 @@ class Detected:
 
 
 def _finding(root: etree._Element, text: str) -> Finding:
-    return Finding("schema", None, None, named_path("/" + _local(root)), line_of(root), text)
-
-
-def _local(root: etree._Element) -> str:
-    return etree.QName(root).localname
+    return Finding("schema", None, None, named_path("/" + local_name(root)), line_of(root), text)
 
 
 def _root(root: etree._Element) -> str:
     """The root element as a finding names it: by name only when iJw defines that name
     (a sender's own name may be a BSN or a client's name)."""
-    name = _local(root)
+    name = local_name(root)
     return f"The root element <{name}>" if name in ELEMENT_NAMES else "The root element"
 
 
@@ -65,7 +62,7 @@ def _header_codes(root: etree._Element) -> dict[str, str]:
     """The first BerichtCode, BerichtVersie and BerichtSubversie of a document."""
     found: dict[str, str] = {}
     for element in root.iter(tag=etree.Element):
-        name = etree.QName(element).localname
+        name = local_name(element)
         if name in _HEADER_CODES and name not in found:
             found[name] = (element.text or "").strip()
             if len(found) == len(_HEADER_CODES):

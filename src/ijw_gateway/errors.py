@@ -1,11 +1,29 @@
 """The exception tree. Each class knows its outcome, so raising it chooses the answer.
 
+Every exception the project raises sits in this tree; a class defined beside the code
+that raises it names its module here (a test holds the drawing to the classes).
+
     IjwGatewayError                  exit 3, HTTP 500  (something we did not expect)
+    ├── ExtractError                 history.extract: a message lacks what its schema demands
+    ├── SuiteError                   fixtures.suite: two cases claim a file, or one cannot be built
+    ├── PathError                    fixtures.edit: a path leads to no element of the model
+    ├── UnknownRule                  fixtures.expected: no expectation for a rule
+    ├── AdapterError                 conformance.adapters: a response the adapter cannot read
+    ├── Disagree                     schemawindows: two passes of a schema check disagree
+    ├── DeliveryFailed               exit 3, HTTP 502  (a channel did not hand a message over)
+    │   ├── RetryLater               HTTP 503          (sending again may mend it)
+    │   └── GiveUp                                     (sending again would fail the same way)
     ├── UsageError                   exit 2, HTTP 400  (bad arguments, unreadable path)
+    │   └── ManifestError            fixtures.manifest: the fixture suite's manifest is unusable
     ├── ConfigurationError           exit 2, HTTP 500  (settings, schema bundle, contracts)
-    │   └── SchemaBundleError        exit 2            (a schema directory that cannot be used)
+    │   ├── SchemaBundleError        exit 2            (a schema directory that cannot be used)
+    │   ├── ContractConfigError      contracts.load: a contract configuration that cannot be used
+    │   ├── CatalogueError           catalogue.rulecat: a malformed rule table or registration
+    │   └── ExportKeyMissing         reporting: HTTP 503, the export's pseudonym key is not set
     ├── InputRejected                exit 1, HTTP 422  (input that cannot be processed at all;
     │                                                   carries the findings that explain why)
+    ├── NoReturnMessage              retour: exit 1, HTTP 422 (this input gets no return message)
+    │   └── IsReturnMessage          retour: exit 2 (the input is itself an answer)
     ├── StoreUnavailable             exit 3, HTTP 503  (the database cannot be reached)
     ├── Stopping                     exit 3, HTTP 503  (the gateway stopped before it was done)
     └── RequestRefused               exit 2, HTTP 400  (the service refuses a request)
@@ -13,9 +31,14 @@
         ├── Forbidden                HTTP 403          (not this party's message or mailbox)
         ├── NotFound                 HTTP 404          (no such message, party or key)
         ├── Conflict                 HTTP 409          (e.g. a second answer to one message)
+        │   ├── Collision            store: another intake won one of the message's keys
+        │   └── Stale                store.unit: an intake with one of its keys committed meanwhile
         ├── PayloadTooLarge          HTTP 413          (a request body over the limit)
         ├── UnsupportedMediaType     HTTP 415          (a body of a type the route does not take)
         ├── Unprocessable            HTTP 422          (e.g. an unknown receiving party)
+        │   └── ModelError           messages.jsonmodel: XML or JSON that does not fit the model
+        ├── EnvelopeRefused          stuf_intake: a StUF-GGk envelope refused with a Fo01 code
+        │                                              (HTTP status the code's)
         └── Frozen                   HTTP 503          (a freeze holds the release and message
                                                         type; Retry-After says until when)
 
@@ -137,6 +160,30 @@ class UnsupportedMediaType(RequestRefused):
 class Unprocessable(RequestRefused):
     http_status = 422
     code = "unprocessable"
+
+
+class DeliveryFailed(IjwGatewayError):
+    """A channel did not hand a message over; ``detail`` says what happened (no content)."""
+
+    http_status = 502
+    code = "delivery_failed"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class RetryLater(DeliveryFailed):
+    """This try failed in a way that sending again may mend (``detail`` says how)."""
+
+    http_status = 503
+    code = "retry_later"
+
+
+class GiveUp(DeliveryFailed):
+    """Sending again would fail the same way (``detail`` says why)."""
+
+    code = "give_up"
 
 
 class Frozen(RequestRefused):

@@ -50,6 +50,7 @@ from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.store import Store, Unit
 from ijw_gateway.store.refusals import StoreRefusalLog
 from ijw_gateway.stuf_channel import StufChannel, stuf_channel
+from ijw_gateway.stuf_intake import reply_taker
 from ijw_gateway.validation import ParsedMessage, Validator
 from ijw_gateway.vecozo.channel import VecozoChannel
 from ijw_gateway.vecozo.client import Connection, VecozoClient
@@ -189,8 +190,6 @@ class Gateway:
         """StUF channels from a route: the party's endpoint and channel settings, sent
         within ``bounds`` unless the settings say otherwise; a Du01 a receiver answers
         with is taken in as if it had posted it."""
-        from ijw_gateway.stuf_intake import reply_taker  # it imports this module
-
         on_reply = reply_taker(self)
 
         def build(route: Route) -> Channel:

@@ -75,7 +75,7 @@ def _always(tree: etree._ElementTree | None) -> None:
     """Admit every message."""
 
 
-_ATTEMPTS = 3  # a collision means another submission won a key; the retry sees its rows
+ATTEMPTS = 3  # a collision means another submission won a key; the retry sees its rows
 APART_BYTES = 64 * 2**10
 """Larger messages are looked up before they are judged (a re-post is answered at once) and,
 on SQLite, judged against a snapshot instead of under the write lock. Smaller ones hold
@@ -164,7 +164,7 @@ class Intake:
         store: Store,
         judge_for: JudgeFor,
         is_known: Callable[[str], bool],
-        compose: Compose | None = None,
+        compose: Compose,
         deadline: timedelta = timedelta(hours=72),
         admit: Admit = _always,
     ) -> None:
@@ -185,7 +185,7 @@ class Intake:
         items = split_body(body)
         if message_id is not None and len(items) != 1:
             raise Unprocessable("Only a single message can be taken in under a given id.")
-        read = [_read(item.data) for item in items]
+        read = [read_envelope(item.data) for item in items]
         for _, envelope in read:
             if envelope is not None:
                 self._authorize(party, envelope, trace)
@@ -232,10 +232,10 @@ class Intake:
             assert item.problem is not None
             return Result(None, Report(item.name, findings=(item.problem,)).to_json())
         sha = hashlib.sha256(item.data).hexdigest()
-        posted = _Posted(party, item.name, item.data, sha, tree, envelope, trace, message_id)
-        return self.in_transaction(posted, self._transact)
+        posted = Posted(party, item.name, item.data, sha, tree, envelope, trace, message_id)
+        return self.in_transaction(posted, self.transact)
 
-    def in_transaction(self, posted: _Posted, work: Work[T]) -> T:
+    def in_transaction(self, posted: Posted, work: Work[T]) -> T:
         """``work`` in an intake transaction, with the message judged as far as it can be
         before one begins (``Validator.prepare``); on SQLite a large message is judged to
         the end against a snapshot first. Another attempt follows when another intake won
@@ -248,19 +248,19 @@ class Intake:
         if not large or self.store.receipt(posted.party, posted.sha) is None:
             pending = judge.validator.prepare(posted.data, posted.name, posted.tree, judge.at)
         apart = large and not self.store.postgres
-        for attempt in range(_ATTEMPTS):
-            locked = not apart or attempt == _ATTEMPTS - 1
+        for attempt in range(ATTEMPTS):
+            locked = not apart or attempt == ATTEMPTS - 1
             try:
                 judged = None
                 if pending is not None and not locked:
                     judged = self._judge_apart(posted, judge, pending)
                 with self.store.unit() as unit:
-                    return work(unit, posted, _Judging(judge, pending, judged))
+                    return work(unit, posted, Judging(judge, pending, judged))
             except (Collision, Stale):
                 continue
         raise Conflict("concurrent submissions of this message kept colliding; retry", "busy")
 
-    def _judge_apart(self, posted: _Posted, judge: Judge, pending: Pending) -> _Judged | None:
+    def _judge_apart(self, posted: Posted, judge: Judge, pending: Pending) -> _Judged | None:
         """SQLite: the cross-message rules against a snapshot, outside the write lock; None
         when the bytes turn out to be stored already."""
         with self.store.snapshot() as snapshot:
@@ -277,11 +277,11 @@ class Intake:
         found = facts(message, report) if message is not None and report.schema_valid else None
         heen = message is not None and envelope is not None and envelope.kind == "heen"
         retour = None
-        if self.compose is not None and message is not None and heen:
+        if message is not None and heen:
             retour = self.compose(message, report)
         return _Judged(report, found, retour, since, message)
 
-    def _transact(self, unit: Unit, posted: _Posted, judging: _Judging) -> Result:
+    def transact(self, unit: Unit, posted: Posted, judging: Judging) -> Result:
         """One attempt: the same bytes before are answered as then; otherwise the message is
         judged here (``judging.judged`` None) or its judgement from a snapshot is checked."""
         party, trace = posted.party, posted.trace
@@ -298,7 +298,7 @@ class Intake:
             raise Stale("an intake with one of the message's keys committed meanwhile")
         return self._write(unit, posted, judge, judged)
 
-    def _write(self, unit: Unit, posted: _Posted, judge: Judge, judged: _Judged) -> Result:
+    def _write(self, unit: Unit, posted: Posted, judge: Judge, judged: _Judged) -> Result:
         """What the verdict implies, written in ``unit``: the message and its findings, the
         history it adds, its links, events, return message and delivery."""
         party, envelope, trace = posted.party, posted.envelope, posted.trace
@@ -395,7 +395,7 @@ class Intake:
 
 
 @dataclass(frozen=True)
-class _Posted:
+class Posted:
     """One message of a submission: who posted it, its bytes and their hash, and what
     reading them gave."""
 
@@ -432,7 +432,7 @@ class _Judged:
 
 
 @dataclass(frozen=True)
-class _Judging:
+class Judging:
     """How far a message was judged before its transaction: ``pending`` all but the
     cross-message rules (None: the same bytes were stored before), ``judged`` to the end
     against a snapshot (SQLite; None: the cross-message rules run in the transaction)."""
@@ -443,8 +443,8 @@ class _Judging:
 
 
 T = TypeVar("T")
-Work = Callable[[Unit, _Posted, _Judging], T]
-"""What an intake transaction does with a judged message (``Intake._transact``, or an
+Work = Callable[[Unit, Posted, Judging], T]
+"""What an intake transaction does with a judged message (``Intake.transact``, or an
 exchange's arrival, ``arrivals``)."""
 
 
@@ -454,7 +454,7 @@ def _history(unit: Unit) -> StoreHistory:
     return StoreHistory(unit.connection, unit.add_rows, unit.identifications, unit.numbers)
 
 
-def _read(data: bytes | None) -> tuple[etree._ElementTree | None, Envelope | None]:
+def read_envelope(data: bytes | None) -> tuple[etree._ElementTree | None, Envelope | None]:
     """The parsed document and its envelope; (None, None) when it does not parse (the
     validator then says why), the tree alone when it is not an iJw message."""
     if data is None:
@@ -479,7 +479,7 @@ def kept(data: bytes, received: bool) -> bytes:
 
 def _new_message(
     message_id: str,
-    posted: _Posted,
+    posted: Posted,
     report: Report,
     links: tuple[str | None, str],
     received: bool,

@@ -16,7 +16,7 @@ from typing import Literal
 from lxml import etree
 
 from ijw_gateway.catalogue.structure import MESSAGES, ORIGINAL_OF
-from ijw_gateway.rules._xml import child, text_at
+from ijw_gateway.elements import child, text_at
 
 DECLARATION, DECLARATION_ANSWER = "JW323", "JW325"
 _REFERENCING = frozenset({"JW301", "JW315", "JW317", "JW319"})

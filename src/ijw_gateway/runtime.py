@@ -16,15 +16,13 @@ from ijw_gateway.contracts import (
     ContractBook,
     ContractConfigError,
     RefusalLog,
-    contract_check,
     default_contracts_path,
     load_contracts,
     no_extra_data_screen,
 )
 from ijw_gateway.history.model import History
-from ijw_gateway.history.service import cross_message
 from ijw_gateway.refusallog import DEFAULT_REFUSAL_LOG, JsonlRefusalLog
-from ijw_gateway.rules.stages import within_message
+from ijw_gateway.rules.stages import contract_check, cross_message, within_message
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Check, Validator
 

@@ -17,6 +17,7 @@ import re
 from lxml import etree
 
 from ijw_gateway.catalogue.structure import ELEMENT_NAMES, SIMPLE_TYPES
+from ijw_gateway.catalogue.texts import say
 
 # A namespace in Clark notation ({http://...}Name); not a pattern quantifier such as {9} or
 # the set of codes ({'01', '02'}) of an enumeration error, which must survive.
@@ -24,137 +25,32 @@ _NS = re.compile(r"\{[A-Za-z][A-Za-z0-9+.-]*:[^{}'\s]*\}")
 _MAX_LISTED_CODES = 12
 _ELEMENT = re.compile(r"^Element '([^']+)'(?:, attribute '([^']+)')?: ")
 _EXPECTED = re.compile(r"Expected is (?:one of )?\( ([^)]*) \)")
-UNKNOWN_ELEMENT = {
-    "en": "An element that iJw does not define",
-    "nl": "Een element dat iJw niet kent",
-}
 _STEP = re.compile(r"(?<=/)([^/\[]+)")
 
-Texts = dict[str, str]  # language -> template
-_RULES: tuple[tuple[re.Pattern[str], Texts], ...] = (
-    (
-        re.compile(r"This element is not expected"),
-        {
-            "en": "{el} is not allowed here. {expected}Check the element order and spelling "
-            "against the message's schema.",
-            "nl": "{el} hoort hier niet. {expected}Controleer de volgorde en spelling van de "
-            "elementen aan de hand van het schema van het bericht.",
-        },
-    ),
-    (
-        re.compile(r"Missing child element"),
-        {
-            "en": "{el} is incomplete: a required element is missing. {expected}",
-            "nl": "{el} is onvolledig: er ontbreekt een verplicht element. {expected}",
-        },
-    ),
-    (
-        re.compile(r"\[facet 'enumeration'\].*set \{([^}]*)\}", re.DOTALL),
-        {
-            "en": "{el} holds a code that is not in its code list. Allowed: {m1}.",
-            "nl": "{el} bevat een code die niet in de codelijst staat. Toegestaan: {m1}.",
-        },
-    ),
-    (
-        re.compile(r"\[facet 'pattern'\].*pattern '(.*)'", re.DOTALL),
-        {
-            "en": "{el} does not have the required format (pattern {m1}).",
-            "nl": "{el} heeft niet de vereiste vorm (patroon {m1}).",
-        },
-    ),
-    (
-        re.compile(r"\[facet 'maxLength'\].*maximum length of '(\d+)'", re.DOTALL),
-        {
-            "en": "{el} is too long: at most {m1} characters are allowed.",
-            "nl": "{el} is te lang: ten hoogste {m1} tekens zijn toegestaan.",
-        },
-    ),
-    (
-        re.compile(r"\[facet 'minLength'\].*minimum length of '(\d+)'", re.DOTALL),
-        {
-            "en": "{el} is too short or empty: at least {m1} character(s) are required.",
-            "nl": "{el} is te kort of leeg: ten minste {m1} teken(s) zijn vereist.",
-        },
-    ),
-    (
-        re.compile(r"\[facet 'maxInclusive'\].*allowed \('(-?\d+)'\)", re.DOTALL),
-        {
-            "en": "{el} is too large: the maximum is {m1}.",
-            "nl": "{el} is te groot: het maximum is {m1}.",
-        },
-    ),
-    (
-        re.compile(r"\[facet 'minInclusive'\].*allowed \('(-?\d+)'\)", re.DOTALL),
-        {
-            "en": "{el} is too small: the minimum is {m1}.",
-            "nl": "{el} is te klein: het minimum is {m1}.",
-        },
-    ),
-    (
-        re.compile(r"No matching global declaration"),
-        {
-            "en": "{el} is not the root element this schema expects (<Bericht>).",
-            "nl": "{el} is niet het hoofdelement dat dit schema verwacht (<Bericht>).",
-        },
-    ),
-    (
-        re.compile(r"Character content other than whitespace is not allowed"),
-        {
-            "en": "{el} holds text, but it may only contain elements.",
-            "nl": "{el} bevat tekst, maar mag alleen elementen bevatten.",
-        },
-    ),
-    (
-        re.compile(r"Element content is not allowed"),
-        {
-            "en": "{el} contains elements, but it may only hold a value.",
-            "nl": "{el} bevat elementen, maar mag alleen een waarde hebben.",
-        },
-    ),
-    (
-        re.compile(r"attribute .* is not allowed", re.IGNORECASE | re.DOTALL),
-        {
-            "en": "{el} carries an attribute, which iJw messages do not have.",
-            "nl": "{el} heeft een attribuut, dat iJw-berichten niet kennen.",
-        },
-    ),
-    (
-        re.compile(r"The element is not 'nillable'"),
-        {
-            "en": "{el} is marked xsi:nil, which iJw elements cannot be; leave it out or "
-            "give a value.",
-            "nl": "{el} is gemarkeerd met xsi:nil, wat bij iJw-elementen niet kan; laat het "
-            "weg of geef een waarde.",
-        },
-    ),
+# libxml2's wording -> the catalogue's sentence (``texts.toml``, ``[schema]``)
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"This element is not expected"), "not_expected"),
+    (re.compile(r"Missing child element"), "missing_child"),
+    (re.compile(r"\[facet 'enumeration'\].*set \{([^}]*)\}", re.DOTALL), "enumeration"),
+    (re.compile(r"\[facet 'pattern'\].*pattern '(.*)'", re.DOTALL), "pattern"),
+    (re.compile(r"\[facet 'maxLength'\].*maximum length of '(\d+)'", re.DOTALL), "max_length"),
+    (re.compile(r"\[facet 'minLength'\].*minimum length of '(\d+)'", re.DOTALL), "min_length"),
+    (re.compile(r"\[facet 'maxInclusive'\].*allowed \('(-?\d+)'\)", re.DOTALL), "max_inclusive"),
+    (re.compile(r"\[facet 'minInclusive'\].*allowed \('(-?\d+)'\)", re.DOTALL), "min_inclusive"),
+    (re.compile(r"No matching global declaration"), "not_root"),
+    (re.compile(r"Character content other than whitespace is not allowed"), "text_in_complex"),
+    (re.compile(r"Element content is not allowed"), "elements_in_simple"),
+    (re.compile(r"attribute .* is not allowed", re.IGNORECASE | re.DOTALL), "attribute"),
+    (re.compile(r"The element is not 'nillable'"), "nil"),
 )
 
 
 _ATOMIC = re.compile(r"is not a valid value of the (?:local )?atomic type(?: '(?:xs:)?(\w+)')?")
-_BY_BASE: dict[str, Texts] = {
-    "date": {
-        "en": "{el} is not a valid date; write an existing date as YYYY-MM-DD without a time zone.",
-        "nl": "{el} is geen geldige datum; schrijf een bestaande datum als JJJJ-MM-DD, "
-        "zonder tijdzone.",
-    },
-    "time": {
-        "en": "{el} is not a valid time; write HH:MM:SS without a time zone.",
-        "nl": "{el} is geen geldige tijd; schrijf UU:MM:SS, zonder tijdzone.",
-    },
-    "integer": {
-        "en": "{el} must be a whole number without sign, decimals or spaces.",
-        "nl": "{el} moet een geheel getal zijn, zonder teken, decimalen of spaties.",
-    },
-}
-_NO_VALID_VALUE = {
-    "en": "{el} does not have a valid value for its datatype.",
-    "nl": "{el} heeft geen geldige waarde voor zijn datatype.",
-}
-_EXPECTED_HERE = {"en": "Expected here: {names}. ", "nl": "Hier verwacht: {names}. "}
+_BY_BASE = {"date": "date", "time": "time", "integer": "integer"}  # base type -> sentence
 
 
-def _in(texts: Texts, lang: str) -> str:
-    return texts.get(lang) or texts["en"]
+def _in(key: str, lang: str, **values: object) -> str:
+    return say(f"schema.{key}", lang, **values)
 
 
 def _atomic(body: str, element: str, lang: str) -> str | None:
@@ -164,8 +60,7 @@ def _atomic(body: str, element: str, lang: str) -> str | None:
     type_name = match.group(1) or ""
     simple = SIMPLE_TYPES.get(type_name)
     base = simple.base if simple else type_name
-    template = _in(_BY_BASE.get(base, _NO_VALID_VALUE), lang)
-    return template.format(el=element)
+    return _in(_BY_BASE.get(base, "no_valid_value"), lang, el=element)
 
 
 def _codes(listed: str, lang: str) -> str:
@@ -173,7 +68,7 @@ def _codes(listed: str, lang: str) -> str:
     codes = [c.strip() for c in listed.split(",") if c.strip()]
     if len(codes) <= _MAX_LISTED_CODES:
         return ", ".join(codes)
-    in_all = "codes in totaal" if lang == "nl" else "codes in all"
+    in_all = _in("codes_in_all", lang)
     return ", ".join(codes[:_MAX_LISTED_CODES]) + f", … ({len(codes)} {in_all})"
 
 
@@ -184,7 +79,7 @@ def _names(text: str) -> str:
 def _said(element: str, lang: str) -> str:
     """An element as a finding names it: ``<Bsn>``, or a description when iJw does not
     define the name (a sender's text: it may be a BSN or a name)."""
-    return f"<{element}>" if element in ELEMENT_NAMES else _in(UNKNOWN_ELEMENT, lang)
+    return f"<{element}>" if element in ELEMENT_NAMES else _in("unknown_element", lang)
 
 
 def explain_schema_error(raw: str, lang: str = "en") -> str:
@@ -196,17 +91,17 @@ def explain_schema_error(raw: str, lang: str = "en") -> str:
     body = message[head.end() :] if head else message
     expected = _EXPECTED.search(body)
     names = _names(expected.group(1)) if expected else ""
-    expected_text = _in(_EXPECTED_HERE, lang).format(names=names) if expected else ""
+    expected_text = _in("expected_here", lang, names=names) if expected else ""
     atomic = _atomic(body, element, lang)
     if atomic is not None:
         return atomic
-    for pattern, texts in _RULES:
+    for pattern, key in _RULES:
         match = pattern.search(body)
         if match:
             m1 = match.group(1) if match.groups() else ""
             if "enumeration" in pattern.pattern:
                 m1 = _codes(m1, lang)
-            return _in(texts, lang).format(el=element, expected=expected_text, m1=m1).strip()
+            return _in(key, lang, el=element, expected=expected_text, m1=m1).strip()
     # Unknown wording: keep the structure, drop every quoted value.
     return f"{element}: " + re.sub(r"'[^']*'", "'…'", body)
 

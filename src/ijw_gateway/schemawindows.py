@@ -26,6 +26,7 @@ from functools import lru_cache
 from lxml import etree
 
 from ijw_gateway.catalogue.structure import MESSAGES, SHARED_CLASSES, SIMPLE_TYPES, Element
+from ijw_gateway.errors import IjwGatewayError
 
 WINDOW = 256  # items per window; lists of this many or fewer are validated whole
 MAX_PASSES = 512  # a longer list gets longer windows: the rest is validated once a pass
@@ -162,7 +163,7 @@ def validate(
         del run.parent[: len(run.nodes)]
     try:
         return _passes(schema, tree, runs)
-    except _Disagree:
+    except Disagree:
         return None
     finally:
         for run in runs:
@@ -176,7 +177,7 @@ def errors_of(schema: etree.XMLSchema) -> list[Error]:
     return [(e.path or "/", e.line, e.message) for e in log]
 
 
-class _Disagree(Exception):
+class Disagree(IjwGatewayError):
     """Two passes reported different errors outside the lists."""
 
 
@@ -193,7 +194,7 @@ def _passes(schema: etree.XMLSchema, tree: etree._ElementTree, runs: list[_Run])
         if outside is None:
             outside = seen
         elif seen != outside:
-            raise _Disagree
+            raise Disagree
     return list(_merged(outside or [], inside, len(runs)))
 
 

@@ -14,13 +14,9 @@ from collections import Counter
 
 from lxml import etree
 
+from ijw_gateway.elements import local_name
+
 _PREFIX = re.compile(r"(?<=/)[A-Za-z0-9_.-]+:")
-
-
-def local_name(element: etree._Element) -> str:
-    """The local name of an element (no namespace); "" for comments and PIs."""
-    tag = element.tag
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 class Paths:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from ijw_gateway.contracts import ContractBook, contract_check, load_contracts, parse_contracts
+from ijw_gateway.contracts import ContractBook, load_contracts, parse_contracts
 from ijw_gateway.findings import Finding
 from ijw_gateway.fixtures import builders
 from ijw_gateway.messages.jsonmodel import JsonObject
+from ijw_gateway.rules.stages import contract_check
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
 from tests.support.contract_support import TEST_REGION, Judge

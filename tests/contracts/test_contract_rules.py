@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 
-from ijw_gateway.contracts import ContractBook, contract_check, parse_contracts
+from ijw_gateway.contracts import ContractBook, parse_contracts
 from ijw_gateway.findings import Finding
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
+from ijw_gateway.rules.stages import contract_check
 from ijw_gateway.runtime import build_validator
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator

@@ -58,7 +58,7 @@ def test_an_answer_is_never_answered(registry: SchemaRegistry) -> None:
 
 
 def test_the_report_must_be_about_the_same_message() -> None:
-    with pytest.raises(ValueError, match="JW305"):
+    with pytest.raises(UsageError, match="JW305"):
         compose(from_json(b.jw301()), Report("t", "JW305", "3.2", True))
 
 

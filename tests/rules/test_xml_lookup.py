@@ -1,4 +1,5 @@
-"""The rules' element lookup: by local name, and remembered within one stage."""
+"""The element lookup every layer reads through (``elements``): by local name, and
+remembered within one rule stage."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from ijw_gateway.rules._xml import Fields, find_all, remembering, text_at
+from ijw_gateway.elements import Fields, child, find_all, local_name, remembering, text_at
 
 DOC = b"""<r xmlns="urn:a" xmlns:b="urn:b">
   <p><b:c>1</b:c><c>2</c></p>
@@ -23,6 +24,16 @@ def _root() -> etree._Element:
 def test_steps_match_any_namespace_and_every_sibling() -> None:
     assert [e.text for e in find_all(_root(), "p/c")] == ["1", "2", "3"]
     assert text_at(_root(), "p/c") == "1" and text_at(_root(), "p/x") is None
+
+
+def test_child_follows_the_first_of_each_name_in_any_or_no_namespace() -> None:
+    root = _root()
+    assert child(root, "p", "c") is root[0][0]  # the first p's first c, in urn:b
+    assert child(root, "p") is root[0] and child(root) is root
+    assert child(root, "p", "x") is None and child(None, "p") is None
+    bare = etree.fromstring(b"<r><!-- note --><p><c>4</c></p></r>")
+    assert (node := child(bare, "p", "c")) is not None and node.text == "4"
+    assert [local_name(e) for e in bare.iter()] == ["r", "", "p", "c"]
 
 
 def test_remembered_answers_are_the_same_elements_and_copies() -> None:

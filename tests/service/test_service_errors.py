@@ -21,6 +21,7 @@ from ijw_gateway.api.middleware import TraceMiddleware
 from ijw_gateway.errors import Frozen, IjwGatewayError, InputRejected, RequestRefused
 from ijw_gateway.findings import Finding
 from ijw_gateway.fixtures import builders as b
+from ijw_gateway.stuf_intake import EnvelopeRefused
 from tests.support.service import AGB, GEMEENTE, OTHER_AGB, TestClient, answer_of, auth, post
 
 
@@ -44,6 +45,8 @@ EXCEPTIONS = _every_exception()
 def _instance(cls: type[IjwGatewayError]) -> IjwGatewayError:
     if issubclass(cls, InputRejected):
         return cls(Finding("xml", None, None, "/", 1, "unreadable"))
+    if issubclass(cls, EnvelopeRefused):
+        return cls("RIN001", "(a Bv03 is an answer)")
     if issubclass(cls, Frozen):
         return cls(Finding("policy", None, None, "/", 1, "frozen"), datetime.now(UTC), 60)
     if issubclass(cls, RequestRefused):

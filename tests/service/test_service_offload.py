@@ -26,8 +26,9 @@ from ijw_gateway.findings import Finding
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.scenario import test_bsns as bsns
 from ijw_gateway.gateway import Gateway
-from ijw_gateway.history.service import cross_message as real_cross_message
+from ijw_gateway.rules.stages import cross_message as real_cross_message
 from ijw_gateway.store import Store
+from ijw_gateway.stuf_intake import EnvelopeRefused
 from ijw_gateway.validation import Check, ParsedMessage
 from tests.support.offload import noting_app, noting_start, offloaded
 from tests.support.procs import in_thread
@@ -164,10 +165,13 @@ def test_every_error_survives_the_way_back_from_the_offload_process() -> None:
             error: errors.IjwGatewayError = errors.InputRejected(finding)
         elif kind is errors.Frozen:
             error = errors.Frozen(finding, datetime(2027, 1, 1, tzinfo=UTC), 60)
+        elif kind is EnvelopeRefused:  # a Fo01 code, a detail and the code's status
+            error = EnvelopeRefused("IB103", "(tot 2027-01-01 00:00 UTC)", retry_after=60)
         elif issubclass(kind, errors.RequestRefused):
             error = kind("reason", "a_code")
         else:
             error = kind("reason")
         back = pickle.loads(pickle.dumps(error))
         assert (type(back), back.code, str(back)) == (kind, error.code, str(error))
+        assert (back.http_status, back.retry_after) == (error.http_status, error.retry_after)
     assert pickle.loads(pickle.dumps(errors.InputRejected(finding))).finding == finding

@@ -15,8 +15,8 @@ from ijw_gateway.contracts.refusals import Refusal
 from ijw_gateway.fixtures.suite import build
 from ijw_gateway.gateway import Gateway, prepare
 from ijw_gateway.history import History, HistoryStore, InMemoryHistory, Recorder
-from ijw_gateway.history.service import cross_message
 from ijw_gateway.intake import APART_BYTES
+from ijw_gateway.rules.stages import cross_message
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.store import Store
 from ijw_gateway.store.history import StoreHistory

@@ -23,9 +23,8 @@ from fastapi.responses import JSONResponse, Response
 
 from ijw_gateway.fixtures.manifest import Manifest
 from ijw_gateway.history import InMemoryHistory
-from ijw_gateway.history.service import cross_message
 from ijw_gateway.retour import NoReturnMessage, compose_outcome
-from ijw_gateway.rules.stages import within_message
+from ijw_gateway.rules.stages import cross_message, within_message
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Outcome, Validator
 

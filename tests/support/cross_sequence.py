@@ -13,8 +13,9 @@ from datetime import date
 from ijw_gateway.findings import Report
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.history import InMemoryHistory, TaskBased
-from ijw_gateway.history.service import cross_message, validate_and_record
+from ijw_gateway.history.service import validate_and_record
 from ijw_gateway.messages.jsonmodel import JsonObject
+from ijw_gateway.rules.stages import cross_message
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
 

@@ -26,6 +26,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from types import MappingProxyType
 
+from ijw_gateway.errors import ConfigurationError
 from ijw_gateway.findings import LEVELS, Level
 
 
@@ -45,7 +46,7 @@ class RuleSpec:
         return self.explain.get(lang) or self.explain["en"]
 
 
-class CatalogueError(ValueError):
+class CatalogueError(ConfigurationError):
     """A rule table is malformed."""
 
 

@@ -12,11 +12,11 @@ neither a directory nor such a URL, is a usage error (exit 2) that says which.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -58,6 +58,17 @@ lang_option = click.option(
     show_default=True,
     help="Language of the findings' texts.",
 )
+
+
+_F = TypeVar("_F", bound=Callable[..., object])
+
+
+def judging_options(command: _F) -> _F:
+    """``--schemas``, ``--history``, ``--contracts`` and ``--lang``, in that order: what
+    every command that judges messages takes."""
+    for option in (lang_option, contracts_option, history_option, schemas_option):
+        command = option(command)
+    return command
 
 
 def build_validator(**arguments: Any) -> Validator:

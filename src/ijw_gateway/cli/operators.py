@@ -13,7 +13,7 @@ import re
 import click
 
 from ijw_gateway.cli import cli
-from ijw_gateway.cli.parties import _store
+from ijw_gateway.cli.parties import prepared_store
 from ijw_gateway.errors import UsageError
 from ijw_gateway.parties import new_key
 
@@ -35,7 +35,7 @@ def operators() -> None:
 @click.argument("name")
 def add(name: str) -> int:
     """Add an operator (then give it a key with `operators key add NAME`)."""
-    store = _store()
+    store = prepared_store()
     try:
         store.add_operator(_checked(name))
     finally:
@@ -47,7 +47,7 @@ def add(name: str) -> int:
 @operators.command("list")
 def list_operators() -> int:
     """Every operator with its active key ids."""
-    store = _store()
+    store = prepared_store()
     try:
         for operator in store.operators():
             keys = ", ".join(operator.key_ids) or "(no keys)"
@@ -68,7 +68,7 @@ def key() -> None:
 def add_key(name: str, key_id: str | None) -> int:
     """Make a new API key for an operator and print it (the only time it is shown)."""
     text, hashed = new_key(key_id)
-    store = _store()
+    store = prepared_store()
     try:
         store.add_operator_key(name, hashed)
     finally:
@@ -82,7 +82,7 @@ def add_key(name: str, key_id: str | None) -> int:
 @click.argument("key_ids", metavar="KEY_ID...", nargs=-1, required=True)
 def revoke(key_ids: tuple[str, ...]) -> int:
     """Revoke operator keys by id (within a few seconds, and for good)."""
-    store = _store()
+    store = prepared_store()
     try:
         store.revoke_operator_keys(key_ids)
     finally:

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from ijw_gateway.store import Store
 
 
-def _store() -> Store:
+def prepared_store() -> Store:
+    """The configured store, migrated and seeded, for the commands that change the party
+    and operator directories (``parties …``, ``operators …``)."""
     from ijw_gateway.gateway import prepare
     from ijw_gateway.store import Store
 
@@ -44,7 +46,7 @@ def parties() -> None:
 @parties.command("list")
 def list_parties() -> int:
     """Every party with its kind, name, channel, endpoint and active key ids."""
-    store = _store()
+    store = prepared_store()
     for party in store.parties():
         endpoint = party.endpoint or "(pull only)"
         keys = ", ".join(party.key_ids) or "(no keys)"
@@ -110,7 +112,7 @@ def add(
     route = channel or default_channel(checked_endpoint)
     pairs = check_channel(route, checked_endpoint, _settings(settings))
     spec = PartySpec(code, checked_kind(code), name, checked_endpoint, (), channel, pairs)
-    store = _store()
+    store = prepared_store()
     store.save_party(spec, endpoint=endpoint is not None, channel=channel is not None)
     click.echo(f"party {code} ({spec.kind}) saved")
     store.dispose()
@@ -123,7 +125,7 @@ def load(path: Path) -> int:
     """Load a parties file (TOML; see examples/zhz/parties.toml): it adds parties and keys
     and updates names and the endpoints the file changed; revoked keys stay revoked."""
     specs = load_directory(path)
-    store = _store()
+    store = prepared_store()
     loaded = store.load_directory(specs)
     store.dispose()
     click.echo(f"{loaded.parties} parties loaded from {path}")
@@ -138,7 +140,7 @@ def load(path: Path) -> int:
 def endpoint(code: str, endpoint: str | None) -> int:
     """Set (or, without ENDPOINT, clear) a party's push endpoint."""
     checked = check_endpoint(endpoint)
-    store = _store()
+    store = prepared_store()
     store.set_endpoint(code, checked)
     click.echo(f"party {code}: {'push to ' + endpoint if endpoint else 'pull only'}")
     store.dispose()
@@ -154,7 +156,7 @@ def set_channel(code: str, name: str, endpoint: str | None, settings: tuple[str,
     """Set how messages reach a party: push, mailbox, vecozo or stuf (see docs/exchange.md)."""
     checked = check_endpoint(endpoint)
     pairs = check_channel(name, checked, _settings(settings))
-    store = _store()
+    store = prepared_store()
     store.set_channel(code, name, checked, pairs)
     store.dispose()
     click.echo(f"party {code}: channel {name}")
@@ -172,7 +174,7 @@ def key() -> None:
 def add_key(code: str, key_id: str | None) -> int:
     """Make a new API key for a party and print it (the only time it is shown)."""
     text, hashed = new_key(key_id)
-    store = _store()
+    store = prepared_store()
     try:
         store.add_key(code, hashed)
     finally:  # a refused key id must not leave the pool's connections open
@@ -195,7 +197,7 @@ def revoke(key_ids: tuple[str, ...], demo: bool) -> int:
     demo_ids = [k.key_id for p in embedded_directory() for k in p.keys] if demo else []
     if not key_ids and not demo_ids:
         raise UsageError("name the key ids to revoke, or give --demo")
-    store = _store()
+    store = prepared_store()
     try:
         store.revoke_keys(key_ids)  # each must exist
         store.revoke_keys(demo_ids, missing_ok=True)  # those this database holds

@@ -17,13 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ijw_gateway.cli import cli, current_settings
-from ijw_gateway.cli._history import (
-    contracts_option,
-    history_option,
-    judging,
-    lang_option,
-    schemas_option,
-)
+from ijw_gateway.cli._history import judging, judging_options
 from ijw_gateway.cli.validate import render_human
 
 if TYPE_CHECKING:
@@ -66,10 +60,7 @@ def _judge(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Date of the answer, YYYY-MM-DD (default: today).",
 )
-@schemas_option
-@history_option
-@contracts_option
-@lang_option
+@judging_options
 def retour(
     path: Path,
     json_report: bool,

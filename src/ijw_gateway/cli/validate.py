@@ -10,13 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ijw_gateway.cli import cli, current_settings
-from ijw_gateway.cli._history import (
-    contracts_option,
-    history_option,
-    judging,
-    lang_option,
-    schemas_option,
-)
+from ijw_gateway.cli._history import judging, judging_options
 
 if TYPE_CHECKING:
     from ijw_gateway.findings import Report
@@ -62,10 +56,7 @@ def _shown(report: Report, wrapped: Wrapped | None, as_json: bool) -> str:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
-@schemas_option
-@history_option
-@contracts_option
-@lang_option
+@judging_options
 def validate(
     paths: tuple[Path, ...],
     as_json: bool,

@@ -27,7 +27,7 @@ from lxml import etree
 
 from ijw_gateway import xmlparse
 from ijw_gateway.conformance.observed import NEUTRAL, Observed
-from ijw_gateway.errors import InputRejected
+from ijw_gateway.errors import IjwGatewayError, InputRejected
 
 if TYPE_CHECKING:  # adapters read responses; the command line lists them without httpx
     import httpx
@@ -37,7 +37,7 @@ Adapter = Callable[["httpx.Response"], Observed]
 STANDARD_LEVELS = frozenset({"xml", "schema", "message", "history"})
 
 
-class AdapterError(ValueError):
+class AdapterError(IjwGatewayError):
     """The response cannot be read by this adapter."""
 
 

@@ -27,8 +27,8 @@ from ijw_gateway.errors import InputRejected, UsageError
 from ijw_gateway.findings import Report
 from ijw_gateway.fixtures.manifest import Entry, Manifest, Run
 from ijw_gateway.history import InMemoryHistory
-from ijw_gateway.history.service import cross_message, validate_and_record
-from ijw_gateway.rules.stages import within_message
+from ijw_gateway.history.service import validate_and_record
+from ijw_gateway.rules.stages import cross_message, within_message
 from ijw_gateway.schemas import SchemaRegistry
 from ijw_gateway.validation import Validator
 

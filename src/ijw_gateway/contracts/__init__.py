@@ -1,16 +1,15 @@
 """Contracts: segments, financing variants, matching, and the no-extra-data policy.
 
 Pure core: a configuration is loaded into a ``ContractBook`` (values), the contract rules
-(``rules/contract.py``) and the screen (``screen.py``) judge messages against it, and
-refusals go to whatever ``RefusalLog`` the caller passes in.
+(``rules/contract.py``, a validator stage by ``rules.stages.contract_check``) and the
+screen (``screen.py``) judge messages against it, and refusals go to whatever
+``RefusalLog`` the caller passes in.
 
 Public API::
 
     load_contracts(path | None) -> ContractBook      # None: the embedded ZHZ example
     parse_contracts(text, source) -> ContractBook    # raises ContractConfigError
     ContractBook.match(Want) / .is_task_based(gemeente, agb, categorie, code, on=None)
-    contract_check(book, lang) -> Check              # the validator's contract stage
-    contract_lookups(book) -> {"contracts", "task_based"}
     no_extra_data_screen(log, lang) -> Screen        # the validator's policy screen
     lawful_clauses(book) -> [LawfulClause]           # detail checks (Regeling Jeugdwet §6b)
     Refusal, RefusalLog, MemoryRefusalLog, summarise
@@ -19,7 +18,6 @@ Public API::
 from __future__ import annotations
 
 from ijw_gateway.contracts.book import ContractBook, Match, Want
-from ijw_gateway.contracts.check import contract_check, contract_lookups
 from ijw_gateway.contracts.load import (
     ContractConfigError,
     default_contracts_path,
@@ -43,8 +41,6 @@ __all__ = [
     "RefusalLog",
     "Variant",
     "Want",
-    "contract_check",
-    "contract_lookups",
     "default_contracts_path",
     "extra_content",
     "lawful_clauses",

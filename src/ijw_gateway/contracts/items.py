@@ -14,6 +14,7 @@ from datetime import date
 from lxml import etree
 
 from ijw_gateway.catalogue.structure import MESSAGES
+from ijw_gateway.elements import child
 
 FieldPaths = Mapping[str, tuple[str, ...]]
 
@@ -77,30 +78,6 @@ _ITEMS: Mapping[str, tuple[str, FieldPaths]] = {
     ),
 }
 PRODUCT_MESSAGES = frozenset(_ITEMS)
-
-
-def local(element: etree._Element) -> str:
-    """The local name of an element; string work, because it runs for every element."""
-    tag = element.tag
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
-
-
-def child(element: etree._Element, *names: str) -> etree._Element | None:
-    """The first descendant along a path of local names, or None."""
-    node: etree._Element | None = element
-    for name in names:
-        if node is None:
-            return None
-        suffix = "}" + name
-        node = next(
-            (
-                c
-                for c in node
-                if isinstance(c.tag, str) and (c.tag.endswith(suffix) or c.tag == name)
-            ),
-            None,
-        )
-    return node
 
 
 @dataclass(frozen=True)

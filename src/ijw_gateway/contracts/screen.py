@@ -28,10 +28,12 @@ from functools import lru_cache
 
 from lxml import etree
 
+from ijw_gateway.catalogue import texts
 from ijw_gateway.catalogue.rulecat import rules
 from ijw_gateway.catalogue.structure import ELEMENT_NAMES, MESSAGES, SHARED_CLASSES, SIMPLE_TYPES
-from ijw_gateway.contracts.items import child, local, parties
+from ijw_gateway.contracts.items import parties
 from ijw_gateway.contracts.refusals import RULE_CITATION, Refusal, RefusalLog
+from ijw_gateway.elements import child, local_name
 from ijw_gateway.findings import Finding
 from ijw_gateway.namespaces import IJW_ROOT
 from ijw_gateway.validation import Screen
@@ -107,8 +109,13 @@ class _Sayer:
         self.base = rules()[RULE].text(lang)
         self.paths = Paths()  # thousands of unknown siblings are numbered once, not each time
 
-    def __call__(self, node: etree._Element, anchor: etree._Element, en: str, nl: str) -> Found:
-        detail = nl if self.lang == "nl" else en
+    def __call__(
+        self, node: etree._Element, anchor: etree._Element, key: str, **values: object
+    ) -> Found:
+        """The finding of ``screen.<key>`` (``texts.toml``) at ``anchor``, and what the
+        refusal log notes of it (in English)."""
+        en = texts.say(f"screen.{key}", "en", **values)
+        detail = en if self.lang == "en" else texts.say(f"screen.{key}", self.lang, **values)
         text = f"{self.base} {detail}"
         where = self.paths.of(anchor)
         what = f"{en.removeprefix('Found: ').rstrip('.')} at {where}"
@@ -145,15 +152,10 @@ def _unknown(say: _Sayer, node: etree._Element, parent: etree._Element) -> Found
     sender's text: it may be a BSN or a name) and placed at its parent."""
     namespace = etree.QName(node).namespace or ""
     if namespace.startswith("http://www.istandaarden.nl/ijw/"):
-        en = "Found: an element that this message does not define."
-        nl = "Gevonden: een element dat dit bericht niet kent."
-    elif namespace:
-        en = "Found: an element from a foreign namespace."
-        nl = "Gevonden: een element uit een vreemde namespace."
-    else:
-        en = "Found: an element without a namespace, which this message does not define."
-        nl = "Gevonden: een element zonder namespace, dat dit bericht niet kent."
-    return say(node, parent, en, nl)
+        return say(node, parent, "unknown_element")
+    if namespace:
+        return say(node, parent, "foreign_element")
+    return say(node, parent, "element_without_namespace")
 
 
 def _attributes(say: _Sayer, element: etree._Element) -> Iterator[Found]:
@@ -165,43 +167,24 @@ def _attributes(say: _Sayer, element: etree._Element) -> Iterator[Found]:
             continue
         qname = etree.QName(key)
         if qname.namespace == XSI and qname.localname in ("type", "nil"):
-            en = f"Found: attribute xsi:{qname.localname}, which changes how content is read."
-            nl = f"Gevonden: attribuut xsi:{qname.localname}, dat de betekenis van inhoud wijzigt."
+            yield say(element, element, "xsi_attribute", name=qname.localname)
         elif qname.namespace:
-            en = "Found: an attribute from a foreign namespace."
-            nl = "Gevonden: een attribuut uit een vreemde namespace."
+            yield say(element, element, "foreign_attribute")
         else:
-            en = "Found: an attribute; iJw elements have no attributes."
-            nl = "Gevonden: een attribuut; iJw-elementen hebben geen attributen."
-        yield say(element, element, en, nl)
+            yield say(element, element, "attribute")
 
 
 def _text(say: _Sayer, element: etree._Element) -> Iterator[Found]:
     if element.text and _ATTACHMENT.search(element.text):
-        yield say(
-            element,
-            element,
-            f"Found: an embedded attachment (encoded data) in {local(element)}.",
-            f"Gevonden: een ingesloten bijlage (gecodeerde gegevens) in {local(element)}.",
-        )
+        yield say(element, element, "attachment", name=local_name(element))
 
 
 def _misc(say: _Sayer, node: etree._Element, parent: etree._Element) -> Iterator[Found]:
     """Processing instructions are refused; comments only when they hold an attachment."""
     if isinstance(node, etree._ProcessingInstruction):  # its target is the sender's text
-        yield say(
-            node,
-            parent,
-            "Found: a processing instruction.",
-            "Gevonden: een processing instruction.",
-        )
+        yield say(node, parent, "processing_instruction")
     elif isinstance(node, etree._Comment) and node.text and _ATTACHMENT.search(node.text):
-        yield say(
-            node,
-            parent,
-            "Found: an embedded attachment (encoded data) in a comment.",
-            "Gevonden: een ingesloten bijlage (gecodeerde gegevens) in commentaar.",
-        )
+        yield say(node, parent, "comment_attachment")
 
 
 def refusal_for(tree: etree._ElementTree, message: str, found: list[str]) -> Refusal:

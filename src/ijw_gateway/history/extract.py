@@ -19,6 +19,8 @@ from datetime import date, datetime, time
 from typing import Generic, Literal, TypeVar
 
 from ijw_gateway.catalogue.structure import MESSAGES
+from ijw_gateway.elements import Element, Fields, date_at, find, find_all, parse_date, text_at
+from ijw_gateway.errors import IjwGatewayError
 from ijw_gateway.findings import Report
 from ijw_gateway.history.model import (
     Allocation,
@@ -32,8 +34,6 @@ from ijw_gateway.history.model import (
     Rejection,
     Request,
 )
-from ijw_gateway.rules._dates import date_at, parse_date
-from ijw_gateway.rules._xml import Element, Fields, find, find_all, text_at
 from ijw_gateway.validation import ParsedMessage, per_message
 
 T = TypeVar("T")
@@ -44,7 +44,7 @@ COUNTED_LEVELS = frozenset({"history", "contract"})
 """Finding levels that refuse single Prestaties of a JW323 instead of the message."""
 
 
-class ExtractError(ValueError):
+class ExtractError(IjwGatewayError):
     """A message lacks an element its schema makes mandatory (it was not schema-valid)."""
 
 

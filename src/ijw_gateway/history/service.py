@@ -1,4 +1,5 @@
-"""Using a history: the cross-message check, validate-then-record, and replaying a directory.
+"""Using a history: validate-then-record, and replaying a directory (the cross-message
+check that reads it is ``rules.stages.cross_message``).
 
 The order matters and lives here once: a message is judged against what came *before*
 it, and only then (if it counts as received) becomes part of the history for the next.
@@ -6,34 +7,15 @@ it, and only then (if it counts as received) becomes part of the history for the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
-from datetime import date
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from ijw_gateway.errors import UsageError
 from ijw_gateway.findings import Report
 from ijw_gateway.history.memory import InMemoryHistory
-from ijw_gateway.history.model import History, HistoryStore, TaskBased
+from ijw_gateway.history.model import HistoryStore
 from ijw_gateway.inputs import iter_items
-from ijw_gateway.rules.stages import stage
-from ijw_gateway.validation import Check, Validator
-
-
-def cross_message(
-    history: History | None,
-    today: Callable[[], date] = date.today,
-    lang: str = "en",
-    task_based: TaskBased | None = None,
-) -> Check:
-    """Levels 3 and 4: rules that read earlier messages (``history``) or external sources.
-
-    Without a history only the external-source rules run (the clock, TR135; the CBS list,
-    TR378): they need nothing from earlier messages, so a single file is still checked.
-    """
-    lookups: dict[str, object] = {} if history is None else {"history": history}
-    if task_based is not None:
-        lookups["task_based"] = task_based
-    return stage(frozenset({"history"}), today, lang, lookups)
+from ijw_gateway.validation import Validator
 
 
 def validate_and_record(
@@ -41,7 +23,7 @@ def validate_and_record(
 ) -> Report:
     """Validate one message and record it when it counts as received.
 
-    ``validator`` should run ``cross_message(history)`` so the message is judged against
+    ``validator`` should run ``rules.stages.cross_message(history)`` so the message is judged against
     the same history it is then added to.
     """
     outcome = validator.run(data, file)

@@ -22,6 +22,7 @@ from lxml import etree
 from ijw_gateway.catalogue.model import Element, MessageStructure
 from ijw_gateway.catalogue.releases import DEFAULT, RELEASES
 from ijw_gateway.detect import Detected, detect
+from ijw_gateway.errors import Unprocessable
 
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _HINTS = frozenset({f"{{{_XSI}}}schemaLocation", f"{{{_XSI}}}noNamespaceSchemaLocation"})
@@ -30,8 +31,10 @@ JsonValue = str | dict[str, "JsonValue"] | list["JsonValue"]
 JsonObject = dict[str, JsonValue]
 
 
-class ModelError(ValueError):
+class ModelError(Unprocessable):
     """The XML or JSON does not fit the message catalogue."""
+
+    code = "model_error"
 
 
 def _message_of(root: etree._Element) -> MessageStructure:

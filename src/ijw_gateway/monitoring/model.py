@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from ijw_gateway.errors import IjwGatewayError
+
 State = Literal[
     "requested",
     "investigating",
@@ -118,7 +120,7 @@ class Trajectory:
         again: the planner makes a few copies per message, at every intake."""
         unknown = changes.keys() - self.__dict__.keys()
         if unknown:
-            raise TypeError(f"no such fields: {', '.join(sorted(unknown))}")
+            raise IjwGatewayError(f"a trajectory has no fields {', '.join(sorted(unknown))}")
         copy = object.__new__(Trajectory)
         copy.__dict__.update(self.__dict__)
         copy.__dict__.update(changes)

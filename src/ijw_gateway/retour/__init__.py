@@ -32,7 +32,7 @@ from lxml import etree
 from ijw_gateway.catalogue.releases import EXCHANGED
 from ijw_gateway.catalogue.structure import MESSAGES
 from ijw_gateway.detect import Detected, detect
-from ijw_gateway.errors import IjwGatewayError
+from ijw_gateway.errors import IjwGatewayError, UsageError
 from ijw_gateway.findings import Finding, Report
 from ijw_gateway.messages.jsonmodel import JsonObject, from_json, to_json, to_xml_bytes
 from ijw_gateway.retour.build import (
@@ -203,7 +203,7 @@ def compose(
     root = _root(original)
     heen = message_type(root)
     if report.message not in (None, heen):
-        raise ValueError(f"the report is about a {report.message}, the message is a {heen}")
+        raise UsageError(f"the report is about a {report.message}, the message is a {heen}")
     _require_schema_valid(report)
     stamp = Stamp.make(identificatie, dagtekening, xsd_versie, xslt_versie)
     found = verdict(heen, report.findings)

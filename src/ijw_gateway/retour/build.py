@@ -17,7 +17,7 @@ from datetime import date
 from ijw_gateway.catalogue.releases import DEFAULT
 from ijw_gateway.catalogue.structure import MESSAGES, MessageStructure
 from ijw_gateway.errors import UsageError
-from ijw_gateway.messages.jsonmodel import JsonObject, JsonValue
+from ijw_gateway.messages.jsonmodel import JsonObject, JsonValue, ModelError
 from ijw_gateway.retour.placing import HEADER, ClassPath, Verdict, answer_types, has_retourcodes
 
 REJECTED = "0001"  # level 2: the whole message refused for a within-message rule
@@ -76,7 +76,7 @@ class Stamp:
 
 def obj(value: JsonValue) -> JsonObject:
     if not isinstance(value, dict):
-        raise TypeError("expected a class (a JSON object)")
+        raise ModelError("expected a class (a JSON object)")
     return value
 
 
@@ -86,7 +86,7 @@ def items(value: JsonValue) -> list[JsonValue]:
 
 def text(value: JsonValue) -> str:
     if not isinstance(value, str):
-        raise TypeError("expected a simple value (a JSON string)")
+        raise ModelError("expected a simple value (a JSON string)")
     return value
 
 

@@ -1,32 +1,16 @@
 """What the cross-message rule families share: their lookups and the message's parties.
 
 Cross-message rules (levels 3 and 4) get earlier messages only through the read-only
-``History`` in ``ctx.lookups["history"]``; without one they stay silent, so a validator
+``History`` in ``ctx.lookups.history``; without one they stay silent, so a validator
 without a history never rejects for lack of one.
 """
 
 from __future__ import annotations
 
-from typing import cast
-
+from ijw_gateway.elements import Element, find
 from ijw_gateway.history.extract import Located, Parties, parties, prestaties
-from ijw_gateway.history.model import Allocation, History, Prestatie, TaskBased
-from ijw_gateway.rules._xml import Element, find
+from ijw_gateway.history.model import Allocation, Prestatie
 from ijw_gateway.rules.base import RuleContext, shared_once
-
-
-def history_of(ctx: RuleContext) -> History | None:
-    """The history lookup, when the validator was given one.
-
-    A cast, not an isinstance check: runtime Protocol checks cost ~20 µs each, and the
-    lookups are put there by ``cross_message`` with exactly these types.
-    """
-    return cast("History | None", ctx.lookups.get("history"))
-
-
-def task_based_of(ctx: RuleContext) -> TaskBased | None:
-    """The contracts' task-based lookup (issue C), when configured."""
-    return cast("TaskBased | None", ctx.lookups.get("task_based"))
 
 
 def parties_of(ctx: RuleContext) -> Parties:
@@ -51,7 +35,7 @@ def claims_on_allocation(ctx: RuleContext) -> tuple[tuple[Located[Prestatie], Al
     Why: every allocation-based declaration rule stays silent when TR338 (no such
     allocation) already faults the Prestatie, so one fault gives one finding.
     """
-    history = history_of(ctx)
+    history = ctx.lookups.history
     if history is None:
         return ()
     found = []

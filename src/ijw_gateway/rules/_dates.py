@@ -1,9 +1,9 @@
-"""Dates and periods for rules: parsing, open-ended periods, overlap, month and year steps.
+"""Dates and periods for rules: open-ended periods, overlap, month and year steps.
 
-iJw dates are plain ``xs:date`` values without a time zone (RS032), so a rule can read
-them with ``date.fromisoformat``. Rules compare against the message's own Dagtekening,
-never the clock: whether a date lies in the future is relative to when the sender wrote
-the message (the clock rule TR135 is a separate, external check).
+Reading a date is ``elements``' work (``date_at``, ``parse_date``). Rules compare against
+the message's own Dagtekening, never the clock: whether a date lies in the future is
+relative to when the sender wrote the message (the clock rule TR135 is a separate,
+external check).
 """
 
 from __future__ import annotations
@@ -12,38 +12,13 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from ijw_gateway.rules._xml import Element, text, text_at
+from ijw_gateway.elements import Element, date_at
 
 OPEN_END = date.max
 """Stand-in for a missing end date: an open period runs on forever."""
 
 NEW_FUNDING_CUTOFF = date(2020, 12, 31)
 """Several 2021 rules (CD080, CS338 …) only bind allocations that end after this day."""
-
-
-def parse_date(value: str | None) -> date | None:
-    """A ``YYYY-MM-DD`` string as a date; None when absent or not a real date."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-
-
-def date_of(element: Element | None) -> date | None:
-    """The date written in an element, or None."""
-    return parse_date(text(element))
-
-
-def date_at(element: Element | None, path: str) -> date | None:
-    """The date at ``path`` below ``element``, or None."""
-    return parse_date(text_at(element, path))
-
-
-def message_date(root: Element) -> date | None:
-    """The message's own Dagtekening (``Header/BerichtIdentificatie/Dagtekening``)."""
-    return date_at(root, "Header/BerichtIdentificatie/Dagtekening")
 
 
 @dataclass(frozen=True)

@@ -2,36 +2,36 @@
 
 The catalogue explanation says what is wrong in general; the detail pins it to this
 message: which element is missing, which other class clashes, which date or amount the
-gateway compared with. Details name elements, codes, message dates and amounts, never
-personal data (no BSN, names or birth dates).
+gateway compared with. The phrases are the catalogue's (``texts.toml``, ``[detail]``);
+details name elements, codes, message dates and amounts, never personal data (no BSN,
+names or birth dates).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator
 
-from ijw_gateway.rules.base import RuleContext
-
-PHRASES: Mapping[str, tuple[str, str]] = {  # key -> (nl, en)
-    "missing": ("{0} ontbreekt", "{0} missing"),
-    "same_key": ("zelfde sleutel als {0}", "same key as {0}"),
-    "also_in": ("ook in {0}", "also in {0}"),
-    "overlaps": ("overlapt met {0}", "overlaps {0}"),
-    "before": ("ligt voor {0}", "before {0}"),
-    "after_dagtekening": ("ligt na dagtekening {0}", "after Dagtekening {0}"),
-    "dagtekening": ("dagtekening {0}", "Dagtekening {0}"),
-    "value": ("{0} {1}", "{0} {1}"),
-    "sum": ("de prestaties tellen op tot {0}", "the Prestaties add up to {0}"),
-    "earliest_end": ("vroegst toegestane einddatum {0}", "earliest allowed end {0}"),
-    "whole_rejected": ("de hele declaratie is afgewezen", "the whole declaration is rejected"),
-    "answer_sum": (
-        "ingediend {0}, afgewezen prestaties {1}",
-        "submitted {0}, rejected Prestaties {1}",
-    ),
-}
+from ijw_gateway.catalogue.texts import say
+from ijw_gateway.elements import Element
+from ijw_gateway.rules.base import Fault, RuleContext
 
 
 def detail(ctx: RuleContext, key: str, *args: object) -> str:
-    """The phrase ``key`` filled with ``args``, in parentheses, in the context's language."""
-    nl, en = PHRASES[key]
-    return "(" + (nl if ctx.lang == "nl" else en).format(*args) + ")"
+    """The phrase ``detail.<key>`` filled with ``args``, in the context's language."""
+    return say(f"detail.{key}", ctx.lang, *args)
+
+
+def sentence(ctx: RuleContext, key: str, **values: object) -> str:
+    """The catalogue's sentence ``key`` (``contract.lump_sum``) in the context's language."""
+    return say(key, ctx.lang, **values)
+
+
+def exactly_when(
+    ctx: RuleContext, holder: Element, name: str, found: Element | None, wanted: bool
+) -> Iterator[Fault]:
+    """``name`` (``found`` below ``holder``) is given exactly when ``wanted``: missing, the
+    holder is at fault (and the detail names it); given without reason, it is itself."""
+    if wanted and found is None:
+        yield Fault(holder, detail(ctx, "missing", name))
+    elif not wanted and found is not None:
+        yield Fault(found)

@@ -9,9 +9,20 @@ finished); here the questions of a group are answered together in O(n log n).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 
+from ijw_gateway.elements import Element
 from ijw_gateway.rules._dates import Period
+
+
+def repeats(keyed: Iterable[tuple[Hashable, Element]]) -> Iterator[tuple[Element, Element]]:
+    """(element, first) for each element of ``keyed`` whose key an earlier one had: one
+    dictionary, not a comparison of every pair."""
+    first: dict[Hashable, Element] = {}
+    for key, element in keyed:
+        earlier = first.setdefault(key, element)
+        if earlier is not element:
+            yield element, earlier
 
 
 class _PrefixMin:

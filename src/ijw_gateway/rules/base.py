@@ -5,20 +5,41 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import TypeVar, cast
 
 from lxml import etree
 
-from ijw_gateway.catalogue.rulecat import RuleSpec, rules, rules_of
+from ijw_gateway.catalogue.rulecat import CatalogueError, RuleSpec, rules, rules_of
+from ijw_gateway.contracts.book import ContractBook
+from ijw_gateway.errors import IjwGatewayError
 from ijw_gateway.findings import Finding, Level
+from ijw_gateway.history.model import History, TaskBased
 from ijw_gateway.validation import ParsedMessage
 from ijw_gateway.xmlpath import line_of
 
 
 @dataclass(frozen=True)
+class Lookups:
+    """What a rule may ask beyond the message, each read-only and each optional: a rule
+    whose lookup is missing stays silent, so a validator without a history (or without
+    contracts) never rejects for the lack of one."""
+
+    history: History | None = None
+    """Earlier messages (levels 3 and 4, ``cross_message``)."""
+    task_based: TaskBased | None = None
+    """Whether the contracts finance a product task-based (TR019)."""
+    contracts: ContractBook | None = None
+    """The contract book the contract rules judge against (``contract_check``)."""
+
+
+NO_LOOKUPS = Lookups()
+
+
+@dataclass(frozen=True)
 class RuleContext:
-    """What a rule may look at: the message, today's date, and read-only lookups.
+    """What a rule may look at: the message (and so its release), today's date, the
+    language of finding texts, and the typed, read-only ``lookups``.
 
     ``shared`` holds what several rules of one stage work out from the message and the
     lookups alike (``shared_once``), so that it is worked out once per stage.
@@ -27,10 +48,24 @@ class RuleContext:
     message: ParsedMessage
     today: date
     lang: str = "en"
-    lookups: dict[str, object] = field(default_factory=dict)  # e.g. "history", "contracts"
+    lookups: Lookups = NO_LOOKUPS
     shared: dict[Callable[[RuleContext], object], object] = field(
         default_factory=dict, compare=False, repr=False
     )
+
+    @property
+    def history(self) -> History:
+        """The history, for a rule that needs one (``needs_history`` in the catalogue):
+        ``run`` runs such a rule only in a stage that has one."""
+        history = self.lookups.history
+        if history is None:
+            raise IjwGatewayError("a rule that needs a history ran without one")
+        return history
+
+    @property
+    def release(self) -> str:
+        """The release the message is of (its catalogue and rules are that release's)."""
+        return self.message.release
 
 
 _T = TypeVar("_T")
@@ -51,44 +86,62 @@ def shared_once(work: Callable[[RuleContext], _T]) -> Callable[[RuleContext], _T
     return once
 
 
-RuleFunc = Callable[[RuleContext], Iterable[Finding]]
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """Where a rule finds its rule broken: the element, a detail that pins the catalogue's
+    text to this message, and a retourcode other than the catalogue's where the standard
+    answers one case otherwise. No code: a rule states its code once, where it registers
+    (``rule``), and ``run`` turns each fault into a finding of that code."""
+
+    element: etree._Element
+    detail: str = ""
+    retourcode: str | None = None
+
+
+RuleFunc = Callable[[RuleContext], Iterable[Fault]]
 _IMPLEMENTATIONS: dict[str, RuleFunc] = {}
+_F = TypeVar("_F", bound=Callable[..., Iterable[Fault]])
 
 
-def rule(code: str) -> Callable[[RuleFunc], RuleFunc]:
-    """Register the implementation of a catalogue rule."""
+def rule(code: str, **bound: object) -> Callable[[_F], _F]:
+    """Register the implementation of a catalogue rule; its faults are findings of ``code``.
 
-    def register(func: RuleFunc) -> RuleFunc:
+    ``bound``: keyword arguments the registration gives the function, so that one function
+    serves rules that differ only in what they look at (``@rule("CD080", spec=TP)`` and
+    ``@rule("CD095", spec=AP)`` on one function); each code is still stated once, here."""
+
+    def register(func: _F) -> _F:
         if code in _IMPLEMENTATIONS:
-            raise ValueError(f"rule {code} is implemented twice")
-        _IMPLEMENTATIONS[code] = func
+            raise CatalogueError(f"rule {code} is implemented twice")
+        _IMPLEMENTATIONS[code] = _bind(func, bound) if bound else func
         return func
 
     return register
+
+
+def _bind(func: Callable[..., Iterable[Fault]], bound: dict[str, object]) -> RuleFunc:
+    @wraps(func)
+    def bound_rule(ctx: RuleContext) -> Iterable[Fault]:
+        return func(ctx, **bound)
+
+    return bound_rule
 
 
 def implementations() -> dict[str, RuleFunc]:
     return dict(_IMPLEMENTATIONS)
 
 
-def finding(
-    ctx: RuleContext,
-    code: str,
-    element: etree._Element,
-    detail: str = "",
-    retourcode: str | None = None,
-) -> Finding:
-    """A finding of rule ``code`` at ``element``; the text is the catalogue's explanation."""
-    spec = rules()[code]
+def finding(ctx: RuleContext, spec: RuleSpec, fault: Fault) -> Finding:
+    """The finding of rule ``spec`` for ``fault``; the text is the catalogue's explanation."""
     text = spec.text(ctx.lang)
-    if detail:
-        text = f"{text} {detail}"
+    if fault.detail:
+        text = f"{text} {fault.detail}"
     return Finding(
         spec.level,
-        code,
-        retourcode or spec.retourcode,
-        ctx.message.path(element),
-        line_of(element),
+        spec.code,
+        fault.retourcode or spec.retourcode,
+        ctx.message.path(fault.element),
+        line_of(fault.element),
         text,
     )
 
@@ -126,7 +179,7 @@ def _applicable(
 def run(ctx: RuleContext, levels: frozenset[Level]) -> list[Finding]:
     """Run every applicable rule; findings come back in catalogue order."""
     found: list[Finding] = []
-    with_history = "history" in ctx.lookups
-    for _spec, func in applicable(ctx.message.type, levels, with_history, ctx.message.release):
-        found.extend(func(ctx))
+    with_history = ctx.lookups.history is not None
+    for spec, func in applicable(ctx.message.type, levels, with_history, ctx.message.release):
+        found.extend(finding(ctx, spec, fault) for fault in func(ctx))
     return found

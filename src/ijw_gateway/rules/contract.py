@@ -1,6 +1,6 @@
 """Contract rules: every product in a message must be covered by a contract that fits it.
 
-The contract book comes in through ``ctx.lookups["contracts"]``; without one these rules
+The contract book comes in through ``ctx.lookups.contracts``; without one these rules
 stay silent. Each rule looks at one aspect (code list, coverage, variant, access route,
 unit, tariff, amount) so that a sender gets one precise finding per fault, at the most
 specific element. Deletions of start/stop classes (status 3) and credit lines are not
@@ -25,17 +25,11 @@ from ijw_gateway.contracts.shapes import (
     hours_in_minutes,
     unit_fits_variant,
 )
-from ijw_gateway.findings import Finding
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules._detail import sentence
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 from ijw_gateway.validation import ParsedMessage, per_message
 
 START_STOP = frozenset({"JW305", "JW307"})
-_NL = {
-    Variant.EFFORT: "inspanningsgericht",
-    Variant.OUTPUT: "outputgericht",
-    Variant.TASK: "taakgericht",
-    Variant.UNDECIDED: "nog niet bepaald",
-}
 
 
 @per_message
@@ -60,13 +54,9 @@ def _matched(message: ParsedMessage) -> list[tuple[ContractBook, list[Candidate]
     return []
 
 
-def _t(ctx: RuleContext, en: str, nl: str) -> str:
-    return nl if ctx.lang == "nl" else en
-
-
-def _book(ctx: RuleContext) -> ContractBook | None:
-    found = ctx.lookups.get("contracts")
-    return found if isinstance(found, ContractBook) else None
+def _variant(ctx: RuleContext, variant: Variant) -> str:
+    """A financing variant as the reader's language names it."""
+    return sentence(ctx, f"variant.{variant.value}")
 
 
 def _unit(ctx: RuleContext, code: str | None) -> str:
@@ -96,7 +86,7 @@ def _want(who: Parties, item: Item) -> Want | None:
 def _candidates(ctx: RuleContext) -> list[Candidate]:
     """Active items with a known product and a date, of a message between two parties,
     each with what the book matches for it (computed once per message and book)."""
-    book = _book(ctx)
+    book = ctx.lookups.contracts
     who = _parties(ctx.message) if book is not None else None
     if book is None or who is None:
         return []
@@ -127,19 +117,21 @@ def _looked_for(ctx: RuleContext, book: ContractBook, want: Want) -> str:
     product = f"{want.categorie or '-'}/{want.code or '-'}"
     period = f"{want.start.isoformat()} – {want.end.isoformat() if want.end else '…'}"
     name = book.municipality_name(want.gemeente)
-    return _t(
+    return sentence(
         ctx,
-        f"Looked for: provider {want.agb}, municipality {want.gemeente} ({name}), "
-        f"product {product}, period {period}.",
-        f"Gezocht: aanbieder {want.agb}, gemeente {want.gemeente} ({name}), "
-        f"product {product}, periode {period}.",
+        "contract.looked_for",
+        agb=want.agb,
+        gemeente=want.gemeente,
+        name=name,
+        product=product,
+        period=period,
     )
 
 
 @rule("TR381")
-def product_code_listed(ctx: RuleContext) -> Iterator[Finding]:
+def product_code_listed(ctx: RuleContext) -> Iterator[Fault]:
     """The product code is in the region's product list, under the stated category."""
-    book = _book(ctx)
+    book = ctx.lookups.contracts
     if book is None:
         return
     for item in _items(ctx.message):
@@ -149,79 +141,46 @@ def product_code_listed(ctx: RuleContext) -> Iterator[Finding]:
             continue
         categories = book.categories_of(code)
         if not categories:
-            yield finding(
-                ctx,
-                "TR381",
-                node,
-                _t(
-                    ctx,
-                    f"Product code {code} is not in the product list of region {book.region.code}.",
-                    f"Productcode {code} staat niet in de productlijst van regio "
-                    f"{book.region.code}.",
-                ),
-            )
+            said = sentence(ctx, "contract.not_in_product_list", code=code, region=book.region.code)
+            yield Fault(node, said)
         elif categorie not in categories:
             listed = ", ".join(sorted(categories))
-            yield finding(
-                ctx,
-                "TR381",
-                node,
-                _t(
-                    ctx,
-                    f"Product code {code} is listed under category {listed}, not {categorie}.",
-                    f"Productcode {code} staat onder categorie {listed}, niet onder {categorie}.",
-                ),
+            said = sentence(
+                ctx, "contract.other_category", code=code, listed=listed, categorie=categorie
             )
+            yield Fault(node, said)
 
 
-def _parties_finding(ctx: RuleContext, book: ContractBook, who: Parties) -> Finding | None:
+_PARTIES_MISSES = {
+    "municipality": "contract.municipality_outside_region",
+    "provider": "contract.provider_outside_region",
+    "no-contract": "contract.no_contract_for_municipality",
+}
+
+
+def _parties_fault(ctx: RuleContext, book: ContractBook, who: Parties) -> Fault | None:
     miss = book.parties_miss(who.agb, who.gemeente)
-    region = book.region.code
-    if miss == "municipality":
-        return finding(
-            ctx,
-            "CONTRACT-MATCH",
-            who.gemeente_el,
-            _t(
-                ctx,
-                f"Municipality {who.gemeente} is not one of the municipalities of region {region}.",
-                f"Gemeente {who.gemeente} hoort niet bij de gemeenten van regio {region}.",
-            ),
-        )
-    if miss == "provider":
-        return finding(
-            ctx,
-            "CONTRACT-MATCH",
-            who.agb_el,
-            _t(
-                ctx,
-                f"Provider {who.agb} has no contract with region {region}.",
-                f"Aanbieder {who.agb} heeft geen contract met regio {region}.",
-            ),
-        )
-    if miss == "no-contract":
-        name = book.municipality_name(who.gemeente)
-        return finding(
-            ctx,
-            "CONTRACT-MATCH",
-            who.agb_el,
-            _t(
-                ctx,
-                f"Provider {who.agb} has no contract covering municipality {who.gemeente} ({name}).",
-                f"Aanbieder {who.agb} heeft geen contract voor gemeente {who.gemeente} ({name}).",
-            ),
-        )
-    return None
+    if miss not in _PARTIES_MISSES:
+        return None
+    said = sentence(
+        ctx,
+        _PARTIES_MISSES[miss],
+        agb=who.agb,
+        gemeente=who.gemeente,
+        region=book.region.code,
+        name=book.municipality_name(who.gemeente),
+    )
+    return Fault(who.gemeente_el if miss == "municipality" else who.agb_el, said)
 
 
 @rule("CONTRACT-MATCH")
-def contract_covers(ctx: RuleContext) -> Iterator[Finding]:
+def contract_covers(ctx: RuleContext) -> Iterator[Fault]:
     """Each product item is covered by a contract of this provider and municipality."""
-    book = _book(ctx)
+    book = ctx.lookups.contracts
     who = _parties(ctx.message) if book is not None else None
     if book is None or who is None:
         return
-    at_parties = _parties_finding(ctx, book, who)
+    at_parties = _parties_fault(ctx, book, who)
     if at_parties is not None:
         yield at_parties
         return
@@ -230,72 +189,37 @@ def contract_covers(ctx: RuleContext) -> Iterator[Finding]:
             yield _miss(ctx, book, item, want, match)
 
 
-def _miss(ctx: RuleContext, book: ContractBook, item: Item, want: Want, match: Match) -> Finding:
+def _miss(ctx: RuleContext, book: ContractBook, item: Item, want: Want, match: Match) -> Fault:
     looked = _looked_for(ctx, book, want)
     if match.miss == "period":
         covered = "; ".join(str(p) for p in merged(match.periods))
         starts = any(p.contains(want.start) for p in match.periods)
         end, start = item.el("end"), item.el("start")
         node = end if starts and end is not None else start
-        detail = _t(
-            ctx,
-            f"The product is contracted for {covered} only, which does not cover this period.",
-            f"Het product is alleen gecontracteerd voor {covered}; dat dekt deze periode niet.",
-        )
+        detail = sentence(ctx, "contract.period_not_covered", covered=covered)
         anchor = node if node is not None else item.element
-        return finding(ctx, "CONTRACT-MATCH", anchor, f"{looked} {detail}")
-    detail = _t(
-        ctx,
-        "This provider has no contract for this product with this municipality.",
-        "Deze aanbieder heeft voor dit product geen contract met deze gemeente.",
-    )
-    return finding(ctx, "CONTRACT-MATCH", item.anchor, f"{looked} {detail}")
+        return Fault(anchor, f"{looked} {detail}")
+    detail = sentence(ctx, "contract.product_not_contracted")
+    return Fault(item.anchor, f"{looked} {detail}")
 
 
 @rule("CONTRACT-TASK")
-def task_based_products(ctx: RuleContext) -> Iterator[Finding]:
+def task_based_products(ctx: RuleContext) -> Iterator[Fault]:
     """Lump-sum products get no per-client messages; start/stop only when agreed."""
     for item, match in _matches(ctx):
         if match.variants != {Variant.TASK}:
             continue
         refs = ", ".join(sorted({line.contract.ref for line in match.lines}))
         if ctx.message.type not in START_STOP:
-            yield finding(
-                ctx,
-                "CONTRACT-TASK",
-                item.anchor,
-                _t(
-                    ctx,
-                    f"Contract {refs} finances this product as a lump sum.",
-                    f"Contract {refs} financiert dit product als lumpsum.",
-                ),
-            )
+            yield Fault(item.anchor, sentence(ctx, "contract.lump_sum", refs=refs))
         elif not any(line.contract.monitoring for line in match.lines):
-            yield finding(
-                ctx,
-                "CONTRACT-TASK",
-                item.anchor,
-                _t(
-                    ctx,
-                    f"Contract {refs} does not agree start/stop messages for monitoring.",
-                    f"Contract {refs} spreekt geen start/stop-berichten voor monitoring af.",
-                ),
-            )
+            yield Fault(item.anchor, sentence(ctx, "contract.no_monitoring", refs=refs))
         elif (nummer := item.el("ToewijzingNummer")) is not None:
-            yield finding(
-                ctx,
-                "CONTRACT-TASK",
-                nummer,
-                _t(
-                    ctx,
-                    "There is no allocation for a lump-sum product: leave ToewijzingNummer empty.",
-                    "Een lumpsumproduct heeft geen toewijzing: laat ToewijzingNummer leeg.",
-                ),
-            )
+            yield Fault(nummer, sentence(ctx, "contract.lump_sum_allocation"))
 
 
 @rule("CONTRACT-SHAPE")
-def allocation_shape(ctx: RuleContext) -> Iterator[Finding]:
+def allocation_shape(ctx: RuleContext) -> Iterator[Fault]:
     """A specific allocation uses the contract's unit; an aspecific one fits its variant."""
     for item, match in _matches(ctx):
         lines = _per_client(match)
@@ -307,74 +231,46 @@ def allocation_shape(ctx: RuleContext) -> Iterator[Finding]:
             yield from _aspecific(ctx, item, categorie, lines)
 
 
-def _specific(ctx: RuleContext, item: Item, line: Line) -> Iterator[Finding]:
+def _specific(ctx: RuleContext, item: Item, line: Line) -> Iterator[Fault]:
     unit, contracted = item.text("Eenheid"), line.product.unit
     node = item.el("Eenheid")
     if unit is not None and node is not None:
         if not unit_fits_variant(unit, line.variant) or unit != contracted:
-            yield finding(
+            said = sentence(
                 ctx,
-                "CONTRACT-SHAPE",
-                node,
-                _t(
-                    ctx,
-                    f"Product {line.product.code} is contracted {line.variant.value}-based per "
-                    f"{_unit(ctx, contracted)}, not per {_unit(ctx, unit)}.",
-                    f"Product {line.product.code} is {_NL[line.variant]} gecontracteerd per "
-                    f"{_unit(ctx, contracted)}, niet per {_unit(ctx, unit)}.",
-                ),
+                "contract.unit_of_variant",
+                product=line.product.code,
+                variant=_variant(ctx, line.variant),
+                contracted=_unit(ctx, contracted),
+                unit=_unit(ctx, unit),
             )
+            yield Fault(node, said)
         frequency, freq_node = item.text("Frequentie"), item.el("Frequentie")
         if frequency and freq_node is not None and not frequency_fits_unit(unit, frequency):
-            yield finding(
-                ctx,
-                "CONTRACT-SHAPE",
-                freq_node,
-                _t(
-                    ctx,
-                    f"Frequentie {frequency} does not go with Eenheid {unit}.",
-                    f"Frequentie {frequency} past niet bij Eenheid {unit}.",
-                ),
-            )
+            said = sentence(ctx, "contract.frequency_unit", frequency=frequency, unit=unit)
+            yield Fault(freq_node, said)
     budget = item.el("Budget")
     if budget is not None:
-        yield finding(
-            ctx,
-            "CONTRACT-SHAPE",
-            budget,
-            _t(
-                ctx,
-                "An allocation of a specific product carries an Omvang, not a Budget.",
-                "Een toewijzing van een specifiek product heeft een Omvang, geen Budget.",
-            ),
-        )
+        yield Fault(budget, sentence(ctx, "contract.budget_for_specific"))
 
 
-def _aspecific(
-    ctx: RuleContext, item: Item, categorie: str, lines: list[Line]
-) -> Iterator[Finding]:
+def _aspecific(ctx: RuleContext, item: Item, categorie: str, lines: list[Line]) -> Iterator[Fault]:
     needed = aspecific_variant(categorie)
     variants = sorted({line.variant for line in lines})
-    en = ", ".join(v.value for v in variants)
-    nl = ", ".join(_NL[v] for v in variants)
     node = item.el("Categorie")
-    if node is not None and needed not in {line.variant for line in lines}:
-        yield finding(
+    if node is not None and needed not in variants:
+        said = sentence(
             ctx,
-            "CONTRACT-SHAPE",
-            node,
-            _t(
-                ctx,
-                f"Allocating category {categorie} without a product code is {needed.value}-based, "
-                f"but the contract finances it {en}-based: name a product code.",
-                f"Categorie {categorie} zonder productcode toewijzen is {_NL[needed]}, maar het "
-                f"contract financiert haar {nl}: noem een productcode.",
-            ),
+            "contract.aspecific_variant",
+            categorie=categorie,
+            needed=_variant(ctx, needed),
+            variants=", ".join(_variant(ctx, v) for v in variants),
         )
+        yield Fault(node, said)
 
 
 @rule("CONTRACT-ACCESS")
-def access_route(ctx: RuleContext) -> Iterator[Finding]:
+def access_route(ctx: RuleContext) -> Iterator[Fault]:
     """The referrer of a request is an access route of the product's segment."""
     for item, match in _matches(ctx):
         lines = _per_client(match)
@@ -385,18 +281,14 @@ def access_route(ctx: RuleContext) -> Iterator[Finding]:
         if referrer not in allowed:
             segments = ", ".join(sorted({line.segment.id for line in lines}))
             routes = ", ".join(_referrer(ctx, code) for code in sorted(allowed)) or "-"
-            yield finding(
+            said = sentence(
                 ctx,
-                "CONTRACT-ACCESS",
-                node,
-                _t(
-                    ctx,
-                    f"Referrer {_referrer(ctx, referrer)} is no access route to segment {segments}; "
-                    f"allowed: {routes}.",
-                    f"Verwijzer {_referrer(ctx, referrer)} is geen toegangsroute tot segment "
-                    f"{segments}; toegestaan: {routes}.",
-                ),
+                "contract.access_route",
+                referrer=_referrer(ctx, referrer),
+                segments=segments,
+                routes=routes,
             )
+            yield Fault(node, said)
 
 
 def _referrer(ctx: RuleContext, code: str) -> str:
@@ -405,7 +297,7 @@ def _referrer(ctx: RuleContext, code: str) -> str:
 
 
 @rule("CONTRACT-UNIT")
-def declared_unit(ctx: RuleContext) -> Iterator[Finding]:
+def declared_unit(ctx: RuleContext) -> Iterator[Fault]:
     """A declaration line uses the contract's unit (or minutes for an hourly product)."""
     for item, match in _matches(ctx):
         lines = _per_client(match)
@@ -416,22 +308,18 @@ def declared_unit(ctx: RuleContext) -> Iterator[Finding]:
             and node is not None
             and not declared_unit_fits(unit, lines[0])
         ):
-            yield finding(
+            said = sentence(
                 ctx,
-                "CONTRACT-UNIT",
-                node,
-                _t(
-                    ctx,
-                    f"Product {lines[0].product.code} is contracted per "
-                    f"{_unit(ctx, lines[0].product.unit)}, not {_unit(ctx, unit)}.",
-                    f"Product {lines[0].product.code} is gecontracteerd per "
-                    f"{_unit(ctx, lines[0].product.unit)}, niet {_unit(ctx, unit)}.",
-                ),
+                "contract.declared_unit",
+                product=lines[0].product.code,
+                contracted=_unit(ctx, lines[0].product.unit),
+                unit=_unit(ctx, unit),
             )
+            yield Fault(node, said)
 
 
 @rule("TR418")
-def contract_tariff(ctx: RuleContext) -> Iterator[Finding]:
+def contract_tariff(ctx: RuleContext) -> Iterator[Fault]:
     """The declared tariff is the contract tariff for the product and period."""
     for item, match in _matches(ctx):
         lines = _per_client(match)
@@ -443,25 +331,23 @@ def contract_tariff(ctx: RuleContext) -> Iterator[Finding]:
         if not declared_unit_fits(unit, line) or not has_tariff(line.product.unit):
             continue
         if expected is not None and tariff != expected:
-            per = _unit(ctx, line.product.unit)
-            yield finding(
+            said = sentence(
                 ctx,
-                "TR418",
-                node,
-                _t(
-                    ctx,
-                    f"ProductTarief {tariff} differs from {expected} cents per {per} in contract "
-                    f"{line.contract.ref} for product {line.product.code} ({line.product.period}).",
-                    f"ProductTarief {tariff} wijkt af van {expected} cent per {per} in contract "
-                    f"{line.contract.ref} voor product {line.product.code} ({line.product.period}).",
-                ),
+                "contract.tariff",
+                tariff=tariff,
+                expected=expected,
+                per=_unit(ctx, line.product.unit),
+                ref=line.contract.ref,
+                product=line.product.code,
+                period=line.product.period,
             )
+            yield Fault(node, said)
 
 
 @rule("TR346")
-def amount_is_volume_times_tariff(ctx: RuleContext) -> Iterator[Finding]:
+def amount_is_volume_times_tariff(ctx: RuleContext) -> Iterator[Fault]:
     """The amount is volume × tariff; hours declared in minutes are divided by 60 (IV081)."""
-    book = _book(ctx)
+    book = ctx.lookups.contracts
     who = _parties(ctx.message) if book is not None else None
     if book is None:
         return
@@ -476,16 +362,10 @@ def amount_is_volume_times_tariff(ctx: RuleContext) -> Iterator[Finding]:
         fits, expected = amount_fits(unit, volume, tariff, submitted or 0, line)
         if not fits:
             sum_ = f"{volume} × {tariff}" + (" / 60" if hours_in_minutes(unit, line) else "")
-            yield finding(
-                ctx,
-                "TR346",
-                node,
-                _t(
-                    ctx,
-                    f"Bedrag {submitted} should be {sum_} = {expected} cents.",
-                    f"Bedrag {submitted} moet {sum_} = {expected} cent zijn.",
-                ),
+            said = sentence(
+                ctx, "contract.amount", submitted=submitted, sum=sum_, expected=expected
             )
+            yield Fault(node, said)
 
 
 def _line_for(book: ContractBook, who: Parties | None, item: Item) -> Line | None:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ijw_gateway.findings import Finding
 from ijw_gateway.history import extract
 from ijw_gateway.history.model import DELETED, Allocation, History
 from ijw_gateway.history.state import standing_debits
-from ijw_gateway.rules._cross import history_of
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules._detail import detail
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 
 
 def _same_allocation(earlier: Allocation, now: Allocation) -> bool:
@@ -26,16 +25,14 @@ def _same_allocation(earlier: Allocation, now: Allocation) -> bool:
 
 
 @rule("TR332")
-def allocation_number_unique(ctx: RuleContext) -> Iterator[Finding]:
+def allocation_number_unique(ctx: RuleContext) -> Iterator[Fault]:
     """A ToewijzingNummer names one allocated product within a municipality."""
-    history = history_of(ctx)
-    if history is None:
-        return
+    history = ctx.history
     for located in extract.allocations(ctx.message):
         now = located.record
         earlier = history.allocation(now.gemeente, now.nummer)
         if earlier is not None and not _same_allocation(earlier, now):
-            yield finding(ctx, "TR332", located.element, f"(ToewijzingNummer {now.nummer})")
+            yield Fault(located.element, detail(ctx, "value", "ToewijzingNummer", now.nummer))
 
 
 def _first_answer_to_request(history: History, now: Allocation, ref: str) -> bool:
@@ -47,29 +44,25 @@ def _first_answer_to_request(history: History, now: Allocation, ref: str) -> boo
 
 
 @rule("TR379")
-def reference_honours_request(ctx: RuleContext) -> Iterator[Finding]:
+def reference_honours_request(ctx: RuleContext) -> Iterator[Fault]:
     """A ReferentieAanbieder is only copied from a request, in the first 301 that honours it."""
-    history = history_of(ctx)
-    if history is None:
-        return
+    history = ctx.history
     for located in extract.allocations(ctx.message):
         now = located.record
         ref = now.referentie_aanbieder
         if ref is None:
             continue
         if not _first_answer_to_request(history, now, ref):
-            yield finding(ctx, "TR379", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR385")
-def no_delete_with_declarations(ctx: RuleContext) -> Iterator[Finding]:
+def no_delete_with_declarations(ctx: RuleContext) -> Iterator[Fault]:
     """An allocation with granted, uncredited Prestaties cannot be deleted."""
-    history = history_of(ctx)
-    if history is None:
-        return
+    history = ctx.history
     for located in extract.allocations(ctx.message):
         now = located.record
         if now.reden_wijziging != DELETED:
             continue
         if standing_debits(history.prestaties_on(now.gemeente, now.nummer)):
-            yield finding(ctx, "TR385", located.element, f"(ToewijzingNummer {now.nummer})")
+            yield Fault(located.element, detail(ctx, "value", "ToewijzingNummer", now.nummer))

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ijw_gateway.findings import Finding
+from ijw_gateway.elements import date_at, find, text_at
 from ijw_gateway.history import extract
 from ijw_gateway.history.model import Declaration, History, Prestatie
-from ijw_gateway.rules._cross import header, history_of, parties_of
-from ijw_gateway.rules._dates import date_at
-from ijw_gateway.rules._xml import find, text_at
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules._cross import header, parties_of
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 
 DECLARATIE_ID = "Header/DeclaratieIdentificatie"
 
@@ -26,7 +24,7 @@ def _identification(ctx: RuleContext) -> str:
 
 def _answered(ctx: RuleContext) -> tuple[History, Declaration | None] | None:
     """The history and the declaration the JW325 names (None when it names none)."""
-    history = history_of(ctx)
+    history = ctx.lookups.history
     if history is None or ctx.message.type != "JW325":
         return None
     who = parties_of(ctx)
@@ -43,31 +41,31 @@ def _declaration(ctx: RuleContext) -> Declaration | None:
 
 
 @rule("TR337")
-def answers_known_declaration(ctx: RuleContext) -> Iterator[Finding]:
+def answers_known_declaration(ctx: RuleContext) -> Iterator[Fault]:
     """DeclaratieIdentificatie names a JW323 this provider sent to this municipality."""
     answered = _answered(ctx)
     if answered is not None and answered[1] is None:
-        yield finding(ctx, "TR337", header(ctx))
+        yield Fault(header(ctx))
 
 
 @rule("TR376")
-def same_declaration_number(ctx: RuleContext) -> Iterator[Finding]:
+def same_declaration_number(ctx: RuleContext) -> Iterator[Fault]:
     """DeclaratieNummer equals that of the answered JW323."""
     declaration, body = _declaration(ctx), find(ctx.message.root, "DeclaratieAntwoord")
     if declaration is None or body is None:
         return
     if (text_at(body, "DeclaratieNummer") or "").strip() != declaration.nummer:
-        yield finding(ctx, "TR376", body)
+        yield Fault(body)
 
 
 @rule("TR371")
-def same_xsd_version(ctx: RuleContext) -> Iterator[Finding]:
+def same_xsd_version(ctx: RuleContext) -> Iterator[Fault]:
     """XsdVersieDeclaratie repeats the XsdVersie of the answered JW323."""
     declaration = _declaration(ctx)
     if declaration is None:
         return
     if extract.xsd_versie(ctx.message.root, "Header/XsdVersieDeclaratie") != declaration.xsd_versie:
-        yield finding(ctx, "TR371", header(ctx))
+        yield Fault(header(ctx))
 
 
 def _values(p: Prestatie) -> tuple[object, ...]:
@@ -103,23 +101,23 @@ def _returned(ctx: RuleContext) -> Iterator[tuple[extract.Located[Prestatie], li
 
 
 @rule("TR366")
-def returned_was_declared(ctx: RuleContext) -> Iterator[Finding]:
+def returned_was_declared(ctx: RuleContext) -> Iterator[Fault]:
     """Each returned ProductReferentie occurs in the answered JW323."""
     for located, matches in _returned(ctx):
         if not matches:
-            yield finding(ctx, "TR366", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR367")
-def returned_unchanged(ctx: RuleContext) -> Iterator[Finding]:
+def returned_unchanged(ctx: RuleContext) -> Iterator[Fault]:
     """A returned Prestatie repeats the declared values."""
     for located, matches in _returned(ctx):
         if matches and all(_values(m) != _values(located.record) for m in matches):
-            yield finding(ctx, "TR367", located.element)
+            yield Fault(located.element)
 
 
-def answer_other_client(ctx: RuleContext) -> Iterator[Finding]:
+def answer_other_client(ctx: RuleContext) -> Iterator[Fault]:
     """TR304 in a JW325: the Prestatie is returned under another client than declared."""
     for located, matches in _returned(ctx):
         if matches and all(m.bsn != located.record.bsn for m in matches):
-            yield finding(ctx, "TR304", located.element)
+            yield Fault(located.element)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ijw_gateway.findings import Finding
+from ijw_gateway.elements import date_at
 from ijw_gateway.history import extract
 from ijw_gateway.history.extract import Located
-from ijw_gateway.history.model import DELETED, History, Prestatie
+from ijw_gateway.history.model import DELETED, Declaration, History, Prestatie
 from ijw_gateway.history.state import counted, standing_debits
-from ijw_gateway.rules._cross import claims, claims_on_allocation, history_of
-from ijw_gateway.rules._dates import date_at, month_end
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules._cross import claims, claims_on_allocation
+from ijw_gateway.rules._dates import month_end
+from ijw_gateway.rules._detail import detail
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 from ijw_gateway.rules.cross_answer import answer_other_client
 from ijw_gateway.rules.cross_vow import vow_other_client
 
@@ -25,20 +26,18 @@ HOURS, MINUTES = "04", "01"
 
 
 @rule("TR338")
-def claim_has_allocation(ctx: RuleContext) -> Iterator[Finding]:
+def claim_has_allocation(ctx: RuleContext) -> Iterator[Fault]:
     """A Prestatie refers to an allocation of this municipality to this provider."""
-    history = history_of(ctx)
-    if history is None:
-        return
+    history = ctx.history
     for located in claims(ctx):
         claim = located.record
         allocation = history.allocation(claim.gemeente, claim.nummer)
         if allocation is None or allocation.agb != claim.agb:
-            yield finding(ctx, "TR338", located.element, f"(ToewijzingNummer {claim.nummer})")
+            yield Fault(located.element, detail(ctx, "value", "ToewijzingNummer", claim.nummer))
 
 
 @rule("TR304")
-def same_client(ctx: RuleContext) -> Iterator[Finding]:
+def same_client(ctx: RuleContext) -> Iterator[Fault]:
     """The client of a VOW, Prestatie or answered Prestatie is the client of its source."""
     if ctx.message.type == "JW317":
         yield from vow_other_client(ctx)
@@ -47,63 +46,63 @@ def same_client(ctx: RuleContext) -> Iterator[Finding]:
     else:
         for located, allocation in claims_on_allocation(ctx):
             if located.record.bsn != allocation.bsn:
-                yield finding(ctx, "TR304", located.element)
+                yield Fault(located.element)
 
 
 @rule("TR384")
-def allocation_not_deleted(ctx: RuleContext) -> Iterator[Finding]:
+def allocation_not_deleted(ctx: RuleContext) -> Iterator[Fault]:
     """No declaring on a deleted allocation."""
     for located, allocation in claims_on_allocation(ctx):
         if allocation.reden_wijziging == DELETED:
-            yield finding(ctx, "TR384", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR339")
-def same_category(ctx: RuleContext) -> Iterator[Finding]:
+def same_category(ctx: RuleContext) -> Iterator[Fault]:
     """ProductCategorie equals the allocated category, when one was allocated."""
     for located, allocation in claims_on_allocation(ctx):
         if allocation.categorie is not None and located.record.categorie != allocation.categorie:
-            yield finding(ctx, "TR339", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR340")
-def same_code(ctx: RuleContext) -> Iterator[Finding]:
+def same_code(ctx: RuleContext) -> Iterator[Fault]:
     """ProductCode equals the allocated code, when one was allocated."""
     for located, allocation in claims_on_allocation(ctx):
         if allocation.code is not None and located.record.code != allocation.code:
-            yield finding(ctx, "TR340", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR341")
-def same_unit(ctx: RuleContext) -> Iterator[Finding]:
+def same_unit(ctx: RuleContext) -> Iterator[Fault]:
     """Eenheid equals the allocated unit; hours may be declared in minutes."""
     for located, allocation in claims_on_allocation(ctx):
         if allocation.omvang is None:
             continue  # aspecific or generic: the unit follows the contract
         allocated, declared = allocation.omvang.eenheid, located.record.eenheid
         if declared != allocated and (allocated, declared) != (HOURS, MINUTES):
-            yield finding(ctx, "TR341", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR307")
-def begins_within_allocation(ctx: RuleContext) -> Iterator[Finding]:
+def begins_within_allocation(ctx: RuleContext) -> Iterator[Fault]:
     """The ProductPeriode does not begin before the allocation."""
     for located, allocation in claims_on_allocation(ctx):
         if located.record.begindatum < allocation.ingangsdatum:
-            yield finding(ctx, "TR307", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR308")
-def ends_within_allocation(ctx: RuleContext) -> Iterator[Finding]:
+def ends_within_allocation(ctx: RuleContext) -> Iterator[Fault]:
     """The ProductPeriode does not end after the allocation."""
     for located, allocation in claims_on_allocation(ctx):
         end = allocation.einddatum
         if end is not None and located.record.einddatum > end:
-            yield finding(ctx, "TR308", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR387")
-def begins_on_month_start(ctx: RuleContext) -> Iterator[Finding]:
+def begins_on_month_start(ctx: RuleContext) -> Iterator[Fault]:
     """The period begins on the 1st, or on the allocation's start later in that month."""
     for located, allocation in claims_on_allocation(ctx):
         begin, start = located.record.begindatum, allocation.ingangsdatum
@@ -113,11 +112,11 @@ def begins_on_month_start(ctx: RuleContext) -> Iterator[Finding]:
         if (start.year, start.month) == (begin.year, begin.month) and start > expected:
             expected = start
         if begin != expected:
-            yield finding(ctx, "TR387", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR388")
-def ends_on_month_end(ctx: RuleContext) -> Iterator[Finding]:
+def ends_on_month_end(ctx: RuleContext) -> Iterator[Fault]:
     """The period ends on the month's last day, or on the allocation's earlier end."""
     for located, allocation in claims_on_allocation(ctx):
         end, stop = located.record.einddatum, allocation.einddatum
@@ -127,60 +126,58 @@ def ends_on_month_end(ctx: RuleContext) -> Iterator[Finding]:
         if stop is not None and (stop.year, stop.month) == (end.year, end.month):
             expected = min(expected, stop)
         if end != expected:
-            yield finding(ctx, "TR388", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR319")
-def within_declaration_period(ctx: RuleContext) -> Iterator[Finding]:
+def within_declaration_period(ctx: RuleContext) -> Iterator[Fault]:
     """A Prestatie lies in the declared month or an earlier one."""
     limit = date_at(ctx.message.root, "Declaratie/DeclaratiePeriode/Einddatum")
     for located in claims(ctx):
         if limit is not None and located.record.einddatum > limit:
-            yield finding(ctx, "TR319", located.element)
+            yield Fault(located.element)
+
+
+def _declared(ctx: RuleContext) -> list[Located[Declaration]]:
+    """The Declaratie of a JW323 (none for any other message)."""
+    located = extract.declaration(ctx.message)
+    return [] if located is None else [located]
 
 
 @rule("TR318")
-def period_not_before_last(ctx: RuleContext) -> Iterator[Finding]:
+def period_not_before_last(ctx: RuleContext) -> Iterator[Fault]:
     """A declaration period may not lie before the last one submitted (reduced TR318)."""
-    history, located = history_of(ctx), extract.declaration(ctx.message)
-    if history is None or located is None:
-        return
-    now = located.record
-    submitted = history.declarations_of(now.gemeente, now.agb)
-    earlier = [d.periode_begin for d in submitted if not d.rejected]
-    if earlier and now.periode_begin < max(earlier):
-        yield finding(ctx, "TR318", located.element)
+    for located in _declared(ctx):
+        now = located.record
+        submitted = ctx.history.declarations_of(now.gemeente, now.agb)
+        earlier = [d.periode_begin for d in submitted if not d.rejected]
+        if earlier and now.periode_begin < max(earlier):
+            yield Fault(located.element)
 
 
 @rule("TR333")
-def declaration_number_unique(ctx: RuleContext) -> Iterator[Finding]:
+def declaration_number_unique(ctx: RuleContext) -> Iterator[Fault]:
     """A provider never reuses a DeclaratieNummer."""
-    history, located = history_of(ctx), extract.declaration(ctx.message)
-    if history is None or located is None:
-        return
-    if history.declaration_number_used(located.record.agb, located.record.nummer):
-        yield finding(ctx, "TR333", located.element)
+    for located in _declared(ctx):
+        if ctx.history.declaration_number_used(located.record.agb, located.record.nummer):
+            yield Fault(located.element)
 
 
 @rule("TR314")
-def reference_number_unique(ctx: RuleContext) -> Iterator[Finding]:
+def reference_number_unique(ctx: RuleContext) -> Iterator[Fault]:
     """A ReferentieNummer is used once per provider: in this message and before."""
-    history = history_of(ctx)
-    if history is None:
-        return
+    history = ctx.history
     seen: set[str] = set()
     for located in claims(ctx):
         claim = located.record
         if claim.referentie in seen or history.prestatie(claim.agb, claim.referentie):
-            yield finding(ctx, "TR314", located.element)
+            yield Fault(located.element)
         seen.add(claim.referentie)
 
 
 def _credits(ctx: RuleContext) -> Iterator[tuple[History, Located[Prestatie], str]]:
     """The credit Prestaties of the message with the ReferentieNummer each one cancels."""
-    history = history_of(ctx)
-    if history is None:
-        return
+    history = ctx.history
     for located in claims(ctx):
         claim = located.record
         if claim.is_credit and claim.vorig_referentie is not None:
@@ -188,28 +185,26 @@ def _credits(ctx: RuleContext) -> Iterator[tuple[History, Located[Prestatie], st
 
 
 @rule("TR323")
-def credit_has_debit(ctx: RuleContext) -> Iterator[Finding]:
+def credit_has_debit(ctx: RuleContext) -> Iterator[Fault]:
     """A credit cancels an earlier, granted debit Prestatie of this provider."""
     for history, located, cancelled in _credits(ctx):
         debit = history.prestatie(located.record.agb, cancelled)
         if debit is None or debit.is_credit:
-            yield finding(ctx, "TR323", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR390")
-def one_credit_per_debit(ctx: RuleContext) -> Iterator[Finding]:
+def one_credit_per_debit(ctx: RuleContext) -> Iterator[Fault]:
     """A debit is credited at most once."""
     for history, located, cancelled in _credits(ctx):
         if counted(history.credits_of(located.record.agb, cancelled)):
-            yield finding(ctx, "TR390", located.element)
+            yield Fault(located.element)
 
 
 @rule("TR389")
-def no_second_debit(ctx: RuleContext) -> Iterator[Finding]:
+def no_second_debit(ctx: RuleContext) -> Iterator[Fault]:
     """No new debit for a period and product while an earlier debit for it stands."""
-    history = history_of(ctx)
-    if history is None:
-        return
+    history = ctx.history
     found = claims(ctx)
     # Credits are processed before debits (OP366): a credit here frees its debit.
     credited_here = {p.record.vorig_referentie or "" for p in found if p.record.is_credit}
@@ -222,4 +217,4 @@ def no_second_debit(ctx: RuleContext) -> Iterator[Finding]:
             history.prestaties_on(claim.gemeente, claim.nummer), credited_here
         )
         if any((p.begindatum, p.einddatum, p.categorie, p.code) == key for p in earlier):
-            yield finding(ctx, "TR389", located.element)
+            yield Fault(located.element)

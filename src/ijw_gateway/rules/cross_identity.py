@@ -12,11 +12,10 @@ from datetime import date
 
 from ijw_gateway.catalogue.gemeenten import is_valid_code
 from ijw_gateway.catalogue.structure import MESSAGES
-from ijw_gateway.findings import Finding
-from ijw_gateway.rules._cross import header, history_of, parties_of
-from ijw_gateway.rules._dates import date_at, date_of
-from ijw_gateway.rules._xml import Element, find, find_all, text_at
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.elements import Element, date_at, date_of, find, find_all, text_at
+from ijw_gateway.rules._cross import header, parties_of
+from ijw_gateway.rules._detail import detail
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 
 # Dates on which an older CBS list may still apply (TR378): the start of what was allocated
 # or requested.
@@ -27,22 +26,20 @@ _REFERENCE_DATES = {
 
 
 @rule("TR056")
-def identification_unique(ctx: RuleContext) -> Iterator[Finding]:
+def identification_unique(ctx: RuleContext) -> Iterator[Fault]:
     """A sender never reuses an Identificatie for the same message type."""
-    history = history_of(ctx)
-    if history is None:
-        return
+    history = ctx.history
     who = parties_of(ctx)
     if history.identification_used(who.sender, who.berichtcode, who.identificatie):
-        yield finding(ctx, "TR056", header(ctx))
+        yield Fault(header(ctx))
 
 
 @rule("TR135")
-def dagtekening_not_future(ctx: RuleContext) -> Iterator[Finding]:
+def dagtekening_not_future(ctx: RuleContext) -> Iterator[Fault]:
     """The message date may not lie after the receiver's system date."""
     written = date_at(ctx.message.root, "Header/BerichtIdentificatie/Dagtekening")
     if written is not None and written > ctx.today:
-        yield finding(ctx, "TR135", header(ctx))
+        yield Fault(header(ctx))
 
 
 def _reference_dates(ctx: RuleContext) -> list[date]:
@@ -68,9 +65,9 @@ def _municipal_codes(ctx: RuleContext) -> Iterator[tuple[Element, str, str]]:
 
 
 @rule("TR378")
-def municipality_code_known(ctx: RuleContext) -> Iterator[Finding]:
+def municipality_code_known(ctx: RuleContext) -> Iterator[Fault]:
     """Every municipality code is in the CBS list (or an older one during a merger)."""
     dates = _reference_dates(ctx)
     for element, name, code in _municipal_codes(ctx):
         if not is_valid_code(code, dates):
-            yield finding(ctx, "TR378", element, f"({name} {code})")
+            yield Fault(element, detail(ctx, "value", name, code))

@@ -14,13 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from ijw_gateway.findings import Finding
+from ijw_gateway.elements import Element
 from ijw_gateway.history import extract
 from ijw_gateway.history.model import TEMPORARY_STOP, Allocation, CareClass
 from ijw_gateway.history.state import DELIVERED, REMOVED, Standing
-from ijw_gateway.rules._cross import history_of, task_based_of
-from ijw_gateway.rules._xml import Element
-from ijw_gateway.rules.base import RuleContext, finding, rule, shared_once
+from ijw_gateway.rules.base import Fault, RuleContext, rule, shared_once
 
 
 @dataclass(frozen=True)
@@ -56,7 +54,7 @@ def _step(element: Element, item: CareClass, before: Standing) -> _Step:
 
 @shared_once
 def _steps(ctx: RuleContext) -> list[_Step]:
-    history = history_of(ctx)
+    history = ctx.lookups.history
     located = extract.care(ctx.message)
     if history is None or not located:
         return []
@@ -81,11 +79,11 @@ def _contradicts(item: CareClass, allocation: Allocation) -> bool:
 
 def _linked(ctx: RuleContext, item: CareClass) -> bool:
     """TR019: the class belongs to an allocation of this municipality, provider and client."""
-    history = history_of(ctx)
+    history = ctx.lookups.history
     if history is None:
         return True
     if item.nummer is None:
-        task_based = task_based_of(ctx)
+        task_based = ctx.lookups.task_based
         return task_based is not None and task_based(
             item.gemeente, item.agb, item.categorie, item.code
         )
@@ -96,82 +94,82 @@ def _linked(ctx: RuleContext, item: CareClass) -> bool:
 
 
 @rule("TR019")
-def linked_to_allocation(ctx: RuleContext) -> Iterator[Finding]:
+def linked_to_allocation(ctx: RuleContext) -> Iterator[Fault]:
     """A start or stop refers to an allocation, unless the care is task-based."""
     for step in _delivered(ctx):
         if not _linked(ctx, step.item):
-            yield finding(ctx, "TR019", step.element)
+            yield Fault(step.element)
 
 
 @rule("TR326")
-def no_second_running_start(ctx: RuleContext) -> Iterator[Finding]:
+def no_second_running_start(ctx: RuleContext) -> Iterator[Fault]:
     """No new start for an allocation while an earlier start for it has no stop."""
     for step in _delivered(ctx):
         if step.item.nummer is not None and step.running:
-            yield finding(ctx, "TR326", step.element)
+            yield Fault(step.element)
 
 
 @rule("TR063")
-def removal_needs_delivery(ctx: RuleContext) -> Iterator[Finding]:
+def removal_needs_delivery(ctx: RuleContext) -> Iterator[Fault]:
     """A status-3 class removes a standing class with the same key; it needs one."""
     for step in _steps(ctx):
         if step.item.status == REMOVED and not step.same_key:
-            yield finding(ctx, "TR063", step.element)
+            yield Fault(step.element)
 
 
 @rule("TR071")
-def no_removal_after_stop(ctx: RuleContext) -> Iterator[Finding]:
+def no_removal_after_stop(ctx: RuleContext) -> Iterator[Fault]:
     """A start cannot be removed once a stop refers to it."""
     for step in _steps(ctx):
         if step.item.kind != "start" or step.item.status != REMOVED:
             continue
         if step.start_stopped:
-            yield finding(ctx, "TR071", step.element)
+            yield Fault(step.element)
 
 
 @rule("TR074")
-def key_not_delivered_twice(ctx: RuleContext) -> Iterator[Finding]:
+def key_not_delivered_twice(ctx: RuleContext) -> Iterator[Fault]:
     """A delivered class may not repeat the key of a standing class."""
     for step in _delivered(ctx):
         if step.same_key:
-            yield finding(ctx, "TR074", step.element)
+            yield Fault(step.element)
 
 
 @rule("TR382")
-def stop_has_current_start(ctx: RuleContext) -> Iterator[Finding]:
+def stop_has_current_start(ctx: RuleContext) -> Iterator[Fault]:
     """A stop repeats the key of a standing start unchanged."""
     for step in _delivered(ctx):
         if step.item.kind != "stop":
             continue
         if not step.start_stands:
-            yield finding(ctx, "TR382", step.element)
+            yield Fault(step.element)
 
 
 @rule("TR413")
-def one_temporary_stop(ctx: RuleContext) -> Iterator[Finding]:
+def one_temporary_stop(ctx: RuleContext) -> Iterator[Fault]:
     """After a temporary stop the next stop for that start is definitive."""
     for step in _delivered(ctx):
         if step.item.kind != "stop" or step.item.reden != TEMPORARY_STOP:
             continue
         if step.temporary_stop:
-            yield finding(ctx, "TR413", step.element)
+            yield Fault(step.element)
 
 
 @rule("TR414")
-def stop_not_earlier(ctx: RuleContext) -> Iterator[Finding]:
+def stop_not_earlier(ctx: RuleContext) -> Iterator[Fault]:
     """A later stop for the same start does not end before the standing one."""
     for step in _delivered(ctx):
         if step.item.kind != "stop" or step.item.einddatum is None:
             continue
         if step.latest_end is not None and step.item.einddatum < step.latest_end:
-            yield finding(ctx, "TR414", step.element)
+            yield Fault(step.element)
 
 
 @rule("TR415")
-def nothing_after_definitive_stop(ctx: RuleContext) -> Iterator[Finding]:
+def nothing_after_definitive_stop(ctx: RuleContext) -> Iterator[Fault]:
     """No further stop for a start that already has a definitive stop."""
     for step in _delivered(ctx):
         if step.item.kind != "stop":
             continue
         if step.definitive_stop:
-            yield finding(ctx, "TR415", step.element)
+            yield Fault(step.element)

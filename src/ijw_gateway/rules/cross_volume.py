@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
-from ijw_gateway.findings import Finding
+from ijw_gateway.elements import Element
 from ijw_gateway.history.model import Allocation, Omvang, Prestatie
 from ijw_gateway.history.state import standing_debits
-from ijw_gateway.rules._cross import claims, claims_on_allocation, history_of
-from ijw_gateway.rules._xml import Element
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules._cross import claims, claims_on_allocation
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 
 PER_DAY, PER_WEEK, PER_MONTH, TOTAL = "1", "2", "4", "6"
 OUTPUT_UNITS = frozenset({"82", "83"})
@@ -92,7 +91,7 @@ def _cap(allocation: Allocation, begin: date, end: date | None) -> int | None:
 
 
 @rule("TR321")
-def volume_fits_period(ctx: RuleContext) -> Iterator[Finding]:
+def volume_fits_period(ctx: RuleContext) -> Iterator[Fault]:
     """A debit declares no more than allocated for the length of its ProductPeriode."""
     for located, allocation in claims_on_allocation(ctx):
         claim = located.record
@@ -101,7 +100,7 @@ def volume_fits_period(ctx: RuleContext) -> Iterator[Finding]:
         cap = _cap(allocation, claim.begindatum, claim.einddatum)
         declared = in_base(claim.volume, claim.eenheid, allocation.omvang.eenheid)
         if cap is not None and declared is not None and declared > cap:
-            yield finding(ctx, "TR321", located.element)
+            yield Fault(located.element)
 
 
 Measure = Callable[[Prestatie, Allocation], int | None]
@@ -128,9 +127,7 @@ def _over(
     ctx: RuleContext, cap_of: Callable[[Allocation], int | None], measure: Measure
 ) -> Iterator[Element]:
     """Debits that take their allocation's running total (history, then message) over its cap."""
-    history = history_of(ctx)
-    if history is None:
-        return
+    history = ctx.history
     # Credits are processed before debits (OP366): a credit here frees its debit.
     credited_here = {c.record.vorig_referentie or "" for c in claims(ctx) if c.record.is_credit}
     totals: dict[tuple[str, int], int] = {}
@@ -148,14 +145,14 @@ def _over(
 
 
 @rule("TR322")
-def total_volume_fits(ctx: RuleContext) -> Iterator[Finding]:
+def total_volume_fits(ctx: RuleContext) -> Iterator[Fault]:
     """All granted debits on an allocation stay within its volume over its whole period."""
     for element in _over(ctx, _total_cap, _volume):
-        yield finding(ctx, "TR322", element)
+        yield Fault(element)
 
 
 @rule("TR369")
-def within_budget(ctx: RuleContext) -> Iterator[Finding]:
+def within_budget(ctx: RuleContext) -> Iterator[Fault]:
     """All granted debits on a budget allocation stay within the budget (amounts in cents)."""
     for element in _over(ctx, _budget_cap, _amount):
-        yield finding(ctx, "TR369", element)
+        yield Fault(element)

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ijw_gateway.findings import Finding
+from ijw_gateway.elements import Element, date_at, find, find_all, has, text_at
 from ijw_gateway.history.model import Allocation, History
-from ijw_gateway.rules._cross import history_of, parties_of
-from ijw_gateway.rules._dates import NEW_FUNDING_CUTOFF, Period, date_at
+from ijw_gateway.rules._cross import parties_of
+from ijw_gateway.rules._dates import NEW_FUNDING_CUTOFF, Period
+from ijw_gateway.rules._detail import detail
 from ijw_gateway.rules._overlap import earlier_overlaps
-from ijw_gateway.rules._xml import Element, find, find_all, has, text_at
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 
 VERZOEK = "Client/Verzoek"
 UNCHANGED = "OngewijzigdeProducten/OngewijzigdProduct"
@@ -37,11 +37,11 @@ class Reference:
     allocation: Allocation | None  # of this municipality, any provider; None when unknown
 
 
-def _references(ctx: RuleContext, history: History) -> list[Reference]:
+def _references(ctx: RuleContext) -> list[Reference]:
     verzoek = find(ctx.message.root, VERZOEK)
     if ctx.message.type != "JW317" or verzoek is None:
         return []
-    gemeente = parties_of(ctx).gemeente
+    gemeente, history = parties_of(ctx).gemeente, ctx.history
     found = []
     for path, changed in ((UNCHANGED, False), (TO_CHANGE, True)):
         for node in find_all(verzoek, path):
@@ -56,21 +56,18 @@ def _bsn(ctx: RuleContext) -> str:
     return (text_at(ctx.message.root, "Client/Bsn") or "").strip()
 
 
-def _of_client(ctx: RuleContext, history: History) -> Iterator[tuple[Reference, Allocation]]:
+def _of_client(ctx: RuleContext) -> Iterator[tuple[Reference, Allocation]]:
     """References resolved to an allocation of this provider for this client."""
     agb, bsn = parties_of(ctx).agb, _bsn(ctx)
-    for ref in _references(ctx, history):
+    for ref in _references(ctx):
         if ref.allocation is not None and (ref.allocation.agb, ref.allocation.bsn) == (agb, bsn):
             yield ref, ref.allocation
 
 
 def _not_current(ctx: RuleContext, changed: bool) -> Iterator[Reference]:
     """References that name no current allocation of this provider (a client mismatch is TR304)."""
-    history = history_of(ctx)
-    if history is None:
-        return
     who, bsn = parties_of(ctx), _bsn(ctx)
-    for ref in _references(ctx, history):
+    for ref in _references(ctx):
         found = ref.allocation
         if ref.changed != changed:
             continue
@@ -82,65 +79,53 @@ def _not_current(ctx: RuleContext, changed: bool) -> Iterator[Reference]:
 
 
 @rule("TR349")
-def package_complete(ctx: RuleContext) -> Iterator[Finding]:
+def package_complete(ctx: RuleContext) -> Iterator[Fault]:
     """Every current allocation of the client at this provider is in the VOW."""
-    history = history_of(ctx)
     verzoek = find(ctx.message.root, VERZOEK)
-    if history is None or verzoek is None or ctx.message.type != "JW317":
+    if verzoek is None or ctx.message.type != "JW317":
         return
     who = parties_of(ctx)
-    named = {ref.nummer for ref in _references(ctx, history)}
-    current = history.allocations_of(who.gemeente, who.agb, _bsn(ctx))
+    named = {ref.nummer for ref in _references(ctx)}
+    current = ctx.history.allocations_of(who.gemeente, who.agb, _bsn(ctx))
     missing = sorted(a.nummer for a in current if a.current_on(who.dagtekening))
     missing = [n for n in missing if n not in named]
     if missing:
         listed = ", ".join(str(n) for n in missing)
-        yield finding(ctx, "TR349", verzoek, f"(ToewijzingNummer {listed})")
+        yield Fault(verzoek, detail(ctx, "value", "ToewijzingNummer", listed))
 
 
-@rule("TR350")
-def unchanged_is_current(ctx: RuleContext) -> Iterator[Finding]:
-    """An OngewijzigdProduct names a current allocation of this client and provider."""
-    for ref in _not_current(ctx, changed=False):
-        yield finding(ctx, "TR350", ref.element, f"(ToewijzingNummer {ref.nummer})")
+@rule("TR350", changed=False)
+@rule("TR351", changed=True)
+def named_allocation_is_current(ctx: RuleContext, changed: bool) -> Iterator[Fault]:
+    """An OngewijzigdProduct (TR350) or a TeWijzigenProduct (TR351) names a current
+    allocation of this client and provider."""
+    for ref in _not_current(ctx, changed):
+        yield Fault(ref.element, detail(ctx, "value", "ToewijzingNummer", ref.nummer))
 
 
-@rule("TR351")
-def to_change_is_current(ctx: RuleContext) -> Iterator[Finding]:
-    """A TeWijzigenProduct names a current allocation of this client and provider."""
-    for ref in _not_current(ctx, changed=True):
-        yield finding(ctx, "TR351", ref.element, f"(ToewijzingNummer {ref.nummer})")
-
-
-def vow_other_client(ctx: RuleContext) -> Iterator[Finding]:
+def vow_other_client(ctx: RuleContext) -> Iterator[Fault]:
     """TR304 in a JW317: a named allocation of this provider belongs to another client."""
-    history = history_of(ctx)
-    if history is None:
-        return
     who, bsn = parties_of(ctx), _bsn(ctx)
-    for ref in _references(ctx, history):
+    for ref in _references(ctx):
         found = ref.allocation
         if found is not None and found.agb == who.agb and found.bsn != bsn:
-            yield finding(ctx, "TR304", ref.element, f"(ToewijzingNummer {ref.nummer})")
+            yield Fault(ref.element, detail(ctx, "value", "ToewijzingNummer", ref.nummer))
 
 
 def _changes(ctx: RuleContext) -> Iterator[tuple[Element, Allocation]]:
-    history = history_of(ctx)
-    if history is None:
-        return
-    for ref, allocation in _of_client(ctx, history):
+    for ref, allocation in _of_client(ctx):
         if ref.changed:
             yield ref.element, allocation
 
 
 @rule("TR357")
-def past_change_starts_at_allocation(ctx: RuleContext) -> Iterator[Finding]:
+def past_change_starts_at_allocation(ctx: RuleContext) -> Iterator[Fault]:
     """A change wished from a date not after the message date keeps the allocation's start."""
     dagtekening = parties_of(ctx).dagtekening
     for element, allocation in _changes(ctx):
         wished = date_at(element, "GewensteIngangsdatum")
         if wished is not None and wished <= dagtekening and wished != allocation.ingangsdatum:
-            yield finding(ctx, "TR357", element)
+            yield Fault(element)
 
 
 def _changes_total(element: Element, allocation: Allocation) -> bool:
@@ -156,12 +141,12 @@ def _changes_total(element: Element, allocation: Allocation) -> bool:
 
 
 @rule("TR373")
-def total_change_starts_at_allocation(ctx: RuleContext) -> Iterator[Finding]:
+def total_change_starts_at_allocation(ctx: RuleContext) -> Iterator[Fault]:
     """Changing a budget or a total volume applies from the allocation's own start."""
     for element, allocation in _changes(ctx):
         wished = date_at(element, "GewensteIngangsdatum")
         if _changes_total(element, allocation) and wished != allocation.ingangsdatum:
-            yield finding(ctx, "TR373", element)
+            yield Fault(element)
 
 
 def _ends_after_cutoff(allocation: Allocation) -> bool:
@@ -169,29 +154,29 @@ def _ends_after_cutoff(allocation: Allocation) -> bool:
 
 
 @rule("TR411")
-def omvang_for_specific(ctx: RuleContext) -> Iterator[Finding]:
+def omvang_for_specific(ctx: RuleContext) -> Iterator[Fault]:
     """Changing a specific allocation (with a product code) states the new Omvang."""
     for element, allocation in _changes(ctx):
         if allocation.code is not None and not has(element, "Omvang"):
-            yield finding(ctx, "TR411", element)
+            yield Fault(element)
 
 
 @rule("TR412")
-def no_omvang_for_aspecific(ctx: RuleContext) -> Iterator[Finding]:
+def no_omvang_for_aspecific(ctx: RuleContext) -> Iterator[Fault]:
     """Changing an aspecific allocation (category, no code) states no Omvang."""
     for element, allocation in _changes(ctx):
         aspecific = allocation.categorie is not None and allocation.code is None
         if aspecific and _ends_after_cutoff(allocation) and has(element, "Omvang"):
-            yield finding(ctx, "TR412", element)
+            yield Fault(element)
 
 
 @rule("TR375")
-def no_omvang_for_generic(ctx: RuleContext) -> Iterator[Finding]:
+def no_omvang_for_generic(ctx: RuleContext) -> Iterator[Fault]:
     """Changing a generic allocation (no product) states no Omvang."""
     for element, allocation in _changes(ctx):
         generic = allocation.categorie is None
         if generic and _ends_after_cutoff(allocation) and has(element, "Omvang"):
-            yield finding(ctx, "TR375", element)
+            yield Fault(element)
 
 
 @dataclass(frozen=True)
@@ -208,7 +193,7 @@ class _Wanted:
 def _package(ctx: RuleContext, history: History) -> list[_Wanted]:
     """Named allocations resolved to product and (desired) period, then the new products."""
     wanted = []
-    for ref, alloc in _of_client(ctx, history):
+    for ref, alloc in _of_client(ctx):
         period = Period(alloc.ingangsdatum, alloc.einddatum)
         if ref.changed:
             start = date_at(ref.element, "GewensteIngangsdatum") or alloc.ingangsdatum
@@ -249,14 +234,13 @@ def _clashes_with(later: _Wanted) -> list[tuple[object, ...]]:
 
 
 @rule("TR361")
-def package_without_overlap(ctx: RuleContext) -> Iterator[Finding]:
+def package_without_overlap(ctx: RuleContext) -> Iterator[Fault]:
     """The desired package holds no product twice in overlapping periods."""
-    history = history_of(ctx)
-    if history is None or ctx.message.type != "JW317":
+    if ctx.message.type != "JW317":
         return
-    package = _package(ctx, history)
+    package = _package(ctx, ctx.history)
     periods = [w.period for w in package]
     groups, clashes = [_groups(w) for w in package], [_clashes_with(w) for w in package]
     for later, earlier in zip(package, earlier_overlaps(periods, groups, clashes), strict=True):
         if earlier is not None:
-            yield finding(ctx, "TR361", later.element)
+            yield Fault(later.element)

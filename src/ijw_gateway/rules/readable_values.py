@@ -14,10 +14,8 @@ from functools import cache
 from types import MappingProxyType
 
 from ijw_gateway.catalogue.structure import MESSAGES
-from ijw_gateway.findings import Finding
-from ijw_gateway.rules._dates import parse_date
-from ijw_gateway.rules._xml import local
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.elements import local_name, parse_date
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 
 _KINDS = {"LDT_Datum": "date", "LDT_Tijd": "time"}
 
@@ -48,9 +46,9 @@ def readable(kind: str, value: str) -> bool:
 
 
 @rule("DATE-RANGE")
-def dates_and_times_a_calendar_holds(ctx: RuleContext) -> Iterator[Finding]:
+def dates_and_times_a_calendar_holds(ctx: RuleContext) -> Iterator[Fault]:
     """Every date lies in the years 1 to 9999 and every time before 24:00:00."""
     kinds = temporal_elements(ctx.message.type)
     for element in ctx.message.root.iter(*_tags(ctx.message.type)):
-        if not readable(kinds[local(element)], element.text or ""):
-            yield finding(ctx, "DATE-RANGE", element)
+        if not readable(kinds[local_name(element)], element.text or ""):
+            yield Fault(element)

@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ijw_gateway.findings import Finding
-from ijw_gateway.rules._dates import date_at
-from ijw_gateway.rules._detail import detail
-from ijw_gateway.rules._xml import Element, child, find, find_all, has, text
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.elements import Element, child, date_at, find, find_all, has, text
+from ijw_gateway.rules._detail import detail, exactly_when
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 
 _CONTACTS = ("Client/Contactgegevens/Contact", "Client/Relaties/Relatie/Contact")
 _ALLOCATIONS = "Client/ToegewezenProducten/ToegewezenProduct"
@@ -36,100 +34,92 @@ def addresses(ctx: RuleContext) -> Iterator[Element]:
 
 
 @rule("TR006")
-def contact_is_reachable(ctx: RuleContext) -> Iterator[Finding]:
+def contact_is_reachable(ctx: RuleContext) -> Iterator[Fault]:
     """Every contact has a phone number or a house number with a postcode (or both)."""
     for contact in contacts(ctx):
         addressable = has(contact, "Adres/Huis") and has(contact, "Adres/Postcode")
         if not addressable and child(contact, "Telefoon") is None:
-            yield finding(ctx, "TR006", contact)
+            yield Fault(contact)
 
 
 @rule("TR061")
-def client_has_home_contact(ctx: RuleContext) -> Iterator[Finding]:
+def client_has_home_contact(ctx: RuleContext) -> Iterator[Fault]:
     """The client has a BRP, correspondence or residence address among the contacts."""
     gegevens = find(ctx.message.root, "Client/Contactgegevens")
     if gegevens is None:
         return
     soorten = {text(child(c, "Soort")) for c in find_all(gegevens, "Contact")}
     if not soorten & {"01", "02", "03"}:
-        yield finding(ctx, "TR061", gegevens)
+        yield Fault(gegevens)
 
 
 @rule("CS335")
-def deletion_has_empty_period(ctx: RuleContext) -> Iterator[Finding]:
+def deletion_has_empty_period(ctx: RuleContext) -> Iterator[Fault]:
     """RedenWijziging 13 (deleted) only with Einddatum equal to Ingangsdatum."""
     for allocation in find_all(ctx.message.root, _ALLOCATIONS):
         reden = child(allocation, "RedenWijziging")
         start, end = date_at(allocation, "Ingangsdatum"), date_at(allocation, "Einddatum")
         if reden is not None and text(reden) == "13" and (end is None or end != start):
-            yield finding(ctx, "CS335", reden)
+            yield Fault(reden)
 
 
 @rule("CS336")
-def no_withdrawn_reason(ctx: RuleContext) -> Iterator[Finding]:
+def no_withdrawn_reason(ctx: RuleContext) -> Iterator[Fault]:
     """RedenWijziging 01 was withdrawn from the code list and may not be sent."""
     for reden in find_all(ctx.message.root, f"{_ALLOCATIONS}/RedenWijziging"):
         if text(reden) == "01":
-            yield finding(ctx, "CS336", reden)
+            yield Fault(reden)
 
 
 @rule("CD007")
-def language_for_interpreter(ctx: RuleContext) -> Iterator[Finding]:
+def language_for_interpreter(ctx: RuleContext) -> Iterator[Fault]:
     """A language is given exactly when the client needs a language interpreter (Vorm 1)."""
     communicatie = find(ctx.message.root, "Client/Communicatie")
     if communicatie is None:
         return
-    taal = child(communicatie, "Taal")
     interpreter = text(child(communicatie, "Vorm")) == "1"
-    if interpreter and taal is None:
-        yield finding(ctx, "CD007", communicatie, detail(ctx, "missing", "Taal"))
-    elif not interpreter and taal is not None:
-        yield finding(ctx, "CD007", taal)
+    yield from exactly_when(ctx, communicatie, "Taal", child(communicatie, "Taal"), interpreter)
 
 
 @rule("CD009")
-def period_only_for_temporary_address(ctx: RuleContext) -> Iterator[Finding]:
+def period_only_for_temporary_address(ctx: RuleContext) -> Iterator[Fault]:
     """Only a temporary address (Soort 04) has a Periode."""
     for contact in contacts(ctx):
         periode = child(contact, "Periode")
         if periode is not None and text(child(contact, "Soort")) != "04":
-            yield finding(ctx, "CD009", periode)
+            yield Fault(periode)
 
 
 @rule("CD034")
-def address_for_home_contact(ctx: RuleContext) -> Iterator[Finding]:
+def address_for_home_contact(ctx: RuleContext) -> Iterator[Fault]:
     """A BRP or residence contact (Soort 01, 03) comes with an Adres. Provisional reading."""
     for contact in contacts(ctx):
         if text(child(contact, "Soort")) in {"01", "03"} and child(contact, "Adres") is None:
-            yield finding(ctx, "CD034", contact, detail(ctx, "missing", "Adres"))
+            yield Fault(contact, detail(ctx, "missing", "Adres"))
 
 
 @rule("CD005")
-def country_with_postcode(ctx: RuleContext) -> Iterator[Finding]:
+def country_with_postcode(ctx: RuleContext) -> Iterator[Fault]:
     """LandCode is given exactly when a Postcode is. Provisional reading of a Gap."""
     for adres in addresses(ctx):
-        landcode = child(adres, "LandCode")
-        postcode = child(adres, "Postcode")
-        if postcode is not None and landcode is None:
-            yield finding(ctx, "CD005", adres, detail(ctx, "missing", "LandCode"))
-        elif postcode is None and landcode is not None:
-            yield finding(ctx, "CD005", landcode)
+        postcode = child(adres, "Postcode") is not None
+        yield from exactly_when(ctx, adres, "LandCode", child(adres, "LandCode"), postcode)
 
 
 @rule("CD025")
-def postcode_for_dutch_address(ctx: RuleContext) -> Iterator[Finding]:
+def postcode_for_dutch_address(ctx: RuleContext) -> Iterator[Fault]:
     """A Dutch address (LandCode NL) has a Postcode. Provisional reading of a Gap."""
     for adres in addresses(ctx):
         if text(child(adres, "LandCode")) == "NL" and child(adres, "Postcode") is None:
-            yield finding(ctx, "CD025", adres, detail(ctx, "missing", "Postcode"))
+            yield Fault(adres, detail(ctx, "missing", "Postcode"))
 
 
 @rule("CS089")
-def dutch_postcode_format(ctx: RuleContext) -> Iterator[Finding]:
+def dutch_postcode_format(ctx: RuleContext) -> Iterator[Fault]:
     """A Dutch postcode is four digits (not starting with 0) and two letters, no space."""
     for adres in addresses(ctx):
         postcode = child(adres, "Postcode")
         if text(child(adres, "LandCode")) != "NL" or postcode is None:
             continue
         if not _DUTCH_POSTCODE.fullmatch(text(postcode) or ""):
-            yield finding(ctx, "CS089", postcode)
+            yield Fault(postcode)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import date
 
-from ijw_gateway.findings import Finding
-from ijw_gateway.rules._dates import date_of, message_date, years_before
+from ijw_gateway.elements import Element, Fields, child, date_of, find, find_all, message_date, text
+from ijw_gateway.rules._dates import years_before
 from ijw_gateway.rules._detail import detail
-from ijw_gateway.rules._xml import Element, Fields, child, find, find_all, text
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules._overlap import repeats
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 
 _CLIENT_ROOTS: Mapping[str, str] = {
     "JW323": "Declaratie/Clienten/Client",
@@ -37,12 +37,12 @@ def elfproef(number: str) -> bool:
 
 
 @rule("CS002")
-def bsn_eleven_test(ctx: RuleContext) -> Iterator[Finding]:
+def bsn_eleven_test(ctx: RuleContext) -> Iterator[Fault]:
     """Every client BSN passes the eleven-test (the test range 9999xxxxx passes it too)."""
     for client in clients(ctx):
         bsn = child(client, "Bsn")
         if bsn is not None and not elfproef((bsn.text or "").strip()):
-            yield finding(ctx, "CS002", bsn)
+            yield Fault(bsn)
 
 
 # --- birth dates -------------------------------------------------------------------
@@ -63,7 +63,7 @@ def _birth_dates(ctx: RuleContext, client_only: bool) -> Iterator[Element]:
 
 
 @rule("TR002")
-def birth_date_not_too_old(ctx: RuleContext) -> Iterator[Finding]:
+def birth_date_not_too_old(ctx: RuleContext) -> Iterator[Fault]:
     """A client is at most 120 years old on the message date, unless the date is unknown."""
     today = message_date(ctx.message.root)
     if today is None:
@@ -75,7 +75,7 @@ def birth_date_not_too_old(ctx: RuleContext) -> Iterator[Finding]:
             continue
         unknown = text(child(geboorte, "DatumGebruik")) == "3" and born == UNKNOWN_BIRTH_DATE
         if not unknown and born < years_before(today, 120):
-            yield finding(ctx, "TR002", datum)
+            yield Fault(datum)
 
 
 def _fits_datum_gebruik(born: date, gebruik: str | None) -> bool:
@@ -89,14 +89,14 @@ def _fits_datum_gebruik(born: date, gebruik: str | None) -> bool:
 
 
 @rule("CS139")
-def birth_date_matches_usage(ctx: RuleContext) -> Iterator[Finding]:
+def birth_date_matches_usage(ctx: RuleContext) -> Iterator[Fault]:
     """A partly unknown birth date is written with the placeholder parts DatumGebruik asks."""
     for geboorte in _birth_dates(ctx, client_only=False):
         datum = child(geboorte, "Datum")
         born = date_of(datum)
         gebruik = text(child(geboorte, "DatumGebruik"))
         if datum is not None and born is not None and not _fits_datum_gebruik(born, gebruik):
-            yield finding(ctx, "CS139", datum, detail(ctx, "value", "DatumGebruik", gebruik))
+            yield Fault(datum, detail(ctx, "value", "DatumGebruik", gebruik))
 
 
 # TR134 (Gap): the snapshot names no elements; these are RULES.md's candidates.
@@ -114,7 +114,7 @@ _NOT_AFTER_MESSAGE_DATE: Mapping[str, tuple[str, ...]] = {
 
 
 @rule("TR134")
-def date_not_after_message_date(ctx: RuleContext) -> Iterator[Finding]:
+def date_not_after_message_date(ctx: RuleContext) -> Iterator[Fault]:
     """Dates of things that already happened do not lie after the message's Dagtekening."""
     today = message_date(ctx.message.root)
     if today is None:
@@ -123,7 +123,7 @@ def date_not_after_message_date(ctx: RuleContext) -> Iterator[Finding]:
         for element in find_all(ctx.message.root, path):
             day = date_of(element)
             if day is not None and day > today:
-                yield finding(ctx, "TR134", element, detail(ctx, "dagtekening", today.isoformat()))
+                yield Fault(element, detail(ctx, "dagtekening", today.isoformat()))
 
 
 # --- names -------------------------------------------------------------------------
@@ -132,22 +132,22 @@ _NAMES_301 = ("Client/Naam", "Client/Relaties/Relatie/Naam")
 
 
 @rule("CS050")
-def naamgebruik_fits_partner_name(ctx: RuleContext) -> Iterator[Finding]:
+def naamgebruik_fits_partner_name(ctx: RuleContext) -> Iterator[Fault]:
     """NaamGebruik only refers to a partner's name when a Partnernaam is given."""
     for path in _NAMES_301:
         for naam in find_all(ctx.message.root, path):
             gebruik = child(naam, "NaamGebruik")
             allowed = {"1", "2", "3", "4"} if child(naam, "Partnernaam") is not None else {"1", "6"}
             if gebruik is not None and text(gebruik) not in allowed:
-                yield finding(ctx, "CS050", gebruik)
+                yield Fault(gebruik)
 
 
 @rule("CS318")
-def client_is_natural_person(ctx: RuleContext) -> Iterator[Finding]:
+def client_is_natural_person(ctx: RuleContext) -> Iterator[Fault]:
     """The client's NaamGebruik is never 6 (not a natural person)."""
     gebruik = find(ctx.message.root, "Client/Naam/NaamGebruik")
     if gebruik is not None and text(gebruik) == "6":
-        yield finding(ctx, "CS318", gebruik)
+        yield Fault(gebruik)
 
 
 # --- TR101: no duplicate classes -----------------------------------------------------
@@ -201,21 +201,19 @@ def duplicate_keys(
     classes: list[Element], keys: tuple[str, ...]
 ) -> Iterator[tuple[Element, Element]]:
     """(duplicate, first) for every class whose key values repeat an earlier class's."""
-    seen: dict[tuple[str | None, ...], Element] = {}
-    for element in classes:
-        fields = Fields(element)  # every key path is a child or grandchild of the class
-        key = tuple(_key_value(fields, k) for k in keys)
-        if key in seen:
-            yield element, seen[key]
-        else:
-            seen[key] = element
+    return repeats((_class_key(element, keys), element) for element in classes)
+
+
+def _class_key(element: Element, keys: tuple[str, ...]) -> tuple[str | None, ...]:
+    fields = Fields(element)  # every key path is a child or grandchild of the class
+    return tuple(_key_value(fields, k) for k in keys)
 
 
 @rule("TR101")
-def no_duplicate_classes(ctx: RuleContext) -> Iterator[Finding]:
+def no_duplicate_classes(ctx: RuleContext) -> Iterator[Fault]:
     """No class occurs twice with the same logical key under the same parent."""
     for scope_path, class_path, keys in _CLASS_KEYS.get(ctx.message.type, ()):
         for scope in find_all(ctx.message.root, scope_path):
             for dup, first in duplicate_keys(find_all(scope, class_path), keys):
                 same = ctx.message.path(first)
-                yield finding(ctx, "TR101", dup, detail(ctx, "same_key", same))
+                yield Fault(dup, detail(ctx, "same_key", same))

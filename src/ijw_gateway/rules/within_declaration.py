@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from ijw_gateway.findings import Finding
+from ijw_gateway.elements import Element, child, find, find_all, text, text_at
 from ijw_gateway.rules._detail import detail
-from ijw_gateway.rules._xml import Element, child, find, find_all, text, text_at
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules._overlap import repeats
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 
 BODY: Mapping[str, str] = {"JW323": "Declaratie", "JW325": "DeclaratieAntwoord"}
 _ALNUM = re.compile(r"[a-zA-Z0-9]+")
@@ -67,14 +67,14 @@ def prestatie_sum(items: list[Element]) -> int | None:
 
 
 @rule("TR358")
-def total_matches_prestaties(ctx: RuleContext) -> Iterator[Finding]:
+def total_matches_prestaties(ctx: RuleContext) -> Iterator[Fault]:
     """TotaalIngediendBedrag is the signed sum of all Prestaties (debit minus credit)."""
     totaal = find(body(ctx), "TotaalIngediendBedrag")
     declared = signed(totaal, "TotaalBedrag")
     computed = prestatie_sum(prestaties(ctx))
     if totaal is None or declared is None or computed is None or declared == computed:
         return
-    yield finding(ctx, "TR358", totaal, detail(ctx, "sum", _cents(computed)))
+    yield Fault(totaal, detail(ctx, "sum", _cents(computed)))
 
 
 def _vorige(ctx: RuleContext) -> list[Element]:
@@ -84,25 +84,19 @@ def _vorige(ctx: RuleContext) -> list[Element]:
 
 
 @rule("TR315")
-def credit_once_per_debit(ctx: RuleContext) -> Iterator[Finding]:
+def credit_once_per_debit(ctx: RuleContext) -> Iterator[Fault]:
     """A debit is credited at most once in one declaration."""
-    seen: dict[str, Element] = {}
-    for vorig in _vorige(ctx):
-        value = text(vorig) or ""
-        if value in seen:
-            also = ctx.message.path(seen[value])
-            yield finding(ctx, "TR315", vorig, detail(ctx, "also_in", also))
-        else:
-            seen[value] = vorig
+    for vorig, first in repeats((text(v) or "", v) for v in _vorige(ctx)):
+        yield Fault(vorig, detail(ctx, "also_in", ctx.message.path(first)))
 
 
 @rule("TR316")
-def no_credit_of_same_message(ctx: RuleContext) -> Iterator[Finding]:
+def no_credit_of_same_message(ctx: RuleContext) -> Iterator[Fault]:
     """A credit does not reverse a debit that is sent in the same declaration."""
     own = {text_at(p, "ProductReferentie/ReferentieNummer") for p in prestaties(ctx)}
     for vorig in _vorige(ctx):
         if text(vorig) in own:
-            yield finding(ctx, "TR316", vorig)
+            yield Fault(vorig)
 
 
 def _debit_key(prestatie: Element) -> tuple[str | None, ...]:
@@ -117,22 +111,15 @@ def _debit_key(prestatie: Element) -> tuple[str | None, ...]:
 
 
 @rule("TR416")
-def one_debit_per_product_period(ctx: RuleContext) -> Iterator[Finding]:
+def one_debit_per_product_period(ctx: RuleContext) -> Iterator[Fault]:
     """One debit per allocation, product and period in a declaration."""
-    seen: dict[tuple[str | None, ...], Element] = {}
-    for prestatie in prestaties(ctx):
-        if text_at(prestatie, "IngediendBedrag/DebetCredit") != "D":
-            continue
-        key = _debit_key(prestatie)
-        if key in seen:
-            same = ctx.message.path(seen[key])
-            yield finding(ctx, "TR416", prestatie, detail(ctx, "same_key", same))
-        else:
-            seen[key] = prestatie
+    debits = (p for p in prestaties(ctx) if text_at(p, "IngediendBedrag/DebetCredit") == "D")
+    for prestatie, first in repeats((_debit_key(p), p) for p in debits):
+        yield Fault(prestatie, detail(ctx, "same_key", ctx.message.path(first)))
 
 
 @rule("CS339")
-def euro_amount_equals_volume(ctx: RuleContext) -> Iterator[Finding]:
+def euro_amount_equals_volume(ctx: RuleContext) -> Iterator[Fault]:
     """For Eenheid 83 (euro's) the declared amount equals the delivered volume in cents."""
     for prestatie in prestaties(ctx):
         bedrag = find(prestatie, "IngediendBedrag/Bedrag")
@@ -140,32 +127,32 @@ def euro_amount_equals_volume(ctx: RuleContext) -> Iterator[Finding]:
             continue
         volume, amount = whole(text(child(prestatie, "GeleverdVolume"))), whole(text(bedrag))
         if volume is not None and amount is not None and volume != amount:
-            yield finding(ctx, "CS339", bedrag)
+            yield Fault(bedrag)
 
 
 @rule("CD087")
-def tariff_unless_euros(ctx: RuleContext) -> Iterator[Finding]:
+def tariff_unless_euros(ctx: RuleContext) -> Iterator[Fault]:
     """A ProductTarief is given for every unit except euro's (83), and never for euro's."""
     for prestatie in prestaties(ctx):
         tarief = child(prestatie, "ProductTarief")
         euros = text(child(prestatie, "Eenheid")) == "83"
         if euros and tarief is not None:
-            yield finding(ctx, "CD087", tarief)
+            yield Fault(tarief)
         elif not euros and tarief is None:
-            yield finding(ctx, "CD087", prestatie, detail(ctx, "missing", "ProductTarief"))
+            yield Fault(prestatie, detail(ctx, "missing", "ProductTarief"))
 
 
 @rule("CD060")
-def credit_names_its_debit(ctx: RuleContext) -> Iterator[Finding]:
+def credit_names_its_debit(ctx: RuleContext) -> Iterator[Fault]:
     """A credit has a VorigReferentieNummer and a debit has none."""
     for prestatie in prestaties(ctx):
         referentie = child(prestatie, "ProductReferentie")
         vorig = find(referentie, "VorigReferentieNummer")
         credit = text_at(prestatie, "IngediendBedrag/DebetCredit") == "C"
         if credit and vorig is None and referentie is not None:
-            yield finding(ctx, "CD060", referentie, detail(ctx, "missing", "VorigReferentieNummer"))
+            yield Fault(referentie, detail(ctx, "missing", "VorigReferentieNummer"))
         elif not credit and vorig is not None:
-            yield finding(ctx, "CD060", vorig)
+            yield Fault(vorig)
 
 
 _TOTALS: Mapping[str, tuple[str, ...]] = {
@@ -186,21 +173,21 @@ def _amounts(ctx: RuleContext) -> Iterator[tuple[Element, str]]:
 
 
 @rule("CS325")
-def zero_is_debit(ctx: RuleContext) -> Iterator[Finding]:
+def zero_is_debit(ctx: RuleContext) -> Iterator[Fault]:
     """An amount of zero is always marked D (debit), never C."""
     for amount, value in _amounts(ctx):
         dc = child(amount, "DebetCredit")
         if whole(text(child(amount, value))) == 0 and dc is not None and text(dc) != "D":
-            yield finding(ctx, "CS325", dc)
+            yield Fault(dc)
 
 
 @rule("CS319")
-def declaration_number_alphanumeric(ctx: RuleContext) -> Iterator[Finding]:
+def declaration_number_alphanumeric(ctx: RuleContext) -> Iterator[Fault]:
     """DeclaratieNummer holds only letters and digits (blank values are RS033's)."""
     nummer = find(body(ctx), "DeclaratieNummer")
     value = text(nummer) or ""
     if nummer is not None and value.strip() and not _ALNUM.fullmatch(value):
-        yield finding(ctx, "CS319", nummer)
+        yield Fault(nummer)
 
 
 # The XSD gap of RULES.md §3.8: these types have a minimum length but no non-blank pattern.
@@ -208,7 +195,7 @@ _REFERENCES = ("ProductReferentie/ReferentieNummer", "ProductReferentie/VorigRef
 
 
 @rule("RS033")
-def references_not_blank(ctx: RuleContext) -> Iterator[Finding]:
+def references_not_blank(ctx: RuleContext) -> Iterator[Fault]:
     """References and the JW325 DeclaratieNummer contain more than spaces."""
     candidates: list[Element] = []
     if ctx.message.type == "JW325":
@@ -218,7 +205,7 @@ def references_not_blank(ctx: RuleContext) -> Iterator[Finding]:
             candidates += find_all(prestatie, path)
     for element in candidates:
         if not (text(element) or "").strip():
-            yield finding(ctx, "RS033", element)
+            yield Fault(element)
 
 
 def answer_rejected(antwoord: Element) -> bool:
@@ -228,7 +215,7 @@ def answer_rejected(antwoord: Element) -> bool:
 
 
 @rule("TR342")
-def answer_accounts_for_rejections(ctx: RuleContext) -> Iterator[Finding]:
+def answer_accounts_for_rejections(ctx: RuleContext) -> Iterator[Fault]:
     """The answer's totals match the Prestaties it returns as rejected."""
     antwoord = body(ctx)
     if antwoord is None:
@@ -238,9 +225,9 @@ def answer_accounts_for_rejections(ctx: RuleContext) -> Iterator[Finding]:
     if answer_rejected(antwoord):
         clienten = child(antwoord, "Clienten")
         if clienten is not None:
-            yield finding(ctx, "TR342", clienten, detail(ctx, "whole_rejected"))
+            yield Fault(clienten, detail(ctx, "whole_rejected"))
         if toegekend is not None and granted not in (None, 0):
-            yield finding(ctx, "TR342", toegekend, detail(ctx, "whole_rejected"))
+            yield Fault(toegekend, detail(ctx, "whole_rejected"))
         return
     submitted = signed(child(antwoord, "TotaalIngediendBedrag"), "TotaalBedrag")
     returned = prestatie_sum(prestaties(ctx))
@@ -248,4 +235,4 @@ def answer_accounts_for_rejections(ctx: RuleContext) -> Iterator[Finding]:
         return
     if submitted - granted != returned:
         why = detail(ctx, "answer_sum", _cents(submitted), _cents(returned))
-        yield finding(ctx, "TR342", toegekend, why)
+        yield Fault(toegekend, why)

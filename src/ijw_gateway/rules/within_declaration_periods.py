@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ijw_gateway.findings import Finding
-from ijw_gateway.rules._dates import date_at, date_of, message_date, month_end, years_before
+from ijw_gateway.elements import Element, child, date_at, date_of, find, find_all, message_date
+from ijw_gateway.rules._dates import month_end, years_before
 from ijw_gateway.rules._detail import detail
-from ijw_gateway.rules._xml import Element, child, find, find_all
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 from ijw_gateway.rules.within_declaration import body, prestaties
 
 FIRST_DECLARABLE_DAY = date(2021, 1, 1)
@@ -43,7 +42,7 @@ def _at(periode: Element, name: str) -> Element:
 
 
 @rule("TR335")
-def not_older_than_five_years(ctx: RuleContext) -> Iterator[Finding]:
+def not_older_than_five_years(ctx: RuleContext) -> Iterator[Fault]:
     """A Prestatie ends at most five years before the DeclaratieDagtekening."""
     written = date_at(body(ctx), "DeclaratieDagtekening")
     if written is None:
@@ -53,7 +52,7 @@ def not_older_than_five_years(ctx: RuleContext) -> Iterator[Finding]:
         einddatum = child(periode, "Einddatum")
         end = date_of(einddatum)
         if einddatum is not None and end is not None and end < limit:
-            yield finding(ctx, "TR335", einddatum, detail(ctx, "earliest_end", limit.isoformat()))
+            yield Fault(einddatum, detail(ctx, "earliest_end", limit.isoformat()))
 
 
 def _period_end_fault(ctx: RuleContext, periode: Element, today: date) -> str | None:
@@ -66,7 +65,7 @@ def _period_end_fault(ctx: RuleContext, periode: Element, today: date) -> str | 
 
 
 @rule("TR137")
-def period_closed_before_message(ctx: RuleContext) -> Iterator[Finding]:
+def period_closed_before_message(ctx: RuleContext) -> Iterator[Fault]:
     """A declared period ends on or after its start and not after the message date."""
     today = message_date(ctx.message.root)
     if today is None:
@@ -75,39 +74,39 @@ def period_closed_before_message(ctx: RuleContext) -> Iterator[Finding]:
         fault = _period_end_fault(ctx, periode, today)
         einddatum = child(periode, "Einddatum")
         if fault is not None and einddatum is not None:
-            yield finding(ctx, "TR137", einddatum, fault)
+            yield Fault(einddatum, fault)
 
 
 @rule("CS340")
-def declaration_is_one_month(ctx: RuleContext) -> Iterator[Finding]:
+def declaration_is_one_month(ctx: RuleContext) -> Iterator[Fault]:
     """The DeclaratiePeriode runs from the first to the last day of one calendar month."""
     periode = declaration_period(ctx)
     start = date_at(periode, "Begindatum")
     if periode is None or start is None:
         return
     if start.day != 1:
-        yield finding(ctx, "CS340", _at(periode, "Begindatum"))
+        yield Fault(_at(periode, "Begindatum"))
     elif date_at(periode, "Einddatum") != month_end(start):
-        yield finding(ctx, "CS340", _at(periode, "Einddatum"))
+        yield Fault(_at(periode, "Einddatum"))
 
 
 @rule("CS337")
-def prestatie_within_one_month(ctx: RuleContext) -> Iterator[Finding]:
+def prestatie_within_one_month(ctx: RuleContext) -> Iterator[Fault]:
     """A ProductPeriode starts and ends in the same calendar month."""
     for periode in product_periods(ctx):
         start, end = date_at(periode, "Begindatum"), date_at(periode, "Einddatum")
         if start is None or end is None:
             continue
         if (start.year, start.month) != (end.year, end.month):
-            yield finding(ctx, "CS337", _at(periode, "Einddatum"))
+            yield Fault(_at(periode, "Einddatum"))
 
 
 @rule("CS100")
-def not_before_2021(ctx: RuleContext) -> Iterator[Finding]:
+def not_before_2021(ctx: RuleContext) -> Iterator[Fault]:
     """Declared periods start and end on or after 1 January 2021."""
     for periode in closed_periods(ctx):
         for name in ("Begindatum", "Einddatum"):
             element = child(periode, name)
             day = date_of(element)
             if element is not None and day is not None and day < FIRST_DECLARABLE_DAY:
-                yield finding(ctx, "CS100", element)
+                yield Fault(element)

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from ijw_gateway.findings import Finding
-from ijw_gateway.rules._dates import NEW_FUNDING_CUTOFF, Period, date_at, period_at
+from ijw_gateway.elements import Element, child, date_at, find_all, text, text_at
+from ijw_gateway.rules._dates import NEW_FUNDING_CUTOFF, Period, period_at
 from ijw_gateway.rules._detail import detail
 from ijw_gateway.rules._overlap import earlier_overlaps
-from ijw_gateway.rules._xml import Element, child, find_all, text, text_at
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def _end_before_start(element: Element, start: str, end: str) -> Element | None:
 
 
 @rule("CS003")
-def end_not_before_start(ctx: RuleContext) -> Iterator[Finding]:
+def end_not_before_start(ctx: RuleContext) -> Iterator[Fault]:
     """An end date, when given, is on or after the start of the same period."""
     pairs = [(e, spec.start, spec.end) for spec, e in instances(ctx, ALL)]
     if ctx.message.type == "JW301":
@@ -79,60 +78,53 @@ def end_not_before_start(ctx: RuleContext) -> Iterator[Finding]:
     for element, start, end in pairs:
         wrong = _end_before_start(element, start, end)
         if wrong is not None:
-            yield finding(ctx, "CS003", wrong, detail(ctx, "before", start))
+            yield Fault(wrong, detail(ctx, "before", start))
 
 
 # --- Omvang, Budget, Product and end date go together ---------------------------------
 
 
 @rule("CD041")
-def omvang_with_product_code(ctx: RuleContext) -> Iterator[Finding]:
+def omvang_with_product_code(ctx: RuleContext) -> Iterator[Fault]:
     """A specific product (with a Code) always comes with an Omvang."""
     for _spec, element in instances(ctx, WITH_PRODUCT):
         if text_at(element, "Product/Code") and child(element, "Omvang") is None:
-            yield finding(ctx, "CD041", element, detail(ctx, "missing", "Omvang"))
+            yield Fault(element, detail(ctx, "missing", "Omvang"))
 
 
 @rule("CD075")
-def end_date_with_budget(ctx: RuleContext) -> Iterator[Finding]:
+def end_date_with_budget(ctx: RuleContext) -> Iterator[Fault]:
     """A budget is always given for a closed period: with Budget an end date is required."""
     for spec, element in instances(ctx, ALL):
         if child(element, "Budget") is not None and child(element, spec.end) is None:
-            yield finding(ctx, "CD075", element, detail(ctx, "missing", spec.end))
+            yield Fault(element, detail(ctx, "missing", spec.end))
 
 
 @rule("CD076")
-def end_date_with_weekly_volume(ctx: RuleContext) -> Iterator[Finding]:
+def end_date_with_weekly_volume(ctx: RuleContext) -> Iterator[Fault]:
     """A volume per week (Frequentie 2) needs an end date to be countable."""
     for spec, element in instances(ctx, ALL):
         if text_at(element, "Omvang/Frequentie") == "2" and child(element, spec.end) is None:
-            yield finding(ctx, "CD076", element, detail(ctx, "missing", spec.end))
+            yield Fault(element, detail(ctx, "missing", spec.end))
 
 
-@rule("CD077")
-def no_omvang_with_budget(ctx: RuleContext) -> Iterator[Finding]:
-    """A class has an Omvang or a Budget, not both: Omvang is absent when Budget is given."""
+@rule("CD077", at="Omvang", beside="Budget")
+@rule("CD078", at="Budget", beside="Omvang")
+def not_omvang_and_budget(ctx: RuleContext, at: str, beside: str) -> Iterator[Fault]:
+    """A class has an Omvang or a Budget, not both: CD077 refuses the Omvang, CD078 the
+    Budget, of a class that has both."""
     for _spec, element in instances(ctx, ALL):
-        omvang = child(element, "Omvang")
-        if omvang is not None and child(element, "Budget") is not None:
-            yield finding(ctx, "CD077", omvang)
-
-
-@rule("CD078")
-def no_budget_with_omvang(ctx: RuleContext) -> Iterator[Finding]:
-    """A class has an Omvang or a Budget, not both: Budget is absent when Omvang is given."""
-    for _spec, element in instances(ctx, ALL):
-        budget = child(element, "Budget")
-        if budget is not None and child(element, "Omvang") is not None:
-            yield finding(ctx, "CD078", budget)
+        found = child(element, at)
+        if found is not None and child(element, beside) is not None:
+            yield Fault(found)
 
 
 @rule("CD079")
-def product_without_budget(ctx: RuleContext) -> Iterator[Finding]:
+def product_without_budget(ctx: RuleContext) -> Iterator[Fault]:
     """Only a generic allocation (with Budget) may leave out the Product."""
     for _spec, element in instances(ctx, WITH_PRODUCT):
         if child(element, "Budget") is None and child(element, "Product") is None:
-            yield finding(ctx, "CD079", element, detail(ctx, "missing", "Product"))
+            yield Fault(element, detail(ctx, "missing", "Product"))
 
 
 # --- CS338 / CS343: units that need a frequency per week, month or in total -----------
@@ -141,7 +133,11 @@ _COARSE_UNITS = frozenset({"14", "16", "83", "84"})
 _COARSE_FREQUENCIES = frozenset({"2", "4", "6"})
 
 
-def _frequency_faults(ctx: RuleContext, code: str, classes: Classes) -> Iterator[Finding]:
+@rule("CS338", classes={"JW301": (TP,), "JW317": (NIEUW, TE_WIJZIGEN)})
+@rule("CS343", classes={"JW315": (AP,)})
+def coarse_unit_frequency(ctx: RuleContext, classes: Classes) -> Iterator[Fault]:
+    """Etmaal, dagdeel, euro and stuks are allocated (CS338) or requested (CS343) per
+    week, per month or in total."""
     for spec, element in instances(ctx, classes):
         omvang = child(element, "Omvang")
         unit = text_at(omvang, "Eenheid")
@@ -150,49 +146,24 @@ def _frequency_faults(ctx: RuleContext, code: str, classes: Classes) -> Iterator
             continue
         period = period_at(element, spec.start, spec.end)
         if period is None or period.ends_after(NEW_FUNDING_CUTOFF):
-            yield finding(ctx, code, freq, detail(ctx, "value", "Eenheid", unit))
-
-
-@rule("CS338")
-def coarse_unit_frequency(ctx: RuleContext) -> Iterator[Finding]:
-    """Etmaal, dagdeel, euro and stuks are allocated per week, per month or in total."""
-    yield from _frequency_faults(ctx, "CS338", {"JW301": (TP,), "JW317": (NIEUW, TE_WIJZIGEN)})
-
-
-@rule("CS343")
-def coarse_unit_frequency_request(ctx: RuleContext) -> Iterator[Finding]:
-    """The same as CS338 for the products of a request for allocation (JW315)."""
-    yield from _frequency_faults(ctx, "CS343", {"JW315": (AP,)})
+            yield Fault(freq, detail(ctx, "value", "Eenheid", unit))
 
 
 # --- CD080 / CD095 / CD096: no Omvang without a product code (since 2021) -------------
 
 
-def _omvang_without_code(ctx: RuleContext, code: str, spec: ProductClass) -> Iterator[Finding]:
+@rule("CD080", spec=TP)
+@rule("CD095", spec=AP)
+@rule("CD096", spec=NIEUW)
+def no_omvang_without_code(ctx: RuleContext, spec: ProductClass) -> Iterator[Fault]:
+    """An aspecific or generic product (no product Code) carries no Omvang: allocated
+    (CD080), requested (CD095) or new in a request for change (CD096)."""
     for element in find_all(ctx.message.root, spec.path):
         omvang = child(element, "Omvang")
         period = period_at(element, spec.start, spec.end)
         ends_late = period is None or period.ends_after(NEW_FUNDING_CUTOFF)
         if omvang is not None and not text_at(element, "Product/Code") and ends_late:
-            yield finding(ctx, code, omvang)
-
-
-@rule("CD080")
-def no_omvang_without_code_301(ctx: RuleContext) -> Iterator[Finding]:
-    """An aspecific or generic allocation (no product Code) carries no Omvang."""
-    yield from _omvang_without_code(ctx, "CD080", TP)
-
-
-@rule("CD095")
-def no_omvang_without_code_315(ctx: RuleContext) -> Iterator[Finding]:
-    """An aspecific or generic request (no product Code) carries no Omvang."""
-    yield from _omvang_without_code(ctx, "CD095", AP)
-
-
-@rule("CD096")
-def no_omvang_without_code_317(ctx: RuleContext) -> Iterator[Finding]:
-    """A new aspecific or generic product in a request for change carries no Omvang."""
-    yield from _omvang_without_code(ctx, "CD096", NIEUW)
+            yield Fault(omvang)
 
 
 # --- TR302 / TR386 / TR410: the same product twice only in separate periods -----------
@@ -233,29 +204,16 @@ def overlapping(items: list[tuple[Element, Period]]) -> Iterator[tuple[Element, 
             yield element, items[earlier][0]
 
 
-def _overlap_faults(ctx: RuleContext, code: str, spec: ProductClass) -> Iterator[Finding]:
+@rule("TR302", spec=TP)
+@rule("TR386", spec=AP)
+@rule("TR410", spec=NIEUW)
+def products_do_not_overlap(ctx: RuleContext, spec: ProductClass) -> Iterator[Fault]:
+    """One product is allocated (TR302), requested (TR386) or asked for anew (TR410) at
+    most once for any day within one message."""
     items = []
     for element in find_all(ctx.message.root, spec.path):
         period = period_at(element, spec.start, spec.end)
         if period is not None and not (spec is TP and _deleted(element)):
             items.append((element, period))
     for element, other in overlapping(items):
-        yield finding(ctx, code, element, detail(ctx, "overlaps", ctx.message.path(other)))
-
-
-@rule("TR302")
-def allocations_do_not_overlap(ctx: RuleContext) -> Iterator[Finding]:
-    """One product is allocated at most once for any day within one message."""
-    yield from _overlap_faults(ctx, "TR302", TP)
-
-
-@rule("TR386")
-def requests_do_not_overlap(ctx: RuleContext) -> Iterator[Finding]:
-    """One product is requested at most once for any day within one JW315."""
-    yield from _overlap_faults(ctx, "TR386", AP)
-
-
-@rule("TR410")
-def new_products_do_not_overlap(ctx: RuleContext) -> Iterator[Finding]:
-    """One new product is asked for at most once for any day within one JW317."""
-    yield from _overlap_faults(ctx, "TR410", NIEUW)
+        yield Fault(element, detail(ctx, "overlaps", ctx.message.path(other)))

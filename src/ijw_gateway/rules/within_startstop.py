@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ijw_gateway.findings import Finding
-from ijw_gateway.rules._dates import date_at, date_of
-from ijw_gateway.rules._xml import child, find_all, text
-from ijw_gateway.rules.base import RuleContext, finding, rule
+from ijw_gateway.elements import child, date_at, date_of, find_all, text
+from ijw_gateway.rules.base import Fault, RuleContext, rule
 
 _RECORDS: Mapping[str, str] = {
     "JW305": "Client/StartProducten/StartProduct",
@@ -22,21 +20,21 @@ _ALLOWED_STATUS = frozenset({"1", "3"})
 
 
 @rule("CS058")
-def status_first_or_delete(ctx: RuleContext) -> Iterator[Finding]:
+def status_first_or_delete(ctx: RuleContext) -> Iterator[Fault]:
     """StatusAanlevering is 1 (first delivery) or 3 (delete); 2 and 9 are not used here."""
     path = _RECORDS.get(ctx.message.type)
     if path is None:
         return
     for status in find_all(ctx.message.root, f"{path}/StatusAanlevering"):
         if text(status) not in _ALLOWED_STATUS:
-            yield finding(ctx, "CS058", status)
+            yield Fault(status)
 
 
 @rule("TR018")
-def stop_not_before_start(ctx: RuleContext) -> Iterator[Finding]:
+def stop_not_before_start(ctx: RuleContext) -> Iterator[Fault]:
     """A stop's Einddatum is on or after its Begindatum."""
     for stop in find_all(ctx.message.root, _RECORDS["JW307"]):
         begin, einddatum = date_at(stop, "Begindatum"), child(stop, "Einddatum")
         end = date_of(einddatum)
         if begin is not None and einddatum is not None and end is not None and end < begin:
-            yield finding(ctx, "TR018", einddatum)
+            yield Fault(einddatum)

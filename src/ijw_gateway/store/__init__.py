@@ -7,9 +7,11 @@ API, the party directory, the mailbox and the outbox.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, and_, exc, or_
 from sqlmodel import Session, col
@@ -41,6 +43,10 @@ from ijw_gateway.store.views import (
 from ijw_gateway.wire import WireRefs, our_id
 
 __all__ = ["Claimed", "Collision", "MessageView", "NewMessage", "Stale", "Store", "Unit"]
+
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 class Collision(Conflict):
@@ -262,31 +268,32 @@ class Store:
 
     # -- reads -----------------------------------------------------------------------
 
-    def message(self, message_id: str) -> MessageView | None:
+    def read(
+        self, query: Callable[Concatenate[Session, _P], _T], *args: _P.args, **kwargs: _P.kwargs
+    ) -> _T:
+        """``query`` (one of ``store.reads``) in a session of its own."""
         with self.session() as session:
-            return reads.message(session, message_id)
+            return query(session, *args, **kwargs)
+
+    def message(self, message_id: str) -> MessageView | None:
+        return self.read(reads.message, message_id)
 
     def raw(self, message_id: str) -> bytes | None:
-        with self.session() as session:
-            return reads.raw(session, message_id)
+        return self.read(reads.raw, message_id)
 
     def answer(self, message_id: str) -> MessageView | None:
-        with self.session() as session:
-            return reads.answer(session, message_id)
+        return self.read(reads.answer, message_id)
 
     def delivery_state(self, message_id: str) -> str | None:
-        with self.session() as session:
-            return reads.delivery_state(session, message_id)
+        return self.read(reads.delivery_state, message_id)
 
     def events(
         self, message_id: str, after: int | None = None, limit: int | None = None
     ) -> list[EventView]:
-        with self.session() as session:
-            return reads.events(session, message_id, after, limit)
+        return self.read(reads.events, message_id, after, limit)
 
     def conversation(self, conversation_id: str, limit: int = 500) -> list[MessageView]:
-        with self.session() as session:
-            return reads.conversation(session, conversation_id, limit)
+        return self.read(reads.conversation, conversation_id, limit)
 
     def wire_message(self, channel: str, trace_ref: str) -> str | None:
         """The message an exchange's id was stored as, if it was."""
@@ -435,52 +442,33 @@ class Store:
             return outbox.release(session, item, owner)
 
     def delivered(self, item: Claimed, owner: str, detail: str) -> bool:
-        with self.session() as session:
-            now = self.clock()
-            done = outbox.delivered(session, item, owner, now)
-            if done:
-                outbox.add_event(
-                    session, item.message_id, "delivered", item.receiver, detail, item.trace_id, now
-                )
-            return done
+        now = self.clock()
+        settle = partial(outbox.delivered, item=item, owner=owner, now=now)
+        return self._settle(item, now, settle, ("delivered", detail))
 
     def retry_later(self, item: Claimed, owner: str, error: str, at: datetime) -> bool:
-        with self.session() as session:
-            now = self.clock()
-            done = outbox.retry_later(session, item, owner, error, at)
-            if done:
-                outbox.add_event(
-                    session,
-                    item.message_id,
-                    "delivery_failed",
-                    item.receiver,
-                    f"{error}; next attempt {at.isoformat()}",
-                    item.trace_id,
-                    now,
-                )
-            return done
+        settle = partial(outbox.retry_later, item=item, owner=owner, error=error, at=at)
+        failed = ("delivery_failed", f"{error}; next attempt {at.isoformat()}")
+        return self._settle(item, self.clock(), settle, failed)
 
     def dead_letter(self, item: Claimed, owner: str, error: str) -> bool:
+        settle = partial(outbox.dead_letter, item=item, owner=owner, error=error)
+        kept = ("dead_lettered", "kept in the receiver's mailbox")
+        return self._settle(item, self.clock(), settle, ("delivery_failed", error), kept)
+
+    def _settle(
+        self,
+        item: Claimed,
+        now: datetime,
+        settle: Callable[[Session], bool],
+        *events: tuple[str, str],
+    ) -> bool:
+        """Settle a claimed outbox row (``settle``) and, when this owner still held it,
+        note ``events`` (kind, detail) of its message in the same session."""
         with self.session() as session:
-            now = self.clock()
-            done = outbox.dead_letter(session, item, owner, error)
-            if done:
+            done = settle(session)
+            for kind, detail in events if done else ():
                 outbox.add_event(
-                    session,
-                    item.message_id,
-                    "delivery_failed",
-                    item.receiver,
-                    error,
-                    item.trace_id,
-                    now,
-                )
-                outbox.add_event(
-                    session,
-                    item.message_id,
-                    "dead_lettered",
-                    item.receiver,
-                    "kept in the receiver's mailbox",
-                    item.trace_id,
-                    now,
+                    session, item.message_id, kind, item.receiver, detail, item.trace_id, now
                 )
             return done

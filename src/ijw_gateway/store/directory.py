@@ -145,10 +145,9 @@ def load_keys(session: Session, spec: PartySpec, now: datetime) -> Loaded:
 
 def has_key(session: Session, key_id: str) -> bool:
     """Whether a key id was ever used, by a party or an operator (``store.operators``):
-    revoked ids are never given out again, and an id names one holder."""
-    from ijw_gateway.store import operators
-
-    return session.get(ApiKey, key_id) is not None or operators.has_key(session, key_id)
+    revoked ids are never given out again, and an id names one holder. The operator's table
+    is read here, not through ``store.operators`` (which builds on this module)."""
+    return session.get(ApiKey, key_id) is not None or session.get(OperatorKey, key_id) is not None
 
 
 def add_key(session: Session, party_code: str, key: KeyHash, now: datetime) -> None:

@@ -37,10 +37,6 @@ def known(session: Session, name: str) -> bool:
     return session.get(Operator, name) is not None
 
 
-def has_key(session: Session, key_id: str) -> bool:
-    return session.get(OperatorKey, key_id) is not None
-
-
 def add_key(session: Session, name: str, key: KeyHash, now: datetime) -> None:
     session.add(
         OperatorKey(

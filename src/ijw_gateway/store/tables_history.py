@@ -14,14 +14,27 @@ from sqlalchemy import Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
 
 
-class HistAllocation(SQLModel, table=True):
+class _Record(SQLModel):
+    """What every history row has: its arrival order and the message it came from."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(default="", max_length=40)
+
+
+class _Exchanged(_Record):
+    """A row of a message between a municipality and a provider, of a kind (JW315 …)."""
+
+    kind: str = Field(max_length=8)
+    gemeente: str = Field(max_length=4)
+    agb: str = Field(max_length=8)
+
+
+class HistAllocation(_Record, table=True):
     __tablename__ = "hist_allocation"
     __table_args__ = (
         Index("ix_hist_allocation_number", "gemeente", "nummer"),
         Index("ix_hist_allocation_client", "gemeente", "agb", "bsn"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    message_id: str = Field(default="", max_length=40)
     gemeente: str = Field(max_length=4)
     nummer: int
     agb: str = Field(max_length=8)
@@ -40,17 +53,12 @@ class HistAllocation(SQLModel, table=True):
     referentie_aanbieder: str | None = Field(default=None, max_length=40)
 
 
-class HistRequest(SQLModel, table=True):
+class HistRequest(_Exchanged, table=True):
     __tablename__ = "hist_request"
     __table_args__ = (
         Index("ix_hist_request_ref", "agb", "referentie"),
         Index("ix_hist_request_client", "gemeente", "agb", "bsn"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    message_id: str = Field(default="", max_length=40)
-    kind: str = Field(max_length=8)
-    gemeente: str = Field(max_length=4)
-    agb: str = Field(max_length=8)
     bsn: str = Field(max_length=9)
     referentie: str = Field(max_length=40)
     identificatie: str = Field(max_length=40)
@@ -59,28 +67,18 @@ class HistRequest(SQLModel, table=True):
     code: str | None = Field(default=None, max_length=8)
 
 
-class HistAnswer(SQLModel, table=True):
+class HistAnswer(_Exchanged, table=True):
     __tablename__ = "hist_answer"
     __table_args__ = (Index("ix_hist_answer_ref", "gemeente", "agb", "referentie"),)
-    id: int | None = Field(default=None, primary_key=True)
-    message_id: str = Field(default="", max_length=40)
-    kind: str = Field(max_length=8)
-    gemeente: str = Field(max_length=4)
-    agb: str = Field(max_length=8)
     referentie: str = Field(max_length=40)
     verzoek_antwoord: str | None = Field(default=None, max_length=4)
     dagtekening: date
     reden: str | None = Field(default=None, max_length=4)  # migration 0004
 
 
-class HistCare(SQLModel, table=True):
+class HistCare(_Exchanged, table=True):
     __tablename__ = "hist_care"
     __table_args__ = (Index("ix_hist_care_client", "gemeente", "agb", "bsn"),)
-    id: int | None = Field(default=None, primary_key=True)
-    message_id: str = Field(default="", max_length=40)
-    kind: str = Field(max_length=8)
-    gemeente: str = Field(max_length=4)
-    agb: str = Field(max_length=8)
     bsn: str = Field(max_length=9)
     nummer: int | None = None
     categorie: str | None = Field(default=None, max_length=8)
@@ -91,14 +89,12 @@ class HistCare(SQLModel, table=True):
     status: str = Field(max_length=2)
 
 
-class HistDeclaration(SQLModel, table=True):
+class HistDeclaration(_Record, table=True):
     __tablename__ = "hist_declaration"
     __table_args__ = (
         Index("ix_hist_declaration_ident", "gemeente", "agb", "identificatie"),
         Index("ix_hist_declaration_number", "agb", "nummer"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    message_id: str = Field(default="", max_length=40)
     gemeente: str = Field(max_length=4)
     agb: str = Field(max_length=8)
     identificatie: str = Field(max_length=40)
@@ -111,7 +107,7 @@ class HistDeclaration(SQLModel, table=True):
     rejected: bool = False
 
 
-class HistPrestatie(SQLModel, table=True):
+class HistPrestatie(_Record, table=True):
     __tablename__ = "hist_prestatie"
     __table_args__ = (
         Index("ix_hist_prestatie_ref", "agb", "referentie"),
@@ -119,8 +115,6 @@ class HistPrestatie(SQLModel, table=True):
         Index("ix_hist_prestatie_number", "gemeente", "nummer"),
         Index("ix_hist_prestatie_decl", "gemeente", "agb", "declaratie"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    message_id: str = Field(default="", max_length=40)
     gemeente: str = Field(max_length=4)
     agb: str = Field(max_length=8)
     bsn: str = Field(max_length=9)

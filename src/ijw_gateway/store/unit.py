@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, SQLModel, col, select
 
-from ijw_gateway.errors import Conflict
+from ijw_gateway.errors import Conflict, IjwGatewayError
 from ijw_gateway.findings import Finding
 from ijw_gateway.routing import Key
 from ijw_gateway.store import reads
@@ -340,7 +340,7 @@ class Unit:
     def stored(self, message_id: str) -> Stored:
         message = reads.message(self.session, message_id)
         if message is None:
-            raise LookupError(message_id)  # a receipt always points at a stored message
+            raise IjwGatewayError(f"message {message_id} is not stored")  # a receipt points at one
         answer = reads.answer(self.session, message_id)
         answer_raw = reads.raw(self.session, answer.id) if answer else None
         return Stored(message, answer, answer_raw, reads.delivery_state(self.session, message_id))

@@ -17,6 +17,7 @@ from typing import Literal
 from lxml import etree
 
 from ijw_gateway import xmlparse
+from ijw_gateway.elements import local_name
 from ijw_gateway.errors import InputRejected
 from ijw_gateway.findings import Finding
 from ijw_gateway.stuf import schema
@@ -33,7 +34,7 @@ from ijw_gateway.stuf.model import (
     Routing,
     System,
 )
-from ijw_gateway.xmlpath import line_of, local_name
+from ijw_gateway.xmlpath import line_of
 
 MAX_ENVELOPE = xmlparse.MAX_BYTES + 64 * 1024  # 25 MB, and room for the SOAP wrapping
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -26,7 +26,7 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from ijw_gateway.delivery import GiveUp, RetryLater, call, http_client, judge_status, read_capped
-from ijw_gateway.errors import ConfigurationError
+from ijw_gateway.errors import ConfigurationError, UsageError
 from ijw_gateway.vecozo.model import (
     BerichtMetadata,
     BerichtstatusGegevens,
@@ -134,7 +134,7 @@ class VecozoClient:
     ) -> list[BerichtstatusGegevens]:
         """Status v3 of one message (and its answers), or of a whole conversation."""
         if (traceer_id is None) == (conversatie_id is None):
-            raise ValueError("ask by traceerId or by conversatieId")
+            raise UsageError("ask by traceerId or by conversatieId")
         params = (
             {"traceerId": str(traceer_id)} if traceer_id else {"conversatieId": str(conversatie_id)}
         )

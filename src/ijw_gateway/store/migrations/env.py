@@ -9,10 +9,11 @@ from sqlmodel import SQLModel
 import ijw_gateway.store.tables
 import ijw_gateway.store.tables_history
 import ijw_gateway.store.tables_monitoring  # noqa: F401
+from ijw_gateway.errors import UsageError
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through `ijw-gateway db upgrade`, not the alembic CLI")
+    raise UsageError("run migrations through `ijw-gateway db upgrade`, not the alembic CLI")
 
 context.configure(
     connection=connection,

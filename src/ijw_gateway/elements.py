@@ -1,10 +1,14 @@
-"""Namespace-agnostic element lookup for rules: ``find(client, "Product/Code")``.
+"""Reading iJw elements: local names, child lookups, texts and dates, for every layer.
 
 An iJw message mixes two namespaces (the message's own and the basisschema's), and which
-element lives where is a detail rules should not have to repeat. Every helper here walks
-element paths by *local name*, the way RULES.md writes them, and skips comments and
-processing instructions. Paths are relative to the element given; steps are separated
-by ``/``; there are no predicates or wildcards, on purpose.
+element lives where is a detail no reader should have to repeat: the rules, the history's
+records, routing, the contracts' items and detection all read through these helpers.
+Every helper walks element paths by *local name*, the way RULES.md writes them, and
+skips comments and processing instructions. Paths are relative to the element given;
+steps are separated by ``/``; there are no predicates or wildcards, on purpose.
+
+iJw dates are plain ``xs:date`` values without a time zone (RS032), so they are read with
+``date.fromisoformat``; a value that is no real date reads as None.
 """
 
 from __future__ import annotations
@@ -12,17 +16,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import lru_cache
 
 from lxml import etree
 
-from ijw_gateway.xmlpath import local_name
-
 Element = etree._Element
 
 
-local = local_name
-"""The local name of an element (no namespace); "" for comments and PIs."""
+def local_name(element: Element) -> str:
+    """The local name of an element (no namespace); "" for comments and PIs. String work,
+    not ``etree.QName``: it runs for every element of a message."""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 @lru_cache(maxsize=1024)
@@ -36,9 +42,15 @@ def children(element: Element, name: str) -> list[Element]:
     return list(element.iterchildren(_any_namespace(name)))
 
 
-def child(element: Element, name: str) -> Element | None:
-    """The first direct child called ``name``, or None."""
-    return next(element.iterchildren(_any_namespace(name)), None)
+def child(element: Element | None, *names: str) -> Element | None:
+    """The first child called ``names[0]``, its first child called ``names[1]``, and so
+    on; None when a step finds none (or ``element`` is None)."""
+    node = element
+    for name in names:
+        if node is None:
+            return None
+        node = next(node.iterchildren(_any_namespace(name)), None)
+    return node
 
 
 _remembered = threading.local()
@@ -109,11 +121,11 @@ class Fields:
     def __init__(self, element: Element) -> None:
         self.texts: dict[str, str] = {}
         for node in element:
-            name = local(node)
+            name = local_name(node)
             if name:
                 self.texts.setdefault(name, node.text or "")
                 for inner in node:
-                    if below := local(inner):
+                    if below := local_name(inner):
                         self.texts.setdefault(f"{name}/{below}", inner.text or "")
 
     def has(self, path: str) -> bool:
@@ -121,3 +133,28 @@ class Fields:
 
     def text(self, path: str) -> str | None:
         return self.texts.get(path)
+
+
+def parse_date(value: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` string as a date; None when absent or not a real date."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def date_of(element: Element | None) -> date | None:
+    """The date written in an element, or None."""
+    return parse_date(text(element))
+
+
+def date_at(element: Element | None, path: str) -> date | None:
+    """The date at ``path`` below ``element``, or None."""
+    return parse_date(text_at(element, path))
+
+
+def message_date(root: Element) -> date | None:
+    """The message's own Dagtekening (``Header/BerichtIdentificatie/Dagtekening``)."""
+    return date_at(root, "Header/BerichtIdentificatie/Dagtekening")
