@@ -309,13 +309,18 @@ class Intake:
             _history(unit).apply(judged.found, message_id)
         report = judged.report
         links = (answers if received else None, conversation)
-        new = _new_message(message_id, posted, report, links, received)
+        composed, advice = judged.retour, None
+        if received and composed is not None and _receiver_answers(unit, envelope, report):
+            composed, advice = None, composed
+        new = replace(_new_message(message_id, posted, report, links, received), advice=advice)
         unit.add_message(new)
         unit.add_receipt(party, posted.sha, message_id)
         judge.keep(unit)
         unit.claim(posted.locks)
         self._bookkeeping(unit, new, envelope, report, party, trace)
-        retour = self._retour(unit, new, judged.retour, trace)
+        retour = self._retour(unit, new, composed, trace)
+        if advice is not None:
+            unit.event(new.id, "advice_composed", None, "the receiver answers itself", trace)
         if retour is not None and posted.answer_back:
             self._answer_back(unit, retour.id, new, trace)
         delivery = self._enqueue(unit, new, trace) if received else None
@@ -446,6 +451,14 @@ T = TypeVar("T")
 Work = Callable[[Unit, Posted, Judging], T]
 """What an intake transaction does with a judged message (``Intake.transact``, or an
 exchange's arrival, ``arrivals``)."""
+
+
+def _receiver_answers(unit: Unit, envelope: Envelope | None, report: Report) -> bool:
+    """Whether the receiver of a received heen message answers it itself (answer mode
+    ``party``): the gateway then hands its own answer over as advice and sends none."""
+    if envelope is None or envelope.kind != "heen" or not envelope.to_party:
+        return False
+    return unit.answer_mode(envelope.to_party, report.message) == "party"
 
 
 def _history(unit: Unit) -> StoreHistory:

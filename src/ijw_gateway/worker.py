@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from ijw_gateway.catalogue.releases import DEFAULT
-from ijw_gateway.delivery import Attempt, Channel, Parcel, Route, Switchboard, backoff
+from ijw_gateway.delivery import Attempt, Channel, Parcel, Route, Switchboard, advice_of, backoff
 from ijw_gateway.errors import IjwGatewayError, StoreUnavailable
 from ijw_gateway.metrics import DELIVERIES
 from ijw_gateway.store import Claimed, Store
@@ -155,4 +155,5 @@ def parcel_of(item: Claimed) -> Parcel:
         answers_id=item.answers_id,
         release=DEFAULT.name,
         refs=refs,
+        advice=advice_of(item.verdict, item.advice),
     )

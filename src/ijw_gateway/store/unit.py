@@ -7,6 +7,7 @@ leaves either all of it or none of it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +22,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from ijw_gateway.errors import Conflict, IjwGatewayError
 from ijw_gateway.findings import Finding
+from ijw_gateway.parties import answer_mode
 from ijw_gateway.routing import Key
 from ijw_gateway.store import reads
 from ijw_gateway.store.clock import Clock
@@ -35,6 +37,7 @@ from ijw_gateway.store.tables import (
     IntakeKey,
     Message,
     Outbox,
+    Party,
     Receipt,
     WireRef,
 )
@@ -90,6 +93,7 @@ class NewMessage:
     trace_id: str
     findings: tuple[Finding, ...] = ()
     size: int | None = None  # of the bytes as received, when ``raw`` keeps only a prefix
+    advice: bytes | None = None  # the answer the gateway would compose (answer mode party)
 
     @property
     def received_size(self) -> int:
@@ -217,6 +221,12 @@ class Unit:
         found: str | None = self.sql.scalar(_CONVERSATION, id=message_id)
         return found
 
+    def answer_mode(self, party: str, message_type: str | None) -> str:
+        """Who answers a ``message_type`` that ``party`` receives: ``gateway`` or ``party``."""
+        found: str | None = self.sql.scalar(_ANSWER_MODES, code=party)
+        modes = tuple(json.loads(found).items()) if found else ()
+        return answer_mode(modes, message_type)
+
     def answer_to(self, message_id: str) -> str | None:
         found: str | None = self.sql.scalar(_ANSWER, id=message_id)
         return found
@@ -266,6 +276,7 @@ class Unit:
                 "raw": new.raw,
                 "verdict": new.verdict,
                 "trace_id": new.trace_id,
+                "advice": new.advice,
             }
         )
         self._pending[FindingRow] += _finding_rows(new.id, new.findings)
@@ -404,6 +415,7 @@ _CLAIM = (  # SQLite's own SQL, run for each key: the number the message row wil
     "WHERE true ON CONFLICT (key) DO UPDATE SET seq = excluded.seq"
 )
 _CONVERSATION = Statement(select(Message.conversation_id).where(Message.id == bindparam("id")))
+_ANSWER_MODES = Statement(select(Party.answers).where(Party.code == bindparam("code")))
 _ANSWER = Statement(select(Message.id).where(Message.answers_id == bindparam("id")))
 _ANSWER_ROW = aliased(Message)
 _ANSWERED = Statement(
