@@ -1,0 +1,120 @@
+"""Answer mode ``party``: the receiver answers itself; the gateway judges, hands the message
+over with its verdict and advice, checks the receiver's answer and routes exactly that.
+
+Done when (issue 17): a municipality in party mode answers a JW323 with its own partial
+JW325 and the provider receives exactly that, with every refusal both ways.
+"""
+
+from __future__ import annotations
+
+from ijw_gateway.fixtures import answers as a
+from ijw_gateway.fixtures import builders as b
+from ijw_gateway.messages.jsonmodel import JsonObject
+from ijw_gateway.store import Store
+from tests.support.service import AGB, GEMEENTE, TestClient, auth, post, retour_codes
+from tests.support.within_kit import obj
+
+
+OTHER = b.synthetic_bsn(1)
+
+
+def _product(nummer: int) -> JsonObject:
+    return b.toegewezen_product(nummer)
+
+
+def _declaration(identificatie: str = "D-PARTY") -> JsonObject:
+    clients = {b.BSN: [b.prestatie("P-1")], OTHER: [b.prestatie("P-2", nummer=1002)]}
+    return b.jw323(identificatie, nummer="DECLPARTY", clients=clients)
+
+
+def _mailbox(client: TestClient, party: str, kind: str) -> list[dict[str, object]]:
+    response = client.get("/v1/mailbox", headers=auth(party))
+    assert response.status_code == 200, response.text
+    items: list[dict[str, object]] = response.json()["items"]
+    return [item for item in items if item["message"] == kind]
+
+
+def _deadlines(client: TestClient, state: str) -> list[tuple[str, str, str]]:
+    response = client.get(f"/v1/deadlines?state={state}", headers=auth(GEMEENTE))
+    assert response.status_code == 200, response.text
+    return [(d["type"], d["owed_by"], d["message"]) for d in response.json()["deadlines"]]
+
+
+def _sent_in_party_mode(client: TestClient, store: Store) -> tuple[JsonObject, str]:
+    """A JW323 to a municipality that answers declarations itself: (its model, its id)."""
+    store.set_answer_mode(GEMEENTE, "JW323", "party")
+    for allocation in (b.jw301("A-1"), b.jw301("A-2", bsn=OTHER, products=[_product(1002)])):
+        assert post(client, b.to_bytes(allocation), GEMEENTE)["accepted"]
+    declaration = _declaration()
+    result = post(client, b.to_bytes(declaration), AGB)
+    assert result["delivery"] == {"receiver": GEMEENTE, "state": "queued"}, result
+    assert result["retour"] is None  # nobody answered in the municipality's name
+    return declaration, str(result["id"])
+
+
+def test_the_receiver_gets_the_message_with_the_verdict_and_advice(
+    client: TestClient, store: Store
+) -> None:
+    _, original = _sent_in_party_mode(client, store)
+    [item] = _mailbox(client, GEMEENTE, "JW323")
+    assert item["id"] == original
+    verdict = item["verdict"]
+    assert isinstance(verdict, dict) and verdict["accepted"] is True, verdict["findings"]
+    advice = item["advice"]
+    assert isinstance(advice, str) and "DeclaratieAntwoord>" in advice
+    assert retour_codes(advice) == ["0200", "8001"]  # what the gateway would have said
+    read = client.get(f"/v1/messages/{original}?format=advice", headers=auth(GEMEENTE))
+    assert read.status_code == 200 and read.text == advice
+    sender = client.get(f"/v1/messages/{original}?format=advice", headers=auth(AGB))
+    assert sender.status_code == 404  # a draft in the municipality's name: its own
+    assert _mailbox(client, AGB, "JW325") == []  # no JW325 went to the provider
+    assert ("JW325", GEMEENTE, original) in _deadlines(client, "open")
+
+
+def test_the_provider_receives_exactly_the_municipalitys_partial_jw325(
+    client: TestClient, store: Store
+) -> None:
+    declaration, original = _sent_in_party_mode(client, store)
+    own = b.to_bytes(a.jw325(declaration, rejected={"P-2": ["9338"]}))
+    result = post(client, own, GEMEENTE)
+    assert result["accepted"] is True, result["verdict"]
+    assert result["delivery"] == {"receiver": AGB, "state": "queued"}
+    [item] = _mailbox(client, AGB, "JW325")
+    assert item["xml"] == own.decode() and item["message"] == "JW325"
+    assert item["verdict"] is None and item["advice"] is None
+    meta = client.get(f"/v1/messages/{result['id']}?format=meta", headers=auth(AGB)).json()
+    assert meta["answers"] == original and meta["origin"] == "party"
+    assert ("JW325", GEMEENTE, original) not in _deadlines(client, "open")
+    assert ("JW325", GEMEENTE, original) in _deadlines(client, "answered")
+    again = client.post("/v1/messages", content=own, headers=auth(GEMEENTE))
+    assert again.status_code == 200 and again.json()["duplicate"] is True  # a re-post
+    other = b.to_bytes(a.jw325(declaration, "T325-2"))
+    second = client.post("/v1/messages", content=other, headers=auth(GEMEENTE))
+    assert second.status_code == 409, second.text
+    assert second.json()["error"]["code"] == "already_answered"
+    assert len(_mailbox(client, AGB, "JW325")) == 1
+
+
+def _refused(client: TestClient, answer: JsonObject) -> set[str]:
+    """The rules a municipality's wrong JW325 breaks; it reaches nobody."""
+    result = post(client, b.to_bytes(answer), GEMEENTE)
+    assert result["accepted"] is False and result["delivery"] is None, result
+    return {str(f["rule"]) for f in result["verdict"]["findings"]}
+
+
+def test_a_wrong_answer_is_refused_with_the_rule_it_breaks(
+    client: TestClient, store: Store
+) -> None:
+    declaration, _ = _sent_in_party_mode(client, store)
+    unknown = a.jw325(b.jw323("D-NEVER", nummer="DECLPARTY"), "T325-9")
+    assert "TR337" in _refused(client, unknown)
+    other_number = a.jw325(declaration, "T325-8")
+    obj(other_number["DeclaratieAntwoord"])["DeclaratieNummer"] = "ANDERS"
+    assert "TR376" in _refused(client, other_number)
+    uneven = a.jw325(declaration, "T325-7", rejected={"P-2": ["9338"]})
+    total = obj(obj(uneven["DeclaratieAntwoord"])["TotaalToegekendBedrag"])
+    total["TotaalBedrag"] = "1"
+    assert "TR342" in _refused(client, uneven)
+    assert _mailbox(client, AGB, "JW325") == []
+    right = post(client, b.to_bytes(a.jw325(declaration, "T325-6")), GEMEENTE)
+    assert right["accepted"] is True  # the wrong ones did not use up the one answer
