@@ -39,6 +39,7 @@ from ijw_gateway.findings import JsonDict, Report
 from ijw_gateway.history.extract import facts
 from ijw_gateway.history.model import Facts, History
 from ijw_gateway.inputs import Item
+from ijw_gateway.retour.copied import uncopied
 from ijw_gateway.routing import Envelope, Key, envelope_of
 from ijw_gateway.store import Collision, Stale, Store, Unit
 from ijw_gateway.store.history import StoreHistory
@@ -137,11 +138,7 @@ def _already_answered(
     original's sender and receiver) hear which messages those are; to anyone else the
     answer says neither that the identification was used nor any message id."""
     if party not in unit.parties_of(answer):
-        return Conflict(
-            f"This {envelope.type} cannot be taken: the message it answers cannot take an "
-            f"answer from this party; {_ONE_ANSWER}",
-            "already_answered",
-        )
+        return _not_theirs(envelope)
     if original is not None:
         return Conflict(
             f"Message {original} was already answered (message {answer}); {_ONE_ANSWER}",
@@ -152,6 +149,35 @@ def _already_answered(
         f"{_shown(envelope.identificatie)} of {_shown(envelope.afzender)}; {_ONE_ANSWER}",
         "already_answered",
     )
+
+
+def _not_theirs(envelope: Envelope) -> Conflict:
+    """The refusal of an answer from a party that may not answer the message: the same to
+    every such party, so that it learns nothing about the message or whether it exists."""
+    return Conflict(
+        f"This {envelope.type} cannot be taken: the message it answers cannot take an "
+        f"answer from this party; {_ONE_ANSWER}",
+        "already_answered",
+    )
+
+
+def _check_copied(
+    unit: Unit, envelope: Envelope, tree: etree._ElementTree | None, original: str
+) -> None:
+    """A party's own return message answers from the original's receiver and copies the
+    original's header (IV028); a JW325 is held to its JW323 by the rules (TR337, TR376)."""
+    if unit.parties_of(original)[1] != envelope.from_party:
+        raise _not_theirs(envelope)
+    raw = unit.raw_of(original) if envelope.type in ORIGINAL_OF and tree is not None else None
+    if raw is None or tree is None:
+        return
+    differ = uncopied(xmlparse.parse(raw).getroot(), tree.getroot())
+    if differ:
+        raise Unprocessable(
+            f"This {envelope.type} does not copy the header of the {ORIGINAL_OF[envelope.type]} "
+            f"it answers, as IV028 requires: {', '.join(differ)} differ(s) from the original.",
+            "header_not_copied",
+        )
 
 
 def new_id() -> str:
@@ -303,7 +329,7 @@ class Intake:
         history it adds, its links, events, return message and delivery."""
         party, envelope, trace = posted.party, posted.envelope, posted.trace
         message_id = posted.given_id or new_id()
-        answers, conversation = self._links(unit, envelope, message_id, party)
+        answers, conversation = self._links(unit, envelope, message_id, party, posted.tree)
         received = judged.found is not None
         if judged.found is not None:
             _history(unit).apply(judged.found, message_id)
@@ -339,7 +365,12 @@ class Intake:
             unit.event(retour_id, "queued", new.from_party, "back to the sender", trace)
 
     def _links(
-        self, unit: Unit, envelope: Envelope | None, own: str, party: str
+        self,
+        unit: Unit,
+        envelope: Envelope | None,
+        own: str,
+        party: str,
+        tree: etree._ElementTree | None = None,
     ) -> tuple[str | None, str]:
         """(message this one answers, conversation); refuses a second answer to a message:
         to one received, to one the gateway rejected and answered, and to one that never
@@ -351,6 +382,7 @@ class Intake:
             taken = unit.answer_to(original)
             if taken is not None:
                 raise _already_answered(unit, party, envelope, taken, original)
+            _check_copied(unit, envelope, tree, original)
             return original, unit.conversation_of(original) or own
         rejected = unit.answered_original(envelope.answers) if envelope.answers else None
         if rejected is not None:

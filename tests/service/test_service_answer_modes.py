@@ -11,9 +11,16 @@ from ijw_gateway.fixtures import answers as a
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.store import Store
-from tests.support.service import AGB, GEMEENTE, TestClient, auth, post, retour_codes
+from tests.support.service import (
+    AGB,
+    GEMEENTE,
+    OTHER_AGB,
+    TestClient,
+    auth,
+    post,
+    retour_codes,
+)
 from tests.support.within_kit import obj
-
 
 OTHER = b.synthetic_bsn(1)
 
@@ -118,3 +125,79 @@ def test_a_wrong_answer_is_refused_with_the_rule_it_breaks(
     assert _mailbox(client, AGB, "JW325") == []
     right = post(client, b.to_bytes(a.jw325(declaration, "T325-6")), GEMEENTE)
     assert right["accepted"] is True  # the wrong ones did not use up the one answer
+
+
+def _allocation_in_party_mode(client: TestClient, store: Store) -> tuple[JsonObject, str]:
+    """A JW301 to a provider that answers allocations itself: (its model, its id)."""
+    store.set_answer_mode(AGB, "JW301", "party")
+    allocation = b.jw301("A-OWN")
+    result = post(client, b.to_bytes(allocation), GEMEENTE)
+    assert result["retour"] is None and result["delivery"]["state"] == "queued", result
+    [item] = _mailbox(client, AGB, "JW301")
+    assert "jw302:Bericht" in str(item["advice"])  # the JW302 the gateway would send
+    return allocation, str(result["id"])
+
+
+def test_the_municipality_receives_exactly_the_providers_own_retour(
+    client: TestClient, store: Store
+) -> None:
+    allocation, original = _allocation_in_party_mode(client, store)
+    own = b.to_bytes(a.retour(allocation, "R-OWN"))
+    result = post(client, own, AGB)
+    assert result["accepted"] is True and result["delivery"]["receiver"] == GEMEENTE, result
+    [item] = _mailbox(client, GEMEENTE, "JW302")
+    assert item["xml"] == own.decode()
+    second = client.post(
+        "/v1/messages", content=b.to_bytes(a.retour(allocation, "R-2")), headers=auth(AGB)
+    )
+    assert second.status_code == 409 and second.json()["error"]["code"] == "already_answered"
+    assert original in second.json()["error"]["reason"]
+
+
+def test_a_retour_that_does_not_copy_the_header_is_refused_by_iv028(
+    client: TestClient, store: Store
+) -> None:
+    allocation, _ = _allocation_in_party_mode(client, store)
+    changed = a.retour(allocation)
+    obj(changed["Header"])["BerichtSubversie"] = "1"
+    response = client.post("/v1/messages", content=b.to_bytes(changed), headers=auth(AGB))
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "header_not_copied" and "IV028" in error["reason"]
+    assert "BerichtSubversie" in error["reason"]
+    assert _mailbox(client, GEMEENTE, "JW302") == []
+    assert post(client, b.to_bytes(a.retour(allocation)), AGB)["accepted"] is True
+
+
+def test_a_stranger_cannot_answer_a_message_waiting_for_its_receiver(
+    client: TestClient, store: Store
+) -> None:
+    allocation, original = _allocation_in_party_mode(client, store)
+    stated = b.clone(allocation)
+    obj(stated["Header"])["Ontvanger"] = OTHER_AGB
+    response = client.post(
+        "/v1/messages", content=b.to_bytes(a.retour(stated)), headers=auth(OTHER_AGB)
+    )
+    assert response.status_code == 409, response.text
+    assert original not in response.json()["error"]["reason"]
+    assert _mailbox(client, GEMEENTE, "JW302") == []
+
+
+def test_a_retour_with_a_code_the_code_list_lacks_is_refused(
+    client: TestClient, store: Store
+) -> None:
+    allocation, _ = _allocation_in_party_mode(client, store)
+    unknown = a.retour(allocation, header_codes=("0999",))
+    result = post(client, b.to_bytes(unknown), AGB)
+    assert result["accepted"] is False and result["delivery"] is None, result
+    assert _mailbox(client, GEMEENTE, "JW302") == []
+
+
+def test_in_gateway_mode_the_gateway_answers_and_the_party_cannot(client: TestClient) -> None:
+    allocation = b.jw301("A-GW")
+    result = post(client, b.to_bytes(allocation), GEMEENTE)
+    assert result["retour"]["message"] == "JW302"
+    [item] = _mailbox(client, AGB, "JW301")
+    assert item["verdict"] is None and item["advice"] is None
+    own = client.post("/v1/messages", content=b.to_bytes(a.retour(allocation)), headers=auth(AGB))
+    assert own.status_code == 409 and own.json()["error"]["code"] == "already_answered"

@@ -231,6 +231,11 @@ class Unit:
         found: str | None = self.sql.scalar(_ANSWER, id=message_id)
         return found
 
+    def raw_of(self, message_id: str) -> bytes | None:
+        """The bytes of a stored message (to check an answer against its original)."""
+        found = self.sql.scalar(_RAW, id=message_id)
+        return bytes(found) if found is not None else None
+
     def answered_original(self, key: Key) -> tuple[str, str] | None:
         """(original, its answer) for a message stored under ``key`` that was not received
         (a rejected one does not use up its identification) and was answered all the same:
@@ -415,6 +420,7 @@ _CLAIM = (  # SQLite's own SQL, run for each key: the number the message row wil
     "WHERE true ON CONFLICT (key) DO UPDATE SET seq = excluded.seq"
 )
 _CONVERSATION = Statement(select(Message.conversation_id).where(Message.id == bindparam("id")))
+_RAW = Statement(select(Message.raw).where(Message.id == bindparam("id")))
 _ANSWER_MODES = Statement(select(Party.answers).where(Party.code == bindparam("code")))
 _ANSWER = Statement(select(Message.id).where(Message.answers_id == bindparam("id")))
 _ANSWER_ROW = aliased(Message)
