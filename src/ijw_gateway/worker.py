@@ -106,7 +106,9 @@ class Worker:
             self._settle(item, self.channels.channel(route).send(parcel_of(item)))
         except StoreUnavailable:
             log.warning(
-                "worker: could not record delivery of %s; the lease will expire", item.message_id
+                "worker: could not record delivery of %s; the lease will expire trace=%s",
+                item.message_id,
+                item.trace_id,
             )
 
     def _settle(self, item: Claimed, attempt: Attempt) -> None:
