@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 from tenacity import (
@@ -363,14 +363,13 @@ class PushChannel(HttpChannel):
 
     def __init__(
         self,
-        transport: httpx.BaseTransport | None = None,
-        timeout: float = 10.0,
-        tries: int = 3,
-        max_seconds: float = 25.0,
+        *args: Any,
         signing_key: str | None = None,
         clock: Callable[[], float] = time.time,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(transport, timeout, tries, max_seconds)
+        """``HttpChannel``'s arguments, and the key every receiver's secret derives from."""
+        super().__init__(*args, **kwargs)
         self.signing_key = signing_key
         self.clock = clock
 

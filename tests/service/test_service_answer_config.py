@@ -7,15 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from ijw_gateway.cli import main
 from ijw_gateway.config import Settings
 from ijw_gateway.errors import ConfigurationError, UsageError
-from ijw_gateway.gateway import prepare
 from ijw_gateway.parties import answer_mode, check_answers, embedded_directory, parse_directory
 from ijw_gateway.signatures import party_secret
 from ijw_gateway.store import Store
 from tests.support.procs import parties_file
-from tests.support.service import AGB, GEMEENTE, PARTIES
+from tests.support.service import AGB, GEMEENTE, PARTIES, restarted, run_cli
 
 
 def test_the_zhz_example_shows_both_answer_modes() -> None:
@@ -41,12 +39,6 @@ def test_check_answers_is_bounded() -> None:
         check_answers({f"JW3{n:02d}": "party" for n in range(40)})
 
 
-def _restart(settings: Settings) -> Store:
-    store = Store.open(settings.database_url)
-    prepare(settings, store)
-    return store
-
-
 def _modes(store: Store, code: str) -> tuple[tuple[str, str], ...]:
     party = store.party(code)
     assert party is not None
@@ -62,26 +54,21 @@ def test_restarts_never_resurrect_an_answer_mode_set_by_hand(
     )
     path.write_text(text, encoding="utf-8")
     settings = replace(settings, parties=path)
-    store = _restart(settings)
+    store = restarted(settings)
     assert _modes(store, GEMEENTE) == (("JW323", "party"),)
     store.set_answer_mode(GEMEENTE, "JW323", "gateway")
     store.set_answer_mode(AGB, "JW301", "party")
     for _ in range(2):
-        again = _restart(settings)
+        again = restarted(settings)
         assert _modes(again, GEMEENTE) == (("JW323", "gateway"),)
         assert _modes(again, AGB) == (("JW301", "party"),)
         again.dispose()
     path.write_text(text.replace('{ JW323 = "party" }', '{ JW315 = "party" }'), encoding="utf-8")
-    changed = _restart(settings)
+    changed = restarted(settings)
     assert _modes(changed, GEMEENTE) == (("JW315", "party"),)  # the file changed it
     assert _modes(changed, AGB) == (("JW301", "party"),)
     changed.dispose()
     store.dispose()
-
-
-def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    status = main(list(args))
-    return status, capsys.readouterr().out
 
 
 def test_the_cli_sets_and_lists_answer_modes(
@@ -89,15 +76,15 @@ def test_the_cli_sets_and_lists_answer_modes(
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("IJW_PARTIES", str(PARTIES))
-    status, listing = _cli(capsys, "parties", "list")
+    status, listing = run_cli(capsys, "parties", "list")
     lines = {line.split("\t")[0]: line for line in listing.splitlines()}
     assert status == 0 and lines["1978"].endswith("\tanswers itself: JW323")
     assert lines[GEMEENTE].endswith("\tanswers: gateway")
-    assert _cli(capsys, "parties", "answers", GEMEENTE, "JW323", "party")[0] == 0
-    listing = _cli(capsys, "parties", "list")[1]
+    assert run_cli(capsys, "parties", "answers", GEMEENTE, "JW323", "party")[0] == 0
+    listing = run_cli(capsys, "parties", "list")[1]
     assert f"{GEMEENTE}\tgemeente" in listing and "answers itself: JW323" in listing
-    assert _cli(capsys, "parties", "answers", GEMEENTE, "JWXXX", "party")[0] == 2
-    assert _cli(capsys, "parties", "answers", "9999", "JW323", "party")[0] != 0
+    assert run_cli(capsys, "parties", "answers", GEMEENTE, "JWXXX", "party")[0] == 2
+    assert run_cli(capsys, "parties", "answers", "9999", "JW323", "party")[0] != 0
 
 
 def test_the_cli_shows_a_partys_push_secret(
@@ -105,8 +92,8 @@ def test_the_cli_shows_a_partys_push_secret(
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("IJW_PARTIES", str(PARTIES))
-    assert _cli(capsys, "parties", "push-secret", AGB)[0] == UsageError.exit_code
+    assert run_cli(capsys, "parties", "push-secret", AGB)[0] == UsageError.exit_code
     monkeypatch.setenv("IJW_PUSH_SIGNING_KEY", "the signing key of this test")
-    status, out = _cli(capsys, "parties", "push-secret", AGB)
+    status, out = run_cli(capsys, "parties", "push-secret", AGB)
     assert status == 0 and out.strip() == party_secret("the signing key of this test", AGB)
-    assert _cli(capsys, "parties", "push-secret", "98769999")[0] == UsageError.exit_code
+    assert run_cli(capsys, "parties", "push-secret", "98769999")[0] == UsageError.exit_code
