@@ -15,6 +15,7 @@ from tests.support.service import (
     AGB,
     GEMEENTE,
     OTHER_AGB,
+    OTHER_GEMEENTE,
     TestClient,
     auth,
     post,
@@ -201,3 +202,40 @@ def test_in_gateway_mode_the_gateway_answers_and_the_party_cannot(client: TestCl
     assert item["verdict"] is None and item["advice"] is None
     own = client.post("/v1/messages", content=b.to_bytes(a.retour(allocation)), headers=auth(AGB))
     assert own.status_code == 409 and own.json()["error"]["code"] == "already_answered"
+
+
+def test_a_jw325_refusing_lines_not_declared_or_with_unknown_codes_is_refused(
+    client: TestClient, store: Store
+) -> None:
+    declaration, _ = _sent_in_party_mode(client, store)
+    other = b.jw323("D-PARTY", nummer="DECLPARTY", clients={b.BSN: [b.prestatie("P-9")]})
+    assert "TR366" in _refused(client, a.jw325(other, "T325-5", rejected={"P-9": ["9338"]}))
+    unknown_code = a.jw325(declaration, "T325-4", rejected={"P-2": ["0999"]})
+    result = post(client, b.to_bytes(unknown_code), GEMEENTE)
+    assert result["accepted"] is False and result["delivery"] is None, result
+    assert _mailbox(client, AGB, "JW325") == []
+
+
+def test_another_municipality_cannot_answer_the_declaration(
+    client: TestClient, store: Store
+) -> None:
+    declaration, original = _sent_in_party_mode(client, store)
+    stated = b.clone(declaration)
+    obj(stated["Header"])["Ontvanger"] = OTHER_GEMEENTE
+    response = client.post(
+        "/v1/messages", content=b.to_bytes(a.jw325(stated)), headers=auth(OTHER_GEMEENTE)
+    )
+    assert response.status_code == 409, response.text
+    assert original not in response.json()["error"]["reason"]
+    assert _mailbox(client, AGB, "JW325") == []
+
+
+def test_in_party_mode_a_schema_failure_is_still_refused_at_the_door(
+    client: TestClient, store: Store
+) -> None:
+    store.set_answer_mode(GEMEENTE, "JW323", "party")
+    broken = b.to_bytes(_declaration()).replace(b"DECLPARTY", b"D" * 80)
+    result = post(client, broken, AGB)
+    assert result["verdict"]["schema_valid"] is False
+    assert result["retour"] is None and result["delivery"] is None
+    assert _mailbox(client, GEMEENTE, "JW323") == []
