@@ -31,15 +31,15 @@ from typing import TypeVar
 from lxml import etree
 
 from ijw_gateway import xmlparse
+from ijw_gateway.answering import already_answered, check_answer
 from ijw_gateway.catalogue.releases import EXCHANGED
-from ijw_gateway.catalogue.structure import ANSWERED_BY, ORIGINAL_OF
+from ijw_gateway.catalogue.structure import ANSWERED_BY
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import Conflict, Forbidden, InputRejected, Unprocessable
 from ijw_gateway.findings import JsonDict, Report
 from ijw_gateway.history.extract import facts
 from ijw_gateway.history.model import Facts, History
 from ijw_gateway.inputs import Item
-from ijw_gateway.retour.copied import uncopied
 from ijw_gateway.routing import Envelope, Key, envelope_of
 from ijw_gateway.store import Collision, Stale, Store, Unit
 from ijw_gateway.store.history import StoreHistory
@@ -119,65 +119,6 @@ class Result:
             "delivery": delivery,
             "conversation": self.conversation,
         }
-
-
-def _shown(code: str, limit: int = 20) -> str:
-    """A party code as a message states it, for texts, events and logs: not checked yet,
-    so control characters are escaped (no forged log lines) and it is cut short."""
-    shown = code.encode("unicode_escape").decode("ascii")
-    return shown if len(shown) <= limit else shown[:limit] + "…"
-
-
-_ONE_ANSWER = "the standard allows one return message per message (IV028) and one JW325 per JW323."
-
-
-def _already_answered(
-    unit: Unit, party: str, envelope: Envelope, answer: str, original: str | None = None
-) -> Conflict:
-    """The refusal of a second answer. Only the two parties of the first answer (the
-    original's sender and receiver) hear which messages those are; to anyone else the
-    answer says neither that the identification was used nor any message id."""
-    if party not in unit.parties_of(answer):
-        return _not_theirs(envelope)
-    if original is not None:
-        return Conflict(
-            f"Message {original} was already answered (message {answer}); {_ONE_ANSWER}",
-            "already_answered",
-        )
-    return Conflict(
-        f"Message {answer} already answered the {ORIGINAL_OF[envelope.type]} "
-        f"{_shown(envelope.identificatie)} of {_shown(envelope.afzender)}; {_ONE_ANSWER}",
-        "already_answered",
-    )
-
-
-def _not_theirs(envelope: Envelope) -> Conflict:
-    """The refusal of an answer from a party that may not answer the message: the same to
-    every such party, so that it learns nothing about the message or whether it exists."""
-    return Conflict(
-        f"This {envelope.type} cannot be taken: the message it answers cannot take an "
-        f"answer from this party; {_ONE_ANSWER}",
-        "already_answered",
-    )
-
-
-def _check_copied(
-    unit: Unit, envelope: Envelope, tree: etree._ElementTree | None, original: str
-) -> None:
-    """A party's own return message answers from the original's receiver and copies the
-    original's header (IV028); a JW325 is held to its JW323 by the rules (TR337, TR376)."""
-    if unit.parties_of(original)[1] != envelope.from_party:
-        raise _not_theirs(envelope)
-    raw = unit.raw_of(original) if envelope.type in ORIGINAL_OF and tree is not None else None
-    if raw is None or tree is None:
-        return
-    differ = uncopied(xmlparse.parse(raw).getroot(), tree.getroot())
-    if differ:
-        raise Unprocessable(
-            f"This {envelope.type} does not copy the header of the {ORIGINAL_OF[envelope.type]} "
-            f"it answers, as IV028 requires: {', '.join(differ)} differ(s) from the original.",
-            "header_not_copied",
-        )
 
 
 def new_id() -> str:
@@ -311,7 +252,8 @@ class Intake:
         """One attempt: the same bytes before are answered as then; otherwise the message is
         judged here (``judging.judged`` None) or its judgement from a snapshot is checked."""
         party, trace = posted.party, posted.trace
-        existing = unit.open(posted.locks, party, posted.sha, posted.own).receipt
+        receiver = posted.envelope.to_party if posted.envelope else None
+        existing = unit.open(posted.locks, party, posted.sha, posted.own, receiver).receipt
         if existing is not None:
             unit.event(existing, "duplicate_received", party, "identical bytes", trace)
             return _replay(unit, existing)
@@ -381,15 +323,15 @@ class Intake:
         if original is not None:
             taken = unit.answer_to(original)
             if taken is not None:
-                raise _already_answered(unit, party, envelope, taken, original)
-            _check_copied(unit, envelope, tree, original)
+                raise already_answered(unit, party, envelope, taken, original)
+            check_answer(unit, envelope, tree, original)
             return original, unit.conversation_of(original) or own
         rejected = unit.answered_original(envelope.answers) if envelope.answers else None
         if rejected is not None:
-            raise _already_answered(unit, party, envelope, rejected[1], rejected[0])
+            raise already_answered(unit, party, envelope, rejected[1], rejected[0])
         earlier = unit.owner_of(envelope.retour_key) if envelope.retour_key else None
         if earlier is not None:
-            raise _already_answered(unit, party, envelope, earlier)
+            raise already_answered(unit, party, envelope, earlier)
         return None, unit.conversation_by_refs(envelope.references) or own
 
     def _bookkeeping(

@@ -122,6 +122,8 @@ class Unit:
         self.numbers: dict[tuple[str, int], bool] = {}
         """Allocation numbers the cross-message rules asked about (TR332), and whether one
         was stored (``store.history``): monitoring need not ask again (``store.monitoring``)."""
+        self.modes: dict[str, str | None] = {}
+        """Answer modes (JSON) of the receivers ``open`` read them for."""
 
     @property
     def session(self) -> Session:
@@ -157,9 +159,17 @@ class Unit:
         """Rows for any table (the history's), written at ``flush`` with the unit's own."""
         self._pending.setdefault(table, []).extend(rows)
 
-    def open(self, keys: Iterable[str], poster: str, sha256: str, own: Key | None) -> Seen:
+    def open(
+        self,
+        keys: Iterable[str],
+        poster: str,
+        sha256: str,
+        own: Key | None,
+        receiver: str | None = None,
+    ) -> Seen:
         """Lock ``keys`` (as ``lock``) and ask what the store already holds of these bytes
-        and of this identification, in one statement.
+        and of this identification, in one statement; it also reads the answer modes of
+        the message's ``receiver`` (``answer_mode``), saving the intake a round trip.
 
         The two questions read the state from before the lock was granted. That is safe
         because both are guarded by a unique key as well: when a concurrent intake
@@ -173,6 +183,7 @@ class Unit:
             "afzender": own.afzender if own else None,
             "type": own.type if own else None,
             "identificatie": own.identificatie if own else None,
+            "receiver": receiver,
         }
         locked = self.postgres and bool(keys)
         if locked:
@@ -182,6 +193,8 @@ class Unit:
         seen = Seen(row["receipt"], row["owner"])
         if own is not None:
             self.identifications[own] = seen.owner
+        if receiver is not None:
+            self.modes[receiver] = row["answers"]
         return seen
 
     # -- SQLite: judging outside the write lock (``IntakeKey``) ---------------------
@@ -223,7 +236,10 @@ class Unit:
 
     def answer_mode(self, party: str, message_type: str | None) -> str:
         """Who answers a ``message_type`` that ``party`` receives: ``gateway`` or ``party``."""
-        found: str | None = self.sql.scalar(_ANSWER_MODES, code=party)
+        if party in self.modes:
+            found = self.modes[party]
+        else:
+            found = self.sql.scalar(_ANSWER_MODES, code=party)
         modes = tuple(json.loads(found).items()) if found else ()
         return answer_mode(modes, message_type)
 
@@ -398,6 +414,10 @@ _SEEN = sa_select(
     .scalar_subquery()
     .label("receipt"),
     _OWNER_OF.scalar_subquery().label("owner"),
+    select(Party.answers)
+    .where(Party.code == bindparam("receiver"))
+    .scalar_subquery()
+    .label("answers"),
 )
 _OPEN = Statement(_SEEN)
 # PostgreSQL with keys to lock: the locks are a one-row FROM.
