@@ -34,9 +34,8 @@ DEFAULT_DATABASE_URL = "sqlite:///ijw-gateway.db"
 DATABASE_SCHEMES = ("sqlite://", "postgresql+psycopg://", "postgresql://", "postgres://")
 PREFIX = "IJW_"
 _NOT_FROM_ENV = frozenset({"worker_in_serve"})  # set by `serve` for its own processes
-_SECRET = frozenset(
-    {"database_url", "export_key", "push_signing_key"}
-)  # never repeated in a message
+# Never repeated in a message:
+_SECRET = frozenset({"database_url", "export_key", "push_signing_key"})
 _SHOWN = 60  # characters of a bad value repeated in the message
 
 Seconds = Annotated[float, msgspec.Meta(gt=0, le=86_400)]

@@ -1,4 +1,5 @@
-"""A trace id for every request (W3C ``traceparent`` or ``X-Trace-Id``), one log line and metrics per request.
+"""A trace id for every request (W3C ``traceparent`` or ``X-Trace-Id``), one log line and
+metrics per request.
 
 Pure ASGI (no ``BaseHTTPMiddleware``): it wraps ``send`` to add the header and sees the
 status without buffering bodies. The log line has method, route, status, duration and
