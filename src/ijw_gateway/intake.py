@@ -26,20 +26,23 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import partial
 from typing import TypeVar
 
 from lxml import etree
 
-from ijw_gateway import xmlparse
+from ijw_gateway import held, xmlparse
 from ijw_gateway.answering import already_answered, check_answer
 from ijw_gateway.catalogue.releases import EXCHANGED
 from ijw_gateway.catalogue.structure import ANSWERED_BY
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import Conflict, Forbidden, InputRejected, Unprocessable
 from ijw_gateway.findings import JsonDict, Report
+from ijw_gateway.held import Held
 from ijw_gateway.history.extract import facts
 from ijw_gateway.history.model import Facts, History
 from ijw_gateway.inputs import Item
+from ijw_gateway.retour.copied import accepts
 from ijw_gateway.routing import Envelope, Key, envelope_of
 from ijw_gateway.store import Collision, Stale, Store, Unit
 from ijw_gateway.store.history import StoreHistory
@@ -250,50 +253,67 @@ class Intake:
 
     def transact(self, unit: Unit, posted: Posted, judging: Judging) -> Result:
         """One attempt: the same bytes before are answered as then; otherwise the message is
-        judged here (``judging.judged`` None) or its judgement from a snapshot is checked."""
-        party, trace = posted.party, posted.trace
-        receiver = posted.envelope.to_party if posted.envelope else None
-        existing = unit.open(posted.locks, party, posted.sha, posted.own, receiver).receipt
-        if existing is not None:
-            unit.event(existing, "duplicate_received", party, "identical bytes", trace)
-            return _replay(unit, existing)
+        judged here (``judging.judged`` None) or its judgement from a snapshot is checked.
+        An answer to a held message is judged here, with that message counted (``held``)."""
+        party, trace, envelope = posted.party, posted.trace, posted.envelope
+        receiver = envelope.to_party if envelope else None
+        seen = unit.open(posted.locks, party, posted.sha, posted.own, receiver)
+        if seen.receipt is not None:
+            unit.event(seen.receipt, "duplicate_received", party, "identical bytes", trace)
+            return _replay(unit, seen.receipt)
+        held.awaiting(seen.held if seen.owner is None else None, envelope)
         judge, pending, judged = judging.judge, judging.pending, judging.judged
         assert pending is not None, "found stored before judging; a receipt stays"
-        if judged is None:  # judged here, holding the keys' locks (or SQLite's write lock)
-            outcome = pending.finish(judge.cross(_history(unit)))
-            judged = self._complete(outcome, posted.envelope, 0)
+        original = held.answered(unit, envelope, posted.tree)
+        counts = False
+        if judged is None or original is not None:  # here, holding the keys' locks
+
+            def here() -> _Judged:
+                return self._complete(pending.finish(judge.cross(_history(unit))), envelope, 0)
+
+            judged, counts = held.judged(unit, original, here, partial(_accepts, posted))
         elif unit.stale(posted.locks, judged.since):
             raise Stale("an intake with one of the message's keys committed meanwhile")
-        return self._write(unit, posted, judge, judged)
+        assert judged is not None
+        return self._write(unit, posted, judge, judged, Decision(original, counts))
 
-    def _write(self, unit: Unit, posted: Posted, judge: Judge, judged: _Judged) -> Result:
+    def _write(
+        self, unit: Unit, posted: Posted, judge: Judge, judged: _Judged, decision: Decision
+    ) -> Result:
         """What the verdict implies, written in ``unit``: the message and its findings, the
         history it adds, its links, events, return message and delivery."""
         party, envelope, trace = posted.party, posted.envelope, posted.trace
         message_id = posted.given_id or new_id()
-        answers, conversation = self._links(unit, envelope, message_id, party, posted.tree)
+        original = decision.held.id if decision.held else None
+        answers, conversation = self._links(
+            unit, envelope, message_id, party, posted.tree, original
+        )
         received = judged.found is not None
         if judged.found is not None:
             _history(unit).apply(judged.found, message_id)
-        report = judged.report
-        links = (answers if received else None, conversation)
-        composed, advice = judged.retour, None
-        if received and composed is not None and _receiver_answers(unit, envelope, report):
+        report, composed, advice = judged.report, judged.retour, None
+        if composed is not None and _receiver_answers(unit, envelope, report, received):
             composed, advice = None, composed
-        new = replace(_new_message(message_id, posted, report, links, received), advice=advice)
+        holding = advice is not None and not received  # the receiver decides (``held``)
+        links = (answers if received else None, conversation)
+        new = _new_message(message_id, posted, report, links, received, holding, advice)
         unit.add_message(new)
         unit.add_receipt(party, posted.sha, message_id)
         judge.keep(unit)
         unit.claim(posted.locks)
-        self._bookkeeping(unit, new, envelope, report, party, trace)
+        self._bookkeeping(unit, new, envelope, report, party, trace, holding)
         retour = self._retour(unit, new, composed, trace)
         if advice is not None:
             unit.event(new.id, "advice_composed", None, "the receiver answers itself", trace)
         if retour is not None and posted.answer_back:
             self._answer_back(unit, retour.id, new, trace)
-        delivery = self._enqueue(unit, new, trace) if received else None
+        delivery = self._enqueue(unit, new, trace) if received or holding else None
+        if decision.held is not None and received:
+            held.decided(unit, decision.held, decision.counts, new)
+        if holding:
+            held.open_deadline(unit, new, judged.message)
         record_traffic(unit, new, judged.message, judged.found, retour.id if retour else None)
-        verdict = "accepted" if received else "rejected"
+        verdict = "accepted" if received else "held" if holding else "rejected"
         log.info("intake %s message=%s type=%s trace=%s", verdict, message_id, new.type, trace)
         return Result(
             message_id, report.to_json(), False, retour, delivery, new.to_party, conversation
@@ -313,12 +333,16 @@ class Intake:
         own: str,
         party: str,
         tree: etree._ElementTree | None = None,
+        held: str | None = None,
     ) -> tuple[str | None, str]:
         """(message this one answers, conversation); refuses a second answer to a message:
-        to one received, to one the gateway rejected and answered, and to one that never
-        came here but was answered before (one return message per message, IV028)."""
+        to one received, to one rejected and answered (by the gateway or its receiver), and
+        to one that never came here but was answered before (one return message per
+        message, IV028). ``held``: the held message it answers, already checked."""
         if envelope is None:
             return None, own
+        if held is not None:
+            return held, unit.conversation_of(held) or own
         original = unit.owner_of(envelope.answers) if envelope.answers else None
         if original is not None:
             taken = unit.answer_to(original)
@@ -342,6 +366,7 @@ class Intake:
         report: Report,
         party: str,
         trace: str,
+        holding: bool = False,
     ) -> None:
         detail = f"{new.type or 'unknown'}, {new.received_size} bytes"
         unit.event(new.id, "received", party, detail, trace)
@@ -350,8 +375,11 @@ class Intake:
             unit.event(new.id, "accepted", party, partly.strip(" ()"), trace)
             if envelope is not None:
                 unit.add_refs(envelope.references, new.id)
+            return
+        codes = ", ".join(report.retourcodes) or ("schema" if report.message else "not iJw")
+        if holding:
+            unit.event(new.id, "held", party, f"retourcodes: {codes}; its receiver decides", trace)
         else:
-            codes = ", ".join(report.retourcodes) or ("schema" if report.message else "not iJw")
             unit.event(new.id, "rejected", party, f"retourcodes: {codes}", trace)
 
     def _retour(
@@ -411,6 +439,15 @@ class _Judged:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """What an answer decides: the held message it answers (``held``), if any, and whether
+    the answer lets it count as sent."""
+
+    held: Held | None = None
+    counts: bool = False
+
+
+@dataclass(frozen=True)
 class Judging:
     """How far a message was judged before its transaction: ``pending`` all but the
     cross-message rules (None: the same bytes were stored before), ``judged`` to the end
@@ -427,12 +464,26 @@ Work = Callable[[Unit, Posted, Judging], T]
 exchange's arrival, ``arrivals``)."""
 
 
-def _receiver_answers(unit: Unit, envelope: Envelope | None, report: Report) -> bool:
-    """Whether the receiver of a received heen message answers it itself (answer mode
-    ``party``): the gateway then hands its own answer over as advice and sends none."""
+def _receiver_answers(
+    unit: Unit, envelope: Envelope | None, report: Report, received: bool
+) -> bool:
+    """Whether the receiver of a heen message answers it itself (answer mode ``party``):
+    the gateway then hands its own answer over as advice and sends none. One the rules
+    reject is held (``held``), unless its identification was used before (TR056)."""
     if envelope is None or envelope.kind != "heen" or not envelope.to_party:
         return False
+    own = envelope.own_key
+    if not received and own is not None and unit.owner_of(own) is not None:
+        return False
     return unit.answer_mode(envelope.to_party, report.message) == "party"
+
+
+def _accepts(posted: Posted, judged: _Judged) -> bool:
+    """Whether an answer is accepted and lets the original it answers count as sent."""
+    envelope, tree = posted.envelope, posted.tree
+    if judged.found is None or envelope is None or tree is None:
+        return False
+    return accepts(envelope.type, tree.getroot())
 
 
 def _history(unit: Unit) -> StoreHistory:
@@ -470,9 +521,12 @@ def _new_message(
     report: Report,
     links: tuple[str | None, str],
     received: bool,
+    holding: bool = False,
+    advice: bytes | None = None,
 ) -> NewMessage:
-    """The message as the store keeps it (``kept``), with the size and SHA-256 of the
-    whole. ``links``: the message it answers and its conversation."""
+    """The message as the store keeps it (``kept``: all of a held one, which is delivered),
+    with the size and SHA-256 of the whole. ``links``: the message it answers and its
+    conversation."""
     envelope, data = posted.envelope, posted.data
     return NewMessage(
         id=message_id,
@@ -489,11 +543,12 @@ def _new_message(
         conversation_id=links[1],
         accepted=received,
         sha256=posted.sha,
-        raw=kept(data, received),
+        raw=kept(data, received or holding),
         verdict=json.dumps(report.to_json(), ensure_ascii=False),
         trace_id=posted.trace,
         findings=report.shown,  # the verdict JSON counts the rest
         size=len(data),
+        advice=advice,
     )
 
 

@@ -27,6 +27,7 @@ from ijw_gateway.routing import Key
 from ijw_gateway.store import reads
 from ijw_gateway.store.clock import Clock
 from ijw_gateway.store.direct import Direct, Statement
+from ijw_gateway.store.held import HELD
 from ijw_gateway.store.tables import (
     REPEATED_KINDS,
     REPEATED_WHERE,
@@ -68,6 +69,7 @@ class Seen:
 
     receipt: str | None  # the message stored for the same poster and bytes
     owner: str | None  # the message that used the same identification
+    held: str | None = None  # a message under it that waits for its receiver (``store.held``)
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ class Unit:
         receiver: str | None = None,
     ) -> Seen:
         """Lock ``keys`` (as ``lock``) and ask what the store already holds of these bytes
-        and of this identification, in one statement; it also reads the answer modes of
+        and of this identification (used, or held), in one statement; and the answer modes of
         the message's ``receiver`` (``answer_mode``), saving the intake a round trip.
 
         The two questions read the state from before the lock was granted. That is safe
@@ -190,7 +192,7 @@ class Unit:
             values["keys"] = keys
         row = self.sql.first(_OPEN_LOCKED if locked else _OPEN, **values)
         assert row is not None  # the statement always answers one row
-        seen = Seen(row["receipt"], row["owner"])
+        seen = Seen(row["receipt"], row["owner"], row["held"])
         if own is not None:
             self.identifications[own] = seen.owner
         if receiver is not None:
@@ -414,6 +416,7 @@ _SEEN = sa_select(
     .scalar_subquery()
     .label("receipt"),
     _OWNER_OF.scalar_subquery().label("owner"),
+    HELD.scalar_subquery().label("held"),
     select(Party.answers)
     .where(Party.code == bindparam("receiver"))
     .scalar_subquery()
