@@ -20,11 +20,9 @@ holds the write lock throughout, so a message is never starved).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import TypeVar
@@ -37,13 +35,22 @@ from ijw_gateway.catalogue.releases import EXCHANGED
 from ijw_gateway.catalogue.structure import ANSWERED_BY
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import Conflict, Forbidden, InputRejected, Unprocessable
-from ijw_gateway.findings import JsonDict, Report
+from ijw_gateway.findings import Report
 from ijw_gateway.held import Held
 from ijw_gateway.history.extract import facts
 from ijw_gateway.history.model import Facts, History
 from ijw_gateway.inputs import Item
+from ijw_gateway.received import (
+    Posted,
+    Result,
+    Retour,
+    gateway_message,
+    new_id,
+    replay,
+    stored,
+)
 from ijw_gateway.retour.copied import accepts
-from ijw_gateway.routing import Envelope, Key, envelope_of
+from ijw_gateway.routing import Envelope, envelope_of
 from ijw_gateway.store import Collision, Stale, Store, Unit
 from ijw_gateway.store.history import StoreHistory
 from ijw_gateway.store.monitoring import record_traffic
@@ -84,48 +91,6 @@ APART_BYTES = 64 * 2**10
 """Larger messages are looked up before they are judged (a re-post is answered at once) and,
 on SQLite, judged against a snapshot instead of under the write lock. Smaller ones hold
 the write lock for about a millisecond; a snapshot would cost them more than that saves."""
-KEEP_REJECTED = 2**20
-KEPT_PREFIX = 64 * 2**10
-
-
-@dataclass(frozen=True)
-class Retour:
-    id: str
-    type: str | None
-    raw: bytes
-
-
-@dataclass(frozen=True)
-class Result:
-    """What the sender hears about one message."""
-
-    id: str | None
-    report: JsonDict
-    duplicate: bool = False
-    retour: Retour | None = None
-    delivery: str | None = None
-    receiver: str | None = None
-    conversation: str | None = None
-
-    def to_json(self) -> JsonDict:
-        retour = None
-        if self.retour is not None:
-            xml = self.retour.raw.decode("utf-8")
-            retour = {"id": self.retour.id, "message": self.retour.type, "xml": xml}
-        delivery = {"receiver": self.receiver, "state": self.delivery} if self.delivery else None
-        return {
-            "id": self.id,
-            "duplicate": self.duplicate,
-            "accepted": bool(self.report.get("accepted")),
-            "verdict": self.report,
-            "retour": retour,
-            "delivery": delivery,
-            "conversation": self.conversation,
-        }
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 class Intake:
@@ -260,7 +225,7 @@ class Intake:
         seen = unit.open(posted.locks, party, posted.sha, posted.own, receiver)
         if seen.receipt is not None:
             unit.event(seen.receipt, "duplicate_received", party, "identical bytes", trace)
-            return _replay(unit, seen.receipt)
+            return replay(unit, seen.receipt)
         held.awaiting(seen.held if seen.owner is None else None, envelope)
         judge, pending, judged = judging.judge, judging.pending, judging.judged
         assert pending is not None, "found stored before judging; a receipt stays"
@@ -296,7 +261,7 @@ class Intake:
             composed, advice = None, composed
         holding = advice is not None and not received  # the receiver decides (``held``)
         links = (answers if received else None, conversation)
-        new = _new_message(message_id, posted, report, links, received, holding, advice)
+        new = stored(message_id, posted, report, links, received, holding, advice)
         unit.add_message(new)
         unit.add_receipt(party, posted.sha, message_id)
         judge.keep(unit)
@@ -388,7 +353,7 @@ class Intake:
         if raw is None or original.type is None:
             return None
         retour_type = ANSWERED_BY.get(original.type, "JW325")
-        retour = _gateway_message(original, raw, retour_type)
+        retour = gateway_message(original, raw, retour_type)
         unit.add_message(retour)
         unit.event(original.id, "retour_composed", None, f"{retour_type} {retour.id}", trace)
         return Retour(retour.id, retour_type, raw)
@@ -399,30 +364,6 @@ class Intake:
         unit.enqueue(new.id, new.to_party, self.deadline)
         unit.event(new.id, "queued", new.to_party, "", trace)
         return "queued"
-
-
-@dataclass(frozen=True)
-class Posted:
-    """One message of a submission: who posted it, its bytes and their hash, and what
-    reading them gave."""
-
-    party: str
-    name: str
-    data: bytes
-    sha: str
-    tree: etree._ElementTree | None  # parsed once, for the envelope and the validator
-    envelope: Envelope | None
-    trace: str
-    given_id: str | None = None  # the id to store it under (StUF), else a new one
-    answer_back: bool = False  # came over an exchange: its return message is queued back
-
-    @property
-    def locks(self) -> tuple[str, ...]:
-        return self.envelope.locks if self.envelope else ()
-
-    @property
-    def own(self) -> Key | None:
-        return self.envelope.own_key if self.envelope else None
 
 
 @dataclass(frozen=True)
@@ -505,85 +446,3 @@ def read_envelope(data: bytes | None) -> tuple[etree._ElementTree | None, Envelo
     if not isinstance(detected, Detected) or detected.release not in EXCHANGED:
         return tree, None  # not the exchange's: its verdict says why, it goes nowhere
     return tree, envelope_of(tree.getroot(), detected.message)
-
-
-def kept(data: bytes, received: bool) -> bytes:
-    """What the store keeps of a message's bytes: all when it is delivered or small; of a
-    rejected one over ``KEEP_REJECTED`` only the first ``KEPT_PREFIX`` bytes (a 60 MB post
-    grew the database by 90 MB). The sender has the bytes; the gateway keeps what
-    identifies them (size and SHA-256 of the whole) and its verdict."""
-    return data if received or len(data) <= KEEP_REJECTED else data[:KEPT_PREFIX]
-
-
-def _new_message(
-    message_id: str,
-    posted: Posted,
-    report: Report,
-    links: tuple[str | None, str],
-    received: bool,
-    holding: bool = False,
-    advice: bytes | None = None,
-) -> NewMessage:
-    """The message as the store keeps it (``kept``: all of a held one, which is delivered),
-    with the size and SHA-256 of the whole. ``links``: the message it answers and its
-    conversation."""
-    envelope, data = posted.envelope, posted.data
-    return NewMessage(
-        id=message_id,
-        origin="party",
-        poster=posted.party,
-        file=posted.name,
-        type=report.message,
-        afzender=envelope.afzender if envelope else None,
-        ontvanger=envelope.ontvanger if envelope else None,
-        identificatie=envelope.identificatie[:40] if envelope else None,
-        from_party=envelope.from_party if envelope else posted.party,
-        to_party=envelope.to_party if envelope else None,
-        answers_id=links[0],
-        conversation_id=links[1],
-        accepted=received,
-        sha256=posted.sha,
-        raw=kept(data, received or holding),
-        verdict=json.dumps(report.to_json(), ensure_ascii=False),
-        trace_id=posted.trace,
-        findings=report.shown,  # the verdict JSON counts the rest
-        size=len(data),
-        advice=advice,
-    )
-
-
-def _gateway_message(original: NewMessage, raw: bytes, type_: str) -> NewMessage:
-    return replace(
-        original,
-        id=new_id(),
-        origin="gateway",
-        poster=None,
-        file="",
-        type=type_,
-        from_party=original.to_party,
-        to_party=original.from_party,
-        answers_id=original.id,
-        accepted=True,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        raw=raw,
-        verdict=None,
-        findings=(),
-        size=None,
-    )
-
-
-def _replay(unit: Unit, message_id: str) -> Result:
-    stored = unit.stored(message_id)
-    report = json.loads(stored.message.verdict or "{}")
-    retour = None
-    if stored.answer is not None and stored.answer.origin == "gateway":
-        retour = Retour(stored.answer.id, stored.answer.type, stored.answer_raw or b"")
-    return Result(
-        message_id,
-        report,
-        True,
-        retour,
-        stored.delivery,
-        stored.message.to_party,
-        stored.message.conversation_id,
-    )

@@ -42,9 +42,9 @@ from ijw_gateway.errors import (
     Unprocessable,
 )
 from ijw_gateway.gateway import Gateway
-from ijw_gateway.intake import Result
 from ijw_gateway.messages.jsonmodel import ModelError, to_json
 from ijw_gateway.metrics import INTAKE_MESSAGES
+from ijw_gateway.received import Result
 from ijw_gateway.store.views import EventView, MessageView
 from ijw_gateway.xmlparse import MAX_BYTES
 from ijw_gateway.zipped import ZIP_MAGIC
