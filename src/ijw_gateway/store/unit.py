@@ -257,7 +257,7 @@ class Unit:
     def answered_original(self, key: Key) -> tuple[str, str] | None:
         """(original, its answer) for a message stored under ``key`` that was not received
         (a rejected one does not use up its identification) and was answered all the same:
-        the gateway answers every schema-valid message it rejects."""
+        by the gateway, or by its receiver when it was held (``held``)."""
         row = self.sql.first(
             _ANSWERED, afzender=key.afzender, type=key.type, identificatie=key.identificatie
         )
