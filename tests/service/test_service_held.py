@@ -15,7 +15,17 @@ from ijw_gateway.fixtures import answers as a
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.store import Store
-from tests.support.service import AGB, GEMEENTE, JsonDict, TestClient, auth, post, retour_codes
+from tests.support.service import (
+    AGB,
+    GEMEENTE,
+    OTHER_AGB,
+    JsonDict,
+    TestClient,
+    auth,
+    post,
+    retour_codes,
+)
+from tests.support.within_kit import obj
 
 
 @dataclass(frozen=True)
@@ -164,6 +174,21 @@ def test_a_wrong_answer_to_a_held_message_decides_nothing(client: TestClient, st
     follow_up, by = way.follow_up()
     assert post(client, follow_up, by)["accepted"] is False  # still held
     assert post(client, b.to_bytes(a.retour(model, "R-OK")), way.receiver)["accepted"] is True
+
+
+def test_a_stranger_cannot_decide_on_a_held_message(client: TestClient, store: Store) -> None:
+    """Another provider's JW302 for the held JW301 is refused without the original's id, and
+    the message stays held for its own receiver."""
+    way = WAYS[0]
+    model, original = _held(client, store, way)
+    stated = b.clone(model)
+    obj(stated["Header"])["Ontvanger"] = OTHER_AGB
+    body = b.to_bytes(a.retour(stated, "R-STRANGER"))
+    response = client.post("/v1/messages", content=body, headers=auth(OTHER_AGB))
+    assert response.status_code == 409, response.text
+    assert original not in response.json()["error"]["reason"]
+    assert _mailbox(client, way.sender, "JW302") == []
+    assert (RETOUR[way.heen], way.receiver, original) in _deadlines(client, "open")
 
 
 def test_in_gateway_mode_the_gateway_still_rejects_and_answers(client: TestClient) -> None:
