@@ -281,7 +281,14 @@ class Intake:
         verdict = "accepted" if received else "held" if holding else "rejected"
         log.info("intake %s message=%s type=%s trace=%s", verdict, message_id, new.type, trace)
         return Result(
-            message_id, report.to_json(), False, retour, delivery, new.to_party, conversation
+            message_id,
+            report.to_json(),
+            False,
+            retour,
+            delivery,
+            new.to_party,
+            conversation,
+            holding,
         )
 
     def _answer_back(self, unit: Unit, retour_id: str, new: NewMessage, trace: str) -> None:

@@ -41,6 +41,7 @@ class Result:
     delivery: str | None = None
     receiver: str | None = None
     conversation: str | None = None
+    held: bool = False  # delivered for its receiver to decide (``held``); not in the JSON
 
     def to_json(self) -> JsonDict:
         retour = None

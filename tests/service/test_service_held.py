@@ -112,6 +112,8 @@ def test_a_message_the_rules_reject_reaches_its_receiver_with_the_advice(
     assert (RETOUR[way.heen], way.receiver, original) in _deadlines(client, "open")
     kinds = [kind for kind, _ in _events(client, way.sender, original)]
     assert "held" in kinds and "rejected" not in kinds and "retour_composed" not in kinds
+    metrics = client.get("/metrics").text
+    assert f'ijw_intake_messages_total{{outcome="held",type="{way.heen}"}}' in metrics
     follow_up, by = way.follow_up()
     assert post(client, follow_up, by)["accepted"] is False  # held: it does not count yet
 

@@ -148,6 +148,8 @@ def _intake_threads(state: State) -> ThreadPoolExecutor:
 def _count(results: list[Result]) -> None:
     for result in results:
         outcome = "accepted" if result.delivery else "rejected"
+        if result.held:
+            outcome = "held"
         if result.duplicate:
             outcome = "duplicate"
         INTAKE_MESSAGES.labels(str(result.report.get("message") or "unknown"), outcome).inc()
