@@ -270,14 +270,7 @@ class Intake:
         retour = self._retour(unit, new, composed, trace)
         if advice is not None:
             unit.event(new.id, "advice_composed", None, "the receiver answers itself", trace)
-        if retour is not None and posted.answer_back:
-            self._answer_back(unit, retour.id, new, trace)
-        delivery = self._enqueue(unit, new, trace) if received or holding else None
-        if decision.held is not None and received:
-            held.decided(unit, decision.held, decision.counts, new)
-        if holding:
-            held.open_deadline(unit, new, judged.message)
-        record_traffic(unit, new, judged.message, judged.found, retour.id if retour else None)
+        delivery = self._onward(unit, posted, new, judged, retour, decision, holding)
         verdict = "accepted" if received else "held" if holding else "rejected"
         log.info("intake %s message=%s type=%s trace=%s", verdict, message_id, new.type, trace)
         return Result(
@@ -290,6 +283,30 @@ class Intake:
             conversation,
             holding,
         )
+
+    def _onward(
+        self,
+        unit: Unit,
+        posted: Posted,
+        new: NewMessage,
+        judged: _Judged,
+        retour: Retour | None,
+        decision: Decision,
+        holding: bool,
+    ) -> str | None:
+        """Where the message and its answer go, what an answer decides on a held message,
+        and monitoring's figures; the delivery state of the message."""
+        trace = posted.trace
+        if retour is not None and posted.answer_back:
+            self._answer_back(unit, retour.id, new, trace)
+        received = judged.found is not None
+        delivery = self._enqueue(unit, new, trace) if received or holding else None
+        if decision.held is not None and received:
+            held.decided(unit, decision.held, decision.counts, new)
+        if holding:
+            held.open_deadline(unit, new, judged.message)
+        record_traffic(unit, new, judged.message, judged.found, retour.id if retour else None)
+        return delivery
 
     def _answer_back(self, unit: Unit, retour_id: str, new: NewMessage, trace: str) -> None:
         """Queue the return message to the sender: one that came over an exchange hears
