@@ -15,11 +15,11 @@ from ijw_gateway.fixtures import answers as a
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.store import Store
+from tests.support.answer_modes import allocate_both, deadlines, declaration_of_two, mailbox
 from tests.support.service import (
     AGB,
     GEMEENTE,
     OTHER_AGB,
-    JsonDict,
     TestClient,
     auth,
     post,
@@ -56,27 +56,8 @@ class Way:
         return b.to_bytes(b.jw319("F-1", referentie="REF-1")), GEMEENTE  # answers the request
 
 
-OTHER = b.synthetic_bsn(1)
-
-
-def _product(nummer: int) -> JsonObject:
-    return b.toegewezen_product(nummer)
-
-
 WAYS = [Way("JW301", GEMEENTE, AGB, "CD041"), Way("JW315", AGB, GEMEENTE, "CD067")]
 RETOUR = {"JW301": "JW302", "JW315": "JW316"}
-
-
-def _mailbox(client: TestClient, party: str, kind: str) -> list[JsonDict]:
-    response = client.get("/v1/mailbox", headers=auth(party))
-    assert response.status_code == 200, response.text
-    return [item for item in response.json()["items"] if item["message"] == kind]
-
-
-def _deadlines(client: TestClient, state: str) -> list[tuple[str, str, str]]:
-    response = client.get(f"/v1/deadlines?state={state}", headers=auth(GEMEENTE))
-    assert response.status_code == 200, response.text
-    return [(d["type"], d["owed_by"], d["message"]) for d in response.json()["deadlines"]]
 
 
 def _events(client: TestClient, party: str, message: str) -> list[tuple[str, str]]:
@@ -102,14 +83,14 @@ def test_a_message_the_rules_reject_reaches_its_receiver_with_the_advice(
     client: TestClient, store: Store, way: Way
 ) -> None:
     _, original = _held(client, store, way)
-    [item] = _mailbox(client, way.receiver, way.heen)
+    [item] = mailbox(client, way.receiver, way.heen)
     assert item["id"] == original
     verdict = item["verdict"]
     assert isinstance(verdict, dict) and verdict["accepted"] is False
     advice = str(item["advice"])
     assert any(code not in ("0200",) for code in retour_codes(advice)), advice
-    assert _mailbox(client, way.sender, RETOUR[way.heen]) == []
-    assert (RETOUR[way.heen], way.receiver, original) in _deadlines(client, "open")
+    assert mailbox(client, way.sender, RETOUR[way.heen]) == []
+    assert (RETOUR[way.heen], way.receiver, original) in deadlines(client, "open")
     kinds = [kind for kind, _ in _events(client, way.sender, original)]
     assert "held" in kinds and "rejected" not in kinds and "retour_composed" not in kinds
     metrics = client.get("/metrics").text
@@ -129,9 +110,9 @@ def test_the_receivers_rejection_reaches_the_sender_and_frees_the_identification
     rejection = b.to_bytes(a.retour(model, "R-NO", header_codes=("0001",)))
     result = post(client, rejection, way.receiver)
     assert result["accepted"] is True and result["delivery"]["receiver"] == way.sender, result
-    [item] = _mailbox(client, way.sender, RETOUR[way.heen])
+    [item] = mailbox(client, way.sender, RETOUR[way.heen])
     assert item["xml"] == rejection.decode()
-    assert (RETOUR[way.heen], way.receiver, original) in _deadlines(client, "answered")
+    assert (RETOUR[way.heen], way.receiver, original) in deadlines(client, "answered")
     assert ("rejected", f"by the receiver's answer {result['id']}") in _events(
         client, way.sender, original
     )
@@ -152,11 +133,11 @@ def test_the_receivers_acceptance_makes_the_message_count(
     acceptance = b.to_bytes(a.retour(model, "R-YES"))
     result = post(client, acceptance, way.receiver)
     assert result["accepted"] is True, result["verdict"]
-    [item] = _mailbox(client, way.sender, RETOUR[way.heen])
+    [item] = mailbox(client, way.sender, RETOUR[way.heen])
     assert item["xml"] == acceptance.decode()
     meta = client.get(f"/v1/messages/{original}?format=meta", headers=auth(way.sender)).json()
     assert meta["accepted"] is True
-    assert (RETOUR[way.heen], way.receiver, original) in _deadlines(client, "answered")
+    assert (RETOUR[way.heen], way.receiver, original) in deadlines(client, "answered")
     follow_up, by = way.follow_up()
     assert post(client, follow_up, by)["accepted"] is True  # it counts now
     reused = post(client, b.to_bytes(way.right()), way.sender)
@@ -172,7 +153,7 @@ def test_a_wrong_answer_to_a_held_message_decides_nothing(client: TestClient, st
     model, original = _held(client, store, way)
     unknown = post(client, b.to_bytes(a.retour(model, header_codes=("0999",))), way.receiver)
     assert unknown["accepted"] is False and unknown["delivery"] is None
-    assert (RETOUR[way.heen], way.receiver, original) in _deadlines(client, "open")
+    assert (RETOUR[way.heen], way.receiver, original) in deadlines(client, "open")
     follow_up, by = way.follow_up()
     assert post(client, follow_up, by)["accepted"] is False  # still held
     assert post(client, b.to_bytes(a.retour(model, "R-OK")), way.receiver)["accepted"] is True
@@ -189,8 +170,8 @@ def test_a_stranger_cannot_decide_on_a_held_message(client: TestClient, store: S
     response = client.post("/v1/messages", content=body, headers=auth(OTHER_AGB))
     assert response.status_code == 409, response.text
     assert original not in response.json()["error"]["reason"]
-    assert _mailbox(client, way.sender, "JW302") == []
-    assert (RETOUR[way.heen], way.receiver, original) in _deadlines(client, "open")
+    assert mailbox(client, way.sender, "JW302") == []
+    assert (RETOUR[way.heen], way.receiver, original) in deadlines(client, "open")
 
 
 def test_in_gateway_mode_the_gateway_still_rejects_and_answers(client: TestClient) -> None:
@@ -198,26 +179,22 @@ def test_in_gateway_mode_the_gateway_still_rejects_and_answers(client: TestClien
     result = post(client, b.to_bytes(way.faulty()), way.sender)
     assert result["accepted"] is False and result["delivery"] is None
     assert result["retour"]["message"] == "JW302"
-    assert _mailbox(client, way.receiver, way.heen) == []
+    assert mailbox(client, way.receiver, way.heen) == []
 
 
 def _declaration(identificatie: str = "D-HELD", dagtekening: str = "2026-03-15") -> JsonObject:
     """A JW323 of two clients; dated within its own period (TR137) unless told otherwise."""
-    clients = {b.BSN: [b.prestatie("P-1")], OTHER: [b.prestatie("P-2", nummer=1002)]}
-    return b.jw323(
-        identificatie, nummer="DECLHELD", declaratie_dagtekening=dagtekening, clients=clients
-    )
+    return declaration_of_two(identificatie, "DECLHELD", dagtekening)
 
 
 def _held_declaration(client: TestClient, store: Store) -> tuple[JsonObject, str]:
     store.set_answer_mode(GEMEENTE, "JW323", "party")
-    for allocation in (b.jw301("A-1"), b.jw301("A-2", bsn=OTHER, products=[_product(1002)])):
-        assert post(client, b.to_bytes(allocation), GEMEENTE)["accepted"]
+    allocate_both(client)
     declaration = _declaration()
     result = post(client, b.to_bytes(declaration), AGB)
     assert result["accepted"] is False and "TR137" in str(result["verdict"]), result
     assert result["retour"] is None and result["delivery"]["receiver"] == GEMEENTE
-    [item] = _mailbox(client, GEMEENTE, "JW323")
+    [item] = mailbox(client, GEMEENTE, "JW323")
     assert "DeclaratieAntwoord" not in str(item["advice"])  # the gateway would refuse it all
     return declaration, str(result["id"])
 
@@ -231,9 +208,9 @@ def test_a_municipalitys_own_partial_jw325_makes_a_held_declaration_count(
     own = b.to_bytes(a.jw325(declaration, rejected={"P-2": ["9338"]}))
     result = post(client, own, GEMEENTE)
     assert result["accepted"] is True, result["verdict"]
-    [item] = _mailbox(client, AGB, "JW325")
+    [item] = mailbox(client, AGB, "JW325")
     assert item["xml"] == own.decode()
-    assert ("JW325", GEMEENTE, original) in _deadlines(client, "answered")
+    assert ("JW325", GEMEENTE, original) in deadlines(client, "answered")
     again = post(client, b.to_bytes(_declaration("D-AGAIN", "2026-04-02")), AGB)
     assert again["accepted"] is False  # its DeclaratieNummer is used: the held one counts
 
@@ -245,7 +222,7 @@ def test_a_municipalitys_own_refusal_leaves_a_held_declaration_unsent(
     refusal = b.to_bytes(a.jw325(declaration, antwoord_codes=("9333",)))
     result = post(client, refusal, GEMEENTE)
     assert result["accepted"] is True, result["verdict"]
-    assert [item["xml"] for item in _mailbox(client, AGB, "JW325")] == [refusal.decode()]
+    assert [item["xml"] for item in mailbox(client, AGB, "JW325")] == [refusal.decode()]
     meta = client.get(f"/v1/messages/{original}?format=meta", headers=auth(AGB)).json()
     assert meta["accepted"] is False
     corrected = post(client, b.to_bytes(_declaration(dagtekening="2026-04-02")), AGB)
