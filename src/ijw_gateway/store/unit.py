@@ -173,11 +173,12 @@ class Unit:
         and of this identification (used, or held), in one statement; and the answer modes of
         the message's ``receiver`` (``answer_mode``), saving the intake a round trip.
 
-        The two questions read the state from before the lock was granted. That is safe
-        because both are guarded by a unique key as well: when a concurrent intake
-        commits the same bytes or identification while this one waits, this intake's
-        insert collides, and the retry (``Collision``) asks again and sees it. Questions
-        without such a guard (the cross-message rules') are asked after this statement."""
+        The questions read the state from before the lock was granted. That is safe for
+        bytes and identification, guarded by a unique key as well: when a concurrent intake
+        commits the same while this one waits, this intake's insert collides, and the retry
+        (``Collision``) asks again and sees it. A held message has no such guard: two posted
+        at once under one identification may both be held (``held``). Questions without a
+        guard (the cross-message rules') are asked after this statement."""
         keys = sorted(set(keys))
         values: dict[str, Any] = {
             "poster": poster,
