@@ -66,6 +66,13 @@ def _events(client: TestClient, party: str, message: str) -> list[tuple[str, str
     return [(e["kind"], e["detail"]) for e in response.json()["events"]]
 
 
+def _trajectories(client: TestClient) -> list[str]:
+    """The states of the municipality's trajectories."""
+    response = client.get("/v1/trajectories", headers=auth(GEMEENTE))
+    assert response.status_code == 200, response.text
+    return [str(t["state"]) for t in response.json()["trajectories"]]
+
+
 def _held(client: TestClient, store: Store, way: Way) -> tuple[JsonObject, str]:
     """The faulty heen message sent to a receiver that answers it itself: (model, id)."""
     store.set_answer_mode(way.receiver, way.heen, "party")
@@ -130,9 +137,11 @@ def test_the_receivers_acceptance_makes_the_message_count(
     client: TestClient, store: Store, way: Way
 ) -> None:
     model, original = _held(client, store, way)
+    assert _trajectories(client) == []  # held: monitoring counts nothing of it yet
     acceptance = b.to_bytes(a.retour(model, "R-YES"))
     result = post(client, acceptance, way.receiver)
     assert result["accepted"] is True, result["verdict"]
+    assert _trajectories(client) == [{"JW301": "allocated", "JW315": "requested"}[way.heen]]
     [item] = mailbox(client, way.sender, RETOUR[way.heen])
     assert item["xml"] == acceptance.decode()
     meta = client.get(f"/v1/messages/{original}?format=meta", headers=auth(way.sender)).json()
@@ -153,6 +162,10 @@ def test_a_wrong_answer_to_a_held_message_decides_nothing(client: TestClient, st
     model, original = _held(client, store, way)
     unknown = post(client, b.to_bytes(a.retour(model, header_codes=("0999",))), way.receiver)
     assert unknown["accepted"] is False and unknown["delivery"] is None
+    changed = a.retour(model, "R-CHANGED")
+    obj(changed["Header"])["BerichtSubversie"] = "1"
+    uncopied = client.post("/v1/messages", content=b.to_bytes(changed), headers=auth(AGB))
+    assert uncopied.status_code == 422 and "IV028" in uncopied.json()["error"]["reason"]
     assert (RETOUR[way.heen], way.receiver, original) in deadlines(client, "open")
     follow_up, by = way.follow_up()
     assert post(client, follow_up, by)["accepted"] is False  # still held
