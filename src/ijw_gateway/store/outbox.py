@@ -169,17 +169,22 @@ def dead_letter(session: Session, item: Claimed, owner: str, error: str) -> bool
     )
 
 
-def mailbox(session: Session, receiver: str, limit: int) -> list[MailboxItem]:
+def mailbox(
+    session: Session, receiver: str, limit: int, after: int | None = None
+) -> list[MailboxItem]:
+    """The receiver's waiting messages after the outbox row ``after``, oldest first."""
     query = (
         select(Outbox, Message)
         .join(Message, col(Message.id) == col(Outbox.message_id))
         .where(Outbox.receiver == receiver, col(Outbox.state).in_(IN_MAILBOX))
-        .order_by(col(Outbox.id))
-        .limit(limit)
     )
+    if after is not None:
+        query = query.where(col(Outbox.id) > after)
     return [
-        MailboxItem(m.id, m.type, m.from_party, m.received_at, o.state, o.attempts, m.raw)
-        for o, m in session.exec(query)
+        MailboxItem(
+            m.id, m.type, m.from_party, m.received_at, o.state, o.attempts, m.raw, o.id or 0
+        )
+        for o, m in session.exec(query.order_by(col(Outbox.id)).limit(limit))
     ]
 
 

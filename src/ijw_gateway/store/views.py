@@ -57,6 +57,7 @@ class MailboxItem:
     state: str
     attempts: int
     raw: bytes
+    cursor: int = 0  # its place in the mailbox (the outbox row), for the next page
 
 
 @dataclass(frozen=True)
