@@ -105,7 +105,7 @@ def test_cli_db_upgrade_and_current(
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'db.db'}")
     status, out = _cli(capsys, "db", "upgrade")
-    assert status == 0 and "revision 0005" in out
+    assert status == 0 and "revision 0006_operations" in out
     status, out = _cli(capsys, "db", "current")
     assert status == 0 and out.strip() == "current 0005; newest 0005"
 
