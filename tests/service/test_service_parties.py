@@ -107,7 +107,7 @@ def test_cli_db_upgrade_and_current(
     status, out = _cli(capsys, "db", "upgrade")
     assert status == 0 and "revision 0006_operations" in out
     status, out = _cli(capsys, "db", "current")
-    assert status == 0 and out.strip() == "current 0005; newest 0005"
+    assert status == 0 and out.strip() == "current 0006_operations; newest 0006_operations"
 
 
 @pytest.mark.parametrize(
