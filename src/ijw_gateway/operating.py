@@ -16,7 +16,7 @@ from typing import Any
 from ijw_gateway.errors import Unprocessable
 from ijw_gateway.store.directory import KeyState
 from ijw_gateway.store.operations import Listed, Waiting
-from ijw_gateway.store.views import PartyView
+from ijw_gateway.store.views import MessageView, PartyView
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -54,8 +54,8 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
     return moment, last
 
 
-def listed_json(item: Listed) -> dict[str, Any]:
-    m = item.message
+def message_json(m: MessageView) -> dict[str, Any]:
+    """Who sent a message to whom and when, and its links (``format=meta`` adds more)."""
     return {
         "id": m.id,
         "message": m.type,
@@ -64,12 +64,14 @@ def listed_json(item: Listed) -> dict[str, Any]:
         "to": m.to_party,
         "received_at": iso(m.received_at),
         "accepted": m.accepted,
-        "state": item.state,
         "answers": m.answers_id,
         "conversation": m.conversation_id,
-        "size": m.size,
-        "trace_id": m.trace_id,
     }
+
+
+def listed_json(item: Listed) -> dict[str, Any]:
+    m = item.message
+    return {**message_json(m), "state": item.state, "size": m.size, "trace_id": m.trace_id}
 
 
 def waiting_json(row: Waiting) -> dict[str, Any]:

@@ -138,8 +138,8 @@ def list_dead_letters(
 
 
 class Batch(BaseModel):
-    """Which dead letters an action takes: `ids`, or every one the filters select (at
-    most 500 a request; `more` says to send it again)."""
+    """Which dead letters an action takes: `ids`, or every one the filters select, or
+    with `all` every one (at most 500 a request; `more` says to send it again)."""
 
     model_config = ConfigDict(extra="forbid")
     ids: list[Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]] | None = Field(
@@ -150,8 +150,23 @@ class Batch(BaseModel):
     sender: str | None = Field(default=None, pattern=r"^([0-9]{4}|[0-9]{8})$")
     received_from: datetime | None = Field(default=None, alias="from")
     received_to: datetime | None = Field(default=None, alias="to")
+    all: bool = Field(default=False, description="With no ids or filters: every dead letter.")
 
     def where(self) -> DeadFilter:
+        """The filters; 422 when neither ids, filters nor ``all`` say which: an empty body
+        never takes every dead letter by mistake."""
+        chosen = self.model_fields_set & {
+            "receiver",
+            "message",
+            "sender",
+            "received_from",
+            "received_to",
+        }
+        if self.ids is None and not self.all and not chosen:
+            raise Unprocessable(
+                "Name `ids`, give filters, or send `all: true` for every dead letter.",
+                "no_selection",
+            )
         return DeadFilter(
             self.receiver,
             self.message,

@@ -46,6 +46,7 @@ from ijw_gateway.intake import Result
 from ijw_gateway.messages.jsonmodel import ModelError, to_json
 from ijw_gateway.metrics import INTAKE_MESSAGES
 from ijw_gateway.monitoring.access import Viewer
+from ijw_gateway.operating import message_json
 from ijw_gateway.store.views import EventView, MessageView
 from ijw_gateway.xmlparse import MAX_BYTES
 from ijw_gateway.zipped import ZIP_MAGIC
@@ -270,15 +271,7 @@ def _readable(gateway: Gateway, message_id: str, viewer: Viewer, trace: str) -> 
 
 def _meta(message: MessageView) -> dict[str, object]:
     return {
-        "id": message.id,
-        "message": message.type,
-        "origin": message.origin,
-        "from": message.from_party,
-        "to": message.to_party,
-        "received_at": _iso(message.received_at),
-        "accepted": message.accepted,
-        "answers": message.answers_id,
-        "conversation": message.conversation_id,
+        **message_json(message),
         "sha256": message.sha256,
         "size": message.size,
         "kept": message.kept,

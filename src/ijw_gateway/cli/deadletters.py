@@ -16,6 +16,7 @@ import click
 from ijw_gateway.cli import cli
 from ijw_gateway.cli._listing import (
     WHO,
+    F,
     as_json,
     echo_json,
     moment,
@@ -29,9 +30,19 @@ from ijw_gateway.errors import UsageError
 if TYPE_CHECKING:
     from ijw_gateway.store.operations import DeadFilter
 
-_RECEIVER = click.option("--receiver", default=None, help="The receiver's code.")
-_TYPE = click.option("--type", "type_", default=None, help="Message type, e.g. JW301.")
-_SENDER = click.option("--sender", default=None, help="The sender's code.")
+_FILTERS = (
+    click.option("--receiver", default=None, help="The receiver's code."),
+    click.option("--type", "type_", default=None, help="Message type, e.g. JW301."),
+    click.option("--sender", default=None, help="The sender's code."),
+)
+_ALL = click.option("--all", "everything", is_flag=True, help="Every dead letter (500 a run).")
+
+
+def filters(command: F) -> F:
+    """The filters of a dead letter: receiver, type, sender, period of receipt."""
+    for option in reversed(_FILTERS):
+        command = option(command)
+    return period(command)
 
 
 def _filter(
@@ -52,10 +63,7 @@ def deadletters() -> None:
 
 
 @deadletters.command("list")
-@_RECEIVER
-@_TYPE
-@_SENDER
-@period
+@filters
 @paged
 @as_json
 def list_dead(
@@ -100,11 +108,8 @@ def _chosen(ids: tuple[str, ...], everything: bool, where: DeadFilter) -> list[s
 
 @deadletters.command("redeliver")
 @click.argument("ids", metavar="[MESSAGE_ID]...", nargs=-1)
-@_RECEIVER
-@_TYPE
-@_SENDER
-@period
-@click.option("--all", "everything", is_flag=True, help="Every dead letter (500 a run).")
+@filters
+@_ALL
 def redeliver(
     ids: tuple[str, ...],
     receiver: str | None,
@@ -126,11 +131,8 @@ def redeliver(
 @deadletters.command("discard")
 @click.argument("ids", metavar="[MESSAGE_ID]...", nargs=-1)
 @click.option("--reason", required=True, help="Why (recorded on each message; no personal data).")
-@_RECEIVER
-@_TYPE
-@_SENDER
-@period
-@click.option("--all", "everything", is_flag=True, help="Every dead letter (500 a run).")
+@filters
+@_ALL
 def discard(
     ids: tuple[str, ...],
     reason: str,
