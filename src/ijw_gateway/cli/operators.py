@@ -1,9 +1,11 @@
-"""``ijw-gateway operators …``: the region's operators, who read every monitoring figure.
+"""``ijw-gateway operators …``: the region's operators, who read every monitoring figure
+and every message and run the gateway.
 
 An operator is no party: its API key (``ijw.<key id>.<secret>``, stored as a salted hash
 like a party's) reads ``/v1/trajectories``, ``/v1/deadlines`` and ``/v1/reports/…`` for
-every municipality and provider, and is refused on the parties' routes (messages,
-mailbox). See docs/monitoring.md, "Who may see what".
+every municipality and provider, every message with its events, and uses the operator
+actions (docs/service.md, "Operating the gateway"); it is refused where a party sends or
+pulls (posting messages, the mailbox). See docs/monitoring.md, "Who may see what".
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def _checked(name: str) -> str:
 
 @cli.group()
 def operators() -> None:
-    """Operators of the region: read access to every monitoring figure."""
+    """Operators of the region: every monitoring figure and message, the operator actions."""
 
 
 @operators.command("add")
