@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from ijw_gateway.api.answers import EventsAnswer, MailboxAnswer
 from ijw_gateway.api.operations_answers import (
@@ -20,6 +21,8 @@ from ijw_gateway.fixtures import builders as b
 from ijw_gateway.gateway import Gateway, KeyCache
 from ijw_gateway.parties import load_directory
 from ijw_gateway.store import Store
+from ijw_gateway.store.directory import keys
+from ijw_gateway.store.migrate import current, downgrade, upgrade
 from tests.support.procs import Receiver, running_receiver
 from tests.support.service import (
     AGB,
@@ -254,3 +257,34 @@ def test_a_party_is_removed_only_when_nothing_waits_for_it(
     _refused(client.get("/v1/mailbox", headers=auth(AGB)), 401, "invalid_api_key")
     loaded = gateway.store.load_directory(load_directory(PARTIES))
     assert AGB in loaded.removed and gateway.store.party(AGB) is None
+
+
+def test_the_migration_keeps_parties_and_keys_and_goes_back(empty_url: str) -> None:
+    """From 0005 with a party and its key: both kept, present and never used; and down
+    to 0005 again without loss of them."""
+    store = Store.open(empty_url)
+    upgrade(store.engine, "0005")
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO party (code, kind, name, created_at, channel) "
+                "VALUES ('0505', 'gemeente', '', '2026-01-01 00:00:00', 'mailbox')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO api_key (key_id, party_code, salt, digest, created_at) "
+                "VALUES ('k-1', '0505', 's', 'd', '2026-01-01 00:00:00')"
+            )
+        )
+    upgrade(store.engine)
+    assert current(store.engine) == "0006_operations"
+    assert [p.code for p in store.parties()] == ["0505"]
+    with store.session() as session:
+        assert [(k.key_id, k.state, k.last_used_at) for k in keys(session)] == [
+            ("k-1", "active", None)
+        ]
+    downgrade(store.engine, "0005")
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM api_key")).scalar_one() == 1
+    store.dispose()

@@ -52,10 +52,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("operator_key", "api_key"):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("last_used_at")
-    with op.batch_alter_table("party", schema=None) as batch_op:
+    # SQLite drops a column in place (3.35+): copying ``party`` into a new table would
+    # break the keys' foreign keys to it.
+    for table, column in (("operator_key", "last_used_at"), ("api_key", "last_used_at")):
+        with op.batch_alter_table(table, schema=None, recreate="never") as batch_op:
+            batch_op.drop_column(column)
+    with op.batch_alter_table("party", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("removed_at")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_state")
