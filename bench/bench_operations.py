@@ -65,28 +65,7 @@ def _rows(count: int) -> Iterator[tuple[list[dict[str, object]], list[dict[str, 
         for n in range(first, min(first + CHUNK, count)):
             at = START + step * n
             message_id = uuid.uuid4().hex
-            raw = f"<bench n='{n}'/>".encode()
-            messages.append(
-                {
-                    "id": message_id,
-                    "received_at": at,
-                    "origin": "party",
-                    "poster": GEMEENTEN[n % 5],
-                    "type": TYPES[n % 4],
-                    "afzender": GEMEENTEN[n % 5],
-                    "ontvanger": AANBIEDERS[n % 5],
-                    "identificatie": f"B-{n}",
-                    "from_party": GEMEENTEN[n % 5],
-                    "to_party": AANBIEDERS[n % 5],
-                    "conversation_id": message_id,
-                    "accepted": True,
-                    "sha256": hashlib.sha256(raw).hexdigest(),
-                    "size": len(raw),
-                    "raw": raw,
-                    "file": "",
-                    "trace_id": uuid.uuid4().hex,
-                }
-            )
+            messages.append(_message(n, message_id, at))
             outbox.append(
                 {
                     "message_id": message_id,
@@ -99,6 +78,29 @@ def _rows(count: int) -> Iterator[tuple[list[dict[str, object]], list[dict[str, 
                 }
             )
         yield messages, outbox
+
+
+def _message(n: int, message_id: str, at: datetime) -> dict[str, object]:
+    raw = f"<bench n='{n}'/>".encode()
+    return {
+        "id": message_id,
+        "received_at": at,
+        "origin": "party",
+        "poster": GEMEENTEN[n % 5],
+        "type": TYPES[n % 4],
+        "afzender": GEMEENTEN[n % 5],
+        "ontvanger": AANBIEDERS[n % 5],
+        "identificatie": f"B-{n}",
+        "from_party": GEMEENTEN[n % 5],
+        "to_party": AANBIEDERS[n % 5],
+        "conversation_id": message_id,
+        "accepted": True,
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "size": len(raw),
+        "raw": raw,
+        "file": "",
+        "trace_id": uuid.uuid4().hex,
+    }
 
 
 def _fill(store: Store, count: int) -> None:

@@ -20,6 +20,7 @@ from ijw_gateway.cli._listing import (
 )
 from ijw_gateway.errors import UsageError
 
+_COLUMNS = ("id", "received_at", "message", "from", "to", "state", "trace_id")
 STATES = ("accepted", "rejected", "queued", "delivered", "dead", "acked", "discarded")
 
 
@@ -73,11 +74,6 @@ def list_messages(
         echo_json(body)
         return 0
     for item in items:
-        click.echo(
-            "\t".join(
-                str(item[k] or "-")
-                for k in ("id", "received_at", "message", "from", "to", "state", "trace_id")
-            )
-        )
+        click.echo("\t".join(str(item[k] or "-") for k in _COLUMNS))
     next_line(body)
     return 0
