@@ -20,13 +20,20 @@ from sqlmodel import Session, col, select
 
 from ijw_gateway.errors import Conflict, NotFound
 from ijw_gateway.store import Store, directory
-from ijw_gateway.store.outbox import ACKED, DEAD, DELIVERED, IN_MAILBOX, QUEUED, add_event
+from ijw_gateway.store.outbox import (
+    ACKED,
+    DEAD,
+    DELIVERED,
+    DISCARDED,
+    IN_MAILBOX,
+    QUEUED,
+    add_event,
+)
 
 __all__ = ["DEAD", "STATES", "WAITING", "DeadFilter", "Listed", "MessageFilter", "Operations"]
 from ijw_gateway.store.tables import Message, Outbox
 from ijw_gateway.store.views import MessageView, PartyView
 
-DISCARDED = "discarded"
 WAITING = IN_MAILBOX
 """What waits in the outbox: queued for delivery (or a pull), or dead-lettered."""
 STATES = ("accepted", "rejected", QUEUED, DELIVERED, DEAD, ACKED, DISCARDED)

@@ -5,7 +5,7 @@ concurrent workers skip each other's rows, on SQLite the single writer makes the
 statement atomic. The lease (``lease_until``) is what keeps a claimed row away from other
 workers after the claim commits; a worker killed mid-delivery loses its lease when it
 expires and the row is delivered again (at least once). A row that is ``acked`` or
-``delivered`` is never claimed again.
+``delivered`` is never claimed again, nor is one an operator ``discarded``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ijw_gateway.store.tables import Event, Message, Outbox, Party
 from ijw_gateway.store.views import Claimed, MailboxItem
 
 QUEUED, DELIVERED, DEAD, ACKED = "queued", "delivered", "dead", "acked"
+DISCARDED = "discarded"  # a dead letter an operator discarded (``store.operations``)
 IN_MAILBOX = (QUEUED, DEAD)
 SENDING = tuple(c for c in CHANNELS if c != "mailbox")
 """Channels whose messages a worker claims; the mailbox's wait for their receiver."""
