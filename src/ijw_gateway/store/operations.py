@@ -112,16 +112,16 @@ _NAMES = (
     "accepted",
     "sha256",
     "size",
-    "verdict",
     "trace_id",
 )
-"""The columns of a listed message: all but its bytes (of those only their length)."""
+"""The columns of a listed message: not its bytes (only their length) nor its verdict
+(``GET /v1/messages/{id}?format=meta`` has it), which can be large."""
 
 
 def _view(row: Sequence[object]) -> Listed:
     values = dict(zip(_NAMES, row[: len(_NAMES)], strict=True))
     kept, delivery = row[len(_NAMES)], row[len(_NAMES) + 1]
-    view = MessageView(**values, kept=int(str(kept)))  # type: ignore[arg-type]
+    view = MessageView(**values, verdict=None, kept=int(str(kept)))  # type: ignore[arg-type]
     return Listed(view, None if delivery is None else str(delivery))
 
 
