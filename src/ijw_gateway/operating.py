@@ -15,7 +15,7 @@ from typing import Any
 
 from ijw_gateway.errors import Unprocessable
 from ijw_gateway.store.directory import KeyState
-from ijw_gateway.store.operations import Listed, Waiting
+from ijw_gateway.store.operations import Listed, MessageFilter, Place, Waiting, by_delivery
 from ijw_gateway.store.views import MessageView, PartyView
 
 
@@ -33,12 +33,16 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
 
 
-def encode_cursor(listed: Listed) -> str:
-    text = f"{iso(listed.message.received_at)}|{listed.message.id}"
+def encode_cursor(listed: Listed, where: MessageFilter) -> str:
+    """The opaque ``next`` of a page of messages that ended with ``listed``."""
+    if by_delivery(where):
+        text = f"q|{listed.outbox_id}"
+    else:
+        text = f"{iso(listed.message.received_at)}|{listed.message.id}"
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+def decode_cursor(cursor: str | None) -> Place | None:
     """The place a page ended, from its ``next``; ``Unprocessable`` for anything this
     gateway did not hand out."""
     if cursor is None:
@@ -46,6 +50,8 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, _, last = text.partition("|")
+        if at == "q" and last.isdigit() and len(last) <= 18:
+            return int(last)
         moment = aware(datetime.fromisoformat(at.replace("Z", "+00:00")))
     except (binascii.Error, UnicodeDecodeError, ValueError):
         moment, last = None, ""

@@ -111,6 +111,11 @@ def test_messages_are_listed_newest_first_with_filters_and_a_cursor(
     by_id = _pages(client, operator, "/v1/messages", identification="OPS-3", message="JW301")
     assert by_id == [mine[3]]  # (its retour copies the identification)
     assert _pages(client, operator, "/v1/messages", state="rejected") == [rejected]
+    queued = _pages(client, operator, "/v1/messages", state="queued", message="JW301")
+    assert queued == [other, *mine[::-1]]  # by delivery state: in the order queued
+    by_state = _ok(client.get("/v1/messages?state=queued&limit=1", headers=operator))
+    wrong = {"after": by_state["next"]}  # a cursor of a page by state, for another page
+    _refused(client.get("/v1/messages", params=wrong, headers=operator), 422, "bad_cursor")
     assert other not in _pages(client, auth(AGB), "/v1/messages")
     assert _pages(client, auth(AGB), "/v1/messages", party=OTHER_AGB) == []
     body = _ok(client.get("/v1/messages?limit=1", headers=operator), MessagesAnswer)

@@ -99,7 +99,7 @@ def list_messages(
         {
             "items": [listed_json(m) for m in visible],
             "has_more": more,
-            "next": encode_cursor(page[-1]) if more else None,
+            "next": encode_cursor(page[-1], where) if more else None,
         }
     )
 

@@ -68,7 +68,7 @@ def list_messages(
     body = {
         "items": items,
         "has_more": more,
-        "next": encode_cursor(page[-1]) if more else None,
+        "next": encode_cursor(page[-1], where) if more else None,
     }
     if as_json:
         echo_json(body)

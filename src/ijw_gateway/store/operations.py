@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from ijw_gateway.errors import Conflict, NotFound
+from ijw_gateway.errors import Conflict, NotFound, Unprocessable
 from ijw_gateway.store import Store, directory
 from ijw_gateway.store.outbox import (
     ACKED,
@@ -62,6 +63,7 @@ class Listed:
 
     message: MessageView
     delivery: str | None
+    outbox_id: int | None = None  # the place in a page by delivery state (``by_delivery``)
 
     @property
     def state(self) -> str:
@@ -120,9 +122,10 @@ _NAMES = (
 
 def _view(row: Sequence[object]) -> Listed:
     values = dict(zip(_NAMES, row[: len(_NAMES)], strict=True))
-    kept, delivery = row[len(_NAMES)], row[len(_NAMES) + 1]
+    kept, delivery, outbox_id = row[len(_NAMES) :]
     view = MessageView(**values, verdict=None, kept=int(str(kept)))  # type: ignore[arg-type]
-    return Listed(view, None if delivery is None else str(delivery))
+    place = None if outbox_id is None else int(str(outbox_id))
+    return Listed(view, None if delivery is None else str(delivery), place)
 
 
 def _conditions(where: MessageFilter) -> list[ColumnElement[bool]]:
@@ -144,11 +147,28 @@ def _conditions(where: MessageFilter) -> list[ColumnElement[bool]]:
     return found
 
 
-def _before(cursor: tuple[datetime, str] | None) -> list[ColumnElement[bool]]:
-    """Rows after ``cursor`` in the page order (newest first). The first condition lets
-    an index range serve the page; the second breaks ties of the same moment by id."""
+Place = tuple[datetime, str] | int
+"""Where a page of messages ended: (received at, id) of its last message, or, in a page
+by delivery state, the last one's outbox row."""
+DELIVERY_STATES = (QUEUED, DELIVERED, DEAD, ACKED, DISCARDED)
+
+
+def by_delivery(where: MessageFilter) -> bool:
+    """Whether a page is read in the order of the deliveries (the outbox's ``(state, id)``
+    index): a delivery state is the outbox's, so no index of the messages leads it."""
+    return where.state in DELIVERY_STATES
+
+
+def _before(where: MessageFilter, cursor: Place | None) -> list[ColumnElement[bool]]:
+    """Rows after ``cursor`` in the page order (newest first). By time of receipt, the
+    first condition lets an index range serve the page; the second breaks ties of the same
+    moment by id."""
     if cursor is None:
         return []
+    if isinstance(cursor, int) != by_delivery(where):
+        raise Unprocessable("`after` is the cursor of a page with other filters.", "bad_cursor")
+    if isinstance(cursor, int):
+        return [col(Outbox.id) < cursor]
     at, last = cursor
     received = col(Message.received_at)
     return [received <= at, or_(received < at, col(Message.id) < last)]
@@ -157,19 +177,25 @@ def _before(cursor: tuple[datetime, str] | None) -> list[ColumnElement[bool]]:
 def messages(
     session: Session,
     where: MessageFilter,
-    cursor: tuple[datetime, str] | None,
+    cursor: Place | None,
     limit: int,
     sides: Sequence[ColumnElement[bool]] = (),
 ) -> list[Listed]:
-    """At most ``limit`` messages after ``cursor``, newest first. ``sides``: conditions of
-    which one must hold (a party as poster, sender or receiver), each read as a page of its
-    own through its own index and merged, so no side's page needs a scan of the others'."""
+    """At most ``limit`` messages after ``cursor``, newest first (``by_delivery``: in the
+    order they were queued). ``sides``: conditions of which one must hold (a party as
+    poster, sender or receiver), each read as a page of its own and merged, so that each
+    side's own index serves its page."""
     columns = [col(getattr(Message, n)) for n in _NAMES]
+    order = (
+        [col(Outbox.id).desc()]
+        if by_delivery(where)
+        else [col(Message.received_at).desc(), col(Message.id).desc()]
+    )
     base = (
-        sa_select(*columns, func.length(col(Message.raw)), col(Outbox.state))
+        sa_select(*columns, func.length(col(Message.raw)), col(Outbox.state), col(Outbox.id))
         .outerjoin(Outbox, col(Outbox.message_id) == col(Message.id))
-        .where(*_conditions(where), *_before(cursor))
-        .order_by(col(Message.received_at).desc(), col(Message.id).desc())
+        .where(*_conditions(where), *_before(where, cursor))
+        .order_by(*order)
         .limit(limit)
     )
     found: dict[str, Listed] = {}
@@ -177,8 +203,13 @@ def messages(
         for row in session.execute(base.where(side)):
             listed = _view(tuple(row))
             found[listed.message.id] = listed
-    ordered = sorted(found.values(), key=lambda m: (m.message.received_at, m.message.id))
-    return ordered[::-1][:limit]
+    return sorted(found.values(), key=partial(_place, by_delivery(where)), reverse=True)[:limit]
+
+
+def _place(delivery: bool, listed: Listed) -> tuple[datetime | int, str]:
+    if delivery:
+        return listed.outbox_id or 0, ""
+    return listed.message.received_at, listed.message.id
 
 
 def party_sides(party: str) -> list[ColumnElement[bool]]:
@@ -322,7 +353,7 @@ class Operations:
     def messages(
         self,
         where: MessageFilter,
-        cursor: tuple[datetime, str] | None,
+        cursor: Place | None,
         limit: int,
         viewer: str | None = None,
     ) -> list[Listed]:
