@@ -5,9 +5,11 @@ fails and then recovers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Select, and_, text
 
 from ijw_gateway.api.answers import EventsAnswer, MailboxAnswer
 from ijw_gateway.api.operations_answers import (
@@ -23,6 +25,7 @@ from ijw_gateway.parties import load_directory
 from ijw_gateway.store import Store
 from ijw_gateway.store.directory import keys
 from ijw_gateway.store.migrate import current, downgrade, upgrade
+from ijw_gateway.store.operations import MessageFilter, page_query, party_sides
 from tests.support.procs import Receiver, running_receiver
 from tests.support.service import (
     AGB,
@@ -293,3 +296,42 @@ def test_the_migration_keeps_parties_and_keys_and_goes_back(empty_url: str) -> N
     with store.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM api_key")).scalar_one() == 1
     store.dispose()
+
+
+PAGES = {
+    "everything": MessageFilter(),
+    "a type": MessageFilter(type="JW323"),
+    "rejected": MessageFilter(state="rejected"),
+    "a delivery state": MessageFilter(state="dead"),
+    "an identification": MessageFilter(identification="B-7"),
+    "a trace id": MessageFilter(trace_id="ab" * 16),
+}
+FEW = {"an identification", "a trace id"}  # an exact id: its few matches may be sorted
+
+
+def _plan(store: Store, statement: Select[Any]) -> str:
+    """The database's plan of ``statement``; PostgreSQL told to avoid sequential scans, so
+    that on a small table, too, it shows whether an index can serve the page."""
+    with store.engine.connect() as connection:
+        compiled = statement.compile(dialect=connection.dialect)
+        if store.postgres:
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            rows = connection.exec_driver_sql(f"EXPLAIN {compiled.string}", compiled.params)
+        else:
+            params = tuple(compiled.params[k] for k in compiled.positiontup or ())
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled.string}", params)
+        return "\n".join(str(row[-1]) for row in rows)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_page_of_messages_is_read_through_an_index(store: Store, name: str) -> None:
+    """Every page, alone and on each side of a party, is read through an index; on
+    SQLite (whose plans do not depend on the table's size) one that also gives the page
+    its order, so a page reads about ``limit`` rows (``bench_operations.py`` times it)."""
+    for side in [and_(True), *party_sides(AGB)]:  # alone, and with a party's each side
+        plan = _plan(store, page_query(PAGES[name], None, 100, side))
+        if store.postgres:
+            assert "Seq Scan" not in plan, plan
+            continue
+        assert all("USING" in line for line in plan.splitlines() if "B-TREE" not in line), plan
+        assert name in FEW or "TEMP B-TREE" not in plan, plan
