@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import and_, create_engine, insert, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -42,6 +42,7 @@ from ijw_gateway.config import Settings  # noqa: E402
 from ijw_gateway.gateway import Gateway, prepare  # noqa: E402
 from ijw_gateway.parties import new_key  # noqa: E402
 from ijw_gateway.store import Store  # noqa: E402
+from ijw_gateway.store.operations import MessageFilter, page_query, party_sides  # noqa: E402
 from ijw_gateway.store.tables import Message, Outbox  # noqa: E402
 
 with warnings.catch_warnings():
@@ -152,6 +153,32 @@ PAGES = {
 }
 
 
+BLOCKS = {
+    "messages, first page": MessageFilter(),
+    "messages by type": MessageFilter(type="JW323"),
+    "messages by party": MessageFilter(party="98761003"),
+    "messages by state (dead)": MessageFilter(state="dead"),
+    "messages, a month back": MessageFilter(until=datetime(2026, 12, 1, tzinfo=UTC)),
+}
+"""The message pages whose buffers PostgreSQL counts: a figure the machine's load does not
+change (its timings do, on a shared machine)."""
+
+
+def _blocks(store: Store, where: MessageFilter) -> int:
+    """Shared buffers (hit or read) one page of ``where`` touched, over all its sides."""
+    sides = party_sides(where.party) if where.party else [and_(True)]
+    total = 0
+    with store.engine.connect() as connection:
+        for side in sides:
+            compiled = page_query(where, None, 100, side).compile(dialect=connection.dialect)
+            plan = connection.exec_driver_sql(
+                f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {compiled.string}", compiled.params
+            ).scalar_one()
+            top = plan[0]["Plan"]
+            total += int(top["Shared Hit Blocks"]) + int(top["Shared Read Blocks"])
+    return total
+
+
 def run(kind: str, count: int, repeat: int) -> dict[str, float]:
     with _database(kind) as url:
         settings = Settings(database_url=url, parties=PARTIES)
@@ -169,6 +196,9 @@ def run(kind: str, count: int, repeat: int) -> dict[str, float]:
             figures = {
                 name: _median_ms(client, path, headers, repeat) for name, path in PAGES.items()
             }
+        if store.postgres:
+            for name, where in BLOCKS.items():
+                figures[f"{name}: buffers"] = _blocks(store, where)
         store.dispose()
     return figures
 
@@ -186,6 +216,9 @@ def main() -> None:
     for name in PAGES:
         cells = " | ".join(f"{results[s][name]:.1f} ms" for s in args.sizes)
         print(f"| {name} | {cells} |")
+    for name in BLOCKS if args.db == "postgres" else ():
+        cells = " | ".join(f"{results[s][f'{name}: buffers']:.0f}" for s in args.sizes)
+        print(f"| {name}: buffers touched | {cells} |")
 
 
 if __name__ == "__main__":
