@@ -268,10 +268,10 @@ def test_a_party_is_removed_only_when_nothing_waits_for_it(
 
 
 def test_the_migration_keeps_parties_and_keys_and_goes_back(empty_url: str) -> None:
-    """From 0005 with a party and its key: both kept, present and never used; and down
-    to 0005 again without loss of them."""
+    """From the revision before (0007_answers) with a party and its key: both kept, present
+    and never used; and down to it again without loss of them."""
     store = Store.open(empty_url)
-    upgrade(store.engine, "0005")
+    upgrade(store.engine, "0007_answers")
     with store.engine.begin() as connection:
         connection.execute(
             text(
@@ -292,7 +292,7 @@ def test_the_migration_keeps_parties_and_keys_and_goes_back(empty_url: str) -> N
         assert [(k.key_id, k.state, k.last_used_at) for k in keys(session)] == [
             ("k-1", "active", None)
         ]
-    downgrade(store.engine, "0005")
+    downgrade(store.engine, "0007_answers")
     with store.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM api_key")).scalar_one() == 1
     store.dispose()

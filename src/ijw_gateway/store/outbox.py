@@ -112,6 +112,8 @@ def _item(
         trace_ref=trace_ref,
         conversation_ref=conversation_ref,
         answers_ref=answers_ref,
+        verdict=m.verdict if m.advice is not None else None,
+        advice=m.advice,
     )
 
 
@@ -183,7 +185,16 @@ def mailbox(
         query = query.where(col(Outbox.id) > after)
     return [
         MailboxItem(
-            m.id, m.type, m.from_party, m.received_at, o.state, o.attempts, m.raw, o.id or 0
+            m.id,
+            m.type,
+            m.from_party,
+            m.received_at,
+            o.state,
+            o.attempts,
+            m.raw,
+            m.verdict if m.advice is not None else None,
+            m.advice,
+            o.id or 0,
         )
         for o, m in session.exec(query.order_by(col(Outbox.id)).limit(limit))
     ]

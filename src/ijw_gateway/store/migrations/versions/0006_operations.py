@@ -7,8 +7,12 @@ indexes replace the plain ones. The outbox's indexes end with ``id``, the order 
 dead letters and of what waits. ``party.removed_at`` marks a party an operator removed;
 ``last_used_at`` says when a party's or operator's key was last verified.
 
+It follows ``0007_answers``, which reached main first: a database already at that revision
+then gets this one on its next upgrade (the names keep the order the revisions were planned
+in; alembic follows ``down_revision``).
+
 Revision ID: 0006_operations
-Revises: 0005
+Revises: 0007_answers
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_operations"
-down_revision = "0005"
+down_revision = "0007_answers"
 branch_labels = None
 depends_on = None
 
