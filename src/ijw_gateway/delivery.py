@@ -29,6 +29,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 import httpx
@@ -267,6 +268,32 @@ def with_retries(send_once: Callable[[], str], tries: int, max_seconds: float) -
     return Attempt(True, False, detail)
 
 
+@dataclass(frozen=True)
+class ClientTls:
+    """The TLS material of a channel's connections, from a party's channel settings: our
+    client certificate (PEM, with its key unless ``key`` names a file of its own) and the
+    CAs to trust instead of the system's. Nothing set: the system's trust, no certificate."""
+
+    certificate: Path | None = None
+    key: Path | None = None
+    ca: Path | None = None
+
+    def context(self, channel: str) -> ssl.SSLContext | bool:
+        """What httpx verifies with: TLS 1.2 or later; ConfigurationError when a file
+        cannot be read or used (the party's messages are then dead-lettered with it)."""
+        if self.certificate is None and self.ca is None:
+            return True
+        try:
+            context = ssl.create_default_context(cafile=str(self.ca) if self.ca else None)
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+            if self.certificate is not None:
+                key = str(self.key) if self.key else None
+                context.load_cert_chain(str(self.certificate), key)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigurationError(f"{channel}: TLS files cannot be used ({exc})") from None
+        return context
+
+
 def http_client(
     transport: httpx.BaseTransport | None, timeout: float, verify: ssl.SSLContext | bool = True
 ) -> httpx.Client:
@@ -330,6 +357,20 @@ class PushChannel(HttpChannel):
 
     def request(self, parcel: Parcel) -> httpx.Request:
         return post_request(self.client, parcel.endpoint, parcel.raw, _headers(parcel))
+
+
+def push_channel(
+    route: Route, transport: httpx.BaseTransport | None, timeout: float, max_seconds: float
+) -> PushChannel:
+    """A push channel for a party whose channel settings name TLS material (``certificate``,
+    ``key``, ``ca``: paths of PEM files); ConfigurationError for any other setting."""
+    settings = dict(route.settings)
+    unknown = sorted(set(settings) - {"certificate", "key", "ca"})
+    if unknown:
+        raise ConfigurationError(f"push channel: unknown settings {unknown}")
+    tls = ClientTls(**{name: Path(value) for name, value in settings.items()})
+    verify = tls.context("push channel")
+    return PushChannel(transport, timeout=timeout, max_seconds=max_seconds, verify=verify)
 
 
 _BACKOFF = wait_exponential_jitter(multiplier=30.0, max=3600.0, exp_base=2.0, jitter=30.0)
