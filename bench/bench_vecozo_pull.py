@@ -36,12 +36,10 @@ from bench_intake import _database, _drop, calibrate  # noqa: E402
 
 def _payloads(count: int) -> list[bytes]:
     from ijw_gateway.fixtures import builders as b
-    from ijw_gateway.fixtures.scenario import TEST_BSNS
+    from ijw_gateway.fixtures.scenario import test_bsns
 
-    run = uuid.uuid4().hex[:4]
-    return [
-        b.to_bytes(b.jw315(f"V{run}{i}", bsn=TEST_BSNS[i % len(TEST_BSNS)])) for i in range(count)
-    ]
+    run, bsns = uuid.uuid4().hex[:4], test_bsns()
+    return [b.to_bytes(b.jw315(f"V{run}{i}", bsn=bsns[i % len(bsns)])) for i in range(count)]
 
 
 def _stub(directory: str, count: int, pipe: Connection) -> None:
@@ -89,6 +87,8 @@ def run(kind: str, count: int, threads: int) -> dict[str, float]:
         stub = multiprocessing.Process(target=_stub, args=(tmp, count, theirs))
         stub.start()
         try:
+            if not ours.poll(120):  # the stub died before it served (its error is above)
+                raise SystemExit("the stub did not start")
             port = ours.recv()
             settings = Settings(
                 database_url=url,
