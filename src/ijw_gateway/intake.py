@@ -463,7 +463,10 @@ def _history(unit: Unit) -> StoreHistory:
     return StoreHistory(unit.connection, unit.add_rows, unit.identifications, unit.numbers)
 
 
-def read_envelope(data: bytes | None) -> tuple[etree._ElementTree | None, Envelope | None]:
+Read = tuple[etree._ElementTree | None, Envelope | None]  # a parsed document, its envelope
+
+
+def read_envelope(data: bytes | None) -> Read:
     """The parsed document and its envelope; (None, None) when it does not parse (the
     validator then says why), the tree alone when it is not an iJw message."""
     if data is None:
