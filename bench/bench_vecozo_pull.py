@@ -84,7 +84,7 @@ def _certificates(directory: str) -> None:
     )
 
 
-def run(kind: str, count: int, threads: int, takers: int) -> dict[str, float]:
+def run(kind: str, count: int, threads: int, takers: int | None) -> dict[str, float]:
     from ijw_gateway.config import Settings
     from ijw_gateway.gateway import Gateway, prepare
     from ijw_gateway.store import Store
@@ -138,7 +138,9 @@ def main() -> int:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="postgres")
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--takers", type=int, default=2, help="intakes side by side")
+    parser.add_argument(
+        "--takers", type=int, help="intakes side by side (2 on PostgreSQL, 1 on SQLite)"
+    )
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"machine speed: {calibrate():.3f} ms CPU for the reference workload")

@@ -74,13 +74,15 @@ class Puller:
         arrivals: Arrivals,
         store: Store,
         threads: int = 4,
-        takers: int = 2,
+        takers: int | None = None,
     ) -> None:
         self.client = client
         self.arrivals = arrivals
         self.store = store
         self.threads = max(1, threads)  # payload fetches, and acknowledgements
-        self.takers = max(1, takers)  # intakes side by side (of messages sharing no key)
+        # Intakes side by side (of messages sharing no key): on PostgreSQL their commits
+        # overlap; SQLite has one writer at a time, so there one is the quickest.
+        self.takers = max(1, takers if takers is not None else 2 if store.postgres else 1)
 
     def drain(self, search: Search | None = None, max_rounds: int = 1000) -> Round:
         """Rounds until VECOZO has nothing more for us, or a round brought nothing new."""
