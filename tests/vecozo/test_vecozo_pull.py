@@ -20,7 +20,7 @@ from ijw_gateway.arrivals import Taken
 from ijw_gateway.cli import main
 from ijw_gateway.config import Settings
 from ijw_gateway.fixtures import builders as b
-from ijw_gateway.fixtures.scenario import test_bsns
+from ijw_gateway.fixtures.scenario import test_bsns as bsns
 from ijw_gateway.gateway import Gateway, prepare
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import Message, WireRef
@@ -346,7 +346,7 @@ def test_messages_sharing_a_client_are_taken_in_order_others_side_by_side(
     """Two intakes run at once (the default on PostgreSQL; SQLite's default is one), but
     never two of the same client (an intake key): the second request for a client starts
     after the first one's transaction ended."""
-    other = next(n for n in test_bsns() if n != b.BSN)
+    other = next(n for n in bsns() if n != b.BSN)
     first, unrelated, second = (
         stub.add(metadata(PROVIDER, MUNICIPALITY, "JW315"), _for_client(i, bsn)).trace
         for i, bsn in (("R-1", b.BSN), ("R-2", other), ("R-3", b.BSN))
