@@ -149,7 +149,8 @@ def main() -> int:
         shown = ", ".join(
             f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()
         )
-        print(f"run {n + 1} ({args.db}, {args.threads} threads, {args.takers} takers): {shown}")
+        takers = args.takers or "default"
+        print(f"run {n + 1} ({args.db}, {args.threads} threads, {takers} takers): {shown}")
     return 0
 
 
