@@ -279,10 +279,16 @@ class ClientTls:
     ca: Path | None = None
 
     def context(self, channel: str) -> ssl.SSLContext | bool:
-        """What httpx verifies with: TLS 1.2 or later; ConfigurationError when a file
-        cannot be read or used (the party's messages are then dead-lettered with it)."""
+        """What httpx verifies with: httpx's own default when nothing is set, else
+        ``ssl_context``."""
         if self.certificate is None and self.ca is None:
             return True
+        return self.ssl_context(channel)
+
+    def ssl_context(self, channel: str) -> ssl.SSLContext:
+        """TLS 1.2 or later, the server verified, our certificate presented;
+        ConfigurationError when a file cannot be read or used (a party's messages are then
+        dead-lettered with it, a command stops with exit status 2)."""
         try:
             context = ssl.create_default_context(cafile=str(self.ca) if self.ca else None)
             context.minimum_version = ssl.TLSVersion.TLSv1_2
