@@ -229,7 +229,7 @@ class Intake:
         self,
         party: str,
         item: Item,
-        read: tuple[etree._ElementTree | None, Envelope | None],
+        read: Read,
         trace: str,
         message_id: str | None,
         answer_back: bool,
