@@ -183,18 +183,21 @@ class Gateway:
         push = self._push(transport, timeout, lease / 2)
         return Switchboard({**board.factories, StufChannel.name: stuf, PushChannel.name: push})
 
-    @staticmethod
     def _push(
-        transport: httpx.BaseTransport | None, timeout: float, max_seconds: float
+        self, transport: httpx.BaseTransport | None, timeout: float, max_seconds: float
     ) -> ChannelFactory:
         """One push channel for every party without channel settings; one of its own (its
-        client certificate and CAs) for a party with them."""
-        shared = PushChannel(transport, timeout=timeout, max_seconds=max_seconds)
+        client certificate and CAs) for a party with them. All sign with the push key."""
+        options = {
+            "transport": transport,
+            "timeout": timeout,
+            "max_seconds": max_seconds,
+            "signing_key": self.settings.push_signing_key,
+        }
+        shared = PushChannel(**options)  # type: ignore[arg-type]
 
         def build(route: Route) -> Channel:
-            if not route.settings:
-                return shared
-            return push_channel(route, transport, timeout, max_seconds)
+            return push_channel(route, **options) if route.settings else shared
 
         return build
 
