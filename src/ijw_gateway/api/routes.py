@@ -42,11 +42,11 @@ from ijw_gateway.errors import (
     Unprocessable,
 )
 from ijw_gateway.gateway import Gateway
-from ijw_gateway.intake import Result
 from ijw_gateway.messages.jsonmodel import ModelError, to_json
 from ijw_gateway.metrics import INTAKE_MESSAGES
 from ijw_gateway.monitoring.access import Viewer
 from ijw_gateway.operating import message_json
+from ijw_gateway.received import Result
 from ijw_gateway.store.views import EventView, MessageView
 from ijw_gateway.xmlparse import MAX_BYTES
 from ijw_gateway.zipped import ZIP_MAGIC
@@ -158,6 +158,8 @@ def _intake_threads(state: State) -> ThreadPoolExecutor:
 def _count(results: list[Result]) -> None:
     for result in results:
         outcome = "accepted" if result.delivery else "rejected"
+        if result.held:
+            outcome = "held"
         if result.duplicate:
             outcome = "duplicate"
         INTAKE_MESSAGES.labels(str(result.report.get("message") or "unknown"), outcome).inc()
