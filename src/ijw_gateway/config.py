@@ -34,7 +34,7 @@ DEFAULT_DATABASE_URL = "sqlite:///ijw-gateway.db"
 DATABASE_SCHEMES = ("sqlite://", "postgresql+psycopg://", "postgresql://", "postgres://")
 PREFIX = "IJW_"
 _NOT_FROM_ENV = frozenset({"worker_in_serve"})  # set by `serve` for its own processes
-_SECRET = frozenset({"database_url", "export_key"})  # never repeated in a message
+_SECRET = frozenset({"database_url", "export_key", "console_secret"})  # never repeated in a message
 _SHOWN = 60  # characters of a bad value repeated in the message
 
 Seconds = Annotated[float, msgspec.Meta(gt=0, le=86_400)]
@@ -72,6 +72,9 @@ class Settings:
     # The key of the monitoring export's pseudonyms (keyed hash of BSN and allocation
     # number); None: the export refuses.
     export_key: ExportKey | None = dataclasses.field(default=None, repr=False)
+    # What signs the console's session cookies; None: a secret per process (one process
+    # only: `serve --workers N` needs it set, or a sign-in works in one process alone).
+    console_secret: ExportKey | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         problems = []
