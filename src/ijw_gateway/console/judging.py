@@ -2,7 +2,7 @@
 
 The same pieces as ``ijw-gateway validate``: items from a body (a zip is split as the API
 splits it, a StUF-GGk envelope is opened), the command line's read-only validator with
-the gateway's contracts, and for a sequence an in-memory history each file is judged
+the gateway's contracts (unless the tester leaves them out), and for a sequence an in-memory history each file is judged
 against and then recorded in. The return message is composed as the service composes it.
 """
 
@@ -62,16 +62,21 @@ class Judge:
         self._registry = SchemaRegistry(gateway.settings.schema_dir)
         self._compose = retour_composer(gateway.releases)
 
-    def validator(self, lang: str, history: InMemoryHistory | None) -> Validator:
-        """The command line's read-only validator: refusals are shown, never recorded."""
+    def validator(
+        self, lang: str, history: InMemoryHistory | None, contracts: bool
+    ) -> Validator:
+        """The command line's read-only validator: refusals are shown, never recorded;
+        with ``contracts``, the gateway's contracts judge as well (as the service does)."""
         settings = self._gateway.settings
-        checks = build_checks(lang, history, settings, contracts=True, record=False)
+        checks = build_checks(lang, history, settings, contracts=contracts, record=False)
         return Validator(self._registry, checks, [no_extra_data_screen(None, lang=lang)], lang)
 
-    def judge(self, items: Iterable[Item], lang: str, sequence: bool) -> Iterator[Judged]:
+    def judge(
+        self, items: Iterable[Item], lang: str, sequence: bool, contracts: bool
+    ) -> Iterator[Judged]:
         """Each item's verdict; in a ``sequence`` each is judged against those before it."""
         history = InMemoryHistory() if sequence else None
-        validator = self.validator(lang, history)
+        validator = self.validator(lang, history, contracts)
         for found in items:
             item, wrapped = unwrap(found)
             if item.data is None:

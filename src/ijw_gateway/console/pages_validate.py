@@ -28,7 +28,7 @@ MAX_FILES = 30  # as a zip the API takes
 
 @router.get("/validate", response_class=HTMLResponse)
 async def validate_page(request: Request) -> Response:
-    return await render(request, "validate.html", judged=None)
+    return await render(request, "validate.html", judged=None, contracts=True)
 
 
 @router.post("/validate", response_class=HTMLResponse)
@@ -38,14 +38,19 @@ async def validate(
     items = await _items(form)
     if not items:
         problem = words(lang_of(request))("nothing_given")
-        return await render(request, "validate.html", 422, judged=None, problem=problem)
+        return await render(
+            request, "validate.html", 422, judged=None, problem=problem, contracts=True
+        )
     judge = _judge(request)
     sequence = text_field(form, "sequence") == "on"
+    contracts = text_field(form, "contracts") == "on"
     lang = lang_of(request)
     judged: list[Judged] = await to_thread.run_sync(
-        lambda: list(judge.judge(items, lang, sequence))
+        lambda: list(judge.judge(items, lang, sequence, contracts))
     )
-    return await render(request, "validate.html", judged=judged, sequence=sequence)
+    return await render(
+        request, "validate.html", judged=judged, sequence=sequence, contracts=contracts
+    )
 
 
 def _judge(request: Request) -> Judge:

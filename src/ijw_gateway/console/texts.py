@@ -70,6 +70,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "files": ("Or files (XML, zip, StUF envelope)", "Of bestanden (XML, zip, StUF-envelop)"),
     "sequence": ("Judge the files as a sequence, in order", "Beoordeel de bestanden als reeks, op volgorde"),
     "check": ("Validate", "Valideer"),
+    "with_contracts": (
+        "Judge against the region's contracts as well (as the gateway does)",
+        "Beoordeel ook tegen de contracten van de regio (zoals de gateway doet)",
+    ),
     "nothing_given": ("Paste a message or choose a file.", "Plak een bericht of kies een bestand."),
     "accepted": ("accepted", "geaccepteerd"),
     "rejected": ("rejected", "afgekeurd"),
