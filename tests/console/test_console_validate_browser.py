@@ -13,9 +13,7 @@ BROKEN = ROOT / "fixtures/messages/jw301/invalid/CD005/postcode-without-landcode
 VALID = sorted((ROOT / "fixtures/messages/jw301/valid").glob("*.xml"))[0]
 
 
-def test_the_gateway_address_leads_to_the_console_in_one_click(
-    served: Running, page: Page
-) -> None:
+def test_the_gateway_address_leads_to_the_console_in_one_click(served: Running, page: Page) -> None:
     page.goto(served.url)
     assert page.url == f"{served.url}/console/"
     page.get_by_role("link", name="Validate").first.click()

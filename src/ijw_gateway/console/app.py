@@ -96,9 +96,7 @@ async def _sign_in(request: Request, presented: str) -> Response:
 
     console = console_of(request)
     split = split_key(presented)
-    principal = (
-        await to_thread.run_sync(console.gateway.authenticate, presented) if split else None
-    )
+    principal = await to_thread.run_sync(console.gateway.authenticate, presented) if split else None
     if principal is None or split is None:
         log.warning("console sign-in refused: unknown or revoked API key")
         return await render(request, "signin.html", 401, problem=words(lang_of(request))("bad_key"))

@@ -62,9 +62,7 @@ class Judge:
         self._registry = SchemaRegistry(gateway.settings.schema_dir)
         self._compose = retour_composer(gateway.releases)
 
-    def validator(
-        self, lang: str, history: InMemoryHistory | None, contracts: bool
-    ) -> Validator:
+    def validator(self, lang: str, history: InMemoryHistory | None, contracts: bool) -> Validator:
         """The command line's read-only validator: refusals are shown, never recorded;
         with ``contracts``, the gateway's contracts judge as well (as the service does)."""
         settings = self._gateway.settings
@@ -86,9 +84,7 @@ class Judge:
             outcome = validator.run(item.data, item.name)
             if history is not None and outcome.message is not None:
                 history.record(outcome.message, outcome.report)
-            retour = (
-                self._compose(outcome.message, outcome.report) if outcome.message else None
-            )
+            retour = self._compose(outcome.message, outcome.report) if outcome.message else None
             yield Judged(
                 outcome.report,
                 wrapped,

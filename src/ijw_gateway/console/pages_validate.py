@@ -32,9 +32,7 @@ async def validate_page(request: Request) -> Response:
 
 
 @router.post("/validate", response_class=HTMLResponse)
-async def validate(
-    request: Request, form: Annotated[FormData, Depends(checked_form)]
-) -> Response:
+async def validate(request: Request, form: Annotated[FormData, Depends(checked_form)]) -> Response:
     items = await _items(form)
     if not items:
         problem = words(lang_of(request))("nothing_given")

@@ -33,7 +33,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Log in met uw API-sleutel (van een partij of een beheerder). De sleutel wordt "
         "ingewisseld voor een sessie en niet in uw browser bewaard.",
     ),
-    "bad_key": ("This API key is unknown or revoked.", "Deze API-sleutel is onbekend of ingetrokken."),
+    "bad_key": (
+        "This API key is unknown or revoked.",
+        "Deze API-sleutel is onbekend of ingetrokken.",
+    ),
     "language": ("Language", "Taal"),
     "switch_to": ("Nederlands", "English"),
     "home_intro": (
@@ -68,7 +71,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "paste": ("Message (XML)", "Bericht (XML)"),
     "files": ("Or files (XML, zip, StUF envelope)", "Of bestanden (XML, zip, StUF-envelop)"),
-    "sequence": ("Judge the files as a sequence, in order", "Beoordeel de bestanden als reeks, op volgorde"),
+    "sequence": (
+        "Judge the files as a sequence, in order",
+        "Beoordeel de bestanden als reeks, op volgorde",
+    ),
     "check": ("Validate", "Valideer"),
     "with_contracts": (
         "Judge against the region's contracts as well (as the gateway does)",
@@ -107,7 +113,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "events": ("Events", "Gebeurtenissen"),
     "conversation": ("Conversation", "Gesprek"),
     "trajectory": ("Trajectory", "Traject"),
-    "no_trajectory": ("This message belongs to no trajectory.", "Dit bericht hoort bij geen traject."),
+    "no_trajectory": (
+        "This message belongs to no trajectory.",
+        "Dit bericht hoort bij geen traject.",
+    ),
     "from": ("From", "Van"),
     "to": ("To", "Aan"),
     "received_at": ("Received", "Ontvangen"),
@@ -133,9 +142,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "numbers": ("The numbers", "De cijfers"),
     "csv": ("CSV", "CSV"),
-    "chart_volume": ("Allocated and declared amount per month", "Toegewezen en gedeclareerd bedrag per maand"),
+    "chart_volume": (
+        "Allocated and declared amount per month",
+        "Toegewezen en gedeclareerd bedrag per maand",
+    ),
     "chart_trajectories": ("Trajectories per month", "Trajecten per maand"),
-    "chart_chain": ("Response times per month (working days)", "Reactietijden per maand (werkdagen)"),
+    "chart_chain": (
+        "Response times per month (working days)",
+        "Reactietijden per maand (werkdagen)",
+    ),
     "chart_providers": ("Providers side by side", "Aanbieders naast elkaar"),
     "deadlines": ("Deadlines", "Termijnen"),
     "no_data": ("No figures for this period yet.", "Nog geen cijfers voor deze periode."),
@@ -157,7 +172,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "manifest. Eén run tegelijk per gebruiker.",
     ),
     "target_url": ("Target URL", "Doel-URL"),
-    "key_template": ("API key template ({party} is replaced)", "API-sleutelsjabloon ({party} wordt vervangen)"),
+    "key_template": (
+        "API key template ({party} is replaced)",
+        "API-sleutelsjabloon ({party} wordt vervangen)",
+    ),
     "only": ("Only these fixtures (glob, optional)", "Alleen deze testberichten (glob, optioneel)"),
     "skip_answers": ("Leave out the answer messages", "Laat de antwoordberichten weg"),
     "run": ("Run", "Starten"),
