@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.support.procs import GATEWAY, Proc, gateway_env, wait_healthy
 from tests.support.service import PARTIES
@@ -98,3 +99,10 @@ def serious_violations(page: object) -> list[str]:
         for v in found
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+def sign_in(page: Page, url: str, key: str) -> None:
+    """Through the sign-in page, as a user would."""
+    page.goto(f"{url}/console/sign-in")
+    page.get_by_label("API key").fill(key)
+    page.get_by_role("button", name="Sign in").last.click()

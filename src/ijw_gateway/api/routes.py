@@ -243,7 +243,7 @@ _READ_ERRORS = {
 }
 
 
-def _readable(gateway: Gateway, message_id: str, party: str, trace: str) -> MessageView:
+def readable(gateway: Gateway, message_id: str, party: str, trace: str) -> MessageView:
     message = gateway.store.message(message_id)
     if message is None:
         raise NotFound(f"There is no message {message_id}.")
@@ -301,7 +301,7 @@ def get_message(
 ) -> Response:
     """``xml``: the bytes exactly as received; ``json``: the lossless JSON model;
     ``meta``: who, when, verdict and links."""
-    message = _readable(gateway, message_id, party, trace_of(request))
+    message = readable(gateway, message_id, party, trace_of(request))
     if format == "meta":
         return JSONResponse(_meta(message))
     raw = gateway.store.raw(message_id) or b""
@@ -365,7 +365,7 @@ def get_events(
     acknowledged (and duplicate_received, retour_composed, forbidden), in the order
     recorded; refused reads and re-posts are counted, not repeated. At most ``limit`` per
     page; ``has_more`` and ``next`` (pass it as ``after``) lead to the next page."""
-    _readable(gateway, message_id, party, trace_of(request))
+    readable(gateway, message_id, party, trace_of(request))
     found = gateway.store.events(message_id, int(after) if after else None, limit + 1)
     page = found[:limit]
     more = len(found) > limit
@@ -390,7 +390,7 @@ def get_conversation(
     """The conversation a message belongs to: the original and its answers (retour,
     301↔302, 323↔325 by DeclaratieIdentificatie, 315/317→316/318→319/301 by
     ReferentieAanbieder), oldest first; only the messages this party may read."""
-    message = _readable(gateway, message_id, party, trace_of(request))
+    message = readable(gateway, message_id, party, trace_of(request))
     members = gateway.store.conversation(message.conversation_id)
     visible = [m for m in members if can_read(m, party, gateway.store.message)]
     return JSONResponse(
