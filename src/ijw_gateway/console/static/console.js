@@ -14,3 +14,21 @@ document.addEventListener("click", (event) => {
   line.focus({ preventScroll: true });
   history.replaceState(null, "", link.getAttribute("href"));
 });
+
+// A conformance run in progress: its bar follows the run, and the page reloads with the
+// summary when it is done.
+const run = document.getElementById("run");
+if (run && run.dataset.done === "no") {
+  const poll = async () => {
+    const answer = await fetch(run.dataset.progress, { credentials: "same-origin" });
+    if (!answer.ok) return;
+    const state = await answer.json();
+    const bar = document.getElementById("run-bar");
+    bar.max = state.total || 1;
+    bar.value = state.done_runs;
+    document.getElementById("run-count").textContent = `${state.done_runs} / ${state.total || "?"}`;
+    if (state.done) window.location.reload();
+    else window.setTimeout(poll, 1000);
+  };
+  window.setTimeout(poll, 500);
+}
