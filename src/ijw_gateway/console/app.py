@@ -24,12 +24,13 @@ from ijw_gateway.console import (
     pages_trace,
     pages_validate,
 )
-from ijw_gateway.console.session import LANG_COOKIE, SESSION_COOKIE, Signer
+from ijw_gateway.console.session import LANG_COOKIE, SESSION_COOKIE, Session, Signer
 from ijw_gateway.console.texts import LANGS, words
 from ijw_gateway.console.web import (
     Console,
     checked_form,
     console_of,
+    key_active,
     lang_of,
     render,
     set_cookie,
@@ -97,6 +98,11 @@ async def _sign_in(request: Request, presented: str) -> Response:
     console = console_of(request)
     split = split_key(presented)
     principal = await to_thread.run_sync(console.gateway.authenticate, presented) if split else None
+    if principal is not None and split is not None:  # the key cache may lag a revocation
+        active = await to_thread.run_sync(
+            key_active, console.gateway.store, Session(principal, split[0])
+        )
+        principal = principal if active else None
     if principal is None or split is None:
         log.warning("console sign-in refused: unknown or revoked API key")
         return await render(request, "signin.html", 401, problem=words(lang_of(request))("bad_key"))

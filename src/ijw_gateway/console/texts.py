@@ -220,6 +220,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Aan u bezorgde berichten die u nog niet heeft bevestigd.",
     ),
     "attempts": ("Attempts", "Pogingen"),
+    "acknowledge": ("Acknowledge", "Bevestigen"),
     "empty": ("Nothing here.", "Hier is niets."),
 }
 
