@@ -37,11 +37,12 @@ def _token(client: TestClient) -> str:
 
 
 def sign_in(client: TestClient, key: str) -> Response:
-    return client.post(
+    answer: Response = client.post(
         "/console/sign-in",
         data={"csrf": _token(client), "api_key": key},
         follow_redirects=False,
     )
+    return answer
 
 
 def _operator(store: Store) -> str:
@@ -53,7 +54,8 @@ def _operator(store: Store) -> str:
 
 
 def _status(client: TestClient, path: str) -> int:
-    return client.get(f"/console{path}").status_code
+    status: int = client.get(f"/console{path}").status_code
+    return status
 
 
 def test_each_page_refuses_and_admits_as_the_api_does(client: TestClient, store: Store) -> None:
