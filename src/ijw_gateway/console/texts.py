@@ -22,7 +22,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "conformance": ("Conformance", "Conformiteit"),
     "parties": ("Parties and keys", "Partijen en sleutels"),
     "mailbox": ("Mailbox", "Postbus"),
-    "deadletters": ("Dead letters and outbox", "Onbestelbaar en uitgaand"),
     "sign_in": ("Sign in", "Inloggen"),
     "sign_out": ("Sign out", "Uitloggen"),
     "signed_in_as": ("Signed in as", "Ingelogd als"),
@@ -105,8 +104,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "verdict": ("Verdict", "Oordeel"),
     # trace
     "trace_intro": (
-        "Find a message by its id, or search by type, party, state and period.",
-        "Zoek een bericht op id, of op type, partij, status en periode.",
+        "Find a message by its id: its events, conversation, trajectory, XML and JSON.",
+        "Zoek een bericht op id: gebeurtenissen, gesprek, traject, XML en JSON.",
     ),
     "message_id": ("Message id", "Bericht-id"),
     "find": ("Find", "Zoeken"),
