@@ -6,6 +6,7 @@ Access is refused the console way (a page that says why, with the API's status: 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,14 +102,18 @@ async def party(request: Request) -> Session:
     return session
 
 
-async def checked_form(request: Request) -> FormData:
-    """The posted form, after its CSRF token was checked against the cookie's."""
+async def checked_form(request: Request) -> AsyncIterator[FormData]:
+    """The posted form, after its CSRF token was checked against the cookie's; its
+    uploaded files are closed when the page is done."""
     form = await request.form(max_part_size=MAX_FIELD)
-    sent = form.get("csrf")
-    token = sent if isinstance(sent, str) else None
-    if not console_of(request).signer.token_ok(request.cookies.get(CSRF_COOKIE), token):
-        raise Forbidden(words(lang_of(request))("csrf"), "csrf")
-    return form
+    try:
+        sent = form.get("csrf")
+        token = sent if isinstance(sent, str) else None
+        if not console_of(request).signer.token_ok(request.cookies.get(CSRF_COOKIE), token):
+            raise Forbidden(words(lang_of(request))("csrf"), "csrf")
+        yield form
+    finally:
+        await form.close()
 
 
 def text_field(form: FormData, name: str) -> str:
