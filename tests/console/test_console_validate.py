@@ -63,3 +63,15 @@ def test_nothing_to_judge_and_too_much(client: TestClient) -> None:
         files=[("files", f) for f in many],
     )
     assert answer.status_code == 413 and "At most 30 files" in answer.text
+
+
+def test_a_form_larger_than_the_console_takes_is_refused_unread(client: TestClient) -> None:
+    answer = client.post(
+        "/console/validate",
+        content=b"x",
+        headers={
+            "Content-Length": str(200 * 2**20),
+            "Content-Type": "multipart/form-data; boundary=b",
+        },
+    )
+    assert answer.status_code == 413

@@ -26,7 +26,7 @@ from ijw_gateway.console.session import (
     Signer,
 )
 from ijw_gateway.console.texts import LANGS, words
-from ijw_gateway.errors import Forbidden, Unauthenticated, Unprocessable
+from ijw_gateway.errors import Forbidden, PayloadTooLarge, Unauthenticated, Unprocessable
 from ijw_gateway.gateway import Gateway
 from ijw_gateway.store import Store
 
@@ -104,7 +104,11 @@ async def party(request: Request) -> Session:
 
 async def checked_form(request: Request) -> AsyncIterator[FormData]:
     """The posted form, after its CSRF token was checked against the cookie's; its
-    uploaded files are closed when the page is done."""
+    uploaded files are closed when the page is done. A body that says it is larger than
+    the console takes is refused before it is read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FORM + 2**20:  # a megabyte for the fields
+        raise PayloadTooLarge(f"The form is larger than {MAX_FORM // 2**20} MB.")
     form = await request.form(max_part_size=MAX_FIELD)
     try:
         sent = form.get("csrf")
