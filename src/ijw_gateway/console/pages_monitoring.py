@@ -54,7 +54,7 @@ def _charts(
 @router.get("/monitoring", response_class=HTMLResponse)
 async def monitoring(request: Request, user: User) -> Response:
     span = (_day(request, "from"), _day(request, "to"))
-    gateway, lang, viewer = console_of(request).gateway, lang_of(request), Viewer(user.principal)
+    gateway, lang, viewer = console_of(request).gateway, lang_of(request), user
     charts = await to_thread.run_sync(_charts, gateway, viewer, span, lang)
     deadlines = await to_thread.run_sync(
         lambda: report_table(gateway, viewer, "deadlines", *span, None, None, None, None, None)[0]
@@ -75,7 +75,7 @@ async def monitoring_csv(request: Request, key: str, user: User) -> Response:
     if key not in figures.CHARTS:
         raise NotFound(f"There is no chart {key}.")
     span = (_day(request, "from"), _day(request, "to"))
-    gateway, lang, viewer = console_of(request).gateway, lang_of(request), Viewer(user.principal)
+    gateway, lang, viewer = console_of(request).gateway, lang_of(request), user
     charts = await to_thread.run_sync(_charts, gateway, viewer, span, lang)
     chart = next(c for c in charts if c.key == key)
     return _csv(chart.to_csv(figures.FIRST_COLUMN[key]), f"{key}.csv")
@@ -109,7 +109,7 @@ def _refusal_chart(rows: list[SummaryRow], lang: str) -> Chart:
 @router.get("/refusals", response_class=HTMLResponse)
 async def refusals(request: Request, user: User) -> Response:
     span = (_day(request, "from"), _day(request, "to"))
-    gateway, viewer = console_of(request).gateway, Viewer(user.principal)
+    gateway, viewer = console_of(request).gateway, user
     rows = await to_thread.run_sync(_refusals, gateway, viewer, span)
     chart = _refusal_chart(rows, lang_of(request))
     query = request.url.query
@@ -127,7 +127,7 @@ async def refusals(request: Request, user: User) -> Response:
 @router.get("/refusals.csv")
 async def refusals_csv(request: Request, user: User) -> Response:
     span = (_day(request, "from"), _day(request, "to"))
-    gateway, viewer = console_of(request).gateway, Viewer(user.principal)
+    gateway, viewer = console_of(request).gateway, user
     rows = await to_thread.run_sync(_refusals, gateway, viewer, span)
     lines = ["municipality,month,messages,contract_terms,total"]
     lines += [

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ijw_gateway.monitoring.access import OPERATOR, is_operator
+from ijw_gateway.monitoring.access import OPERATOR, Viewer
 
 SESSION_COOKIE = "ijw_session"
 CSRF_COOKIE = "ijw_csrf"
@@ -27,19 +27,10 @@ SESSION_SECONDS = 8 * 3600  # a working day; then sign in again
 
 
 @dataclass(frozen=True)
-class Session:
-    """Who is signed in, and with which key."""
+class Session(Viewer):
+    """Who is signed in (the monitoring ``Viewer``: what they may see), with which key."""
 
-    principal: str
-    key_id: str
-
-    @property
-    def operator(self) -> bool:
-        return is_operator(self.principal)
-
-    @property
-    def party(self) -> str | None:
-        return None if self.operator else self.principal
+    key_id: str = ""
 
     @property
     def label(self) -> str:
