@@ -72,8 +72,8 @@ class Settings:
     # The key of the monitoring export's pseudonyms (keyed hash of BSN and allocation
     # number); None: the export refuses.
     export_key: ExportKey | None = dataclasses.field(default=None, repr=False)
-    # What signs the console's session cookies; None: a secret per process (one process
-    # only: `serve --workers N` needs it set, or a sign-in works in one process alone).
+    # What signs the console's session cookies; None: `serve` makes one for its processes
+    # (needed when several `serve` commands answer at one address).
     console_secret: ExportKey | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self) -> None:

@@ -6,8 +6,9 @@ that this key is still active, so revoking a key ends its sessions at once. Form
 signed random token that must equal the one in the ``ijw_csrf`` cookie (double submit);
 with SameSite=Strict cookies that stops another site posting in a user's name.
 
-The signing secret is ``IJW_CONSOLE_SECRET``; without it each process makes its own, so a
-gateway served by several processes (``--workers``) needs the setting.
+The signing secret is ``IJW_CONSOLE_SECRET``; without it ``serve`` makes one for all of its
+processes (sessions then end when it restarts), so only several ``serve`` commands behind
+one address need the setting.
 """
 
 from __future__ import annotations
