@@ -9,6 +9,7 @@ from lxml import etree
 
 from ijw_gateway.console.charts import Chart, svg
 from ijw_gateway.console.figures import chain, volume
+from ijw_gateway.console.texts import words
 from ijw_gateway.monitoring.reports import CHAIN_COLUMNS, Table
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -52,7 +53,12 @@ def test_figures_sum_the_reports_rows() -> None:
         {"month": "2026-01", "allocated_budget_cents": 5_000, "declared_cents": None},
     ]
     chart = volume(Table("contracts", ("month",), rows), lambda k: k)
-    assert chart.series == (("allocated_budget (€)", (150.0,)), ("declared (€)", (25.5,)))
+    assert chart.series == (
+        ("allocated_budget_cents (€)", (150.0,)),
+        ("declared_cents (€)", (25.5,)),
+    )
+    dutch = volume(Table("contracts", ("month",), rows), words("nl"))
+    assert [name for name, _ in dutch.series] == ["toegewezen (€)", "gedeclareerd (€)"]
     times = [
         {"month": "2026-01", "measure": "response", "count": 1, "average_workdays": 2.0},
         {"month": "2026-01", "measure": "response", "count": 3, "average_workdays": 6.0},

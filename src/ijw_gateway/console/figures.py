@@ -32,15 +32,14 @@ def _summed(
 def volume(table: Table, t: Words) -> Chart:
     """Allocated and declared amounts (euros) per month, from the contracts report."""
     months, series = _summed(table.rows, "month", ("allocated_budget_cents", "declared_cents"))
-    euros = tuple(
-        (name.replace("_cents", " (€)"), tuple(v / 100 for v in vs)) for name, vs in series
-    )
+    euros = tuple((f"{t(name)} (€)", tuple(v / 100 for v in vs)) for name, vs in series)
     return Chart("volume", t("chart_volume"), months, euros)
 
 
 def trajectories(table: Table, t: Words) -> Chart:
     months, series = _summed(table.rows, "month", FLOWS_SHOWN)
-    return Chart("trajectories", t("chart_trajectories"), months, series)
+    named = tuple((t(name), values) for name, values in series)
+    return Chart("trajectories", t("chart_trajectories"), months, named)
 
 
 def chain(table: Table, t: Words) -> Chart:
@@ -64,8 +63,8 @@ def providers(table: Table, t: Words) -> Chart:
     """Each provider's declared amount and clients over the period, side by side."""
     agbs, series = _summed(table.rows, "agb", ("declared_cents", "clients"))
     declared, clients = series
-    euros = ("declared (€)", tuple(v / 100 for v in declared[1]))
-    return Chart("providers", t("chart_providers"), agbs, (euros, clients))
+    euros = (f"{t('declared_cents')} (€)", tuple(v / 100 for v in declared[1]))
+    return Chart("providers", t("chart_providers"), agbs, (euros, (t("clients"), clients[1])))
 
 
 REPORT_OF = {

@@ -152,6 +152,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "chart_providers": ("Providers side by side", "Aanbieders naast elkaar"),
     "deadlines": ("Deadlines", "Termijnen"),
+    "allocated_budget_cents": ("allocated", "toegewezen"),
+    "declared_cents": ("declared", "gedeclareerd"),
+    "clients": ("clients", "cliënten"),
+    "requested": ("requested", "aangevraagd"),
+    "allocated": ("allocated", "toegewezen"),
+    "started": ("started", "gestart"),
+    "stopped": ("stopped", "gestopt"),
+    "refused_messages": ("messages", "berichten"),
+    "refused_terms": ("contract terms", "contractvoorwaarden"),
     "no_data": ("No figures for this period yet.", "Nog geen cijfers voor deze periode."),
     # refusals
     "refusals_intro": (
