@@ -34,7 +34,8 @@ DEFAULT_DATABASE_URL = "sqlite:///ijw-gateway.db"
 DATABASE_SCHEMES = ("sqlite://", "postgresql+psycopg://", "postgresql://", "postgres://")
 PREFIX = "IJW_"
 _NOT_FROM_ENV = frozenset({"worker_in_serve"})  # set by `serve` for its own processes
-_SECRET = frozenset({"database_url", "export_key", "console_secret"})  # never repeated in a message
+# Never repeated in a message:
+_SECRET = frozenset({"database_url", "export_key", "push_signing_key", "console_secret"})
 _SHOWN = 60  # characters of a bad value repeated in the message
 
 Seconds = Annotated[float, msgspec.Meta(gt=0, le=86_400)]
@@ -75,6 +76,9 @@ class Settings:
     # What signs the console's session cookies; None: `serve` makes one for its processes
     # (needed when several `serve` commands answer at one address).
     console_secret: ExportKey | None = dataclasses.field(default=None, repr=False)
+    # The key every party's push secret is derived from (``signatures``); None: pushes
+    # are not signed.
+    push_signing_key: ExportKey | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         problems = []

@@ -24,12 +24,14 @@ seconds), then the outbox schedules the next attempt (``backoff``) until the dea
 
 from __future__ import annotations
 
+import json
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 from tenacity import (
@@ -44,6 +46,8 @@ from tenacity import (
 from ijw_gateway.errors import ConfigurationError
 from ijw_gateway.errors import GiveUp as GiveUp  # the channels' outcomes, named here too
 from ijw_gateway.errors import RetryLater as RetryLater
+from ijw_gateway.signatures import party_secret, signature
+from ijw_gateway.tracing import traceparent
 from ijw_gateway.wire import WireRefs
 
 USER_AGENT = "ijw-gateway"
@@ -68,6 +72,25 @@ class Parcel:
     answers_id: str | None = None  # ours: the message this one answers (a retour, a JW325)
     release: str | None = None
     refs: WireRefs = field(default_factory=WireRefs)
+    advice: Advice | None = None  # the receiver answers itself: the gateway's verdict
+
+
+@dataclass(frozen=True)
+class Advice:
+    """The gateway's verdict on a message whose receiver answers it (answer mode
+    ``party``): said in push headers; the advice itself is read with ``format=advice``."""
+
+    accepted: bool
+    retourcodes: tuple[str, ...]
+
+
+def advice_of(verdict: str | None, advice: bytes | None) -> Advice | None:
+    """The advice a stored verdict (JSON) gives, when the gateway kept one."""
+    if advice is None or verdict is None:
+        return None
+    report = json.loads(verdict)
+    codes = tuple(str(code) for code in report.get("retourcodes", ()))
+    return Advice(bool(report.get("accepted")), codes)
 
 
 @dataclass(frozen=True)
@@ -312,7 +335,7 @@ class HttpChannel:
 
 
 def _headers(parcel: Parcel) -> dict[str, str]:
-    return {
+    headers = {
         "Content-Type": "application/xml",
         "User-Agent": USER_AGENT,
         "Idempotency-Key": parcel.message_id,
@@ -321,15 +344,43 @@ def _headers(parcel: Parcel) -> dict[str, str]:
         "X-Ijw-Sender": parcel.sender or "",
         "X-Trace-Id": parcel.trace_id,
     }
+    parent = traceparent(parcel.trace_id)
+    if parent is not None:
+        headers["traceparent"] = parent
+    if parcel.advice is not None:
+        headers["X-Ijw-Answer-Mode"] = "party"
+        headers["X-Ijw-Verdict"] = "accepted" if parcel.advice.accepted else "findings"
+        headers["X-Ijw-Retourcodes"] = ",".join(parcel.advice.retourcodes)
+        headers["X-Ijw-Advice"] = f"/v1/messages/{parcel.message_id}?format=advice"
+    return headers
 
 
 class PushChannel(HttpChannel):
-    """Our own push: the bytes exactly as received, POSTed to the receiver's endpoint."""
+    """Our own push: the bytes exactly as received, POSTed to the receiver's endpoint;
+    signed (``signatures``) when the gateway has a signing key."""
 
     name = "push"
 
+    def __init__(
+        self,
+        *args: Any,
+        signing_key: str | None = None,
+        clock: Callable[[], float] = time.time,
+        **kwargs: Any,
+    ) -> None:
+        """``HttpChannel``'s arguments, and the key every receiver's secret derives from."""
+        super().__init__(*args, **kwargs)
+        self.signing_key = signing_key
+        self.clock = clock
+
     def request(self, parcel: Parcel) -> httpx.Request:
-        return post_request(self.client, parcel.endpoint, parcel.raw, _headers(parcel))
+        headers = _headers(parcel)
+        if self.signing_key is not None and parcel.receiver:
+            stamp = int(self.clock())
+            secret = party_secret(self.signing_key, parcel.receiver)
+            headers["X-Ijw-Timestamp"] = str(stamp)
+            headers["X-Ijw-Signature"] = signature(secret, stamp, parcel.raw)
+        return post_request(self.client, parcel.endpoint, parcel.raw, headers)
 
 
 _BACKOFF = wait_exponential_jitter(multiplier=30.0, max=3600.0, exp_base=2.0, jitter=30.0)

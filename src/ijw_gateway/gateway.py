@@ -179,7 +179,12 @@ class Gateway:
         lease = self.settings.delivery_lease_seconds
         timeout = min(self.settings.delivery_timeout_seconds, lease / 4)
         channels: list[Channel] = [
-            PushChannel(transport, timeout=timeout, max_seconds=lease / 2),
+            PushChannel(
+                transport,
+                timeout=timeout,
+                max_seconds=lease / 2,
+                signing_key=self.settings.push_signing_key,
+            ),
             MailboxChannel(),
         ]
         connection = self.vecozo()

@@ -31,8 +31,9 @@ from typing import TypeVar
 from lxml import etree
 
 from ijw_gateway import xmlparse
+from ijw_gateway.answering import already_answered, check_answer
 from ijw_gateway.catalogue.releases import EXCHANGED
-from ijw_gateway.catalogue.structure import ANSWERED_BY, ORIGINAL_OF
+from ijw_gateway.catalogue.structure import ANSWERED_BY
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import Conflict, Forbidden, InputRejected, Unprocessable
 from ijw_gateway.findings import JsonDict, Report
@@ -118,40 +119,6 @@ class Result:
             "delivery": delivery,
             "conversation": self.conversation,
         }
-
-
-def _shown(code: str, limit: int = 20) -> str:
-    """A party code as a message states it, for texts, events and logs: not checked yet,
-    so control characters are escaped (no forged log lines) and it is cut short."""
-    shown = code.encode("unicode_escape").decode("ascii")
-    return shown if len(shown) <= limit else shown[:limit] + "…"
-
-
-_ONE_ANSWER = "the standard allows one return message per message (IV028) and one JW325 per JW323."
-
-
-def _already_answered(
-    unit: Unit, party: str, envelope: Envelope, answer: str, original: str | None = None
-) -> Conflict:
-    """The refusal of a second answer. Only the two parties of the first answer (the
-    original's sender and receiver) hear which messages those are; to anyone else the
-    answer says neither that the identification was used nor any message id."""
-    if party not in unit.parties_of(answer):
-        return Conflict(
-            f"This {envelope.type} cannot be taken: the message it answers cannot take an "
-            f"answer from this party; {_ONE_ANSWER}",
-            "already_answered",
-        )
-    if original is not None:
-        return Conflict(
-            f"Message {original} was already answered (message {answer}); {_ONE_ANSWER}",
-            "already_answered",
-        )
-    return Conflict(
-        f"Message {answer} already answered the {ORIGINAL_OF[envelope.type]} "
-        f"{_shown(envelope.identificatie)} of {_shown(envelope.afzender)}; {_ONE_ANSWER}",
-        "already_answered",
-    )
 
 
 def new_id() -> str:
@@ -285,7 +252,8 @@ class Intake:
         """One attempt: the same bytes before are answered as then; otherwise the message is
         judged here (``judging.judged`` None) or its judgement from a snapshot is checked."""
         party, trace = posted.party, posted.trace
-        existing = unit.open(posted.locks, party, posted.sha, posted.own).receipt
+        receiver = posted.envelope.to_party if posted.envelope else None
+        existing = unit.open(posted.locks, party, posted.sha, posted.own, receiver).receipt
         if existing is not None:
             unit.event(existing, "duplicate_received", party, "identical bytes", trace)
             return _replay(unit, existing)
@@ -303,19 +271,24 @@ class Intake:
         history it adds, its links, events, return message and delivery."""
         party, envelope, trace = posted.party, posted.envelope, posted.trace
         message_id = posted.given_id or new_id()
-        answers, conversation = self._links(unit, envelope, message_id, party)
+        answers, conversation = self._links(unit, envelope, message_id, party, posted.tree)
         received = judged.found is not None
         if judged.found is not None:
             _history(unit).apply(judged.found, message_id)
         report = judged.report
         links = (answers if received else None, conversation)
-        new = _new_message(message_id, posted, report, links, received)
+        composed, advice = judged.retour, None
+        if received and composed is not None and _receiver_answers(unit, envelope, report):
+            composed, advice = None, composed
+        new = replace(_new_message(message_id, posted, report, links, received), advice=advice)
         unit.add_message(new)
         unit.add_receipt(party, posted.sha, message_id)
         judge.keep(unit)
         unit.claim(posted.locks)
         self._bookkeeping(unit, new, envelope, report, party, trace)
-        retour = self._retour(unit, new, judged.retour, trace)
+        retour = self._retour(unit, new, composed, trace)
+        if advice is not None:
+            unit.event(new.id, "advice_composed", None, "the receiver answers itself", trace)
         if retour is not None and posted.answer_back:
             self._answer_back(unit, retour.id, new, trace)
         delivery = self._enqueue(unit, new, trace) if received else None
@@ -334,7 +307,12 @@ class Intake:
             unit.event(retour_id, "queued", new.from_party, "back to the sender", trace)
 
     def _links(
-        self, unit: Unit, envelope: Envelope | None, own: str, party: str
+        self,
+        unit: Unit,
+        envelope: Envelope | None,
+        own: str,
+        party: str,
+        tree: etree._ElementTree | None = None,
     ) -> tuple[str | None, str]:
         """(message this one answers, conversation); refuses a second answer to a message:
         to one received, to one the gateway rejected and answered, and to one that never
@@ -345,14 +323,15 @@ class Intake:
         if original is not None:
             taken = unit.answer_to(original)
             if taken is not None:
-                raise _already_answered(unit, party, envelope, taken, original)
+                raise already_answered(unit, party, envelope, taken, original)
+            check_answer(unit, envelope, tree, original)
             return original, unit.conversation_of(original) or own
         rejected = unit.answered_original(envelope.answers) if envelope.answers else None
         if rejected is not None:
-            raise _already_answered(unit, party, envelope, rejected[1], rejected[0])
+            raise already_answered(unit, party, envelope, rejected[1], rejected[0])
         earlier = unit.owner_of(envelope.retour_key) if envelope.retour_key else None
         if earlier is not None:
-            raise _already_answered(unit, party, envelope, earlier)
+            raise already_answered(unit, party, envelope, earlier)
         return None, unit.conversation_by_refs(envelope.references) or own
 
     def _bookkeeping(
@@ -446,6 +425,14 @@ T = TypeVar("T")
 Work = Callable[[Unit, Posted, Judging], T]
 """What an intake transaction does with a judged message (``Intake.transact``, or an
 exchange's arrival, ``arrivals``)."""
+
+
+def _receiver_answers(unit: Unit, envelope: Envelope | None, report: Report) -> bool:
+    """Whether the receiver of a received heen message answers it itself (answer mode
+    ``party``): the gateway then hands its own answer over as advice and sends none."""
+    if envelope is None or envelope.kind != "heen" or not envelope.to_party:
+        return False
+    return unit.answer_mode(envelope.to_party, report.message) == "party"
 
 
 def _history(unit: Unit) -> StoreHistory:

@@ -12,9 +12,15 @@ it keeps authentication cheap at hundreds of requests per second. The directory 
     channel = "push"          # optional: push (with an endpoint) | mailbox | vecozo | stuf
     channel_settings = { application = "..." }  # optional: what the channel needs
     keys = [{ id = "dordrecht-1", hash = "sha256$<salt hex>$<digest hex>" }]
+    answers = { JW323 = "party" }  # optional: who answers which message type it receives
 
 Without ``channel`` a party with an endpoint is pushed to and one without pulls its mailbox,
 as before channels existed.
+
+An answer mode says who answers a message the party receives: ``gateway`` (the default:
+the gateway composes the return message, or the JW325, in the receiver's name) or
+``party`` (the receiver answers itself; the gateway judges the message, hands it over with
+its verdict and the answer it would have composed as advice, and checks the answer).
 """
 
 from __future__ import annotations
@@ -45,6 +51,11 @@ pulls), VECOZO REST push, or a StUF-GGk Di01/Du01 to its endpoint."""
 _NEEDS_ENDPOINT = frozenset({"push", "stuf"})
 ChannelSettings = tuple[tuple[str, str], ...]
 
+ANSWER_MODES = ("gateway", "party")
+"""Who answers a message a party receives: the gateway in its name, or the party itself."""
+AnswerModes = tuple[tuple[str, str], ...]
+_MESSAGE_TYPE = re.compile(r"^JW3\d\d$")
+
 
 @dataclass(frozen=True)
 class KeyHash:
@@ -65,6 +76,7 @@ class PartySpec:
     keys: tuple[KeyHash, ...] = ()
     channel: str | None = None  # None: push with an endpoint, the mailbox without
     channel_settings: ChannelSettings = ()
+    answers: AnswerModes = ()  # (message type, answer mode); unnamed types: gateway
 
     @property
     def route(self) -> str:
@@ -136,6 +148,30 @@ def check_channel(channel: str, endpoint: str | None, settings: object = ()) -> 
             raise UsageError(f"channel setting {key} must be a short text, number or boolean")
         checked[key] = str(value).lower() if isinstance(value, bool) else str(value)
     return tuple(sorted(checked.items()))
+
+
+def check_answers(modes: object) -> AnswerModes:
+    """Answer modes as sorted (message type, mode) pairs, or UsageError when a type is not
+    an iJw message code (JW3nn) or a mode is neither ``gateway`` nor ``party``."""
+    pairs = list(modes.items()) if isinstance(modes, dict) else modes
+    if not isinstance(pairs, (list, tuple)) or len(pairs) > _MAX_SETTINGS:
+        raise UsageError("answer modes are a table of message type = gateway | party")
+    checked = {}
+    for pair in pairs:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise UsageError("answer modes are a table of message type = gateway | party")
+        message_type, mode = pair
+        if not isinstance(message_type, str) or not _MESSAGE_TYPE.match(message_type):
+            raise UsageError(f"answer mode for {str(message_type)[:20]!r}: not a message type")
+        if mode not in ANSWER_MODES:
+            raise UsageError(f"answer mode of {message_type} is not one of gateway, party")
+        checked[message_type] = str(mode)
+    return tuple(sorted(checked.items()))
+
+
+def answer_mode(modes: AnswerModes, message_type: str | None) -> str:
+    """Who answers ``message_type`` for a party with ``modes``: gateway unless it says party."""
+    return dict(modes).get(message_type or "", "gateway")
 
 
 def digest(secret: str, salt: str) -> str:
@@ -211,6 +247,7 @@ def _party(raw: object) -> PartySpec:
         settings = check_channel(
             str(channel or default_channel(endpoint)), endpoint, raw.get("channel_settings", {})
         )
+        answers = check_answers(raw.get("answers", {}))
     except UsageError as exc:
         raise ConfigurationError(f"party {code}: {exc}") from None
     return PartySpec(
@@ -221,6 +258,7 @@ def _party(raw: object) -> PartySpec:
         _keys(code, raw.get("keys", [])),
         str(channel) if channel else None,
         settings,
+        answers,
     )
 
 

@@ -117,7 +117,7 @@ def reply_taker(gateway: Taking) -> Callable[[str, bytes, str], None]:
         if answer.status >= 500:
             raise RetryLater("the answer could not be stored")
         if answer.code is not None:
-            log.warning("stuf reply from %s refused: %s", party, answer.code)
+            log.warning("stuf reply from %s refused: %s trace=%s", party, answer.code, trace)
 
     return take_reply
 

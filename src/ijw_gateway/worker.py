@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from ijw_gateway.catalogue.releases import DEFAULT
-from ijw_gateway.delivery import Attempt, Channel, Parcel, Route, Switchboard, backoff
+from ijw_gateway.delivery import Attempt, Channel, Parcel, Route, Switchboard, advice_of, backoff
 from ijw_gateway.errors import IjwGatewayError, StoreUnavailable
 from ijw_gateway.metrics import DELIVERIES
 from ijw_gateway.store import Claimed, Store
@@ -106,7 +106,9 @@ class Worker:
             self._settle(item, self.channels.channel(route).send(parcel_of(item)))
         except StoreUnavailable:
             log.warning(
-                "worker: could not record delivery of %s; the lease will expire", item.message_id
+                "worker: could not record delivery of %s; the lease will expire trace=%s",
+                item.message_id,
+                item.trace_id,
             )
 
     def _settle(self, item: Claimed, attempt: Attempt) -> None:
@@ -155,4 +157,5 @@ def parcel_of(item: Claimed) -> Parcel:
         answers_id=item.answers_id,
         release=DEFAULT.name,
         refs=refs,
+        advice=advice_of(item.verdict, item.advice),
     )

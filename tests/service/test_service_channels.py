@@ -10,7 +10,6 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from ijw_gateway.cli import main
 from ijw_gateway.delivery import (
     Attempt,
     MailboxChannel,
@@ -25,7 +24,7 @@ from ijw_gateway.parties import check_channel, parse_directory
 from ijw_gateway.store import Store
 from ijw_gateway.store.migrate import upgrade
 from ijw_gateway.worker import Worker
-from tests.support.service import AGB, GEMEENTE, TestClient, post
+from tests.support.service import AGB, GEMEENTE, TestClient, post, run_cli
 
 
 def test_without_a_channel_an_endpoint_means_push_and_none_the_mailbox() -> None:
@@ -115,28 +114,23 @@ def test_the_migration_gives_existing_parties_the_channel_they_had(empty_url: st
     store.dispose()
 
 
-def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    status = main(list(args))
-    return status, capsys.readouterr().out
-
-
 def test_the_cli_sets_a_channel(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'db.db'}")
-    assert _cli(capsys, "parties", "add", "98769999", "--channel", "vecozo")[0] == 0
-    assert "\tvecozo\t" in _cli(capsys, "parties", "list")[1]
-    status, _ = _cli(
+    assert run_cli(capsys, "parties", "add", "98769999", "--channel", "vecozo")[0] == 0
+    assert "\tvecozo\t" in run_cli(capsys, "parties", "list")[1]
+    status, _ = run_cli(
         capsys, "parties", "channel", "98769999", "stuf", "--endpoint", "https://bo.example/ggk",
         "--setting", "application=ijw-gateway",
     )  # fmt: skip
     assert status == 0
     assert (
         "\tstuf application=ijw-gateway\thttps://bo.example/ggk"
-        in _cli(capsys, "parties", "list")[1]
+        in run_cli(capsys, "parties", "list")[1]
     )
-    assert _cli(capsys, "parties", "channel", "98769999", "push")[0] == UsageError.exit_code
-    assert _cli(capsys, "parties", "channel", "98769999", "mailbox", "--setting", "x")[0] == 2
+    assert run_cli(capsys, "parties", "channel", "98769999", "push")[0] == UsageError.exit_code
+    assert run_cli(capsys, "parties", "channel", "98769999", "mailbox", "--setting", "x")[0] == 2
 
 
 # -- the worker over channels -----------------------------------------------------------------

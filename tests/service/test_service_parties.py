@@ -12,7 +12,6 @@ from ijw_gateway.cli import main
 from ijw_gateway.config import Settings
 from ijw_gateway.errors import ConfigurationError, NotFound, UsageError
 from ijw_gateway.fixtures.zhz import MUNICIPALITIES
-from ijw_gateway.gateway import prepare
 from ijw_gateway.parties import (
     embedded_directory,
     hash_key,
@@ -24,7 +23,7 @@ from ijw_gateway.parties import (
 )
 from ijw_gateway.store import Store
 from tests.support.procs import parties_file
-from tests.support.service import AGB, GEMEENTE, PARTIES, demo_key
+from tests.support.service import AGB, GEMEENTE, PARTIES, demo_key, restarted, run_cli
 from tests.support.shared_paths import ROOT
 
 
@@ -74,29 +73,24 @@ def test_the_zhz_example_holds_the_region_and_the_contracted_providers() -> None
         assert verify(secret, key.salt, key.digest)
 
 
-def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    status = main(list(args))
-    return status, capsys.readouterr().out
-
-
 def test_cli_manages_parties_and_keys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("IJW_DATABASE_URL", url)
-    assert _cli(capsys, "parties", "add", "98769999", "--name", "Nieuw")[0] == 0
-    status, out = _cli(capsys, "parties", "key", "add", "98769999", "--id", "nieuw-1")
+    assert run_cli(capsys, "parties", "add", "98769999", "--name", "Nieuw")[0] == 0
+    status, out = run_cli(capsys, "parties", "key", "add", "98769999", "--id", "nieuw-1")
     assert status == 0 and out.startswith("ijw.nieuw-1.")
     store = Store.open(url)
     assert store.authenticate(out.strip()) == "98769999"
-    assert _cli(capsys, "parties", "endpoint", "98769999", "http://127.0.0.1:9/in")[0] == 0
-    status, listing = _cli(capsys, "parties", "list")
+    assert run_cli(capsys, "parties", "endpoint", "98769999", "http://127.0.0.1:9/in")[0] == 0
+    status, listing = run_cli(capsys, "parties", "list")
     assert "98769999\taanbieder\tNieuw\tpush\thttp://127.0.0.1:9/in\tkeys: nieuw-1" in listing
-    assert _cli(capsys, "parties", "key", "revoke", "nieuw-1")[0] == 0
+    assert run_cli(capsys, "parties", "key", "revoke", "nieuw-1")[0] == 0
     assert store.authenticate(out.strip()) is None
-    assert _cli(capsys, "parties", "load", str(PARTIES))[0] == 0
+    assert run_cli(capsys, "parties", "load", str(PARTIES))[0] == 0
     assert store.authenticate(demo_key("0505")) == "0505"
-    assert _cli(capsys, "parties", "key", "revoke", "nope")[0] == NotFound.exit_code
+    assert run_cli(capsys, "parties", "key", "revoke", "nope")[0] == NotFound.exit_code
     store.dispose()
 
 
@@ -104,10 +98,10 @@ def test_cli_db_upgrade_and_current(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'db.db'}")
-    status, out = _cli(capsys, "db", "upgrade")
-    assert status == 0 and "revision 0005" in out
-    status, out = _cli(capsys, "db", "current")
-    assert status == 0 and out.strip() == "current 0005; newest 0005"
+    status, out = run_cli(capsys, "db", "upgrade")
+    assert status == 0 and "revision 0007_answers" in out
+    status, out = run_cli(capsys, "db", "current")
+    assert status == 0 and out.strip() == "current 0007_answers; newest 0007_answers"
 
 
 @pytest.mark.parametrize(
@@ -146,13 +140,6 @@ def test_a_parties_file_with_an_endpoint_that_cannot_work_is_refused(
         parse_directory(f'[[party]]\ncode = "0505"\nendpoint = "{endpoint}"\n')
 
 
-def _restart(settings: Settings) -> Store:
-    """What every ``serve``, ``worker`` and CLI run does first: migrate, load the file."""
-    store = Store.open(settings.database_url)
-    prepare(settings, store)
-    return store
-
-
 PUSH = {GEMEENTE: "http://127.0.0.1:9/dordrecht", AGB: "http://127.0.0.1:9/provider"}
 
 
@@ -160,12 +147,12 @@ def test_restarts_never_resurrect_a_revoked_key_or_a_changed_endpoint(
     settings: Settings, tmp_path: Path
 ) -> None:
     settings = replace(settings, parties=parties_file(tmp_path, PUSH))
-    store = _restart(settings)
+    store = restarted(settings)
     store.revoke_key(f"demo-{GEMEENTE}")
     store.set_endpoint(GEMEENTE, None)  # removed: pull only from now on
     store.set_endpoint(AGB, "http://127.0.0.1:9/moved")  # another channel
     for _ in range(2):  # serve, worker or any CLI run, again and again
-        again = _restart(settings)
+        again = restarted(settings)
         assert again.authenticate(demo_key(GEMEENTE)) is None
         assert again.authenticate(demo_key(AGB)) == AGB
         endpoints = {p.code: p.endpoint for p in again.parties()}
@@ -179,11 +166,11 @@ def test_restarts_never_resurrect_a_channel_set_by_hand(settings: Settings, tmp_
     channel; a file that changes it (or its settings) is taken."""
     path = parties_file(tmp_path, PUSH)
     settings = replace(settings, parties=path)
-    store = _restart(settings)
+    store = restarted(settings)
     store.set_channel(GEMEENTE, "vecozo", None, (("rol", "Gemeente"),))
     store.set_channel(AGB, "mailbox", None)
     for _ in range(2):
-        again = _restart(settings)
+        again = restarted(settings)
         dordrecht, provider = again.party(GEMEENTE), again.party(AGB)
         assert dordrecht is not None and provider is not None
         assert (dordrecht.channel, dordrecht.channel_settings) == ("vecozo", (("rol", "Gemeente"),))
@@ -194,7 +181,7 @@ def test_restarts_never_resurrect_a_channel_set_by_hand(settings: Settings, tmp_
         f'code = "{GEMEENTE}"\nchannel = "stuf"\nchannel_settings = {{ soap = false }}\n',
     )
     path.write_text(text, encoding="utf-8")
-    changed = _restart(settings)
+    changed = restarted(settings)
     dordrecht = changed.party(GEMEENTE)
     assert dordrecht is not None and dordrecht.channel == "stuf"  # the file changed it
     assert dordrecht.channel_settings == (("soap", "false"),)
@@ -207,7 +194,7 @@ def test_a_file_that_drops_an_endpoint_drops_its_push_but_keeps_another_channel(
     settings: Settings, tmp_path: Path
 ) -> None:
     path = parties_file(tmp_path, PUSH)
-    store = _restart(replace(settings, parties=path))
+    store = restarted(replace(settings, parties=path))
     store.set_channel(AGB, "stuf", PUSH[AGB])
     store.load_directory(parse_directory(path.read_text(encoding="utf-8").replace(
         f'endpoint = "{PUSH[GEMEENTE]}"\n', "").replace(f'endpoint = "{PUSH[AGB]}"\n', "")))  # fmt: skip
@@ -221,20 +208,20 @@ def test_parties_add_keeps_a_channel_unless_one_is_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'add.db'}")
-    assert _cli(capsys, "parties", "add", AGB, "--channel", "vecozo")[0] == 0
-    assert _cli(capsys, "parties", "add", AGB, "--name", "Renamed")[0] == 0
-    assert f"{AGB}\taanbieder\tRenamed\tvecozo\t" in _cli(capsys, "parties", "list")[1]
+    assert run_cli(capsys, "parties", "add", AGB, "--channel", "vecozo")[0] == 0
+    assert run_cli(capsys, "parties", "add", AGB, "--name", "Renamed")[0] == 0
+    assert f"{AGB}\taanbieder\tRenamed\tvecozo\t" in run_cli(capsys, "parties", "list")[1]
     assert main(["parties", "add", AGB, "--setting", "rol=Instelling"]) == 2
     assert "--setting goes with --channel" in capsys.readouterr().err
-    assert _cli(capsys, "parties", "add", AGB, "--name", "R", "--channel", "mailbox")[0] == 0
-    assert f"{AGB}\taanbieder\tR\tmailbox\t" in _cli(capsys, "parties", "list")[1]
+    assert run_cli(capsys, "parties", "add", AGB, "--name", "R", "--channel", "mailbox")[0] == 0
+    assert f"{AGB}\taanbieder\tR\tmailbox\t" in run_cli(capsys, "parties", "list")[1]
 
 
 def test_a_later_file_adds_and_updates_but_takes_no_key_back_or_over(
     settings: Settings, tmp_path: Path
 ) -> None:
     path = parties_file(tmp_path, PUSH)
-    store = _restart(replace(settings, parties=path))
+    store = restarted(replace(settings, parties=path))
     store.revoke_key(f"demo-{GEMEENTE}")
     store.set_endpoint(GEMEENTE, "http://127.0.0.1:9/by-hand")
     _, fresh = new_key("dordrecht-2")
@@ -266,9 +253,9 @@ def test_the_demo_keys_are_retired_for_good(
     """The Quick start's embedded defaults load the example file at every run; once
     revoked (as the README says), its public keys stay revoked."""
     monkeypatch.chdir(tmp_path)  # the embedded default database is ./ijw-gateway.db
-    assert _cli(capsys, "parties", "list")[0] == 0
-    assert _cli(capsys, "parties", "key", "revoke", "--demo")[0] == 0
-    status, listing = _cli(capsys, "parties", "list")  # loads the example file again
+    assert run_cli(capsys, "parties", "list")[0] == 0
+    assert run_cli(capsys, "parties", "key", "revoke", "--demo")[0] == 0
+    status, listing = run_cli(capsys, "parties", "list")  # loads the example file again
     assert status == 0 and listing.count("keys: (no keys)") == len(embedded_directory())
     store = Store.open(Settings().database_url)
     assert store.authenticate(demo_key(GEMEENTE)) is None
@@ -279,8 +266,8 @@ def test_a_key_id_is_never_given_out_twice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'keys.db'}")
-    assert _cli(capsys, "parties", "add", AGB)[0] == 0
-    assert _cli(capsys, "parties", "key", "add", AGB, "--id", "k-1")[0] == 0
-    assert _cli(capsys, "parties", "key", "revoke", "k-1")[0] == 0
+    assert run_cli(capsys, "parties", "add", AGB)[0] == 0
+    assert run_cli(capsys, "parties", "key", "add", AGB, "--id", "k-1")[0] == 0
+    assert run_cli(capsys, "parties", "key", "revoke", "k-1")[0] == 0
     assert main(["parties", "key", "add", AGB, "--id", "k-1"]) == 2
     assert "k-1 is taken" in capsys.readouterr().err

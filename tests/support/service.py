@@ -28,6 +28,7 @@ from sqlmodel import col, func, select
 
 from ijw_gateway.api.app import create_app
 from ijw_gateway.api.fastroute import FastRoutes
+from ijw_gateway.cli import main
 from ijw_gateway.config import Settings
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.scenario import test_bsns as bsns
@@ -56,6 +57,19 @@ JsonDict = dict[str, Any]
 
 def demo_key(code: str) -> str:
     return f"ijw.demo-{code}.zhz-demo-secret-{code}"
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """The command line's exit status and what it printed (stdout)."""
+    status = main(list(args))
+    return status, capsys.readouterr().out
+
+
+def restarted(settings: Settings) -> Store:
+    """What every ``serve``, ``worker`` and CLI run does first: migrate, load the file."""
+    store = Store.open(settings.database_url)
+    prepare(settings, store)
+    return store
 
 
 def auth(code: str) -> dict[str, str]:

@@ -127,6 +127,14 @@ class MailboxItemAnswer(_Answer):
     )
     attempts: int = Field(description="Push attempts so far.")
     xml: str = Field(description="The message exactly as received.")
+    verdict: Verdict | None = Field(
+        description="The gateway's verdict, when you answer this message yourself "
+        "(answer mode `party`); otherwise null."
+    )
+    advice: str | None = Field(
+        description="With `verdict`: the return message (or JW325) the gateway would have "
+        "composed in your name, as advice; your own answer is the one that is sent."
+    )
 
 
 class MailboxAnswer(_Answer):

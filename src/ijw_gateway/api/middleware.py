@@ -1,4 +1,5 @@
-"""A trace id for every request (``X-Trace-Id``), one log line and metrics per request.
+"""A trace id for every request (W3C ``traceparent`` or ``X-Trace-Id``), one log line and
+metrics per request.
 
 Pure ASGI (no ``BaseHTTPMiddleware``): it wraps ``send`` to add the header and sees the
 status without buffering bodies. The log line has method, route, status, duration and
@@ -8,30 +9,27 @@ trace id; never a query string, a header value or a body.
 from __future__ import annotations
 
 import logging
-import re
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ijw_gateway.metrics import HTTP_REQUESTS, HTTP_SECONDS
+from ijw_gateway.tracing import from_trace_header, from_traceparent, new_trace
 
 log = logging.getLogger("ijw_gateway.http")
-_TRACE = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 def _incoming_trace(scope: Scope) -> str:
-    """The client's ``X-Trace-Id`` when it has a known format (32 hex digits as this
-    gateway, W3C Trace Context or a UUID without dashes make them; a UUID with dashes),
-    otherwise a new one. Anything else a client sends there may be a BSN or a name, and
-    a trace id is logged and stored with every event."""
-    for name, value in scope.get("headers", ()):
-        if name == b"x-trace-id":
-            text = bytes(value).decode("latin-1")
-            if _TRACE.fullmatch(text):
-                return text
-    return uuid.uuid4().hex
+    """The trace id of the client's W3C ``traceparent``, else its ``X-Trace-Id`` when it
+    has a known format (``tracing``), otherwise a new one. Anything else a client sends
+    there may be a BSN or a name, and a trace id is logged and stored with every event."""
+    headers = {bytes(n): bytes(v).decode("latin-1") for n, v in scope.get("headers", ())}
+    parent = headers.get(b"traceparent")
+    trace = from_traceparent(parent) if parent is not None else None
+    if trace is None and b"x-trace-id" in headers:
+        trace = from_trace_header(headers[b"x-trace-id"])
+    return trace or new_trace()
 
 
 def _route(scope: Scope) -> str:

@@ -280,7 +280,9 @@ def _meta(message: MessageView) -> dict[str, object]:
     responses=_answers(
         MessageMeta | dict[str, Any],
         "The message: its bytes as received by default (`xml`); its lossless JSON model "
-        "(`json`); or who, when, verdict and links (`meta`). Of a rejected message over "
+        "(`json`); who, when, verdict and links (`meta`); or, to the receiver of a "
+        "message it answers itself (answer mode `party`), the answer the gateway would "
+        "have composed, as advice (`advice`). Of a rejected message over "
         "1 MB only the first 64 kB are kept: `xml` answers them as "
         "`application/octet-stream` with the header `X-Ijw-Kept: <kept> of <size> bytes`.",
         {
@@ -297,13 +299,16 @@ def get_message(
     message_id: MessageId,
     party: PartyDep,
     gateway: GatewayDep,
-    format: Annotated[Literal["xml", "json", "meta"], Query()] = "xml",
+    format: Annotated[Literal["xml", "json", "meta", "advice"], Query()] = "xml",
 ) -> Response:
     """``xml``: the bytes exactly as received; ``json``: the lossless JSON model;
-    ``meta``: who, when, verdict and links."""
+    ``meta``: who, when, verdict and links; ``advice``: the answer the gateway would have
+    composed (only its receiver reads it: it is a draft in the receiver's name)."""
     message = readable(gateway, message_id, party, trace_of(request))
     if format == "meta":
         return JSONResponse(_meta(message))
+    if format == "advice":
+        return _advice(gateway, message, party)
     raw = gateway.store.raw(message_id) or b""
     if message.kept < message.size:
         return _prefix(message, raw, format)
@@ -318,6 +323,17 @@ def get_message(
             "ask for format=xml.",
             "no_json_model",
         ) from None
+
+
+def _advice(gateway: Gateway, message: MessageView, party: str) -> Response:
+    """The advice on a message its receiver answers itself, to that receiver alone."""
+    advice = gateway.store.advice(message.id) if party == message.to_party else None
+    if advice is None:
+        raise NotFound(
+            f"Message {message.id} has no advice for this party: the gateway keeps one only "
+            "for the receiver of a message it answers itself (answer mode party)."
+        )
+    return Response(advice, media_type="application/xml")
 
 
 def _prefix(message: MessageView, raw: bytes, format: str) -> Response:
@@ -422,6 +438,8 @@ def get_mailbox(
                     "state": item.state,
                     "attempts": item.attempts,
                     "xml": item.raw.decode("utf-8", errors="replace"),
+                    "verdict": json.loads(item.verdict) if item.verdict else None,
+                    "advice": item.advice.decode("utf-8") if item.advice else None,
                 }
                 for item in items
             ]

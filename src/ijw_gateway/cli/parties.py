@@ -10,8 +10,10 @@ import click
 from ijw_gateway.cli import cli, current_settings
 from ijw_gateway.errors import UsageError
 from ijw_gateway.parties import (
+    ANSWER_MODES,
     CHANNELS,
     PartySpec,
+    check_answers,
     check_channel,
     check_endpoint,
     default_channel,
@@ -19,6 +21,7 @@ from ijw_gateway.parties import (
     load_directory,
     new_key,
 )
+from ijw_gateway.signatures import party_secret
 
 if TYPE_CHECKING:
     from ijw_gateway.store import Store
@@ -43,15 +46,18 @@ def parties() -> None:
 
 @parties.command("list")
 def list_parties() -> int:
-    """Every party with its kind, name, channel, endpoint and active key ids."""
+    """Every party with its kind, name, channel, endpoint, active key ids and the message
+    types it answers itself (answer mode party; the gateway answers the others)."""
     store = prepared_store()
     for party in store.parties():
         endpoint = party.endpoint or "(pull only)"
         keys = ", ".join(party.key_ids) or "(no keys)"
         settings = "".join(f" {k}={v}" for k, v in party.channel_settings)
+        own = [t for t, mode in party.answers if mode == "party"]
+        answers = f"answers itself: {', '.join(own)}" if own else "answers: gateway"
         click.echo(
             f"{party.code}\t{party.kind}\t{party.name}\t{party.channel}{settings}\t"
-            f"{endpoint}\tkeys: {keys}"
+            f"{endpoint}\tkeys: {keys}\t{answers}"
         )
     store.dispose()
     return 0
@@ -142,6 +148,42 @@ def set_channel(code: str, name: str, endpoint: str | None, settings: tuple[str,
     store.set_channel(code, name, checked, pairs)
     store.dispose()
     click.echo(f"party {code}: channel {name}")
+    return 0
+
+
+@parties.command("answers")
+@click.argument("code")
+@click.argument("message_type", metavar="TYPE")
+@click.argument("mode", type=click.Choice(ANSWER_MODES))
+def set_answers(code: str, message_type: str, mode: str) -> int:
+    """Who answers the TYPE messages (e.g. JW323) a party receives: the gateway in its name
+    (gateway, the default) or the party itself (party; see docs/service.md)."""
+    check_answers({message_type: mode})
+    store = prepared_store()
+    try:
+        store.set_answer_mode(code, message_type, mode)
+    finally:
+        store.dispose()
+    click.echo(f"party {code}: {message_type} answered by {mode}")
+    return 0
+
+
+@parties.command("push-secret")
+@click.argument("code")
+def push_secret(code: str) -> int:
+    """Print the secret a party verifies our signed pushes with (X-Ijw-Signature); it is
+    derived from IJW_PUSH_SIGNING_KEY, so a new signing key replaces every party's."""
+    signing_key = current_settings().push_signing_key
+    if signing_key is None:
+        raise UsageError("set IJW_PUSH_SIGNING_KEY first: without it pushes are not signed")
+    store = prepared_store()
+    try:
+        known = store.party(code) is not None
+    finally:
+        store.dispose()
+    if not known:
+        raise UsageError(f"no party {code}")
+    click.echo(party_secret(signing_key, code))
     return 0
 
 

@@ -217,6 +217,12 @@ class Store:
             if not directory.set_channel(session, code, channel, endpoint, settings):
                 raise NotFound(f"no party {code}")
 
+    def set_answer_mode(self, code: str, message_type: str, mode: str) -> None:
+        """Who answers ``message_type`` for party ``code``: ``gateway`` or ``party``."""
+        with self.session() as session:
+            if not directory.set_answer_mode(session, code, message_type, mode):
+                raise NotFound(f"no party {code}")
+
     def parties(self) -> list[PartyView]:
         with self.session() as session:
             return directory.parties(session)
@@ -280,6 +286,9 @@ class Store:
 
     def raw(self, message_id: str) -> bytes | None:
         return self.read(reads.raw, message_id)
+
+    def advice(self, message_id: str) -> bytes | None:
+        return self.read(reads.advice, message_id)
 
     def answer(self, message_id: str) -> MessageView | None:
         return self.read(reads.answer, message_id)

@@ -8,7 +8,8 @@ now says something else than it said when it was last loaded (``file_endpoint``)
 endpoint an operator removed or changed with ``parties endpoint`` survives every restart.
 A channel and its settings follow the same rule (``file_channel``,
 ``file_channel_settings``): one set with ``parties channel`` survives a reload of a file
-that did not change its own.
+that did not change its own. Answer modes too (``file_answers``): one set with
+``parties answers`` survives a reload of a file that did not change them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
-from ijw_gateway.parties import ChannelSettings, KeyHash, PartySpec, default_channel
+from ijw_gateway.parties import (
+    ChannelSettings,
+    KeyHash,
+    PartySpec,
+    check_answers,
+    default_channel,
+)
 from ijw_gateway.store.tables import ApiKey, Party
 from ijw_gateway.store.tables_monitoring import OperatorKey
 from ijw_gateway.store.views import PartyView
@@ -58,18 +65,21 @@ class Loaded:
 def load_party(session: Session, spec: PartySpec, now: datetime) -> None:
     """A party as a parties file states it: added, or its name and kind updated, and its
     endpoint and channel only where the file changed them since it was last loaded."""
-    settings = settings_text(spec.channel_settings)
+    settings, answers = settings_text(spec.channel_settings), settings_text(spec.answers)
     row = session.get(Party, spec.code)
     if row is None:
         row = Party(code=spec.code, kind=spec.kind, created_at=now, endpoint=spec.endpoint)
-        row.channel, row.channel_settings = spec.route, settings
+        row.channel, row.channel_settings, row.answers = spec.route, settings, answers
     else:
         if spec.endpoint != row.file_endpoint:
             _new_endpoint(row, spec.endpoint)
         if (spec.channel, settings) != (row.file_channel, row.file_channel_settings):
             row.channel, row.channel_settings = spec.route, settings
+        if answers != row.file_answers:
+            row.answers = answers
     row.kind, row.name, row.file_endpoint = spec.kind, spec.name, spec.endpoint
     row.file_channel, row.file_channel_settings = spec.channel, settings
+    row.file_answers = answers
     session.add(row)
 
 
@@ -124,6 +134,18 @@ def set_channel(
         return False
     row.channel, row.endpoint = channel, endpoint
     row.channel_settings = settings_text(settings)
+    session.add(row)
+    return True
+
+
+def set_answer_mode(session: Session, code: str, message_type: str, mode: str) -> bool:
+    """The answer mode of one message type for a party; False when there is no party."""
+    row = session.get(Party, code)
+    if row is None:
+        return False
+    modes = dict(settings_of(row.answers))
+    modes[message_type] = mode
+    row.answers = settings_text(check_answers(modes))
     session.add(row)
     return True
 
@@ -197,8 +219,10 @@ def party(session: Session, code: str) -> PartyView | None:
 
 
 def _view(row: Party, keys: tuple[str, ...]) -> PartyView:
-    settings = settings_of(row.channel_settings)
-    return PartyView(row.code, row.kind, row.name, row.endpoint, keys, row.channel, settings)
+    settings, answers = settings_of(row.channel_settings), settings_of(row.answers)
+    return PartyView(
+        row.code, row.kind, row.name, row.endpoint, keys, row.channel, settings, answers
+    )
 
 
 def _key_ids(session: Session, code: str) -> tuple[str, ...]:

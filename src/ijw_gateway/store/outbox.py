@@ -111,6 +111,8 @@ def _item(
         trace_ref=trace_ref,
         conversation_ref=conversation_ref,
         answers_ref=answers_ref,
+        verdict=m.verdict if m.advice is not None else None,
+        advice=m.advice,
     )
 
 
@@ -178,7 +180,17 @@ def mailbox(session: Session, receiver: str, limit: int) -> list[MailboxItem]:
         .limit(limit)
     )
     return [
-        MailboxItem(m.id, m.type, m.from_party, m.received_at, o.state, o.attempts, m.raw)
+        MailboxItem(
+            m.id,
+            m.type,
+            m.from_party,
+            m.received_at,
+            o.state,
+            o.attempts,
+            m.raw,
+            m.verdict if m.advice is not None else None,
+            m.advice,
+        )
         for o, m in session.exec(query)
     ]
 

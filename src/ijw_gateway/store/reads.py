@@ -38,6 +38,12 @@ def raw(session: Session, message_id: str) -> bytes | None:
     return session.exec(query).first()
 
 
+def advice(session: Session, message_id: str) -> bytes | None:
+    """The answer the gateway would have composed for a message its receiver answers."""
+    query = select(Message.advice).where(Message.id == message_id)
+    return session.exec(query).first()
+
+
 def answer(session: Session, message_id: str) -> MessageView | None:
     row = session.exec(select(Message).where(Message.answers_id == message_id)).first()
     return view(row) if row else None

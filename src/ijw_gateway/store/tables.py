@@ -32,6 +32,10 @@ class Party(SQLModel, table=True):
     # was last loaded: as with ``file_endpoint``, a channel set by hand survives restarts.
     file_channel: str | None = Field(default=None, max_length=16)
     file_channel_settings: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Who answers which message type it receives (``parties.ANSWER_MODES``), as a JSON
+    # object; none: the gateway answers all. ``file_answers``: what the file last stated.
+    answers: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    file_answers: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ApiKey(SQLModel, table=True):
@@ -76,6 +80,9 @@ class Message(SQLModel, table=True):
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     verdict: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     trace_id: str = Field(default="", max_length=64)
+    # The return message the gateway would have composed, when the receiver answers itself
+    # (answer mode ``party``): handed over as advice with the message, never sent.
+    advice: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 class FindingRow(SQLModel, table=True):

@@ -7,6 +7,7 @@ leaves either all of it or none of it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +22,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from ijw_gateway.errors import Conflict, IjwGatewayError
 from ijw_gateway.findings import Finding
+from ijw_gateway.parties import answer_mode
 from ijw_gateway.routing import Key
 from ijw_gateway.store import reads
 from ijw_gateway.store.clock import Clock
@@ -35,6 +37,7 @@ from ijw_gateway.store.tables import (
     IntakeKey,
     Message,
     Outbox,
+    Party,
     Receipt,
     WireRef,
 )
@@ -90,6 +93,7 @@ class NewMessage:
     trace_id: str
     findings: tuple[Finding, ...] = ()
     size: int | None = None  # of the bytes as received, when ``raw`` keeps only a prefix
+    advice: bytes | None = None  # the answer the gateway would compose (answer mode party)
 
     @property
     def received_size(self) -> int:
@@ -118,6 +122,8 @@ class Unit:
         self.numbers: dict[tuple[str, int], bool] = {}
         """Allocation numbers the cross-message rules asked about (TR332), and whether one
         was stored (``store.history``): monitoring need not ask again (``store.monitoring``)."""
+        self.modes: dict[str, str | None] = {}
+        """Answer modes (JSON) of the receivers ``open`` read them for."""
 
     @property
     def session(self) -> Session:
@@ -153,9 +159,17 @@ class Unit:
         """Rows for any table (the history's), written at ``flush`` with the unit's own."""
         self._pending.setdefault(table, []).extend(rows)
 
-    def open(self, keys: Iterable[str], poster: str, sha256: str, own: Key | None) -> Seen:
+    def open(
+        self,
+        keys: Iterable[str],
+        poster: str,
+        sha256: str,
+        own: Key | None,
+        receiver: str | None = None,
+    ) -> Seen:
         """Lock ``keys`` (as ``lock``) and ask what the store already holds of these bytes
-        and of this identification, in one statement.
+        and of this identification, in one statement; it also reads the answer modes of
+        the message's ``receiver`` (``answer_mode``), saving the intake a round trip.
 
         The two questions read the state from before the lock was granted. That is safe
         because both are guarded by a unique key as well: when a concurrent intake
@@ -169,6 +183,7 @@ class Unit:
             "afzender": own.afzender if own else None,
             "type": own.type if own else None,
             "identificatie": own.identificatie if own else None,
+            "receiver": receiver,
         }
         locked = self.postgres and bool(keys)
         if locked:
@@ -178,6 +193,8 @@ class Unit:
         seen = Seen(row["receipt"], row["owner"])
         if own is not None:
             self.identifications[own] = seen.owner
+        if receiver is not None:
+            self.modes[receiver] = row["answers"]
         return seen
 
     # -- SQLite: judging outside the write lock (``IntakeKey``) ---------------------
@@ -217,9 +234,23 @@ class Unit:
         found: str | None = self.sql.scalar(_CONVERSATION, id=message_id)
         return found
 
+    def answer_mode(self, party: str, message_type: str | None) -> str:
+        """Who answers a ``message_type`` that ``party`` receives: ``gateway`` or ``party``."""
+        if party in self.modes:
+            found = self.modes[party]
+        else:
+            found = self.sql.scalar(_ANSWER_MODES, code=party)
+        modes = tuple(json.loads(found).items()) if found else ()
+        return answer_mode(modes, message_type)
+
     def answer_to(self, message_id: str) -> str | None:
         found: str | None = self.sql.scalar(_ANSWER, id=message_id)
         return found
+
+    def raw_of(self, message_id: str) -> bytes | None:
+        """The bytes of a stored message (to check an answer against its original)."""
+        found = self.sql.scalar(_RAW, id=message_id)
+        return bytes(found) if found is not None else None
 
     def answered_original(self, key: Key) -> tuple[str, str] | None:
         """(original, its answer) for a message stored under ``key`` that was not received
@@ -266,6 +297,7 @@ class Unit:
                 "raw": new.raw,
                 "verdict": new.verdict,
                 "trace_id": new.trace_id,
+                "advice": new.advice,
             }
         )
         self._pending[FindingRow] += _finding_rows(new.id, new.findings)
@@ -382,6 +414,10 @@ _SEEN = sa_select(
     .scalar_subquery()
     .label("receipt"),
     _OWNER_OF.scalar_subquery().label("owner"),
+    select(Party.answers)
+    .where(Party.code == bindparam("receiver"))
+    .scalar_subquery()
+    .label("answers"),
 )
 _OPEN = Statement(_SEEN)
 # PostgreSQL with keys to lock: the locks are a one-row FROM.
@@ -404,6 +440,8 @@ _CLAIM = (  # SQLite's own SQL, run for each key: the number the message row wil
     "WHERE true ON CONFLICT (key) DO UPDATE SET seq = excluded.seq"
 )
 _CONVERSATION = Statement(select(Message.conversation_id).where(Message.id == bindparam("id")))
+_RAW = Statement(select(Message.raw).where(Message.id == bindparam("id")))
+_ANSWER_MODES = Statement(select(Party.answers).where(Party.code == bindparam("code")))
 _ANSWER = Statement(select(Message.id).where(Message.answers_id == bindparam("id")))
 _ANSWER_ROW = aliased(Message)
 _ANSWERED = Statement(

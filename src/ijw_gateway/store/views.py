@@ -15,6 +15,7 @@ class PartyView:
     key_ids: tuple[str, ...] = ()
     channel: str = "mailbox"
     channel_settings: tuple[tuple[str, str], ...] = ()
+    answers: tuple[tuple[str, str], ...] = ()  # (message type, answer mode): party answers
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class MailboxItem:
     state: str
     attempts: int
     raw: bytes
+    verdict: str | None = None  # the gateway's verdict (JSON), when the receiver answers
+    advice: bytes | None = None  # the answer the gateway would have composed, as advice
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class Claimed:
     trace_ref: str | None = None  # the exchange's ids, when the message came in over one
     conversation_ref: str | None = None
     answers_ref: str | None = None
+    verdict: str | None = None  # with ``advice``: the receiver answers (answer mode party)
+    advice: bytes | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,38 @@
+"""Whether a party's own return message copies the header of its original (IV028).
+
+When the gateway answers, it builds the return message's header from the original's
+(``build._retour_header``); when the receiver answers itself (answer mode ``party``), the
+gateway checks that the answer did the same before it routes it: every element of the
+original's Header, but its BerichtCode, must come back unchanged. Only element names are
+reported, never values (a header names the parties; values could be anything).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ijw_gateway.elements import Element, child, local_name
+
+_OWN = frozenset({"BerichtCode"})
+"""Header elements the answer states for itself rather than copies."""
+
+
+def _content(element: Element) -> tuple[object, ...]:
+    """An element's name and text with its children's, namespaces aside."""
+    inner = tuple(_content(c) for c in element if isinstance(c.tag, str))
+    return local_name(element), (element.text or "").strip(), inner
+
+
+def _elements(header: Element | None) -> Iterator[Element]:
+    if header is not None:
+        yield from (c for c in header if isinstance(c.tag, str))
+
+
+def uncopied(original: Element, answer: Element) -> tuple[str, ...]:
+    """The names of the original's Header elements the answer's Header lacks or changed."""
+    theirs = {local_name(e): _content(e) for e in _elements(child(answer, "Header"))}
+    return tuple(
+        local_name(mine)
+        for mine in _elements(child(original, "Header"))
+        if local_name(mine) not in _OWN and theirs.get(local_name(mine)) != _content(mine)
+    )
