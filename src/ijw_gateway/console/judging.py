@@ -90,7 +90,7 @@ class Judge:
                 wrapped,
                 _lines(item.data),
                 retour.decode("utf-8") if retour else None,
-                _model(item.data) if outcome.message else None,
+                json_model(item.data) if outcome.message else None,
             )
 
 
@@ -101,7 +101,7 @@ def _lines(data: bytes) -> tuple[str, ...] | None:
     return tuple(lines) if len(lines) <= SHOWN_LINES else None
 
 
-def _model(data: bytes) -> str | None:
+def json_model(data: bytes) -> str | None:
     """The lossless JSON model, as ``GET /v1/messages/{id}?format=json`` gives it."""
     try:
         return json.dumps(to_json(xmlparse.parse(data).getroot()), indent=2, ensure_ascii=False)

@@ -18,10 +18,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from ijw_gateway import xmlparse
 from ijw_gateway.api.access import can_read
 from ijw_gateway.api.errors import trace_of
 from ijw_gateway.api.routes import readable
+from ijw_gateway.console.judging import SHOWN_BYTES, json_model
 from ijw_gateway.console.session import Session
 from ijw_gateway.console.texts import words
 from ijw_gateway.console.web import (
@@ -32,9 +32,8 @@ from ijw_gateway.console.web import (
     render,
     text_field,
 )
-from ijw_gateway.errors import InputRejected, NotFound
+from ijw_gateway.errors import NotFound
 from ijw_gateway.gateway import Gateway
-from ijw_gateway.messages.jsonmodel import ModelError, to_json
 from ijw_gateway.monitoring.access import Viewer
 from ijw_gateway.monitoring.model import Trajectory
 from ijw_gateway.store import monitoring_reads as reads
@@ -43,7 +42,6 @@ from ijw_gateway.store.views import EventView, MessageView
 router = APIRouter()
 MESSAGE_ID = re.compile(r"^[0-9a-f]{32}$")
 EVENTS_SHOWN = 500
-SHOWN_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -103,7 +101,7 @@ def _traced(gateway: Gateway, message_id: str, principal: str, trace: str) -> Tr
         visible,
         _trajectories(gateway, message_id, Viewer(principal)),
         raw.decode("utf-8", errors="replace") if len(raw) <= SHOWN_BYTES else None,
-        _model(raw) if message.kept == message.size and len(raw) <= SHOWN_BYTES else None,
+        json_model(raw) if message.kept == message.size and len(raw) <= SHOWN_BYTES else None,
     )
 
 
@@ -118,10 +116,3 @@ def _trajectories(
             if trajectory is not None and viewer.sees(trajectory.gemeente, trajectory.agb):
                 found.append((trajectory, reads.timeline(connection, trajectory_id)))
     return found
-
-
-def _model(raw: bytes) -> str | None:
-    try:
-        return json.dumps(to_json(xmlparse.parse(raw).getroot()), indent=2, ensure_ascii=False)
-    except (InputRejected, ModelError):
-        return None
