@@ -134,3 +134,16 @@ def test_the_gateway_address_leads_to_the_console(client: TestClient) -> None:
     answer = client.get("/", follow_redirects=False)
     assert answer.status_code == 307 and answer.headers["location"] == "/console/"
     assert "Validate" in client.get("/").text
+
+
+def test_the_browser_language_and_the_switch(client: TestClient) -> None:
+    dutch = client.get("/console/validate", headers={"Accept-Language": "nl-NL,en;q=0.5"})
+    assert '<html lang="nl">' in dutch.text and "<h1>Valideren</h1>" in dutch.text
+    switched = client.post(
+        "/console/language",
+        data={"csrf": _token(client), "lang": "en", "back": "https://elsewhere.example/x"},
+        follow_redirects=False,
+    )
+    assert switched.headers["location"] == "/console/"  # never to another site
+    english = client.get("/console/validate", headers={"Accept-Language": "nl"})
+    assert "<h1>Validate</h1>" in english.text
