@@ -240,6 +240,10 @@ class Gateway:
             poll_seconds=self.settings.worker_poll_seconds,
         )
 
+    def forget_parties(self) -> None:
+        """Read the parties again at the next ``is_known`` (one was removed)."""
+        self._parties = (0.0, frozenset())
+
     def is_known(self, code: str) -> bool:
         expires, codes = self._parties
         if expires < time.monotonic() or code not in codes:

@@ -23,10 +23,19 @@ from tests.support.service import (
 )
 
 OPERATOR_KEY = "ijw.region-1.operator-secret-for-the-console-tests"
-PAGES = ("/validate", "/trace", "/monitoring", "/refusals", "/conformance", "/parties", "/mailbox")
+PAGES = (
+    "/validate",
+    "/trace",
+    "/monitoring",
+    "/refusals",
+    "/conformance",
+    "/parties",
+    "/dead-letters",
+    "/mailbox",
+)
 ANYONE = {"/validate"}
-OPERATORS = {"/parties"}
-PARTIES_ONLY = {"/trace", "/mailbox"}
+OPERATORS = {"/parties", "/dead-letters"}
+PARTIES_ONLY = {"/mailbox"}
 
 
 def _token(client: TestClient) -> str:
@@ -79,11 +88,30 @@ def test_a_message_page_is_its_parties_only(client: TestClient, store: Store) ->
     assert refused.status_code == 403 and "only read messages it sent" in refused.text
     assert "forbidden" in [e.kind for e in store.events(message_id)]  # recorded, as the API does
     assert _status(client, "/messages/" + "0" * 32) == 404
+    sign_in(client, _operator(store))
+    assert _status(client, f"/messages/{message_id}") == 200  # an operator reads every one
+
+
+def test_a_search_lists_only_what_the_user_may_read(client: TestClient, store: Store) -> None:
+    post(client, b.to_bytes(b.jw301("SEARCH-1")), GEMEENTE)
+
+    def found(key: str) -> list[str]:
+        sign_in(client, key)
+        answer = client.post(
+            "/console/trace/search", data={"csrf": _token(client), "message": "jw301"}
+        )
+        assert answer.status_code == 200
+        return re.findall(r'/console/messages/([0-9a-f]{32})">JW301', answer.text)
+
+    assert len(found(demo_key(GEMEENTE))) == 1
+    assert len(found(demo_key(AGB))) == 1
+    assert found(demo_key(OTHER_GEMEENTE)) == []
+    assert len(found(_operator(store))) == 1
 
 
 def test_every_form_needs_its_csrf_token(client: TestClient) -> None:
     sign_in(client, demo_key(GEMEENTE))
-    for path in ("/validate", "/trace", "/conformance", "/sign-out", "/language"):
+    for path in ("/validate", "/trace", "/trace/search", "/conformance", "/sign-out", "/language"):
         assert client.post(f"/console{path}", data={"csrf": "forged"}).status_code == 403
         assert client.post(f"/console{path}", data={}).status_code == 403
     refused = client.post("/console/sign-in", data={"api_key": demo_key(GEMEENTE)})

@@ -143,7 +143,7 @@ def test_the_openapi_documents_every_failure_as_the_error_answer(client: TestCli
                         assert list(response["content"]) == ["text/xml; charset=utf-8"]
                         continue
                     assert response["content"]["application/json"]["schema"] == _ERROR
-    assert keyed == 12  # 7 of the parties' messages, 5 of monitoring
+    assert keyed == 21  # 7 of the parties' messages, 5 of monitoring, 9 of operations
     assert {"403", "409", "413", "415"} <= schema["paths"]["/v1/messages"]["post"][
         "responses"
     ].keys()

@@ -61,7 +61,7 @@ def test_posting_skips_fastapis_request_handling_and_keeps_trace_and_metrics(
     assert response.headers["x-trace-id"] == "4bf92f3577b34da6a3ce929d0e0e4736"
     metrics = client.get("/metrics").text
     assert 'ijw_http_requests_total{method="POST",route="/v1/messages",status="200"}' in metrics
-    wrong = client.get("/v1/messages")  # another method goes on to the router, as before
+    wrong = client.put("/v1/messages")  # another method goes on to the router, as before
     assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
 
 

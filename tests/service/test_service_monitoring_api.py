@@ -169,13 +169,13 @@ def test_the_export_over_http(api: TestClient, history: History, operator: dict[
     )
 
 
-def test_an_operator_key_sends_and_reads_no_messages(
+def test_an_operator_key_reads_but_sends_no_messages(
     api: TestClient, history: History, operator: dict[str, str]
 ) -> None:
     message = history.sent["301-A"].id
     data = b.to_bytes(b.jw301("OPS-1"))
     _refused(api.post("/v1/messages", content=data, headers=operator), 403, "operator_key")
-    _refused(api.get(f"/v1/messages/{message}", headers=operator), 403, "operator_key")
+    assert api.get(f"/v1/messages/{message}", headers=operator).status_code == 200
     _refused(api.get("/v1/mailbox", headers=operator), 403, "operator_key")
     history.gateway.store.revoke_operator_keys(["region-1"])
     history.gateway._keys = KeyCache()  # forget the keys verified so far (trusted 5 s)

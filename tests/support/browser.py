@@ -67,14 +67,16 @@ class Running:
         return done.stdout.decode().strip()
 
 
-def running_gateway(folder: Path) -> Iterator[Running]:
-    """``ijw-gateway serve`` on SQLite with the ZHZ parties and an operator key."""
+def running_gateway(folder: Path, parties: Path = PARTIES, **extra: str) -> Iterator[Running]:
+    """``ijw-gateway serve`` on SQLite with the ZHZ parties (or ``parties``) and an
+    operator key; ``extra``: more settings."""
     port = port_in_range()
     env = gateway_env(
         f"sqlite:///{folder / 'console.db'}",
-        PARTIES,
+        parties,
         IJW_CONSOLE_SECRET=SECRET,
         IJW_EXPORT_KEY="console-export-key-0123456789",
+        **extra,
     )
     made = Running(f"http://127.0.0.1:{port}", "", env)
     made.cli("operators", "add", OPERATOR)

@@ -33,6 +33,7 @@ from ijw_gateway.config import Settings
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.scenario import test_bsns as bsns
 from ijw_gateway.gateway import Gateway, prepare
+from ijw_gateway.parties import new_key
 from ijw_gateway.retour import compose
 from ijw_gateway.runtime import build_validator
 from ijw_gateway.store import Store
@@ -74,6 +75,14 @@ def restarted(settings: Settings) -> Store:
 
 def auth(code: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {demo_key(code)}"}
+
+
+def operator_key(store: Store, name: str = "ops") -> dict[str, str]:
+    """The headers of a new operator ``name``'s key."""
+    store.add_operator(name)
+    text, hashed = new_key(f"{name}-1")
+    store.add_operator_key(name, hashed)
+    return {"Authorization": f"Bearer {text}"}
 
 
 def post(client: TestClient, data: bytes, party: str) -> JsonDict:

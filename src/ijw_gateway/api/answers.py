@@ -138,7 +138,9 @@ class MailboxItemAnswer(_Answer):
 
 
 class MailboxAnswer(_Answer):
-    items: list[MailboxItemAnswer] = Field(description="Oldest first.")
+    items: list[MailboxItemAnswer] = Field(description="Oldest first, at most `limit`.")
+    has_more: bool = Field(description="More items follow: ask again with `after=next`.")
+    next: str | None = Field(description="The cursor of the next page (opaque), if any.")
 
 
 class AckAnswer(_Answer):

@@ -29,6 +29,7 @@ from ijw_gateway.api.fastroute import FastRoutes
 from ijw_gateway.api.middleware import TraceMiddleware
 from ijw_gateway.api.monitoring import router as monitoring_router
 from ijw_gateway.api.offload import Offload
+from ijw_gateway.api.operations import router as operations_router
 from ijw_gateway.api.routes import hot_routes, router
 from ijw_gateway.api.stuf import router as stuf_router
 from ijw_gateway.api.vecozo import facade
@@ -148,6 +149,7 @@ def create_app(
     errors.install(app)
     app.include_router(router)
     app.include_router(monitoring_router)
+    app.include_router(operations_router)
     app.include_router(stuf_router)
     _document_keys(app, [*router.routes, *monitoring_router.routes, *stuf_router.routes])
     app.mount("/vecozo", facade(gateway, app.state))

@@ -42,7 +42,7 @@ def _presented(authorizations: list[str], api_keys: list[str]) -> str | None:
 
 async def party_of(request: Request) -> str:
     """The party whose API key came with the request; 401 otherwise, and 403 for an
-    operator's key (operators read the monitoring routes only: ``viewer_of``).
+    operator's key (an operator sends no messages and has no mailbox: ``viewer_of``).
 
     It reads the two headers itself instead of declaring them as ``Header()`` parameters:
     FastAPI inspects declared parameters' annotations again on every request, which cost
@@ -51,8 +51,8 @@ async def party_of(request: Request) -> str:
     principal = await _principal(request)
     if is_operator(principal):
         raise Forbidden(
-            "An operator's key reads the monitoring routes (trajectories, deadlines, "
-            "reports); messages and mailboxes are the parties'.",
+            "An operator's key reads messages, events and reports and runs the operator "
+            "actions; sending messages and mailboxes are the parties'.",
             "operator_key",
         )
     return principal
@@ -78,8 +78,17 @@ async def _principal(request: Request) -> str:
     return party
 
 
+async def operator_of(request: Request) -> Viewer:
+    """An operator, for the operator actions (dead letters, outbox, parties); a party's
+    key is refused with 403."""
+    viewer = Viewer(await _principal(request))
+    if not viewer.operator:
+        raise Forbidden("Only an operator's key may use the operator actions.", "operator_only")
+    return viewer
+
+
 async def viewer_of(request: Request) -> Viewer:
-    """Who reads monitoring: a party (its own figures) or an operator (all of them)."""
+    """Who reads monitoring, messages and events: a party (its own) or an operator (all)."""
     return Viewer(await _principal(request))
 
 
@@ -92,3 +101,4 @@ SECURITY_SCHEMES = {
 GatewayDep = Annotated[Gateway, Depends(gateway_of)]
 PartyDep = Annotated[str, Depends(party_of)]
 ViewerDep = Annotated[Viewer, Depends(viewer_of)]
+OperatorDep = Annotated[Viewer, Depends(operator_of)]

@@ -28,7 +28,7 @@ from ijw_gateway.api.answers import (
     ZipAnswer,
 )
 from ijw_gateway.api.bodies import takes_json, xml_of_json
-from ijw_gateway.api.deps import GatewayDep, PartyDep, party_of
+from ijw_gateway.api.deps import GatewayDep, PartyDep, ViewerDep, party_of
 from ijw_gateway.api.errors import documented_errors, trace_of
 from ijw_gateway.api.language import preferred_language
 from ijw_gateway.api.offload import Offload
@@ -45,6 +45,8 @@ from ijw_gateway.gateway import Gateway
 from ijw_gateway.intake import Result
 from ijw_gateway.messages.jsonmodel import ModelError, to_json
 from ijw_gateway.metrics import INTAKE_MESSAGES
+from ijw_gateway.monitoring.access import Viewer
+from ijw_gateway.operating import message_json
 from ijw_gateway.store.views import EventView, MessageView
 from ijw_gateway.xmlparse import MAX_BYTES
 from ijw_gateway.zipped import ZIP_MAGIC
@@ -112,11 +114,16 @@ async def _body(request: Request) -> bytes:
     return body
 
 
-def _answers(
-    ok: Any, meaning: str, errors: Mapping[int, str] | None = None, xml: bool = False
+def answers(
+    ok: Any,
+    meaning: str,
+    errors: Mapping[int, str] | None = None,
+    xml: bool = False,
+    operators: bool = False,
 ) -> dict[int | str, Any]:
     """OpenAPI ``responses``: ``ok`` (a model of the JSON built by the route) for 200, and
-    the failures of a route with an API key (``documented_errors``)."""
+    the failures of a route with an API key (``documented_errors``); a route that
+    ``operators`` may use too does not refuse their keys."""
     success: dict[str, Any] = {"model": ok, "description": meaning}
     if xml:  # a message's bytes; the kept start of a large rejected one is no XML
         success["content"] = {
@@ -124,11 +131,14 @@ def _answers(
             "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
         }
     refused = dict(errors or {})
-    refused[403] = f"{refused[403]} Or: {_OPERATOR}" if 403 in refused else _OPERATOR.capitalize()
+    if not operators:
+        refused[403] = (
+            f"{refused[403]} Or: {_OPERATOR}" if 403 in refused else _OPERATOR.capitalize()
+        )
     return {200: success, **documented_errors(refused)}
 
 
-_OPERATOR = "an operator's key (operators read the monitoring routes, not messages)."
+_OPERATOR = "an operator's key (operators send no messages and have no mailbox)."
 
 
 def _intake_threads(state: State) -> ThreadPoolExecutor:
@@ -157,7 +167,7 @@ def _count(results: list[Result]) -> None:
     "/messages",
     openapi_extra=_BODY_DOC,
     summary="Send a message (or a zip)",
-    responses=_answers(
+    responses=answers(
         IntakeAnswer | ZipAnswer,
         "The verdict on the message (for a zip: `items`, one per member), accepted or not.",
         {
@@ -238,16 +248,19 @@ def hot_routes() -> list[Route]:
 
 
 _READ_ERRORS = {
-    403: "The message was neither sent by nor delivered to the key's party.",
+    403: "The message was neither sent by nor delivered to the key's party (an operator's "
+    "key reads every message).",
     404: "There is no message with this id.",
 }
 
 
-def readable(gateway: Gateway, message_id: str, party: str, trace: str) -> MessageView:
+def readable(gateway: Gateway, message_id: str, viewer: Viewer, trace: str) -> MessageView:
+    """The message, when ``viewer`` may read it: an operator every one, a party its own."""
     message = gateway.store.message(message_id)
     if message is None:
         raise NotFound(f"There is no message {message_id}.")
-    if not can_read(message, party, gateway.store.message):
+    party = viewer.principal
+    if not viewer.operator and not can_read(message, party, gateway.store.message):
         gateway.store.record_event(message_id, "forbidden", party, "read refused", trace)
         raise Forbidden(
             "A party may only read messages it sent or that were delivered to it.",
@@ -258,15 +271,7 @@ def readable(gateway: Gateway, message_id: str, party: str, trace: str) -> Messa
 
 def _meta(message: MessageView) -> dict[str, object]:
     return {
-        "id": message.id,
-        "message": message.type,
-        "origin": message.origin,
-        "from": message.from_party,
-        "to": message.to_party,
-        "received_at": _iso(message.received_at),
-        "accepted": message.accepted,
-        "answers": message.answers_id,
-        "conversation": message.conversation_id,
+        **message_json(message),
         "sha256": message.sha256,
         "size": message.size,
         "kept": message.kept,
@@ -277,7 +282,7 @@ def _meta(message: MessageView) -> dict[str, object]:
 @router.get(
     "/messages/{message_id}",
     summary="A message as received",
-    responses=_answers(
+    responses=answers(
         MessageMeta | dict[str, Any],
         "The message: its bytes as received by default (`xml`); its lossless JSON model "
         "(`json`); who, when, verdict and links (`meta`); or, to the receiver of a "
@@ -292,23 +297,24 @@ def _meta(message: MessageView) -> dict[str, object]:
             "what JSON cannot carry, such as an attribute).",
         },
         xml=True,
+        operators=True,
     ),
 )
 def get_message(
     request: Request,
     message_id: MessageId,
-    party: PartyDep,
+    viewer: ViewerDep,
     gateway: GatewayDep,
     format: Annotated[Literal["xml", "json", "meta", "advice"], Query()] = "xml",
 ) -> Response:
     """``xml``: the bytes exactly as received; ``json``: the lossless JSON model;
     ``meta``: who, when, verdict and links; ``advice``: the answer the gateway would have
     composed (only its receiver reads it: it is a draft in the receiver's name)."""
-    message = readable(gateway, message_id, party, trace_of(request))
+    message = readable(gateway, message_id, viewer, trace_of(request))
     if format == "meta":
         return JSONResponse(_meta(message))
     if format == "advice":
-        return _advice(gateway, message, party)
+        return _advice(gateway, message, viewer.principal)
     raw = gateway.store.raw(message_id) or b""
     if message.kept < message.size:
         return _prefix(message, raw, format)
@@ -364,12 +370,14 @@ def _event(event: EventView) -> dict[str, object]:
 @router.get(
     "/messages/{message_id}/events",
     summary="What happened to a message",
-    responses=_answers(EventsAnswer, "Its status history, a page at a time.", _READ_ERRORS),
+    responses=answers(
+        EventsAnswer, "Its status history, a page at a time.", _READ_ERRORS, operators=True
+    ),
 )
 def get_events(
     request: Request,
     message_id: MessageId,
-    party: PartyDep,
+    viewer: ViewerDep,
     gateway: GatewayDep,
     limit: Annotated[int, Query(ge=1, le=EVENTS_MAX)] = 100,
     after: Annotated[
@@ -381,7 +389,7 @@ def get_events(
     acknowledged (and duplicate_received, retour_composed, forbidden), in the order
     recorded; refused reads and re-posts are counted, not repeated. At most ``limit`` per
     page; ``has_more`` and ``next`` (pass it as ``after``) lead to the next page."""
-    readable(gateway, message_id, party, trace_of(request))
+    readable(gateway, message_id, viewer, trace_of(request))
     found = gateway.store.events(message_id, int(after) if after else None, limit + 1)
     page = found[:limit]
     more = len(found) > limit
@@ -398,17 +406,21 @@ def get_events(
 @router.get(
     "/conversations/{message_id}",
     summary="A message with its answers",
-    responses=_answers(ConversationAnswer, "The conversation it belongs to.", _READ_ERRORS),
+    responses=answers(
+        ConversationAnswer, "The conversation it belongs to.", _READ_ERRORS, operators=True
+    ),
 )
 def get_conversation(
-    request: Request, message_id: MessageId, party: PartyDep, gateway: GatewayDep
+    request: Request, message_id: MessageId, viewer: ViewerDep, gateway: GatewayDep
 ) -> JSONResponse:
     """The conversation a message belongs to: the original and its answers (retour,
     301↔302, 323↔325 by DeclaratieIdentificatie, 315/317→316/318→319/301 by
-    ReferentieAanbieder), oldest first; only the messages this party may read."""
-    message = readable(gateway, message_id, party, trace_of(request))
+    ReferentieAanbieder), oldest first; only the messages this party may read (an
+    operator: all of them)."""
+    message = readable(gateway, message_id, viewer, trace_of(request))
     members = gateway.store.conversation(message.conversation_id)
-    visible = [m for m in members if can_read(m, party, gateway.store.message)]
+    party = viewer.principal
+    visible = [m for m in members if viewer.operator or can_read(m, party, gateway.store.message)]
     return JSONResponse(
         {"conversation": message.conversation_id, "messages": [_meta(m) for m in visible]}
     )
@@ -417,16 +429,23 @@ def get_conversation(
 @router.get(
     "/mailbox",
     summary="Messages waiting for you",
-    responses=_answers(MailboxAnswer, "The caller's unacknowledged messages."),
+    responses=answers(MailboxAnswer, "The caller's unacknowledged messages, a page at a time."),
 )
 def get_mailbox(
     party: PartyDep,
     gateway: GatewayDep,
     limit: Annotated[int, Query(ge=1, le=MAILBOX_MAX)] = 100,
+    after: Annotated[
+        str | None,
+        Query(pattern=r"^[0-9]{1,18}$", description="`next` of the previous page."),
+    ] = None,
 ) -> JSONResponse:
     """Messages delivered to this party that it has not acknowledged (queued or
-    dead-lettered pushes included), oldest first, with their XML exactly as received."""
-    items = gateway.store.mailbox(party, limit)
+    dead-lettered pushes included), oldest first, with their XML exactly as received. At
+    most ``limit`` per page; ``has_more`` and ``next`` (pass it as ``after``) lead on."""
+    found = gateway.store.mailbox(party, limit + 1, int(after) if after else None)
+    page = found[:limit]
+    more = len(found) > limit
     return JSONResponse(
         {
             "items": [
@@ -441,8 +460,10 @@ def get_mailbox(
                     "verdict": json.loads(item.verdict) if item.verdict else None,
                     "advice": item.advice.decode("utf-8") if item.advice else None,
                 }
-                for item in items
-            ]
+                for item in page
+            ],
+            "has_more": more,
+            "next": str(page[-1].cursor) if more else None,
         }
     )
 
@@ -450,7 +471,7 @@ def get_mailbox(
 @router.post(
     "/mailbox/{message_id}/ack",
     summary="Acknowledge a mailbox message",
-    responses=_answers(
+    responses=answers(
         AckAnswer,
         "Acknowledged (again, if `already`).",
         {

@@ -1,21 +1,27 @@
-"""``ijw-gateway operators …``: the region's operators, who read every monitoring figure.
+"""``ijw-gateway operators …``: the region's operators, who read every monitoring figure
+and every message and run the gateway.
 
 An operator is no party: its API key (``ijw.<key id>.<secret>``, stored as a salted hash
 like a party's) reads ``/v1/trajectories``, ``/v1/deadlines`` and ``/v1/reports/…`` for
-every municipality and provider, and is refused on the parties' routes (messages,
-mailbox). See docs/monitoring.md, "Who may see what".
+every municipality and provider, every message with its events, and uses the operator
+actions (docs/service.md, "Operating the gateway"); it is refused where a party sends or
+pulls (posting messages, the mailbox). See docs/monitoring.md, "Who may see what".
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import click
 
 from ijw_gateway.cli import cli
-from ijw_gateway.cli.parties import prepared_store
+from ijw_gateway.cli.parties import echo_json, prepared_store
 from ijw_gateway.errors import UsageError
 from ijw_gateway.parties import new_key
+
+if TYPE_CHECKING:
+    from ijw_gateway.store import Store
 
 _NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
@@ -28,7 +34,7 @@ def _checked(name: str) -> str:
 
 @cli.group()
 def operators() -> None:
-    """Operators of the region: read access to every monitoring figure."""
+    """Operators of the region: every monitoring figure and message, the operator actions."""
 
 
 @operators.command("add")
@@ -45,15 +51,43 @@ def add(name: str) -> int:
 
 
 @operators.command("list")
-def list_operators() -> int:
-    """Every operator with its active key ids."""
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with every key's state).")
+def list_operators(as_json: bool) -> int:
+    """Every operator with its active key ids (with ``--json``: every key, with its state
+    and when it was last used)."""
     store = prepared_store()
+    if as_json:
+        return _operators_json(store)
     try:
         for operator in store.operators():
             keys = ", ".join(operator.key_ids) or "(no keys)"
             click.echo(f"{operator.name}\tkeys: {keys}")
     finally:
         store.dispose()
+    return 0
+
+
+def _operators_json(store: Store) -> int:
+    from ijw_gateway.operating import iso, key_json
+    from ijw_gateway.store import operators as rows
+
+    try:
+        with store.session() as session:
+            found, keys = rows.operators(session), rows.keys(session)
+    finally:
+        store.dispose()
+    echo_json(
+        {
+            "operators": [
+                {
+                    "name": o.name,
+                    "created_at": iso(o.created_at),
+                    "keys": [key_json(k) for k in keys if k.holder == o.name],
+                }
+                for o in found
+            ]
+        }
+    )
     return 0
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +28,7 @@ from ijw_gateway.signatures import party_secret
 
 if TYPE_CHECKING:
     from ijw_gateway.store import Store
+    from ijw_gateway.store.operations import Operations
 
 
 def prepared_store() -> Store:
@@ -39,15 +43,36 @@ def prepared_store() -> Store:
     return store
 
 
+@contextmanager
+def operations() -> Iterator[Operations]:
+    """The operators' actions on the configured store (``store.operations``)."""
+    from ijw_gateway.store.operations import Operations
+
+    store = prepared_store()
+    try:
+        yield Operations(store)
+    finally:
+        store.dispose()
+
+
+def echo_json(value: object) -> None:
+    """A list command's ``--json``: the objects the API answers with."""
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
 @cli.group()
 def parties() -> None:
     """Municipalities (gemeentecode) and providers (AGB) that may use the gateway."""
 
 
 @parties.command("list")
-def list_parties() -> int:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, as the API does.")
+def list_parties(as_json: bool) -> int:
     """Every party with its kind, name, channel, endpoint, active key ids and the message
-    types it answers itself (answer mode party; the gateway answers the others)."""
+    types it answers itself (answer mode party; the gateway answers the others). With
+    ``--json``: every key, with its state and when it was last used."""
+    if as_json:
+        return _parties_json()
     store = prepared_store()
     for party in store.parties():
         endpoint = party.endpoint or "(pull only)"
@@ -60,6 +85,27 @@ def list_parties() -> int:
             f"{endpoint}\tkeys: {keys}\t{answers}"
         )
     store.dispose()
+    return 0
+
+
+def _parties_json() -> int:
+    from ijw_gateway.operating import party_json
+
+    with operations() as ops:
+        found, keys = ops.parties()
+    echo_json({"parties": [party_json(p, keys) for p in found]})
+    return 0
+
+
+@parties.command()
+@click.argument("code")
+def remove(code: str) -> int:
+    """Remove a party: refused while messages for it are queued or dead-lettered (deliver,
+    redeliver or discard them first). Its keys are revoked; loading a parties file that
+    still names it does not bring it back (`parties add` does)."""
+    with operations() as ops:
+        ops.remove_party(code)
+    click.echo(f"party {code} removed; its keys are revoked")
     return 0
 
 
@@ -190,6 +236,29 @@ def push_secret(code: str) -> int:
 @parties.group()
 def key() -> None:
     """API keys: shown once when made, stored only as a salted hash."""
+
+
+@key.command("list")
+@click.argument("code", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, as the API does.")
+def list_keys(code: str | None, as_json: bool) -> int:
+    """Every party key (of CODE): id, party, state (active, revoked), created, last used."""
+    from ijw_gateway.operating import iso, key_json
+    from ijw_gateway.store import directory
+
+    store = prepared_store()
+    try:
+        with store.session() as session:
+            keys = directory.keys(session, code)
+    finally:
+        store.dispose()
+    if as_json:
+        echo_json({"keys": [{"party": k.holder, **key_json(k)} for k in keys]})
+        return 0
+    for k in keys:
+        used = iso(k.last_used_at) or "never used"
+        click.echo(f"{k.key_id}\t{k.holder}\t{k.state}\t{iso(k.created_at)}\t{used}")
+    return 0
 
 
 @key.command("add")

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from ijw_gateway.console import (
     pages_conformance,
     pages_monitoring,
+    pages_operations,
     pages_parties,
     pages_trace,
     pages_validate,
@@ -55,6 +56,7 @@ def console_app(gateway: Gateway, base: str = "/console") -> FastAPI:
         pages_monitoring,
         pages_conformance,
         pages_parties,
+        pages_operations,
     ):
         app.include_router(module.router)
     _pages(app)

@@ -1,7 +1,8 @@
 """Track & trace: find a message, then its events, conversation, trajectory, XML and JSON.
 
-Each read goes through the API's own functions and rules: ``api.routes.readable`` (a
-party reads what it sent or received; a refused read is recorded as on the API),
+Each read goes through the API's own functions and rules: ``api.routes.readable`` (an
+operator reads every message, a party what it sent or received; a refused read is
+recorded as on the API),
 ``api.access.can_read`` for the conversation's members, and the monitoring ``Viewer`` for
 trajectories. Ids travel in the URL; what a user searches by is posted, never put there.
 """
@@ -28,8 +29,8 @@ from ijw_gateway.console.web import (
     checked_form,
     console_of,
     lang_of,
-    party,
     render,
+    signed_in,
     text_field,
 )
 from ijw_gateway.errors import NotFound
@@ -37,9 +38,11 @@ from ijw_gateway.gateway import Gateway
 from ijw_gateway.monitoring.access import Viewer
 from ijw_gateway.monitoring.model import Trajectory
 from ijw_gateway.store import monitoring_reads as reads
+from ijw_gateway.store.operations import STATES
 from ijw_gateway.store.views import EventView, MessageView
 
 router = APIRouter()
+User = Annotated[Session, Depends(signed_in)]
 MESSAGE_ID = re.compile(r"^[0-9a-f]{32}$")
 EVENTS_SHOWN = 500
 
@@ -58,48 +61,46 @@ class Traced:
 
 
 @router.get("/trace", response_class=HTMLResponse)
-async def trace_page(request: Request, user: Annotated[Session, Depends(party)]) -> Response:
-    return await render(request, "trace.html")
+async def trace_page(request: Request, user: User) -> Response:
+    return await render(request, "trace.html", given={}, states=STATES)
 
 
 @router.post("/trace")
 async def find(
     request: Request,
     form: Annotated[FormData, Depends(checked_form)],
-    user: Annotated[Session, Depends(party)],
+    user: User,
 ) -> Response:
     """A message id to its page (posted, so nothing a user typed lands in a URL)."""
     wanted = text_field(form, "id").lower()
     if not MESSAGE_ID.match(wanted):
         problem = words(lang_of(request))("not_found")
-        return await render(request, "trace.html", 404, problem=problem)
+        return await render(request, "trace.html", 404, problem=problem, given={}, states=STATES)
     return RedirectResponse(f"{console_of(request).base}/messages/{wanted}", status_code=303)
 
 
 @router.get("/messages/{message_id}", response_class=HTMLResponse)
-async def message_page(
-    request: Request, message_id: str, user: Annotated[Session, Depends(party)]
-) -> Response:
+async def message_page(request: Request, message_id: str, user: User) -> Response:
     if not MESSAGE_ID.match(message_id):
         raise NotFound(words(lang_of(request))("not_found"))
     gateway = console_of(request).gateway
     trace = trace_of(request)
-    traced = await to_thread.run_sync(_traced, gateway, message_id, user.principal, trace)
+    traced = await to_thread.run_sync(_traced, gateway, message_id, user, trace)
     return await render(request, "message.html", m=traced)
 
 
-def _traced(gateway: Gateway, message_id: str, principal: str, trace: str) -> Traced:
+def _traced(gateway: Gateway, message_id: str, user: Session, trace: str) -> Traced:
     store = gateway.store
-    message = readable(gateway, message_id, principal, trace)
+    message = readable(gateway, message_id, user, trace)
     members = store.conversation(message.conversation_id)
-    visible = [m for m in members if can_read(m, principal, store.message)]
+    visible = [m for m in members if user.operator or can_read(m, user.principal, store.message)]
     raw = store.raw(message_id) or b""
     return Traced(
         message,
         json.loads(message.verdict) if message.verdict else None,
         store.events(message_id, None, EVENTS_SHOWN),
         visible,
-        _trajectories(gateway, message_id, Viewer(principal)),
+        _trajectories(gateway, message_id, user),
         raw.decode("utf-8", errors="replace") if len(raw) <= SHOWN_BYTES else None,
         json_model(raw) if message.kept == message.size and len(raw) <= SHOWN_BYTES else None,
     )

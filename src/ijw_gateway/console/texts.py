@@ -22,6 +22,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "conformance": ("Conformance", "Conformiteit"),
     "parties": ("Parties and keys", "Partijen en sleutels"),
     "mailbox": ("Mailbox", "Postbus"),
+    "deadletters": ("Dead letters and outbox", "Onbestelbaar en uitgaand"),
+    "deadletters_intro": (
+        "Messages whose delivery gave up (they wait in the receiver's mailbox), and what "
+        "waits for delivery. Redelivering queues a message again, due now.",
+        "Berichten waarvan de bezorging is opgegeven (ze wachten in de postbus van de "
+        "ontvanger), en wat nog bezorgd moet worden. Opnieuw bezorgen zet een bericht "
+        "meteen weer in de wachtrij.",
+    ),
+    "dead_letters": ("Dead letters", "Onbestelbare berichten"),
+    "outbox": ("Outbox", "Uitgaand"),
+    "redeliver": ("Redeliver", "Opnieuw bezorgen"),
+    "last_error": ("Last error", "Laatste fout"),
+    "next_attempt": ("Next attempt", "Volgende poging"),
+    "identification": ("Identification", "Identificatie"),
     "sign_in": ("Sign in", "Inloggen"),
     "sign_out": ("Sign out", "Uitloggen"),
     "signed_in_as": ("Signed in as", "Ingelogd als"),
@@ -104,8 +118,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "verdict": ("Verdict", "Oordeel"),
     # trace
     "trace_intro": (
-        "Find a message by its id: its events, conversation, trajectory, XML and JSON.",
-        "Zoek een bericht op id: gebeurtenissen, gesprek, traject, XML en JSON.",
+        "Find a message by its id, or search by identification, trace id, type, party, "
+        "state and period: its page shows its events, conversation, trajectory, XML and JSON.",
+        "Zoek een bericht op id, of op identificatie, trace-id, type, partij, status en "
+        "periode: de pagina toont gebeurtenissen, gesprek, traject, XML en JSON.",
     ),
     "message_id": ("Message id", "Bericht-id"),
     "find": ("Find", "Zoeken"),

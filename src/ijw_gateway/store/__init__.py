@@ -172,7 +172,9 @@ class Store:
         with self.session() as session:
             Unit(session.connection(), self.clock, self.postgres).lock(["directory"])
             for spec in specs:
-                directory.load_party(session, spec, now)
+                if not directory.load_party(session, spec, now):
+                    loaded = loaded + directory.Loaded(1, removed=(spec.code,))
+                    continue
                 session.flush()
                 loaded = loaded + directory.load_keys(session, spec, now)
         return loaded
@@ -240,10 +242,14 @@ class Store:
         with self.session() as session:
             key = directory.active_key(session, parts[0])
             if key is not None:
-                return key.party_code if verify(parts[1], key.salt, key.digest) else None
+                if not verify(parts[1], key.salt, key.digest):
+                    return None
+                key.last_used_at = self.clock()
+                return key.party_code
             held = operators.active_key(session, parts[0])
             if held is None or not verify(parts[1], held.salt, held.digest):
                 return None
+            held.last_used_at = self.clock()
             return operator_principal(held.operator)
 
     # -- operators (monitoring.access) --------------------------------------------------
@@ -379,9 +385,9 @@ class Store:
 
     # -- mailbox ---------------------------------------------------------------------
 
-    def mailbox(self, receiver: str, limit: int) -> list[MailboxItem]:
+    def mailbox(self, receiver: str, limit: int, after: int | None = None) -> list[MailboxItem]:
         with self.session() as session:
-            return outbox.mailbox(session, receiver, limit)
+            return outbox.mailbox(session, receiver, limit, after)
 
     def acknowledge(self, message_id: str, party: str, trace: str) -> bool:
         """Acknowledge a mailbox item of ``party``; False when it was acknowledged before."""

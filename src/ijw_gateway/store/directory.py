@@ -41,12 +41,18 @@ class Loaded:
     parties: int = 0
     revoked: tuple[str, ...] = ()  # revoked in the store: they stay revoked
     changed: tuple[str, ...] = ()  # another hash or party in the file: not taken
+    removed: tuple[str, ...] = ()  # parties an operator removed: they stay removed
 
     def notes(self) -> list[str]:
         """What an operator should know about the keys the file named and did not change."""
         notes = []
         if self.revoked:
             notes.append(f"keys revoked in the store stay revoked: {', '.join(self.revoked)}")
+        if self.removed:
+            notes.append(
+                "parties removed by an operator stay removed (`parties add` brings one "
+                f"back): {', '.join(self.removed)}"
+            )
         if self.changed:
             notes.append(
                 "keys with another hash or party in the file than in the store were not taken "
@@ -59,14 +65,18 @@ class Loaded:
             self.parties + other.parties,
             self.revoked + other.revoked,
             self.changed + other.changed,
+            self.removed + other.removed,
         )
 
 
-def load_party(session: Session, spec: PartySpec, now: datetime) -> None:
+def load_party(session: Session, spec: PartySpec, now: datetime) -> bool:
     """A party as a parties file states it: added, or its name and kind updated, and its
-    endpoint and channel only where the file changed them since it was last loaded."""
+    endpoint and channel only where the file changed them since it was last loaded.
+    False for a party an operator removed: it stays removed."""
     settings, answers = settings_text(spec.channel_settings), settings_text(spec.answers)
     row = session.get(Party, spec.code)
+    if row is not None and row.removed_at is not None:
+        return False  # an operator removed it: only ``parties add`` brings it back
     if row is None:
         row = Party(code=spec.code, kind=spec.kind, created_at=now, endpoint=spec.endpoint)
         row.channel, row.channel_settings, row.answers = spec.route, settings, answers
@@ -81,6 +91,7 @@ def load_party(session: Session, spec: PartySpec, now: datetime) -> None:
     row.file_channel, row.file_channel_settings = spec.channel, settings
     row.file_answers = answers
     session.add(row)
+    return True
 
 
 def save_party(
@@ -92,7 +103,7 @@ def save_party(
     if row is None:
         row = Party(code=spec.code, kind=spec.kind, created_at=now)
         endpoint = channel = True
-    row.kind, row.name = spec.kind, spec.name
+    row.kind, row.name, row.removed_at = spec.kind, spec.name, None
     if endpoint:
         _new_endpoint(row, spec.endpoint)
     if channel:
@@ -117,8 +128,26 @@ def settings_of(text: str | None) -> ChannelSettings:
     return tuple(sorted(json.loads(text).items())) if text else ()
 
 
-def set_endpoint(session: Session, code: str, endpoint: str | None) -> bool:
+def _present(session: Session, code: str) -> Party | None:
+    """The party ``code``, unless there is none or an operator removed it."""
     row = session.get(Party, code)
+    return row if row is not None and row.removed_at is None else None
+
+
+def remove(session: Session, code: str, now: datetime) -> bool:
+    """Mark a party removed and revoke its keys; False when there is no such party."""
+    row = _present(session, code)
+    if row is None:
+        return False
+    row.removed_at = now
+    session.add(row)
+    for key in session.exec(select(ApiKey).where(ApiKey.party_code == code)):
+        revoke(session, ApiKey, key.key_id, now)
+    return True
+
+
+def set_endpoint(session: Session, code: str, endpoint: str | None) -> bool:
+    row = _present(session, code)
     if row is None:
         return False
     _new_endpoint(row, endpoint)
@@ -129,7 +158,7 @@ def set_endpoint(session: Session, code: str, endpoint: str | None) -> bool:
 def set_channel(
     session: Session, code: str, channel: str, endpoint: str | None, settings: ChannelSettings
 ) -> bool:
-    row = session.get(Party, code)
+    row = _present(session, code)
     if row is None:
         return False
     row.channel, row.endpoint = channel, endpoint
@@ -212,7 +241,7 @@ def active(session: Session, model: type[Keyed], key_id: str) -> Keyed | None:
 
 
 def party(session: Session, code: str) -> PartyView | None:
-    row = session.get(Party, code)
+    row = _present(session, code)
     if row is None:
         return None
     return _view(row, _key_ids(session, code))
@@ -235,9 +264,36 @@ def _key_ids(session: Session, code: str) -> tuple[str, ...]:
 
 
 def parties(session: Session) -> list[PartyView]:
-    rows = session.exec(select(Party).order_by(col(Party.code))).all()
+    present = select(Party).where(col(Party.removed_at).is_(None))
+    rows = session.exec(present.order_by(col(Party.code))).all()
     return [_view(r, _key_ids(session, r.code)) for r in rows]
 
 
 def known(session: Session, code: str) -> bool:
-    return session.get(Party, code) is not None
+    return _present(session, code) is not None
+
+
+@dataclass(frozen=True)
+class KeyState:
+    """A party's or an operator's key as an operator sees it: never its secret."""
+
+    key_id: str
+    holder: str  # the party's code, or ``operator:<name>``
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    @property
+    def state(self) -> str:
+        return "revoked" if self.revoked_at is not None else "active"
+
+
+def keys(session: Session, code: str | None = None) -> list[KeyState]:
+    """Every party key (of one party, with ``code``), active and revoked, by key id."""
+    query = select(ApiKey).order_by(col(ApiKey.key_id))
+    if code is not None:
+        query = query.where(ApiKey.party_code == code)
+    return [
+        KeyState(k.key_id, k.party_code, k.created_at, k.revoked_at, k.last_used_at)
+        for k in session.exec(query)
+    ]

@@ -62,3 +62,12 @@ def operators(session: Session) -> list[OperatorView]:
         OperatorView(row.name, row.created_at, tuple(keys.get(row.name, ())))
         for row in session.exec(select(Operator).order_by(col(Operator.name)))
     ]
+
+
+def keys(session: Session) -> list[directory.KeyState]:
+    """Every operator key, active and revoked (``holder``: the operator's name)."""
+    query = select(OperatorKey).order_by(col(OperatorKey.key_id))
+    return [
+        directory.KeyState(k.key_id, k.operator, k.created_at, k.revoked_at, k.last_used_at)
+        for k in session.exec(query)
+    ]

@@ -5,7 +5,7 @@ concurrent workers skip each other's rows, on SQLite the single writer makes the
 statement atomic. The lease (``lease_until``) is what keeps a claimed row away from other
 workers after the claim commits; a worker killed mid-delivery loses its lease when it
 expires and the row is delivered again (at least once). A row that is ``acked`` or
-``delivered`` is never claimed again.
+``delivered`` is never claimed again, nor is one an operator ``discarded``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ijw_gateway.store.tables import Event, Message, Outbox, Party
 from ijw_gateway.store.views import Claimed, MailboxItem
 
 QUEUED, DELIVERED, DEAD, ACKED = "queued", "delivered", "dead", "acked"
+DISCARDED = "discarded"  # a dead letter an operator discarded (``store.operations``)
 IN_MAILBOX = (QUEUED, DEAD)
 SENDING = tuple(c for c in CHANNELS if c != "mailbox")
 """Channels whose messages a worker claims; the mailbox's wait for their receiver."""
@@ -171,14 +172,17 @@ def dead_letter(session: Session, item: Claimed, owner: str, error: str) -> bool
     )
 
 
-def mailbox(session: Session, receiver: str, limit: int) -> list[MailboxItem]:
+def mailbox(
+    session: Session, receiver: str, limit: int, after: int | None = None
+) -> list[MailboxItem]:
+    """The receiver's waiting messages after the outbox row ``after``, oldest first."""
     query = (
         select(Outbox, Message)
         .join(Message, col(Message.id) == col(Outbox.message_id))
         .where(Outbox.receiver == receiver, col(Outbox.state).in_(IN_MAILBOX))
-        .order_by(col(Outbox.id))
-        .limit(limit)
     )
+    if after is not None:
+        query = query.where(col(Outbox.id) > after)
     return [
         MailboxItem(
             m.id,
@@ -190,8 +194,9 @@ def mailbox(session: Session, receiver: str, limit: int) -> list[MailboxItem]:
             m.raw,
             m.verdict if m.advice is not None else None,
             m.advice,
+            o.id or 0,
         )
-        for o, m in session.exec(query)
+        for o, m in session.exec(query.order_by(col(Outbox.id)).limit(limit))
     ]
 
 

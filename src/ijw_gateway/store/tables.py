@@ -20,6 +20,9 @@ class Party(SQLModel, table=True):
     kind: str = Field(max_length=16)  # "gemeente" | "aanbieder"
     name: str = Field(default="", max_length=200)
     endpoint: str | None = Field(default=None, max_length=2000)
+    # When an operator removed it (``parties remove``): it keeps its row, so its revoked
+    # keys keep their ids and a parties file that still names it does not bring it back.
+    removed_at: datetime | None = None
     # The endpoint the parties file stated when it was last loaded: a later load changes
     # ``endpoint`` only when the file changed, so an operator's change survives restarts.
     file_endpoint: str | None = Field(default=None, max_length=2000)
@@ -48,6 +51,13 @@ class ApiKey(SQLModel, table=True):
     digest: str = Field(max_length=128)
     created_at: datetime
     revoked_at: datetime | None = None
+    # When it was last verified: the slow check runs once per key cache period, so this
+    # is exact to within that period (``gateway.KeyCache``).
+    last_used_at: datetime | None = None
+
+
+MESSAGE_PAGES = ("received_at", "id")
+"""The order of ``GET /v1/messages`` (newest first); each filter's index ends with it."""
 
 
 class Message(SQLModel, table=True):
@@ -60,6 +70,14 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         Index("ux_message_answers", "answers_id", unique=True),
         Index("ix_message_key", "afzender", "type", "identificatie"),
+        # The pages of ``GET /v1/messages``: one index per filter that can lead a page.
+        Index("ix_message_page", *MESSAGE_PAGES),
+        Index("ix_message_type_page", "type", *MESSAGE_PAGES),
+        Index("ix_message_poster_page", "poster", *MESSAGE_PAGES),
+        Index("ix_message_from_page", "from_party", *MESSAGE_PAGES),
+        Index("ix_message_to_page", "to_party", *MESSAGE_PAGES),
+        Index("ix_message_identificatie", "identificatie"),
+        Index("ix_message_trace", "trace_id"),
     )
     id: str = Field(primary_key=True, max_length=32)
     received_at: datetime
@@ -70,8 +88,8 @@ class Message(SQLModel, table=True):
     afzender: str | None = Field(default=None, max_length=16)
     ontvanger: str | None = Field(default=None, max_length=16)
     identificatie: str | None = Field(default=None, max_length=40)
-    from_party: str | None = Field(default=None, index=True, max_length=16)
-    to_party: str | None = Field(default=None, index=True, max_length=16)
+    from_party: str | None = Field(default=None, max_length=16)
+    to_party: str | None = Field(default=None, max_length=16)
     answers_id: str | None = Field(default=None, max_length=32)
     conversation_id: str = Field(index=True, max_length=32)
     accepted: bool = False
@@ -138,12 +156,13 @@ class Outbox(SQLModel, table=True):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "state", "next_attempt_at"),
-        Index("ix_outbox_receiver_state", "receiver", "state"),
+        Index("ix_outbox_receiver_state", "receiver", "state", "id"),
+        Index("ix_outbox_state", "state", "id"),  # dead letters and what waits, a page
     )
     id: int | None = Field(default=None, primary_key=True)
     message_id: str = Field(unique=True, max_length=32)
     receiver: str = Field(max_length=16)
-    state: str = Field(max_length=16)  # queued | delivered | dead | acked
+    state: str = Field(max_length=16)  # queued | delivered | dead | acked | discarded
     attempts: int = 0
     created_at: datetime
     next_attempt_at: datetime

@@ -271,3 +271,4 @@ class OperatorKey(SQLModel, table=True):
     digest: str = Field(max_length=128)
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

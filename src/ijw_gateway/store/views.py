@@ -60,6 +60,7 @@ class MailboxItem:
     raw: bytes
     verdict: str | None = None  # the gateway's verdict (JSON), when the receiver answers
     advice: bytes | None = None  # the answer the gateway would have composed, as advice
+    cursor: int = 0  # its place in the mailbox (the outbox row), for the next page
 
 
 @dataclass(frozen=True)
