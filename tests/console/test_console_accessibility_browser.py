@@ -11,7 +11,7 @@ from tests.support.service import GEMEENTE, demo_key
 
 ANYONE = ("/", "/validate", "/sign-in")
 PARTY = ("/trace", "/mailbox", "/monitoring", "/refusals", "/conformance")
-OPERATOR = ("/parties", "/monitoring", "/refusals", "/conformance")
+OPERATOR = ("/parties", "/dead-letters", "/trace", "/monitoring", "/refusals", "/conformance")
 
 
 def _sweep(page: Page, served: Running, paths: tuple[str, ...]) -> dict[str, list[str]]:

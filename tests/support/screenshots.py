@@ -2,8 +2,9 @@
 
     .venv/bin/python -m tests.support.screenshots
 
-It starts a gateway on SQLite with the ZHZ example parties (as the browser tests do),
-sends it a little traffic, and photographs every page in Debian's chromium.
+It starts a gateway on SQLite with the ZHZ example parties (as the browser tests do; the
+provider's pushes go nowhere and give up after seconds, to show a dead letter), sends it
+a little traffic, and photographs every page in Debian's chromium.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from ijw_gateway.fixtures import builders as b
 from tests.support.browser import CHROMIUM, Running, running_gateway, sign_in
+from tests.support.procs import parties_file, wait_until
 from tests.support.service import AGB, GEMEENTE, auth, demo_key
 from tests.support.shared_paths import ROOT
 
@@ -64,6 +66,14 @@ def _pages(page: Page, served: Running, message_id: str) -> None:
     _shoot(page, "monitoring")
     page.goto(f"{served.url}/console/parties")
     _shoot(page, "parties")
+    key = {"Authorization": f"Bearer {served.operator_key}"}
+    wait_until(
+        lambda: httpx.get(f"{served.url}/v1/deadletters", headers=key).json()["items"] != [],
+        60,
+        "a dead letter",
+    )
+    page.goto(f"{served.url}/console/dead-letters")
+    _shoot(page, "deadletters")
     page.goto(f"{served.url}/console/conformance")
     page.get_by_label("Target URL").fill(served.url)
     page.get_by_label("API key template").fill("ijw.demo-{party}.zhz-demo-secret-{party}")
@@ -76,7 +86,9 @@ def _pages(page: Page, served: Running, message_id: str) -> None:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        for served in running_gateway(Path(folder)):
+        parties = parties_file(Path(folder), {AGB: "http://127.0.0.1:9/ijw"})  # gives up
+        dying = {"IJW_DELIVERY_DEADLINE_HOURS": "0.001", "IJW_WORKER_POLL_SECONDS": "0.2"}
+        for served in running_gateway(Path(folder), parties, **dying):
             message_id = _traffic(served)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
