@@ -42,13 +42,14 @@ PROVIDER_KEY = "ijw.demo-12345678.zhz-demo-secret-12345678"
 def big_declaration(megabytes: float, tag: str) -> bytes:
     """A schema-valid JW323 of about ``megabytes`` MB: test BSNs, a few Prestaties each."""
     from ijw_gateway.fixtures import builders as b
-    from ijw_gateway.fixtures.scenario import TEST_BSNS
+    from ijw_gateway.fixtures.scenario import test_bsns
 
     lines = max(1, int(megabytes * 1000))  # a Prestatie with its client is about 1 kB
-    per_client = -(-lines // len(TEST_BSNS))
+    bsns = test_bsns()
+    per_client = -(-lines // len(bsns))
     clients: dict[str, list[object]] = {}
     for line in range(lines):
-        bsn = TEST_BSNS[line // per_client]
+        bsn = bsns[line // per_client]
         clients.setdefault(bsn, []).append(
             b.prestatie(f"P{tag}-{line}", nummer=500_000 + line % 5000)
         )

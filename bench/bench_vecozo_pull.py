@@ -10,6 +10,7 @@ JW316 composed and queued back to the provider (channel ``vecozo``), as in produ
 
     python bench/bench_vecozo_pull.py --db postgres --messages 2000
     python bench/bench_vecozo_pull.py --db sqlite --messages 1000 --threads 4
+    python bench/bench_vecozo_pull.py --db postgres --takers 1   # one intake at a time
 
 Reports messages per second, the CPU seconds of the puller and of the stub per message,
 and the machine speed (``bench_intake.calibrate``). Figures go to docs/performance.md,
@@ -36,11 +37,18 @@ from bench_intake import _database, _drop, calibrate  # noqa: E402
 
 def _payloads(count: int) -> list[bytes]:
     from ijw_gateway.fixtures import builders as b
-    from ijw_gateway.fixtures.scenario import TEST_BSNS
+    from ijw_gateway.fixtures.scenario import test_bsns
 
-    run = uuid.uuid4().hex[:4]
+    run, bsns = uuid.uuid4().hex[:4], test_bsns()
     return [
-        b.to_bytes(b.jw315(f"V{run}{i}", bsn=TEST_BSNS[i % len(TEST_BSNS)])) for i in range(count)
+        b.to_bytes(
+            b.jw315(
+                f"V{run}{i}",
+                bsn=bsns[i % len(bsns)],
+                products=[b.aangevraagd_product(f"REF-{run}-{i}")],
+            )
+        )
+        for i in range(count)
     ]
 
 
@@ -76,7 +84,7 @@ def _certificates(directory: str) -> None:
     )
 
 
-def run(kind: str, count: int, threads: int) -> dict[str, float]:
+def run(kind: str, count: int, threads: int, takers: int | None) -> dict[str, float]:
     from ijw_gateway.config import Settings
     from ijw_gateway.gateway import Gateway, prepare
     from ijw_gateway.store import Store
@@ -89,6 +97,8 @@ def run(kind: str, count: int, threads: int) -> dict[str, float]:
         stub = multiprocessing.Process(target=_stub, args=(tmp, count, theirs))
         stub.start()
         try:
+            if not ours.poll(120):  # the stub died before it served (its error is above)
+                raise SystemExit("the stub did not start")
             port = ours.recv()
             settings = Settings(
                 database_url=url,
@@ -102,7 +112,7 @@ def run(kind: str, count: int, threads: int) -> dict[str, float]:
             store.set_channel("12345678", "vecozo", None)
             gateway = Gateway(settings, store)
             base = gateway.puller()
-            puller = Puller(base.client, gateway.arrivals, store, threads=threads)
+            puller = Puller(base.client, gateway.arrivals, store, threads=threads, takers=takers)
             cpu, started = time.process_time(), time.perf_counter()
             done = puller.drain()
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -128,15 +138,19 @@ def main() -> int:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="postgres")
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--takers", type=int, help="intakes side by side (2 on PostgreSQL, 1 on SQLite)"
+    )
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"machine speed: {calibrate():.3f} ms CPU for the reference workload")
     for n in range(args.runs):
-        figures = run(args.db, args.messages, args.threads)
+        figures = run(args.db, args.messages, args.threads, args.takers)
         shown = ", ".join(
             f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()
         )
-        print(f"run {n + 1} ({args.db}, {args.threads} threads): {shown}")
+        takers = args.takers or "default"
+        print(f"run {n + 1} ({args.db}, {args.threads} threads, {takers} takers): {shown}")
     return 0
 
 

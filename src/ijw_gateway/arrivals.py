@@ -21,7 +21,16 @@ from functools import partial
 from typing import Literal
 
 from ijw_gateway.errors import Conflict, Forbidden, Unprocessable
-from ijw_gateway.intake import ATTEMPTS, Intake, Judging, Posted, kept, new_id, read_envelope
+from ijw_gateway.intake import (
+    ATTEMPTS,
+    Intake,
+    Judging,
+    Posted,
+    Read,
+    kept,
+    new_id,
+    read_envelope,
+)
 from ijw_gateway.routing import Envelope
 from ijw_gateway.store import Collision, Unit
 from ijw_gateway.store.unit import NewMessage
@@ -47,14 +56,22 @@ class Arrivals:
     def __init__(self, intake: Intake) -> None:
         self.intake = intake
 
-    def take(self, arrival: Arrival, data: bytes, trace: str, keep_refused: bool) -> Taken:
+    def take(
+        self,
+        arrival: Arrival,
+        data: bytes,
+        trace: str,
+        keep_refused: bool,
+        read: Read | None = None,
+    ) -> Taken:
         """Judge, store and queue one arrival (see the module docstring).
 
         A message whose exchange account disagrees with itself, or that the intake refuses
         (a second answer, an unknown party), raises the refusal; with ``keep_refused`` it
         is stored as received and refused instead, because whoever delivered it forgets it
-        once it is acknowledged."""
-        tree, envelope = read_envelope(data)
+        once it is acknowledged. ``read``: ``read_envelope(data)`` when the caller has it
+        already (the puller reads it to order its intakes)."""
+        tree, envelope = read if read is not None else read_envelope(data)
         self.intake.admit(tree)  # a freeze: not stored, the exchange delivers it again
         refused = self._refusal(arrival, envelope)
         party = envelope.from_party if envelope else _code(arrival.sender) or ""

@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
@@ -290,6 +291,38 @@ def with_retries(send_once: Callable[[], str], tries: int, max_seconds: float) -
     return Attempt(True, False, detail)
 
 
+@dataclass(frozen=True)
+class ClientTls:
+    """The TLS material of a channel's connections, from a party's channel settings: our
+    client certificate (PEM, with its key unless ``key`` names a file of its own) and the
+    CAs to trust instead of the system's. Nothing set: the system's trust, no certificate."""
+
+    certificate: Path | None = None
+    key: Path | None = None
+    ca: Path | None = None
+
+    def context(self, channel: str) -> ssl.SSLContext | bool:
+        """What httpx verifies with: httpx's own default when nothing is set, else
+        ``ssl_context``."""
+        if self.certificate is None and self.ca is None:
+            return True
+        return self.ssl_context(channel)
+
+    def ssl_context(self, channel: str) -> ssl.SSLContext:
+        """TLS 1.2 or later, the server verified, our certificate presented;
+        ConfigurationError when a file cannot be read or used (a party's messages are then
+        dead-lettered with it, a command stops with exit status 2)."""
+        try:
+            context = ssl.create_default_context(cafile=str(self.ca) if self.ca else None)
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+            if self.certificate is not None:
+                key = str(self.key) if self.key else None
+                context.load_cert_chain(str(self.certificate), key)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigurationError(f"{channel}: TLS files cannot be used ({exc})") from None
+        return context
+
+
 def http_client(
     transport: httpx.BaseTransport | None, timeout: float, verify: ssl.SSLContext | bool = True
 ) -> httpx.Client:
@@ -381,6 +414,18 @@ class PushChannel(HttpChannel):
             headers["X-Ijw-Timestamp"] = str(stamp)
             headers["X-Ijw-Signature"] = signature(secret, stamp, parcel.raw)
         return post_request(self.client, parcel.endpoint, parcel.raw, headers)
+
+
+def push_channel(route: Route, **options: Any) -> PushChannel:
+    """A push channel for a party whose channel settings name TLS material (``certificate``,
+    ``key``, ``ca``: paths of PEM files); ConfigurationError for any other setting.
+    ``options``: the other arguments of ``PushChannel`` (transport, bounds, signing key)."""
+    settings = dict(route.settings)
+    unknown = sorted(set(settings) - {"certificate", "key", "ca"})
+    if unknown:
+        raise ConfigurationError(f"push channel: unknown settings {unknown}")
+    tls = ClientTls(**{name: Path(value) for name, value in settings.items()})
+    return PushChannel(verify=tls.context("push channel"), **options)
 
 
 _BACKOFF = wait_exponential_jitter(multiplier=30.0, max=3600.0, exp_base=2.0, jitter=30.0)

@@ -31,6 +31,7 @@ from ijw_gateway.delivery import (
     PushChannel,
     Route,
     Switchboard,
+    push_channel,
 )
 from ijw_gateway.errors import ConfigurationError, UsageError
 from ijw_gateway.findings import LANGUAGES, Report
@@ -178,15 +179,7 @@ class Gateway:
         A StUF channel is built per route (its endpoint and settings)."""
         lease = self.settings.delivery_lease_seconds
         timeout = min(self.settings.delivery_timeout_seconds, lease / 4)
-        channels: list[Channel] = [
-            PushChannel(
-                transport,
-                timeout=timeout,
-                max_seconds=lease / 2,
-                signing_key=self.settings.push_signing_key,
-            ),
-            MailboxChannel(),
-        ]
+        channels: list[Channel] = [MailboxChannel()]
         connection = self.vecozo()
         if connection is not None:
             channels.append(
@@ -194,7 +187,26 @@ class Gateway:
             )
         board = Switchboard.of(*channels)
         stuf = self._stuf(transport, {"timeout": timeout, "max_seconds": lease / 2})
-        return Switchboard({**board.factories, StufChannel.name: stuf})
+        push = self._push(transport, timeout, lease / 2)
+        return Switchboard({**board.factories, StufChannel.name: stuf, PushChannel.name: push})
+
+    def _push(
+        self, transport: httpx.BaseTransport | None, timeout: float, max_seconds: float
+    ) -> ChannelFactory:
+        """One push channel for every party without channel settings; one of its own (its
+        client certificate and CAs) for a party with them. All sign with the push key."""
+        options = {
+            "transport": transport,
+            "timeout": timeout,
+            "max_seconds": max_seconds,
+            "signing_key": self.settings.push_signing_key,
+        }
+        shared = PushChannel(**options)  # type: ignore[arg-type]
+
+        def build(route: Route) -> Channel:
+            return push_channel(route, **options) if route.settings else shared
+
+        return build
 
     def _stuf(
         self, transport: httpx.BaseTransport | None, bounds: dict[str, object]

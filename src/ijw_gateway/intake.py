@@ -143,12 +143,18 @@ class Intake:
         self.admit = admit
 
     def submit(
-        self, party: str, body: bytes, trace: str, message_id: str | None = None
+        self,
+        party: str,
+        body: bytes,
+        trace: str,
+        message_id: str | None = None,
+        answer_back: bool = False,
     ) -> list[Result]:
         """Every message in ``body``; refuses the whole body when one is not the party's.
 
         ``message_id``: the id to store a single message under instead of a new one (a StUF
-        envelope's reference number, so that an answer's crossRefnummer finds it)."""
+        envelope's reference number, so that an answer's crossRefnummer finds it).
+        ``answer_back``: queue each return message to the sender too (``Posted``)."""
         items = split_body(body)
         if message_id is not None and len(items) != 1:
             raise Unprocessable("Only a single message can be taken in under a given id.")
@@ -159,7 +165,7 @@ class Intake:
         for tree, _ in read:  # a freeze refuses the whole body before anything is stored
             self.admit(tree)
         return [
-            self._one(party, item, tree, envelope, trace, message_id)
+            self._one(party, item, (tree, envelope), trace, message_id, answer_back)
             for item, (tree, envelope) in zip(items, read, strict=True)
         ]
 
@@ -190,16 +196,19 @@ class Intake:
         self,
         party: str,
         item: Item,
-        tree: etree._ElementTree | None,
-        envelope: Envelope | None,
+        read: Read,
         trace: str,
-        message_id: str | None = None,
+        message_id: str | None,
+        answer_back: bool,
     ) -> Result:
         if item.data is None:
             assert item.problem is not None
             return Result(None, Report(item.name, findings=(item.problem,)).to_json())
         sha = hashlib.sha256(item.data).hexdigest()
-        posted = Posted(party, item.name, item.data, sha, tree, envelope, trace, message_id)
+        tree, envelope = read
+        posted = Posted(
+            party, item.name, item.data, sha, tree, envelope, trace, message_id, answer_back
+        )
         return self.in_transaction(posted, self.transact)
 
     def in_transaction(self, posted: Posted, work: Work[T]) -> T:
@@ -441,7 +450,10 @@ def _history(unit: Unit) -> StoreHistory:
     return StoreHistory(unit.connection, unit.add_rows, unit.identifications, unit.numbers)
 
 
-def read_envelope(data: bytes | None) -> tuple[etree._ElementTree | None, Envelope | None]:
+Read = tuple[etree._ElementTree | None, Envelope | None]  # a parsed document, its envelope
+
+
+def read_envelope(data: bytes | None) -> Read:
     """The parsed document and its envelope; (None, None) when it does not parse (the
     validator then says why), the tree alone when it is not an iJw message."""
     if data is None:

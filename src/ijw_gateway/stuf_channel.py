@@ -31,6 +31,7 @@ import httpx
 from ijw_gateway.delivery import (
     USER_AGENT,
     Attempt,
+    ClientTls,
     GiveUp,
     Parcel,
     RetryLater,
@@ -76,12 +77,7 @@ class StufSettings:
     max_seconds: float = 25.0
 
     def tls(self) -> ssl.SSLContext | bool:
-        if self.certificate is None and self.ca is None:
-            return True
-        context = ssl.create_default_context(cafile=str(self.ca) if self.ca else None)
-        if self.certificate is not None:
-            context.load_cert_chain(self.certificate, self.key)
-        return context
+        return ClientTls(self.certificate, self.key, self.ca).context("StUF channel")
 
 
 class StufChannel:
@@ -99,11 +95,7 @@ class StufChannel:
         self.settings = settings
         self.on_reply = on_reply
         self.clock = clock
-        try:
-            verify = settings.tls()
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigurationError(f"StUF channel: TLS files cannot be used ({exc})") from None
-        self.client = http_client(transport, settings.timeout, verify)
+        self.client = http_client(transport, settings.timeout, settings.tls())
 
     def close(self) -> None:
         self.client.close()

@@ -162,8 +162,13 @@ def _fresh_id(gateway: Taking, reference: str, payload: bytes) -> str:
 
 
 def _submit(gateway: Taking, party: str, payload: bytes, trace: str, message_id: str) -> Result:
+    """Take the payload in. A sender whose channel is ``stuf`` faces a GGk, which delivers
+    asynchronously and passes no answer of ours back from its HTTP call: its return
+    message is also queued back to it, so that it travels as a Du01 of its own."""
+    spec = gateway.intake.store.party(party)
+    answer_back = spec is not None and spec.channel == "stuf"
     try:
-        return gateway.intake.submit(party, payload, trace, message_id)[0]
+        return gateway.intake.submit(party, payload, trace, message_id, answer_back)[0]
     except Forbidden:
         raise EnvelopeRefused("IB234", "(the message inside comes from another party)") from None
     except Unprocessable as refused:

@@ -20,10 +20,12 @@ from ijw_gateway.delivery import (
 )
 from ijw_gateway.errors import ConfigurationError, UsageError
 from ijw_gateway.fixtures import builders as b
+from ijw_gateway.gateway import Gateway
 from ijw_gateway.parties import check_channel, parse_directory
 from ijw_gateway.store import Store
 from ijw_gateway.store.migrate import upgrade
 from ijw_gateway.worker import Worker
+from tests.support.backoffice_stub import back_office, make_pki, status
 from tests.support.service import AGB, GEMEENTE, TestClient, post, run_cli
 
 
@@ -221,3 +223,68 @@ def test_the_switchboard_builds_one_channel_per_route_and_closes_them() -> None:
     assert len(built) == 2 and board.names == ("stuf",)
     board.close()
     assert isinstance(a, PushChannel) and a.client.is_closed
+
+
+PushSettings = tuple[str, tuple[tuple[str, str], ...]]  # endpoint, channel settings
+
+
+def _pushed_once(client: TestClient, gateway: Gateway, store: Store, settings: PushSettings) -> str:
+    """A JW301 for the provider, whose channel is push with ``settings``, and one round of
+    the gateway's own worker; the message's id."""
+    store.set_channel(AGB, "push", settings[0], settings[1])
+    message_id = str(post(client, b.to_bytes(b.jw301()), GEMEENTE)["id"])
+    worker = gateway.worker()
+    try:
+        worker.run_once()
+    finally:
+        worker.close()
+    return message_id
+
+
+@pytest.mark.parametrize(
+    ("tls", "outcome"),
+    [
+        (("ca", "client"), "delivered"),
+        (("ca",), "TLS failed"),  # no client certificate: the receiver refuses the handshake
+        (("ca", "stranger"), "TLS failed"),  # a certificate of another CA
+        (("client",), "TLS failed"),  # the receiver's certificate is not trusted
+    ],
+)
+def test_a_push_partys_client_certificate_and_ca_come_from_its_channel_settings(
+    tmp_path: Path,
+    client: TestClient,
+    gateway: Gateway,
+    store: Store,
+    tls: tuple[str, ...],
+    outcome: str,
+) -> None:
+    """Mutual TLS per party: the receiver on loopback requires a client certificate of its
+    CA; a TLS failure is retried later (the message stays queued), never dead-lettered."""
+    paths, ca = make_pki(tmp_path)
+    files = {"ca": str(paths.ca), "client": str(paths.client), "stranger": str(paths.stranger)}
+    named = tuple(("ca", files[n]) if n == "ca" else ("certificate", files[n]) for n in tls)
+    with back_office(ca, [status(200)]) as office:
+        message_id = _pushed_once(client, gateway, store, (office.url, named))
+    details = [e.detail for e in store.events(message_id)]
+    if outcome == "delivered":
+        assert office.bodies == [b.to_bytes(b.jw301())]
+        assert store.delivery_state(message_id) == "delivered"
+        return
+    assert office.bodies == [] and store.delivery_state(message_id) == "queued"
+    assert any(outcome in detail for detail in details), details
+
+
+@pytest.mark.parametrize(
+    ("setting", "reason"),
+    [
+        (("soap", "true"), "channel push cannot be used: push channel: unknown settings ['soap']"),
+        (("certificate", "/nonexistent/client.pem"), "push channel: TLS files cannot be used"),
+    ],
+)
+def test_a_push_party_whose_tls_settings_cannot_work_is_dead_lettered_with_the_reason(
+    client: TestClient, gateway: Gateway, store: Store, setting: tuple[str, str], reason: str
+) -> None:
+    message_id = _pushed_once(client, gateway, store, ("https://127.0.0.1:9/in", (setting,)))
+    assert store.delivery_state(message_id) == "dead"
+    failed = [e.detail for e in store.events(message_id) if e.kind == "delivery_failed"]
+    assert len(failed) == 1 and reason in failed[0], failed

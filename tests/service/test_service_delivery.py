@@ -56,7 +56,7 @@ def test_retries_are_bounded_and_say_retry_later() -> None:
     assert attempt.detail == "HTTP 500"
 
 
-@pytest.mark.parametrize("status", [400, 401, 403, 404, 410, 301])
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 410, 422, 301])
 def test_a_4xx_or_redirect_is_not_retried(status: int) -> None:
     transport, seen = _answering(status, 200)
     attempt = _deliverer(transport).send(PARCEL)

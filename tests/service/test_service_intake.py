@@ -6,6 +6,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from typing import Any
 
 import fastapi.routing
 import pytest
@@ -250,13 +251,13 @@ def _in_flight_at_most(gateway: Gateway, threads: int, posts: int) -> int:
     gateway.settings = replace(gateway.settings, intake_threads=threads)
     real, lock, now, peak = gateway.intake.submit, threading.Lock(), [0], [0]
 
-    def submit(party: str, body: bytes, trace: str, message_id: str | None = None) -> list[Result]:
+    def submit(*args: Any, **kwargs: Any) -> list[Result]:  # Intake.submit's arguments
         with lock:
             now[0] += 1
             peak[0] = max(peak[0], now[0])
         time.sleep(0.05)  # long enough for the other requests to arrive meanwhile
         try:
-            return real(party, body, trace, message_id)
+            return real(*args, **kwargs)
         finally:
             with lock:
                 now[0] -= 1

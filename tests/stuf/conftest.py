@@ -11,10 +11,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tests.support.shared_paths import ROOT, require
-
-STUF_GGK = ROOT.parent / "shared" / "exchange" / "stuf-ggk"
-REFERENCE_ENTRY = Path("xsd") / "ggk0210" / "ggkberichten" / "ggk0210_msg_ggkberichten.xsd"
+from tests.support.shared_paths import require
+from tests.support.stuf_support import STUF_GGK, published_schema
 
 
 @pytest.fixture(scope="session")
@@ -23,10 +21,9 @@ def stuf_ggk_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def reference_schema(stuf_ggk_dir: Path) -> etree.XMLSchema:
+def reference_schema() -> etree.XMLSchema:
     """The published envelope schema (it includes StUF 03.01, so Fo01 and Bv03 too)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.XMLSchema(etree.parse(str(stuf_ggk_dir / REFERENCE_ENTRY), parser))
+    return published_schema()
 
 
 @pytest.fixture(scope="session")

@@ -119,6 +119,7 @@ def test_what_cannot_be_enveloped_is_given_up_without_a_post() -> None:
         ([status(503)], False, True, "HTTP 503", 3),
         ([status(502), status(500), bv03], True, False, "Bv03", 3),
         ([status(400)], False, False, "HTTP 400", 1),
+        ([status(422)], False, False, "HTTP 422", 1),
         ([status(204)], True, False, "HTTP 204", 1),
     ],
 )

@@ -282,3 +282,22 @@ def test_a_large_envelope_abandoned_at_shutdown_is_a_soap_fault(
     fault = etree.fromstring(response.content).find(f"{{{SOAP}}}Body/{{{SOAP}}}Fault")
     assert fault is not None and b"send it again" in response.content
     assert store.message(id_of(di01.routing.referentienummer)) is None
+
+
+@pytest.mark.parametrize(("channel", "queued"), [("mailbox", None), ("stuf", "queued")])
+def test_a_stuf_senders_return_message_is_also_queued_back_to_it(
+    client: TestClient,
+    store: Store,
+    reference_schema: etree.XMLSchema,
+    channel: str,
+    queued: str | None,
+) -> None:
+    """A sender on channel ``stuf`` faces a GGk, which passes no answer back from its HTTP
+    call: the return message also travels to it as a Du01 of its own (the same reference)."""
+    store.set_channel(GEMEENTE, channel, "https://127.0.0.1:9/stuf" if queued else None, ())
+    status, answer = send(client, codec.write(jw301_envelope(), True), GEMEENTE, reference_schema)
+    assert status == 200 and answer.routing is not None
+    retour = id_of(answer.routing.referentienummer)
+    assert store.delivery_state(retour) == queued
+    if queued:
+        assert store.events(retour)[-1].detail == "back to the sender"

@@ -6,6 +6,7 @@ sender's ids."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -15,9 +16,11 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
+from ijw_gateway.arrivals import Taken
 from ijw_gateway.cli import main
 from ijw_gateway.config import Settings
 from ijw_gateway.fixtures import builders as b
+from ijw_gateway.fixtures.scenario import test_bsns as bsns
 from ijw_gateway.gateway import Gateway, prepare
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import Message, WireRef
@@ -25,7 +28,7 @@ from ijw_gateway.vecozo.client import VecozoClient
 from ijw_gateway.vecozo.model import ZoekpadOpAlsAntwoordOp
 from ijw_gateway.vecozo.pull import Puller
 from ijw_gateway.vecozo.track import follow, follow_due
-from ijw_gateway.wire import wire_id
+from ijw_gateway.wire import Arrival, wire_id
 from tests.support.service import PARTIES
 from tests.support.vecozo_stub import Certificates, Stub, metadata
 
@@ -329,3 +332,38 @@ def test_a_pulled_message_a_freeze_holds_is_left_for_the_next_round(
     finally:
         puller.client.close()
         store.dispose()
+
+
+def _for_client(reference: str, bsn: str) -> bytes:
+    """A request of its own reference (an intake key, as the client is)."""
+    products = [b.aangevraagd_product(reference)]
+    return b.to_bytes(b.jw315(reference, bsn=bsn, products=products))
+
+
+def test_messages_sharing_a_client_are_taken_in_order_others_side_by_side(
+    gateway: Gateway, stub: Stub, pullers: Callable[[], Puller], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two intakes run at once (the default on PostgreSQL; SQLite's default is one), but
+    never two of the same client (an intake key): the second request for a client starts
+    after the first one's transaction ended."""
+    other = next(n for n in bsns() if n != b.BSN)
+    first, unrelated, second = (
+        stub.add(metadata(PROVIDER, MUNICIPALITY, "JW315"), _for_client(i, bsn)).trace
+        for i, bsn in (("R-1", b.BSN), ("R-2", other), ("R-3", b.BSN))
+    )
+    spans: dict[str, tuple[float, float]] = {}
+    take = gateway.arrivals.take
+
+    def slow(arrival: Arrival, *args: Any) -> Taken:
+        started = time.monotonic()
+        time.sleep(0.4)
+        taken = take(arrival, *args)
+        spans[arrival.trace_ref] = (started, time.monotonic())
+        return taken
+
+    monkeypatch.setattr(gateway.arrivals, "take", slow)
+    puller = Puller(pullers().client, gateway.arrivals, gateway.store, takers=2)
+    done = puller.round()
+    assert (done.stored, done.acknowledged) == (3, 3)
+    assert spans[second][0] >= spans[first][1]  # the same client: one after the other
+    assert spans[unrelated][0] < spans[first][1]  # another client: side by side

@@ -25,8 +25,16 @@ from typing import TypeVar
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
-from ijw_gateway.delivery import GiveUp, RetryLater, call, http_client, judge_status, read_capped
-from ijw_gateway.errors import ConfigurationError, UsageError
+from ijw_gateway.delivery import (
+    ClientTls,
+    GiveUp,
+    RetryLater,
+    call,
+    http_client,
+    judge_status,
+    read_capped,
+)
+from ijw_gateway.errors import UsageError
 from ijw_gateway.vecozo.model import (
     BerichtMetadata,
     BerichtstatusGegevens,
@@ -64,15 +72,7 @@ class Connection:
 
     def ssl_context(self) -> ssl.SSLContext:
         """TLS 1.2 or later, the server verified, our certificate presented."""
-        try:
-            context = ssl.create_default_context(cafile=str(self.ca) if self.ca else None)
-            context.minimum_version = ssl.TLSVersion.TLSv1_2
-            if self.certificate is not None:
-                key = str(self.key) if self.key else None
-                context.load_cert_chain(str(self.certificate), key)
-        except (OSError, ssl.SSLError) as exc:
-            raise ConfigurationError(f"VECOZO certificate or CA cannot be used: {exc}") from None
-        return context
+        return ClientTls(self.certificate, self.key, self.ca).ssl_context("VECOZO")
 
 
 class VecozoClient:

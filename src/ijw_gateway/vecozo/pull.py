@@ -7,9 +7,13 @@ stored and only acknowledges it; a crash before the commit leaves nothing stored
 next round takes it in. Nothing is acknowledged that was not stored, nothing is stored
 twice (also not by two pullers at once: the key decides).
 
-Order matters to the cross-message rules (a start needs its allocation), so messages are
-taken in one at a time in VECOZO's order; payload downloads run ahead of the intake and
-acknowledgements behind it, on a few threads.
+Order matters to the cross-message rules (a start needs its allocation): a message is
+taken in only after every earlier message of the listing that shares one of its intake
+keys (client, request reference, allocation number, a provider's declarations: the keys
+under which intake serialises concurrent posts, ``routing._locks``). Messages that share
+none are taken in side by side (``takers`` threads), so their commits overlap. Payload
+downloads run ahead of the intake and acknowledgements behind it, on a few threads; a
+message is acknowledged only after its own transaction committed, whatever the others do.
 
 A payload whose size or SHA-256 is not what the listing said is neither stored nor
 acknowledged: the next round fetches it again. A message the intake refuses (its metadata
@@ -23,12 +27,13 @@ import logging
 import uuid
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from ijw_gateway.arrivals import Arrivals
 from ijw_gateway.delivery import GiveUp, RetryLater
 from ijw_gateway.errors import Conflict, Frozen, StoreUnavailable
+from ijw_gateway.intake import Read, read_envelope
 from ijw_gateway.metrics import VECOZO_PULLED
 from ijw_gateway.store import Store
 from ijw_gateway.vecozo.client import PULL_MAX, Search, VecozoClient
@@ -64,12 +69,20 @@ class Round:
 
 class Puller:
     def __init__(
-        self, client: VecozoClient, arrivals: Arrivals, store: Store, threads: int = 4
+        self,
+        client: VecozoClient,
+        arrivals: Arrivals,
+        store: Store,
+        threads: int = 4,
+        takers: int | None = None,
     ) -> None:
         self.client = client
         self.arrivals = arrivals
         self.store = store
-        self.threads = max(1, threads)
+        self.threads = max(1, threads)  # payload fetches, and acknowledgements
+        # Intakes side by side (of messages sharing no key): on PostgreSQL their commits
+        # overlap; SQLite has one writer at a time, so there one is the quickest.
+        self.takers = max(1, takers if takers is not None else 2 if store.postgres else 1)
 
     def drain(self, search: Search | None = None, max_rounds: int = 1000) -> Round:
         """Rounds until VECOZO has nothing more for us, or a round brought nothing new."""
@@ -110,19 +123,39 @@ class Puller:
     ) -> Iterator[tuple[Gereed, Future[bool]] | None]:
         fresh = [i for i in listed if str(i.referentiegegevens.traceerId) not in stored]
         payloads = self._ahead(fetch, fresh)  # in the order of ``fresh``, fetched ahead
-        for item in listed:
-            trace = item.referentiegegevens.traceerId
-            data = next(payloads) if str(trace) not in stored else None
-            if isinstance(data, str):
-                done.fail(trace, data)
-                yield None
-                continue
-            if data is None:  # stored before an earlier round could acknowledge it
-                done.duplicates += 1
-            elif not self._take(item, data, done):
-                yield None
-                continue
-            yield item, ack.submit(self.client.acknowledge, trace)
+        order = _Order()
+        taking: deque[tuple[Gereed, Future[str]]] = deque()
+        with ThreadPoolExecutor(self.takers, thread_name_prefix="ijw-vecozo-take") as takers:
+            for item in listed:
+                trace = item.referentiegegevens.traceerId
+                data = next(payloads) if str(trace) not in stored else None
+                if isinstance(data, str):
+                    done.fail(trace, data)
+                elif data is None:  # stored before an earlier round could acknowledge it
+                    done.duplicates += 1
+                    yield item, ack.submit(self.client.acknowledge, trace)
+                else:
+                    read = read_envelope(data)
+                    keys = read[1].locks if read[1] is not None else ()
+                    after = order.after(keys)
+                    taken = takers.submit(self._take, item, data, read, after)
+                    order.hold(keys, taken)
+                    taking.append((item, taken))
+                while taking and (taking[0][1].done() or len(taking) > 2 * self.takers):
+                    yield self._taken(ack, *taking.popleft(), done)
+            while taking:
+                yield self._taken(ack, *taking.popleft(), done)
+
+    def _taken(
+        self, ack: ThreadPoolExecutor, item: Gereed, taken: Future[str], done: Round
+    ) -> tuple[Gereed, Future[bool]] | None:
+        """Count what ``_take`` did; acknowledge what it stored (now committed)."""
+        outcome = taken.result()
+        if outcome not in _OUTCOMES:
+            done.fail(item.referentiegegevens.traceerId, outcome)
+            return None
+        setattr(done, outcome, getattr(done, outcome) + 1)
+        return item, ack.submit(self.client.acknowledge, item.referentiegegevens.traceerId)
 
     def _ahead(
         self, pool: ThreadPoolExecutor, listed: list[Gereed]
@@ -144,20 +177,15 @@ class Puller:
         except (RetryLater, GiveUp) as exc:
             return exc.detail
 
-    def _take(self, item: Gereed, data: bytes, done: Round) -> bool:
-        """Store and queue (in one transaction); False when it could not be stored now."""
+    def _take(self, item: Gereed, data: bytes, read: Read, after: list[Future[str]]) -> str:
+        """Store and queue (in one transaction) once ``after`` are done: ``stored``,
+        ``duplicates`` or ``refused``, else why it could not be stored now."""
+        wait(after)
         try:
-            taken = self.arrivals.take(arrival_of(item.metadata), data, _trace(), True)
+            taken = self.arrivals.take(arrival_of(item.metadata), data, _trace(), True, read)
         except (StoreUnavailable, Conflict, Frozen) as exc:  # not acknowledged: again later
-            done.fail(item.referentiegegevens.traceerId, f"not stored ({exc.code})")
-            return False
-        if taken.outcome == "duplicate":
-            done.duplicates += 1
-        elif taken.outcome == "refused":
-            done.refused += 1
-        else:
-            done.stored += 1
-        return True
+            return f"not stored ({exc.code})"
+        return {"duplicate": "duplicates", "refused": "refused"}.get(taken.outcome, "stored")
 
     def _acknowledged(self, item: Gereed, ack: Future[bool], done: Round) -> None:
         try:
@@ -177,3 +205,21 @@ class Puller:
 
 def _trace() -> str:
     return uuid.uuid4().hex
+
+
+_OUTCOMES = frozenset({"stored", "duplicates", "refused"})
+
+
+class _Order:
+    """Which earlier intakes of a listing a message must wait for: the last one holding
+    each of its keys (the intakes of one key run in the listing's order)."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, Future[str]] = {}
+
+    def after(self, keys: tuple[str, ...]) -> list[Future[str]]:
+        return list({id(f): f for k in keys if (f := self._last.get(k)) is not None}.values())
+
+    def hold(self, keys: tuple[str, ...], taken: Future[str]) -> None:
+        for key in keys:
+            self._last[key] = taken
