@@ -3,7 +3,8 @@
 The store's operator reads and actions (``store.operations``, as ``GET /v1/messages``,
 ``/v1/deadletters``, ``/v1/outbox`` and ``POST /v1/deadletters/{id}/redeliver`` use them),
 with the API's rules: a party's search lists the messages it may read; the dead letters
-and the outbox are the operators'. What a user searches by is posted, never in a URL.
+and the outbox are the operators', who redeliver or discard (with a reason) a dead
+letter. What a user searches by is posted, never in a URL.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from starlette.datastructures import FormData
 from ijw_gateway.api.errors import trace_of
 from ijw_gateway.api.operations import listed_readable
 from ijw_gateway.console.session import Session
+from ijw_gateway.console.texts import words
 from ijw_gateway.console.web import (
     checked_form,
     console_of,
+    lang_of,
     operator,
     refused,
     render,
@@ -44,6 +47,7 @@ Operator = Annotated[Session, Depends(operator)]
 User = Annotated[Session, Depends(signed_in)]
 Form = Annotated[FormData, Depends(checked_form)]
 SHOWN = 100  # rows a page shows (the API pages on; the console shows the first)
+REASON_MIN, REASON_MAX = 3, 300  # a discard's reason, as the API's ``Reason`` takes it
 SEARCH_FIELDS = ("identification", "trace_id", "message", "party", "state", "from", "to")
 
 
@@ -101,7 +105,27 @@ async def redeliver(request: Request, message_id: str, form: Form, user: Operato
     """As ``POST /v1/deadletters/{id}/redeliver``: queued again, due now; a ``requeued``
     event names the operator."""
     operations = Operations(console_of(request).gateway.store)
-    who = user.principal.replace(":", " ", 1)
-    trace = trace_of(request)
+    who, trace = _who(user), trace_of(request)
     await to_thread.run_sync(lambda: operations.redeliver([message_id], DeadFilter(), who, trace))
     return RedirectResponse(f"{console_of(request).base}/dead-letters", status_code=303)
+
+
+@router.post("/dead-letters/{message_id}/discard")
+async def discard(request: Request, message_id: str, form: Form, user: Operator) -> Response:
+    """As ``POST /v1/deadletters/{id}/discard``: it leaves the receiver's mailbox for good;
+    a ``discarded`` event names the operator and the reason, which is required (as the
+    API's: 3 to 300 characters) so that whoever reads the message later knows why."""
+    reason = text_field(form, "reason")
+    if not REASON_MIN <= len(reason) <= REASON_MAX:
+        raise refused(words(lang_of(request))("discard_reason_needed"))
+    operations = Operations(console_of(request).gateway.store)
+    who, trace = _who(user), trace_of(request)
+    await to_thread.run_sync(
+        lambda: operations.discard([message_id], DeadFilter(), who, reason, trace)
+    )
+    return RedirectResponse(f"{console_of(request).base}/dead-letters", status_code=303)
+
+
+def _who(user: Session) -> str:
+    """How an event names the operator: ``operator <name>``, as the API's actions do."""
+    return user.principal.replace(":", " ", 1)

