@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ijw_gateway.fixtures import builders as b
+from ijw_gateway.parties import new_key
 from ijw_gateway.store import Store
 from ijw_gateway.store.operations import DEAD
 from ijw_gateway.store.outbox import outbox_row
@@ -58,3 +59,54 @@ def test_a_dead_letter_is_discarded_by_an_operator_with_a_reason(
     assert (event.kind, event.detail) == ("discarded", "by operator region: a duplicate")
     assert store.delivery_state(message_id) == "discarded"
     assert "discarded" in client.get(f"/console/messages/{message_id}").text
+
+
+def _key_row(client: TestClient, key_id: str) -> str:
+    found = re.search(
+        rf'<tr id="key-{key_id}">(.*?)</tr>', client.get("/console/parties").text, re.S
+    )
+    assert found is not None
+    return re.sub(r"<[^>]+>|\s+", " ", found.group(1))
+
+
+def test_each_key_shows_its_state_and_when_it_was_last_used(
+    client: TestClient, store: Store
+) -> None:
+    text, hashed = new_key()
+    store.add_key(AGB, hashed)
+    sign_in(client, operator_key(store))
+    assert "active" in _key_row(client, hashed.key_id) and "never" in _key_row(
+        client, hashed.key_id
+    )
+    assert client.get("/v1/mailbox", headers={"Authorization": f"Bearer {text}"}).status_code == 200
+    used = _key_row(client, hashed.key_id)
+    assert "never" not in used and re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", used)
+    store.revoke_key(hashed.key_id)
+    revoked = _key_row(client, hashed.key_id)
+    assert "revoked" in revoked and "Revoke" not in revoked  # no button for a revoked key
+
+
+def test_a_party_is_removed_only_by_an_operator_and_only_when_nothing_waits(
+    client: TestClient, store: Store
+) -> None:
+    sent = _sent(client, "REMOVE-1")
+    action = f"/console/parties/{AGB}/remove"
+    sign_in(client, demo_key(AGB))
+    assert client.post(action, data={"csrf": form_token(client)}).status_code == 403
+    sign_in(client, operator_key(store))
+    token = form_token(client, "/console/parties")
+    refused = client.post(action, data={"csrf": token})
+    assert refused.status_code == 409
+    assert f"Party {AGB} cannot be removed: 1 message(s) for it are not delivered" in refused.text
+    assert store.party(AGB) is not None
+    store.acknowledge(sent, AGB, "trace")
+    removed = client.post(action, data={"csrf": token})
+    assert removed.status_code == 200 and f"Party {AGB} is removed" in removed.text
+    assert store.party(AGB) is None and f'id="party-{AGB}"' not in removed.text
+    assert client.post(action, data={"csrf": token}).status_code == 404
+    dutch = client.post(
+        f"/console/parties/{GEMEENTE}/remove",
+        data={"csrf": token},
+        headers={"Accept-Language": "nl"},
+    )
+    assert dutch.status_code == 200 and f"Partij {GEMEENTE} is verwijderd" in dutch.text

@@ -1,7 +1,7 @@
 """Parties and keys (operators) and the mailbox (a party's own undelivered messages).
 
-The same store calls as ``ijw-gateway parties …`` and ``GET /v1/mailbox``, with the same
-checks (``gateway.checked_kind``, ``parties.check_endpoint``/``check_channel``). A new
+The same store calls as ``ijw-gateway parties …``, ``GET /v1/parties``, ``DELETE
+/v1/parties/{code}`` and ``GET /v1/mailbox``, with the same checks (``gateway.checked_kind``, ``parties.check_endpoint``/``check_channel``). A new
 key is shown once, on the answer to the form that made it, and never again.
 """
 
@@ -26,7 +26,7 @@ from ijw_gateway.console.web import (
     render,
     text_field,
 )
-from ijw_gateway.errors import NotFound
+from ijw_gateway.errors import Conflict, NotFound
 from ijw_gateway.gateway import checked_kind
 from ijw_gateway.parties import (
     PartySpec,
@@ -36,6 +36,8 @@ from ijw_gateway.parties import (
     new_key,
 )
 from ijw_gateway.store import Store
+from ijw_gateway.store.directory import KeyState
+from ijw_gateway.store.operations import Operations
 
 router = APIRouter()
 Operator = Annotated[Session, Depends(operator)]
@@ -45,9 +47,14 @@ MAILBOX_SHOWN = 250  # as GET /v1/mailbox gives at most
 
 
 async def _page(request: Request, status: int = 200, **context: object) -> Response:
-    store = console_of(request).gateway.store
-    found = await to_thread.run_sync(store.parties)
-    return await render(request, "parties.html", status, parties=found, **context)
+    """The parties (not removed) with every key of each, active or revoked, and when it
+    was last used (as ``GET /v1/parties``)."""
+    operations = Operations(console_of(request).gateway.store)
+    found, keys = await to_thread.run_sync(operations.parties)
+    held: dict[str, list[KeyState]] = {}
+    for key in keys:
+        held.setdefault(key.holder, []).append(key)
+    return await render(request, "parties.html", status, parties=found, keys=held, **context)
 
 
 @router.get("/parties", response_class=HTMLResponse)
@@ -95,6 +102,24 @@ async def revoke_key(
     store = console_of(request).gateway.store
     await to_thread.run_sync(_revoke, store, code, key_id)
     return await _page(request, notice=words(lang_of(request))("revoked"))
+
+
+@router.post("/parties/{code}/remove", response_class=HTMLResponse)
+async def remove_party(request: Request, code: str, form: Form, user: Operator) -> Response:
+    """As ``DELETE /v1/parties/{code}``: its keys are revoked (their sessions end) and a
+    parties file does not bring it back. Refused (409, with how many and what to do) while
+    messages for it are queued or dead-lettered: removing it would strand them."""
+    gateway = console_of(request).gateway
+    operations = Operations(gateway.store)
+    t = words(lang_of(request))
+    try:
+        await to_thread.run_sync(operations.remove_party, code)
+    except Conflict:
+        counts = await to_thread.run_sync(operations.counts, code)
+        left = sum(n for _, _, n in counts)
+        return await _page(request, 409, problem=t("remove_refused").format(code=code, n=left))
+    gateway.forget_parties()
+    return await _page(request, notice=t("removed").format(code=code))
 
 
 def _revoke(store: Store, code: str, key_id: str) -> None:

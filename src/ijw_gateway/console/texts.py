@@ -225,9 +225,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "progress": ("Progress", "Voortgang"),
     # parties
     "parties_intro": (
-        "The parties of this gateway, their channels and their keys. A new key is shown once.",
+        "The parties of this gateway, their channels and their keys. A new key is shown once. "
+        "A party is removed only when nothing for it waits undelivered.",
         "De partijen van deze gateway, hun kanalen en sleutels. Een nieuwe sleutel wordt één "
-        "keer getoond.",
+        "keer getoond. Een partij wordt pas verwijderd als er niets onbezorgd voor haar "
+        "wacht.",
     ),
     "code": ("Code", "Code"),
     "kind": ("Kind", "Soort"),
@@ -246,6 +248,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "saved": ("Saved.", "Opgeslagen."),
     "revoked": ("Revoked.", "Ingetrokken."),
+    "key_state": ("State", "Status"),
+    "active": ("active", "actief"),
+    "revoked_state": ("revoked", "ingetrokken"),
+    "created": ("Issued", "Uitgegeven"),
+    "last_used": ("Last used", "Laatst gebruikt"),
+    "never": ("never", "nooit"),
+    "remove_party": ("Remove party", "Partij verwijderen"),
+    "removed": (
+        "Party {code} is removed; its keys are revoked.",
+        "Partij {code} is verwijderd; haar sleutels zijn ingetrokken.",
+    ),
+    "remove_refused": (
+        "Party {code} cannot be removed: {n} message(s) for it are not delivered (queued or "
+        "dead-lettered). Deliver, redeliver or discard them first.",
+        "Partij {code} kan niet worden verwijderd: {n} bericht(en) voor haar zijn niet "
+        "bezorgd (in de wachtrij of onbestelbaar). Bezorg ze, bezorg ze opnieuw of voer ze "
+        "eerst af.",
+    ),
     # mailbox
     "mailbox_intro": (
         "Messages delivered to you that you have not acknowledged.",
