@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from ijw_gateway.api.errors import trace_of
+from ijw_gateway.console.paging import href, limit_of, row_after, rows_page
 from ijw_gateway.console.session import Session
 from ijw_gateway.console.texts import words
 from ijw_gateway.console.web import (
@@ -43,7 +44,7 @@ router = APIRouter()
 Operator = Annotated[Session, Depends(operator)]
 Party = Annotated[Session, Depends(party)]
 Form = Annotated[FormData, Depends(checked_form)]
-MAILBOX_SHOWN = 250  # as GET /v1/mailbox gives at most
+MAILBOX_SHOWN = 250  # rows a page shows at most, as GET /v1/mailbox gives
 
 
 async def _page(request: Request, status: int = 200, **context: object) -> Response:
@@ -132,9 +133,21 @@ def _revoke(store: Store, code: str, key_id: str) -> None:
 
 @router.get("/mailbox", response_class=HTMLResponse)
 async def mailbox(request: Request, user: Party) -> Response:
+    """Oldest first, a page at a time (``after``: the API's ``next`` of ``GET /v1/mailbox``)."""
+    given = request.query_params
+    limit, after = limit_of(given.get("limit"), MAILBOX_SHOWN), row_after(given.get("after"))
     store = console_of(request).gateway.store
-    items = await to_thread.run_sync(store.mailbox, user.principal, MAILBOX_SHOWN)
-    return await render(request, "mailbox.html", items=items)
+    rows = await to_thread.run_sync(store.mailbox, user.principal, limit + 1, after)
+    page = rows_page(rows, limit, lambda item: item.cursor)
+    path = f"{console_of(request).base}/mailbox"
+    shown = limit if given.get("limit") else None
+    return await render(
+        request,
+        "mailbox.html",
+        items=page.items,
+        next_href=page.next and href(path, {"after": page.next, "limit": shown}),
+        first=href(path, {"limit": shown}) if after else None,
+    )
 
 
 @router.post("/mailbox/{message_id}/ack")

@@ -274,6 +274,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "attempts": ("Attempts", "Pogingen"),
     "acknowledge": ("Acknowledge", "Bevestigen"),
     "empty": ("Nothing here.", "Hier is niets."),
+    "next_page": ("Next page", "Volgende pagina"),
+    "first_page": ("First page", "Eerste pagina"),
+    "pages_of": ("Pages of", "Pagina's van"),
+    "per_page": ("Per page", "Per pagina"),
 }
 
 
