@@ -95,6 +95,7 @@ def test_a_party_is_removed_only_by_an_operator_and_only_when_nothing_waits(
     assert client.post(action, data={"csrf": form_token(client)}).status_code == 403
     sign_in(client, operator_key(store))
     token = form_token(client, "/console/parties")
+    assert client.post(action, data={}).status_code == 403  # no CSRF token
     refused = client.post(action, data={"csrf": token})
     assert refused.status_code == 409
     assert f"Party {AGB} cannot be removed: 1 message(s) for it are not delivered" in refused.text
