@@ -1,8 +1,9 @@
 """Parties and keys (operators) and the mailbox (a party's own undelivered messages).
 
 The same store calls as ``ijw-gateway parties …``, ``GET /v1/parties``, ``DELETE
-/v1/parties/{code}`` and ``GET /v1/mailbox``, with the same checks (``gateway.checked_kind``, ``parties.check_endpoint``/``check_channel``). A new
-key is shown once, on the answer to the form that made it, and never again.
+/v1/parties/{code}`` and ``GET /v1/mailbox``, with the same checks
+(``gateway.checked_kind``, ``parties.check_endpoint``/``check_channel``). A new key is
+shown once, on the answer to the form that made it, and never again.
 """
 
 from __future__ import annotations
