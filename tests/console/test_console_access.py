@@ -8,11 +8,11 @@ import logging
 import re
 
 import pytest
-from httpx import Response
 
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.parties import new_key
 from ijw_gateway.store import Store
+from tests.support.console_client import form_token, operator_key, sign_in
 from tests.support.service import (
     AGB,
     GEMEENTE,
@@ -22,7 +22,6 @@ from tests.support.service import (
     post,
 )
 
-OPERATOR_KEY = "ijw.region-1.operator-secret-for-the-console-tests"
 PAGES = (
     "/validate",
     "/trace",
@@ -38,30 +37,6 @@ OPERATORS = {"/parties", "/dead-letters"}
 PARTIES_ONLY = {"/mailbox"}
 
 
-def _token(client: TestClient) -> str:
-    page = client.get("/console/sign-in")
-    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert found is not None
-    return found.group(1)
-
-
-def sign_in(client: TestClient, key: str) -> Response:
-    answer: Response = client.post(
-        "/console/sign-in",
-        data={"csrf": _token(client), "api_key": key},
-        follow_redirects=False,
-    )
-    return answer
-
-
-def _operator(store: Store) -> str:
-    from ijw_gateway.parties import hash_key
-
-    store.add_operator("region")
-    store.add_operator_key("region", hash_key("region-1", "operator-secret-for-the-console-tests"))
-    return OPERATOR_KEY
-
-
 def _status(client: TestClient, path: str) -> int:
     status: int = client.get(f"/console{path}").status_code
     return status
@@ -73,7 +48,7 @@ def test_each_page_refuses_and_admits_as_the_api_does(client: TestClient, store:
     assert {p: _status(client, p) for p in PAGES} == {
         p: 403 if p in OPERATORS else 200 for p in PAGES
     }
-    assert sign_in(client, _operator(store)).status_code == 303
+    assert sign_in(client, operator_key(store)).status_code == 303
     assert {p: _status(client, p) for p in PAGES} == {
         p: 403 if p in PARTIES_ONLY else 200 for p in PAGES
     }
@@ -88,7 +63,7 @@ def test_a_message_page_is_its_parties_only(client: TestClient, store: Store) ->
     assert refused.status_code == 403 and "only read messages it sent" in refused.text
     assert "forbidden" in [e.kind for e in store.events(message_id)]  # recorded, as the API does
     assert _status(client, "/messages/" + "0" * 32) == 404
-    sign_in(client, _operator(store))
+    sign_in(client, operator_key(store))
     assert _status(client, f"/messages/{message_id}") == 200  # an operator reads every one
 
 
@@ -98,7 +73,7 @@ def test_a_search_lists_only_what_the_user_may_read(client: TestClient, store: S
     def found(key: str) -> list[str]:
         sign_in(client, key)
         answer = client.post(
-            "/console/trace/search", data={"csrf": _token(client), "message": "jw301"}
+            "/console/trace/search", data={"csrf": form_token(client), "message": "jw301"}
         )
         assert answer.status_code == 200
         return re.findall(r'/console/messages/([0-9a-f]{32})">JW301', answer.text)
@@ -106,7 +81,7 @@ def test_a_search_lists_only_what_the_user_may_read(client: TestClient, store: S
     assert len(found(demo_key(GEMEENTE))) == 1
     assert len(found(demo_key(AGB))) == 1
     assert found(demo_key(OTHER_GEMEENTE)) == []
-    assert len(found(_operator(store))) == 1
+    assert len(found(operator_key(store))) == 1
 
 
 def test_every_form_needs_its_csrf_token(client: TestClient) -> None:
@@ -169,7 +144,7 @@ def test_the_browser_language_and_the_switch(client: TestClient) -> None:
     assert '<html lang="nl">' in dutch.text and "<h1>Valideren</h1>" in dutch.text
     switched = client.post(
         "/console/language",
-        data={"csrf": _token(client), "lang": "en", "back": "https://elsewhere.example/x"},
+        data={"csrf": form_token(client), "lang": "en", "back": "https://elsewhere.example/x"},
         follow_redirects=False,
     )
     assert switched.headers["location"] == "/console/"  # never to another site

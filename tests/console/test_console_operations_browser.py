@@ -1,5 +1,5 @@
 """The message search and the dead letters in a browser: find a message by its
-identification, and redeliver a message whose delivery gave up."""
+identification, and redeliver or discard a message whose delivery gave up."""
 
 from __future__ import annotations
 
@@ -80,3 +80,48 @@ def test_redeliver_a_dead_letter(dying: Running, page: Page) -> None:
     expect(page.locator(f"#dead-{message_id}")).to_have_count(0)
     page.goto(f"{dying.url}/console/messages/{message_id}")
     expect(page.locator(".timeline")).to_contain_text("requeued")
+
+
+def test_discard_a_dead_letter_with_a_reason(dying: Running, page: Page) -> None:
+    message_id = _sent(dying, "GONE-301")
+    wait_until(lambda: message_id in _dead(dying), 60, "the push to give up")
+    sign_in(page, dying.url, dying.operator_key)
+    page.goto(f"{dying.url}/console/dead-letters")
+    row = page.locator(f"#dead-{message_id}")
+    discard = row.get_by_role("button", name=f"Discard JW301 {message_id}")
+    discard.click()  # without a reason the browser asks for one
+    expect(row).to_have_count(1)
+    row.get_by_label("Reason (no personal data)").fill("sent again by the municipality")
+    assert serious_violations(page) == []
+    discard.click()
+    expect(page.locator(f"#dead-{message_id}")).to_have_count(0)
+    assert message_id not in _dead(dying)
+    page.goto(f"{dying.url}/console/messages/{message_id}")
+    timeline = page.locator(".timeline")
+    expect(timeline).to_contain_text("discarded")
+    expect(timeline).to_contain_text("sent again by the municipality")
+
+
+def test_page_through_a_search_and_the_mailbox(dying: Running, page: Page) -> None:
+    sent = [_sent(dying, f"PAGED-{n}-301") for n in range(2)]
+    sign_in(page, dying.url, demo_key(GEMEENTE))
+    page.goto(f"{dying.url}/console/trace")
+    page.get_by_label("Type").fill("JW301")
+    page.get_by_label("Per page").fill("1")
+    page.get_by_role("button", name="Search").click()
+    newest = page.locator("#found a")
+    expect(newest).to_have_attribute("href", f"/console/messages/{sent[1]}")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Next page").click()
+    expect(page.locator("#found a")).to_have_attribute("href", f"/console/messages/{sent[0]}")
+    assert "PAGED" not in page.url and "after" not in page.url  # posted, not in the URL
+    page.get_by_role("button", name="First page").click()
+    expect(page.locator("#found a")).to_have_attribute("href", f"/console/messages/{sent[1]}")
+    sign_in(page, dying.url, demo_key(AGB))
+    page.goto(f"{dying.url}/console/mailbox?limit=1")
+    first = page.locator("#mailbox tbody a").get_attribute("href")
+    page.get_by_role("link", name="Next page").click()
+    expect(page.locator("#mailbox tbody a")).not_to_have_attribute("href", first or "")
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="First page").click()
+    expect(page.locator("#mailbox tbody a")).to_have_attribute("href", first or "")

@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 from ijw_gateway.fixtures import builders as b
 from tests.support.browser import Running, serious_violations, sign_in
 from tests.support.procs import wait_until
-from tests.support.service import AGB, GEMEENTE, auth, demo_key
+from tests.support.service import AGB, GEMEENTE, OTHER_AGB, auth, demo_key
 
 OTHER = "0512"
 
@@ -27,21 +27,27 @@ def test_issue_a_key_use_it_revoke_it_and_see_it_refused(
     row.get_by_role("button", name=f"Issue a key {OTHER}").click()
     key = page.locator("#new-key").inner_text()
     assert key.startswith("ijw.")
+    key_id = key.split(".")[1]
+    expect(page.locator(f"#key-{key_id}")).to_contain_text("never")
     assert serious_violations(page) == []
     page.goto(f"{served.url}/console/parties")
     expect(page.locator("#new-key")).to_have_count(0)  # shown once
     other = browser.new_context(locale="en-GB").new_page()
     sign_in(other, served.url, key)
     expect(other.locator(".who")).to_contain_text(OTHER)
+    page.reload()
+    expect(page.locator(f"#key-{key_id}")).to_contain_text("active")
+    expect(page.locator(f"#key-{key_id}")).not_to_contain_text("never")  # just used
     assert (
         httpx.get(
             f"{served.url}/v1/mailbox", headers={"Authorization": f"Bearer {key}"}
         ).status_code
         == 200
     )
-    key_id = key.split(".")[1]
     page.locator(f"#party-{OTHER}").get_by_role("button", name=f"Revoke {key_id}").click()
     expect(page.get_by_role("status")).to_have_text("Revoked.")
+    expect(page.locator(f"#key-{key_id}")).to_contain_text("revoked")
+    expect(page.locator(f"#key-{key_id}").get_by_role("button")).to_have_count(0)
     answer = other.goto(f"{served.url}/console/mailbox")
     assert answer is not None and answer.status == 401  # the session ended with its key
     sign_in(other, served.url, key)
@@ -90,3 +96,27 @@ def test_the_mailbox_shows_and_acknowledges(served: Running, page: Page) -> None
     assert serious_violations(page) == []
     row.get_by_role("button", name="Acknowledge").click()
     expect(page.locator(f"a[href$='{message_id}']")).to_have_count(0)
+
+
+def test_remove_a_party_refused_while_a_message_waits_for_it(served: Running, page: Page) -> None:
+    product = b.toegewezen_product(7001, code="45A10", volume=b.omvang(2, "04", "2"))
+    data = b.to_bytes(b.jw301("REMOVE-301", agb=OTHER_AGB, products=[product]))
+    sent = httpx.post(f"{served.url}/v1/messages", content=data, headers=auth(GEMEENTE))
+    assert sent.json()["accepted"], sent.text
+    sign_in(page, served.url, served.operator_key)
+    page.goto(f"{served.url}/console/parties")
+    remove = page.get_by_role("button", name=f"Remove party {OTHER_AGB}")
+    remove.click()
+    expect(page.get_by_role("alert")).to_have_text(
+        f"Party {OTHER_AGB} cannot be removed: 1 message(s) for it are not delivered (queued"
+        " or dead-lettered). Deliver, redeliver or discard them first."
+    )
+    assert serious_violations(page) == []
+    acked = httpx.post(f"{served.url}/v1/mailbox/{sent.json()['id']}/ack", headers=auth(OTHER_AGB))
+    assert acked.status_code == 200, acked.text
+    page.get_by_role("button", name=f"Remove party {OTHER_AGB}").click()
+    expect(page.get_by_role("status")).to_have_text(
+        f"Party {OTHER_AGB} is removed; its keys are revoked."
+    )
+    expect(page.locator(f"#party-{OTHER_AGB}")).to_have_count(0)
+    assert OTHER_AGB not in served.cli("parties", "list")

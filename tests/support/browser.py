@@ -22,7 +22,9 @@ from tests.support.procs import GATEWAY, Proc, gateway_env, wait_healthy
 from tests.support.service import PARTIES
 
 CHROMIUM = Path("/usr/bin/chromium")
-PORTS = range(8750, 8800)  # the console tests' own range
+PORTS_SETTING = "IJW_TEST_CONSOLE_PORTS"
+"""``first-last``: the ports the browser tests' gateways take (8750-8799 unless set), so
+that several checkouts on one machine run them side by side."""
 OPERATOR = "region"
 SECRET = "console-test-secret-0123456789"
 
@@ -41,15 +43,20 @@ def require_browser() -> None:
     pytest.skip(f"browser tests: {missing}")
 
 
+def ports() -> range:
+    first, _, last = os.environ.get(PORTS_SETTING, "8750-8799").partition("-")
+    return range(int(first), int(last) + 1)
+
+
 def port_in_range() -> int:
-    for port in PORTS:
+    for port in ports():
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise AssertionError("no free port in 8750-8799")
+    raise AssertionError(f"no free port in {ports()} ({PORTS_SETTING})")
 
 
 @dataclass(frozen=True)

@@ -92,16 +92,25 @@ def list_messages(
     where = MessageFilter(
         message, party, state, aware(received_from), aware(received_to), identification, trace_id
     )
-    found = Operations(gateway.store).messages(where, decode_cursor(after), limit + 1, viewer.party)
-    page, more = found[:limit], len(found) > limit
-    visible = [m for m in page if listed_readable(gateway, m, viewer)]
+    visible, following = message_page(gateway, where, after, limit, viewer)
     return JSONResponse(
         {
             "items": [listed_json(m) for m in visible],
-            "has_more": more,
-            "next": encode_cursor(page[-1], where) if more else None,
+            "has_more": following is not None,
+            "next": following,
         }
     )
+
+
+def message_page(
+    gateway: Gateway, where: MessageFilter, after: str | None, limit: int, viewer: Viewer
+) -> tuple[list[Listed], str | None]:
+    """A page of the messages ``viewer`` may read after the cursor ``after``, and the
+    cursor of the next page (None: this was the last). The console pages with it too."""
+    found = Operations(gateway.store).messages(where, decode_cursor(after), limit + 1, viewer.party)
+    page, more = found[:limit], len(found) > limit
+    visible = [m for m in page if listed_readable(gateway, m, viewer)]
+    return visible, encode_cursor(page[-1], where) if more else None
 
 
 def listed_readable(gateway: Gateway, item: Listed, viewer: Viewer) -> bool:

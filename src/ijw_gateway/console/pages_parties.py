@@ -1,8 +1,9 @@
 """Parties and keys (operators) and the mailbox (a party's own undelivered messages).
 
-The same store calls as ``ijw-gateway parties …`` and ``GET /v1/mailbox``, with the same
-checks (``gateway.checked_kind``, ``parties.check_endpoint``/``check_channel``). A new
-key is shown once, on the answer to the form that made it, and never again.
+The same store calls as ``ijw-gateway parties …``, ``GET /v1/parties``, ``DELETE
+/v1/parties/{code}`` and ``GET /v1/mailbox``, with the same checks
+(``gateway.checked_kind``, ``parties.check_endpoint``/``check_channel``). A new key is
+shown once, on the answer to the form that made it, and never again.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from ijw_gateway.api.errors import trace_of
+from ijw_gateway.console.paging import href, limit_of, row_after, rows_page
 from ijw_gateway.console.session import Session
 from ijw_gateway.console.texts import words
 from ijw_gateway.console.web import (
@@ -26,7 +28,7 @@ from ijw_gateway.console.web import (
     render,
     text_field,
 )
-from ijw_gateway.errors import NotFound
+from ijw_gateway.errors import Conflict, NotFound
 from ijw_gateway.gateway import checked_kind
 from ijw_gateway.parties import (
     PartySpec,
@@ -36,18 +38,25 @@ from ijw_gateway.parties import (
     new_key,
 )
 from ijw_gateway.store import Store
+from ijw_gateway.store.directory import KeyState
+from ijw_gateway.store.operations import Operations
 
 router = APIRouter()
 Operator = Annotated[Session, Depends(operator)]
 Party = Annotated[Session, Depends(party)]
 Form = Annotated[FormData, Depends(checked_form)]
-MAILBOX_SHOWN = 250  # as GET /v1/mailbox gives at most
+MAILBOX_SHOWN = 250  # rows a page shows at most, as GET /v1/mailbox gives
 
 
 async def _page(request: Request, status: int = 200, **context: object) -> Response:
-    store = console_of(request).gateway.store
-    found = await to_thread.run_sync(store.parties)
-    return await render(request, "parties.html", status, parties=found, **context)
+    """The parties (not removed) with every key of each, active or revoked, and when it
+    was last used (as ``GET /v1/parties``)."""
+    operations = Operations(console_of(request).gateway.store)
+    found, keys = await to_thread.run_sync(operations.parties)
+    held: dict[str, list[KeyState]] = {}
+    for key in keys:
+        held.setdefault(key.holder, []).append(key)
+    return await render(request, "parties.html", status, parties=found, keys=held, **context)
 
 
 @router.get("/parties", response_class=HTMLResponse)
@@ -97,6 +106,24 @@ async def revoke_key(
     return await _page(request, notice=words(lang_of(request))("revoked"))
 
 
+@router.post("/parties/{code}/remove", response_class=HTMLResponse)
+async def remove_party(request: Request, code: str, form: Form, user: Operator) -> Response:
+    """As ``DELETE /v1/parties/{code}``: its keys are revoked (their sessions end) and a
+    parties file does not bring it back. Refused (409, with how many and what to do) while
+    messages for it are queued or dead-lettered: removing it would strand them."""
+    gateway = console_of(request).gateway
+    operations = Operations(gateway.store)
+    t = words(lang_of(request))
+    try:
+        await to_thread.run_sync(operations.remove_party, code)
+    except Conflict:
+        counts = await to_thread.run_sync(operations.counts, code)
+        left = sum(n for _, _, n in counts)
+        return await _page(request, 409, problem=t("remove_refused").format(code=code, n=left))
+    gateway.forget_parties()
+    return await _page(request, notice=t("removed").format(code=code))
+
+
 def _revoke(store: Store, code: str, key_id: str) -> None:
     """Revokes a key of this party (an id of another party's key is not found here)."""
     found = store.party(code)
@@ -107,9 +134,21 @@ def _revoke(store: Store, code: str, key_id: str) -> None:
 
 @router.get("/mailbox", response_class=HTMLResponse)
 async def mailbox(request: Request, user: Party) -> Response:
+    """Oldest first, a page at a time (``after``: the API's ``next`` of ``GET /v1/mailbox``)."""
+    given = request.query_params
+    limit, after = limit_of(given.get("limit"), MAILBOX_SHOWN), row_after(given.get("after"))
     store = console_of(request).gateway.store
-    items = await to_thread.run_sync(store.mailbox, user.principal, MAILBOX_SHOWN)
-    return await render(request, "mailbox.html", items=items)
+    rows = await to_thread.run_sync(store.mailbox, user.principal, limit + 1, after)
+    page = rows_page(rows, limit, lambda item: item.cursor)
+    path = f"{console_of(request).base}/mailbox"
+    shown = limit if given.get("limit") else None
+    return await render(
+        request,
+        "mailbox.html",
+        items=page.items,
+        next_href=page.next and href(path, {"after": page.next, "limit": shown}),
+        first=href(path, {"limit": shown}) if after else None,
+    )
 
 
 @router.post("/mailbox/{message_id}/ack")

@@ -25,14 +25,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "deadletters": ("Dead letters and outbox", "Onbestelbaar en uitgaand"),
     "deadletters_intro": (
         "Messages whose delivery gave up (they wait in the receiver's mailbox), and what "
-        "waits for delivery. Redelivering queues a message again, due now.",
+        "waits for delivery. Redelivering queues a message again, due now; discarding takes it "
+        "out of the mailbox for good, with a reason that its events keep.",
         "Berichten waarvan de bezorging is opgegeven (ze wachten in de postbus van de "
         "ontvanger), en wat nog bezorgd moet worden. Opnieuw bezorgen zet een bericht "
-        "meteen weer in de wachtrij.",
+        "meteen weer in de wachtrij; afvoeren haalt het voorgoed uit de postbus, met een "
+        "reden die bij de gebeurtenissen blijft.",
     ),
     "dead_letters": ("Dead letters", "Onbestelbare berichten"),
     "outbox": ("Outbox", "Uitgaand"),
     "redeliver": ("Redeliver", "Opnieuw bezorgen"),
+    "discard": ("Discard", "Afvoeren"),
+    "discard_reason": ("Reason (no personal data)", "Reden (geen persoonsgegevens)"),
+    "discard_reason_needed": (
+        "Discarding needs a reason of 3 to 300 characters.",
+        "Afvoeren vraagt een reden van 3 tot 300 tekens.",
+    ),
     "last_error": ("Last error", "Laatste fout"),
     "next_attempt": ("Next attempt", "Volgende poging"),
     "identification": ("Identification", "Identificatie"),
@@ -217,9 +225,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "progress": ("Progress", "Voortgang"),
     # parties
     "parties_intro": (
-        "The parties of this gateway, their channels and their keys. A new key is shown once.",
+        "The parties of this gateway, their channels and their keys. A new key is shown once. "
+        "A party is removed only when nothing for it waits undelivered.",
         "De partijen van deze gateway, hun kanalen en sleutels. Een nieuwe sleutel wordt één "
-        "keer getoond.",
+        "keer getoond. Een partij wordt pas verwijderd als er niets onbezorgd voor haar "
+        "wacht.",
     ),
     "code": ("Code", "Code"),
     "kind": ("Kind", "Soort"),
@@ -238,6 +248,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "saved": ("Saved.", "Opgeslagen."),
     "revoked": ("Revoked.", "Ingetrokken."),
+    "key_state": ("State", "Status"),
+    "active": ("active", "actief"),
+    "revoked_state": ("revoked", "ingetrokken"),
+    "created": ("Issued", "Uitgegeven"),
+    "last_used": ("Last used", "Laatst gebruikt"),
+    "never": ("never", "nooit"),
+    "remove_party": ("Remove party", "Partij verwijderen"),
+    "removed": (
+        "Party {code} is removed; its keys are revoked.",
+        "Partij {code} is verwijderd; haar sleutels zijn ingetrokken.",
+    ),
+    "remove_refused": (
+        "Party {code} cannot be removed: {n} message(s) for it are not delivered (queued or "
+        "dead-lettered). Deliver, redeliver or discard them first.",
+        "Partij {code} kan niet worden verwijderd: {n} bericht(en) voor haar zijn niet "
+        "bezorgd (in de wachtrij of onbestelbaar). Bezorg ze, bezorg ze opnieuw of voer ze "
+        "eerst af.",
+    ),
     # mailbox
     "mailbox_intro": (
         "Messages delivered to you that you have not acknowledged.",
@@ -246,6 +274,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "attempts": ("Attempts", "Pogingen"),
     "acknowledge": ("Acknowledge", "Bevestigen"),
     "empty": ("Nothing here.", "Hier is niets."),
+    "next_page": ("Next page", "Volgende pagina"),
+    "first_page": ("First page", "Eerste pagina"),
+    "pages_of": ("Pages of", "Pagina's van"),
+    "per_page": ("Per page", "Per pagina"),
 }
 
 

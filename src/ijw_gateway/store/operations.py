@@ -29,10 +29,20 @@ from ijw_gateway.store.outbox import (
     DISCARDED,
     IN_MAILBOX,
     QUEUED,
+    ROW_MAX,
     add_event,
 )
 
-__all__ = ["DEAD", "STATES", "WAITING", "DeadFilter", "Listed", "MessageFilter", "Operations"]
+__all__ = [
+    "DEAD",
+    "STATES",
+    "WAITING",
+    "DeadFilter",
+    "Listed",
+    "MessageFilter",
+    "Operations",
+    "Waiting",
+]
 from ijw_gateway.store.tables import Message, Outbox
 from ijw_gateway.store.views import MessageView, PartyView
 
@@ -169,7 +179,7 @@ def _before(where: MessageFilter, cursor: Place | None) -> list[ColumnElement[bo
     if isinstance(cursor, int) != by_delivery(where):
         raise Unprocessable("`after` is the cursor of a page with other filters.", "bad_cursor")
     if isinstance(cursor, int):
-        return [col(Outbox.id) < cursor]
+        return [col(Outbox.id) < cursor] if cursor <= ROW_MAX else []
     at, last = cursor
     received = col(Message.received_at)
     return [received <= at, or_(received < at, col(Message.id) < last)]
@@ -252,6 +262,8 @@ def waiting(
     session: Session, where: DeadFilter, states: Sequence[str], after: int | None, limit: int
 ) -> list[Waiting]:
     """Outbox rows in ``states`` after the row ``after``, oldest first."""
+    if after is not None and after >= ROW_MAX:
+        return []
     query = _waiting_query(where, states)
     if after is not None:
         query = query.where(col(Outbox.id) > after)

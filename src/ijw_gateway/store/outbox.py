@@ -25,6 +25,9 @@ from ijw_gateway.store.views import Claimed, MailboxItem
 
 QUEUED, DELIVERED, DEAD, ACKED = "queued", "delivered", "dead", "acked"
 DISCARDED = "discarded"  # a dead letter an operator discarded (``store.operations``)
+ROW_MAX = 2**31 - 1
+"""The largest outbox row id (a 32-bit INTEGER on PostgreSQL): a page cursor beyond it
+has no rows after it, and is never sent to the database, which refuses it."""
 IN_MAILBOX = (QUEUED, DEAD)
 SENDING = tuple(c for c in CHANNELS if c != "mailbox")
 """Channels whose messages a worker claims; the mailbox's wait for their receiver."""
@@ -176,6 +179,8 @@ def mailbox(
     session: Session, receiver: str, limit: int, after: int | None = None
 ) -> list[MailboxItem]:
     """The receiver's waiting messages after the outbox row ``after``, oldest first."""
+    if after is not None and after >= ROW_MAX:
+        return []
     query = (
         select(Outbox, Message)
         .join(Message, col(Message.id) == col(Outbox.message_id))
