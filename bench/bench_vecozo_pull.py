@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import resource
 import sys
 import tempfile
@@ -84,11 +85,70 @@ def _certificates(directory: str) -> None:
     )
 
 
-def run(kind: str, count: int, threads: int, takers: int | None) -> dict[str, float]:
+def _settings(url: str, port: int, tmp: str) -> object:
     from ijw_gateway.config import Settings
-    from ijw_gateway.gateway import Gateway, prepare
+
+    return Settings(
+        database_url=url,
+        parties=ROOT / "examples" / "zhz" / "parties.toml",
+        vecozo_url=f"https://127.0.0.1:{port}/berichtenservice",
+        vecozo_cert=Path(f"{tmp}/client.pem"),
+        vecozo_ca=Path(f"{tmp}/ca.pem"),
+    )
+
+
+def _puller(settings: object, threads: int, takers: int | None, pipe: Connection) -> None:
+    """One puller process (as ``ijw-gateway vecozo pull``): ready, then drain on "go";
+    reports its own CPU seconds and what it did."""
+    from ijw_gateway.config import Settings
+    from ijw_gateway.gateway import Gateway
     from ijw_gateway.store import Store
     from ijw_gateway.vecozo.pull import Puller
+
+    assert isinstance(settings, Settings)
+    store = Store.open(settings.database_url)
+    gateway = Gateway(settings, store)
+    base = gateway.puller()
+    puller = Puller(base.client, gateway.arrivals, store, threads=threads, takers=takers)
+    pipe.send("ready")
+    pipe.recv()
+    cpu = time.process_time()
+    done = puller.drain()
+    pipe.send((time.process_time() - cpu, done.stored, done.duplicates, done.failed))
+    puller.client.close()
+    store.dispose()
+
+
+def _pull(
+    settings: object, pullers: int, threads: int, takers: int | None
+) -> tuple[float, list[tuple[float, int, int, int]]]:
+    """Wall seconds from "go" until every puller drained, and each puller's report."""
+    pipes, procs = [], []
+    for _ in range(pullers):
+        ours, theirs = multiprocessing.Pipe()
+        proc = multiprocessing.Process(target=_puller, args=(settings, threads, takers, theirs))
+        proc.start()
+        pipes.append(ours)
+        procs.append(proc)
+    try:
+        for pipe in pipes:
+            if not pipe.poll(120) or pipe.recv() != "ready":
+                raise SystemExit("a puller did not start")
+        started = time.perf_counter()
+        for pipe in pipes:
+            pipe.send("go")
+        reports = [pipe.recv() for pipe in pipes]
+        return time.perf_counter() - started, reports
+    finally:
+        for proc in procs:
+            proc.join(timeout=60)
+
+
+def run(
+    kind: str, count: int, threads: int, takers: int | None, pullers: int = 1
+) -> dict[str, float]:
+    from ijw_gateway.gateway import prepare
+    from ijw_gateway.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         _certificates(tmp)
@@ -99,37 +159,25 @@ def run(kind: str, count: int, threads: int, takers: int | None) -> dict[str, fl
         try:
             if not ours.poll(120):  # the stub died before it served (its error is above)
                 raise SystemExit("the stub did not start")
-            port = ours.recv()
-            settings = Settings(
-                database_url=url,
-                parties=ROOT / "examples" / "zhz" / "parties.toml",
-                vecozo_url=f"https://127.0.0.1:{port}/berichtenservice",
-                vecozo_cert=Path(f"{tmp}/client.pem"),
-                vecozo_ca=Path(f"{tmp}/ca.pem"),
-            )
+            settings = _settings(url, ours.recv(), tmp)
             store = Store.open(url)
-            prepare(settings, store)
+            prepare(settings, store)  # type: ignore[arg-type]
             store.set_channel("12345678", "vecozo", None)
-            gateway = Gateway(settings, store)
-            base = gateway.puller()
-            puller = Puller(base.client, gateway.arrivals, store, threads=threads, takers=takers)
-            cpu, started = time.process_time(), time.perf_counter()
-            done = puller.drain()
-            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            store.dispose()
+            seconds, reports = _pull(settings, pullers, threads, takers)
             ours.send("stop")
             stub_cpu, acked, left = ours.recv()
-            puller.client.close()
-            store.dispose()
         finally:
             stub.join(timeout=30)
             _drop(schema)
-    assert acked == count and left == 0 and done.stored == count, (done, acked, left)
+    stored = sum(r[1] for r in reports)
+    assert acked == count and left == 0 and stored == count, (reports, acked, left)
     return {
         "messages": count,
-        "accepted_share": done.stored / count,
         "msg_per_s": count / seconds,
-        "puller_cpu_ms_per_msg": cpu * 1000 / count,
+        "puller_cpu_ms_per_msg": sum(r[0] for r in reports) * 1000 / count,
         "stub_cpu_ms_per_msg": stub_cpu * 1000 / count,
+        "duplicates": sum(r[2] for r in reports),
     }
 
 
@@ -141,16 +189,21 @@ def main() -> int:
     parser.add_argument(
         "--takers", type=int, help="intakes side by side (2 on PostgreSQL, 1 on SQLite)"
     )
+    parser.add_argument("--pullers", type=int, default=1, help="puller processes at once")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"machine speed: {calibrate():.3f} ms CPU for the reference workload")
     for n in range(args.runs):
-        figures = run(args.db, args.messages, args.threads, args.takers)
+        load = os.getloadavg()[0]
+        figures = run(args.db, args.messages, args.threads, args.takers, args.pullers)
         shown = ", ".join(
             f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()
         )
         takers = args.takers or "default"
-        print(f"run {n + 1} ({args.db}, {args.threads} threads, {takers} takers): {shown}")
+        print(
+            f"run {n + 1} ({args.db}, {args.pullers} pullers, {args.threads} threads, "
+            f"{takers} takers, load {load:.1f}→{os.getloadavg()[0]:.1f}): {shown}"
+        )
     return 0
 
 

@@ -46,6 +46,7 @@ from ijw_gateway.store.history import StoreHistory
 from ijw_gateway.store.monitoring import record_traffic
 from ijw_gateway.store.unit import NewMessage
 from ijw_gateway.validation import Check, Outcome, ParsedMessage, Pending, Validator
+from ijw_gateway.wire import Arrival
 from ijw_gateway.zipped import split_body
 
 log = logging.getLogger("ijw_gateway.intake")
@@ -262,7 +263,12 @@ class Intake:
         judged here (``judging.judged`` None) or its judgement from a snapshot is checked."""
         party, trace = posted.party, posted.trace
         receiver = posted.envelope.to_party if posted.envelope else None
-        existing = unit.open(posted.locks, party, posted.sha, posted.own, receiver).receipt
+        seen = unit.open(posted.locks, party, posted.sha, posted.own, receiver, posted.wire)
+        if seen.wire is not None and posted.wire is not None:  # taken in before: that one
+            again = f"again from {posted.wire.channel}"
+            unit.event(seen.wire, "duplicate_received", party, again, trace)
+            return Result(seen.wire, {}, duplicate=True)
+        existing = seen.receipt
         if existing is not None:
             unit.event(existing, "duplicate_received", party, "identical bytes", trace)
             return _replay(unit, existing)
@@ -396,6 +402,7 @@ class Posted:
     trace: str
     given_id: str | None = None  # the id to store it under (StUF), else a new one
     answer_back: bool = False  # came over an exchange: its return message is queued back
+    wire: Arrival | None = None  # came over an exchange: stored once under its id there
 
     @property
     def locks(self) -> tuple[str, ...]:

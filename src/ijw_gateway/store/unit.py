@@ -68,6 +68,7 @@ class Seen:
 
     receipt: str | None  # the message stored for the same poster and bytes
     owner: str | None  # the message that used the same identification
+    wire: str | None = None  # the message stored under the same exchange id (``open``)
 
 
 @dataclass(frozen=True)
@@ -166,17 +167,19 @@ class Unit:
         sha256: str,
         own: Key | None,
         receiver: str | None = None,
+        wire: Arrival | None = None,
     ) -> Seen:
-        """Lock ``keys`` (as ``lock``) and ask what the store already holds of these bytes
-        and of this identification, in one statement; it also reads the answer modes of
+        """Lock ``keys`` (as ``lock``) and ask what the store already holds of these bytes,
+        of this identification and of this exchange id (``wire``: an arrival, whose own
+        lock is taken with the others), in one statement; it also reads the answer modes of
         the message's ``receiver`` (``answer_mode``), saving the intake a round trip.
 
-        The two questions read the state from before the lock was granted. That is safe
-        because both are guarded by a unique key as well: when a concurrent intake
-        commits the same bytes or identification while this one waits, this intake's
+        The three questions read the state from before the lock was granted. That is safe
+        because each is guarded by a unique key as well: when a concurrent intake commits
+        the same bytes, identification or exchange id while this one waits, this intake's
         insert collides, and the retry (``Collision``) asks again and sees it. Questions
         without such a guard (the cross-message rules') are asked after this statement."""
-        keys = sorted(set(keys))
+        keys = sorted(set(keys) | ({wire.lock} if wire else set()))
         values: dict[str, Any] = {
             "poster": poster,
             "sha256": sha256,
@@ -184,13 +187,15 @@ class Unit:
             "type": own.type if own else None,
             "identificatie": own.identificatie if own else None,
             "receiver": receiver,
+            "channel": wire.channel if wire else None,
+            "trace_ref": wire.trace_ref if wire else None,
         }
         locked = self.postgres and bool(keys)
         if locked:
             values["keys"] = keys
         row = self.sql.first(_OPEN_LOCKED if locked else _OPEN, **values)
         assert row is not None  # the statement always answers one row
-        seen = Seen(row["receipt"], row["owner"])
+        seen = Seen(row["receipt"], row["owner"], row["wire"])
         if own is not None:
             self.identifications[own] = seen.owner
         if receiver is not None:
@@ -408,6 +413,9 @@ _OWNER_OF = select(Identification.message_id).where(
 )
 OWNER = Statement(_OWNER_OF)
 """The message that used an identification (Afzender, message type, Identificatie)."""
+_WIRE_OF = select(WireRef.message_id).where(
+    WireRef.channel == bindparam("channel"), WireRef.trace_ref == bindparam("trace_ref")
+)
 _SEEN = sa_select(
     select(Receipt.message_id)
     .where(Receipt.poster == bindparam("poster"), Receipt.sha256 == bindparam("sha256"))
@@ -418,17 +426,14 @@ _SEEN = sa_select(
     .where(Party.code == bindparam("receiver"))
     .scalar_subquery()
     .label("answers"),
+    _WIRE_OF.scalar_subquery().label("wire"),
 )
 _OPEN = Statement(_SEEN)
 # PostgreSQL with keys to lock: the locks are a one-row FROM.
 _OPEN_LOCKED = Statement(
     _SEEN.select_from(_LOCKS.columns(column("locked", Integer)).subquery("locks"))
 )
-_WIRE = Statement(
-    select(WireRef.message_id).where(
-        WireRef.channel == bindparam("channel"), WireRef.trace_ref == bindparam("trace_ref")
-    )
-)
+_WIRE = Statement(_WIRE_OF)
 # SQLite numbers the rows of ``message`` in the order they are written: one writer at a
 # time, each row one more than the largest before (no row is ever deleted).
 _SEQUENCE = Statement(
