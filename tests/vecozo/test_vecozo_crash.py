@@ -1,5 +1,6 @@
 """Kill the gateway mid-pull and mid-push against a loopback VECOZO: nothing acknowledged
-that was not stored, nothing stored twice, every queued message pushed and none refused.
+that was not stored, nothing stored twice, every queued message pushed and none refused;
+and two puller processes at once on one mailbox store and acknowledge each message once.
 
 Real processes: ``ijw-gateway vecozo pull`` and ``ijw-gateway worker``, SIGKILLed while
 they work (the stub answers slowly, so kills land between storing and acknowledging and
@@ -67,18 +68,59 @@ def test_a_pull_killed_anywhere_acknowledges_only_what_it_stored_and_stores_once
         wait_until(lambda: len(stub.acknowledged) >= threshold, 120, f"{threshold} acks", 0.01)  # noqa: B023
         pull.kill()
     pull.start()
-    wait_until(lambda: pull.process is not None and pull.process.poll() is not None, 120, "done")
+    wait_until(lambda: _ended(pull), 120, "done")
     assert pull.process is not None and pull.process.returncode == 0, (
         tmp_path / "pull.log"
     ).read_text()
     assert early == []  # nothing was acknowledged before it was stored
     assert stub.ready == [] and sorted(set(stub.acknowledged)) == sorted(traces)
     assert _stored(store) == set(traces)
+    assert _pulled(store) == N_PULL  # stored once each, whatever the kills
+    store.dispose()
+
+
+def _ended(proc: Proc) -> bool:
+    return proc.process is not None and proc.process.poll() is not None
+
+
+def _pulled(store: Store) -> int:
     with store.session() as session:
-        pulled = session.exec(
-            select(func.count()).select_from(Message).where(Message.origin == "party")
-        ).one()
-    assert pulled == N_PULL  # stored once each, whatever the kills
+        return int(
+            session.exec(
+                select(func.count()).select_from(Message).where(Message.origin == "party")
+            ).one()
+        )
+
+
+def test_two_puller_processes_at_once_store_and_acknowledge_each_message_once(
+    db_url: str, tmp_path: Path, stub: Stub, certs: Certificates
+) -> None:
+    """Both list the same messages and work through them side by side: the exchange id's
+    lock and unique key decide which one stores each; the other only acknowledges it, or
+    finds it acknowledged already (404) or its payload gone."""
+    store = Store.open(db_url)
+    early: list[str] = []
+    stub.on_ack = lambda trace: early.extend([] if trace in _stored(store) else [trace])
+    traces = [
+        stub.add(metadata(("Instelling", AGB), ("Gemeente", GEMEENTE), "JW315"),
+                 b.to_bytes(b.jw315(f"T-{i}"))).trace
+        for i in range(N_PULL)
+    ]  # fmt: skip
+    stub.delay.update(payload=0.02)  # the two overlap for a second or more
+    env = _env(db_url, tmp_path, stub, certs, "mailbox")
+    pulls = [Proc(["vecozo", "pull"], env, tmp_path / f"pull{i}.log") for i in range(2)]
+    for pull in pulls:
+        pull.start()
+    try:
+        wait_until(lambda: all(_ended(p) for p in pulls), 120, "both pullers done")
+    finally:
+        for pull in pulls:
+            pull.kill()
+    fetched = sum(1 for _, path in stub.requests if path.endswith("/payload"))
+    assert fetched > N_PULL  # they did overlap: some payloads were fetched by both
+    assert early == []  # nothing was acknowledged before it was stored
+    assert stub.ready == [] and sorted(stub.acknowledged) == sorted(traces)  # once each
+    assert _stored(store) == set(traces) and _pulled(store) == N_PULL  # stored once each
     store.dispose()
 
 
