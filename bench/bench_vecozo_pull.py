@@ -29,11 +29,15 @@ import time
 import uuid
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the stub lives with the tests
 
 from bench_intake import _database, _drop, calibrate  # noqa: E402
+
+if TYPE_CHECKING:
+    from ijw_gateway.config import Settings
 
 
 def _payloads(count: int) -> list[bytes]:
@@ -85,7 +89,7 @@ def _certificates(directory: str) -> None:
     )
 
 
-def _settings(url: str, port: int, tmp: str) -> object:
+def _settings(url: str, port: int, tmp: str) -> Settings:
     from ijw_gateway.config import Settings
 
     return Settings(
@@ -97,15 +101,13 @@ def _settings(url: str, port: int, tmp: str) -> object:
     )
 
 
-def _puller(settings: object, threads: int, takers: int | None, pipe: Connection) -> None:
+def _puller(settings: Settings, threads: int, takers: int | None, pipe: Connection) -> None:
     """One puller process (as ``ijw-gateway vecozo pull``): ready, then drain on "go";
     reports its own CPU seconds and what it did."""
-    from ijw_gateway.config import Settings
     from ijw_gateway.gateway import Gateway
     from ijw_gateway.store import Store
     from ijw_gateway.vecozo.pull import Puller
 
-    assert isinstance(settings, Settings)
     store = Store.open(settings.database_url)
     gateway = Gateway(settings, store)
     base = gateway.puller()
@@ -120,7 +122,7 @@ def _puller(settings: object, threads: int, takers: int | None, pipe: Connection
 
 
 def _pull(
-    settings: object, pullers: int, threads: int, takers: int | None
+    settings: Settings, pullers: int, threads: int, takers: int | None
 ) -> tuple[float, list[tuple[float, int, int, int]]]:
     """Wall seconds from "go" until every puller drained, and each puller's report."""
     pipes, procs = [], []
@@ -161,7 +163,7 @@ def run(
                 raise SystemExit("the stub did not start")
             settings = _settings(url, ours.recv(), tmp)
             store = Store.open(url)
-            prepare(settings, store)  # type: ignore[arg-type]
+            prepare(settings, store)
             store.set_channel("12345678", "vecozo", None)
             store.dispose()
             seconds, reports = _pull(settings, pullers, threads, takers)
