@@ -4,16 +4,19 @@ acknowledge, against a loopback VECOZO stub over mutual TLS.
 The stub (``tests/support/vecozo_stub.py``, not judging against the specs here) runs in a process
 of its own, holding ``--messages`` distinct JW315s of a provider to Dordrecht (each for
 another client); the gateway's ``Puller`` drains it into a fresh database (a SQLite file,
-or a fresh schema on PostgreSQL) exactly as ``ijw-gateway vecozo pull`` does, and every
-message is checked stored and acknowledged afterwards. Each stored request gets its
+or a fresh schema on PostgreSQL) exactly as ``ijw-gateway vecozo pull`` does, in a
+process of its own (``--pullers 2``: two at once), and every message is checked stored
+once and acknowledged afterwards. Each stored request gets its
 JW316 composed and queued back to the provider (channel ``vecozo``), as in production.
 
     python bench/bench_vecozo_pull.py --db postgres --messages 2000
     python bench/bench_vecozo_pull.py --db sqlite --messages 1000 --threads 4
     python bench/bench_vecozo_pull.py --db postgres --takers 1   # one intake at a time
+    python bench/bench_vecozo_pull.py --db postgres --pullers 2  # two puller processes
 
-Reports messages per second, the CPU seconds of the puller and of the stub per message,
-and the machine speed (``bench_intake.calibrate``). Figures go to docs/performance.md,
+Reports messages per second, the CPU seconds of the pullers (together) and of the stub per
+message, the messages a puller found stored by the other, the load average before and
+after each run, and the machine speed (``bench_intake.calibrate``). Figures go to docs/performance.md,
 section "VECOZO pull".
 """
 
