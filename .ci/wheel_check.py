@@ -3,8 +3,9 @@
 A plain ``pip install .`` must carry everything the embedded defaults need (the example
 contracts and parties, the catalogue), so the checks run in a scratch directory where
 nothing can be imported from ``src/``: ``validate`` of a fixture gives a verdict with the
-example contracts, and ``serve`` answers ``/health`` and knows the example parties (a
-demo key reads its mailbox). The port is ``IJW_WHEEL_CHECK_PORT`` or a free one.
+example contracts, and ``serve`` answers ``/health``, knows the example parties (a demo
+key reads its mailbox) and serves the console's pages and static files from the wheel.
+The port is ``IJW_WHEEL_CHECK_PORT`` or a free one.
 """
 
 from __future__ import annotations
@@ -104,6 +105,10 @@ def _serve(bin_dir: Path, scratch: Path) -> None:
         print(f"GET /health -> 200; GET /v1/mailbox with the demo key -> {status}")
         if status != 200:
             raise SystemExit("the example parties were not loaded from the wheel")
+        pages = [_get(f"{base}/console/{page}") for page in ("", "validate", "static/console.css")]
+        print(f"GET /console/, /console/validate, its stylesheet -> {pages}")
+        if pages != [200, 200, 200]:
+            raise SystemExit("the console's templates or static files are not in the wheel")
     finally:
         stop_group(process)
 

@@ -25,7 +25,12 @@ from tests.support.shared_paths import require, shared_release  # noqa: E402
 SHARED = shared_release("3.2")
 
 _REAL_CONNECT = socket.socket.connect
-_KEEP_ENV = {"IJW_REQUIRE_SHARED", "IJW_TEST_POSTGRES_URL", "IJW_ALLOW_NO_POSTGRES"}
+_KEEP_ENV = {
+    "IJW_REQUIRE_SHARED",
+    "IJW_REQUIRE_BROWSER",
+    "IJW_TEST_POSTGRES_URL",
+    "IJW_ALLOW_NO_POSTGRES",
+}
 
 
 @pytest.fixture(autouse=True)

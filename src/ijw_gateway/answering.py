@@ -1,8 +1,8 @@
 """One answer per message, from the party that may give it (IV028, IV087).
 
 The intake asks here before it links an answer to its original: a second answer is
-refused (to an original received, to one the gateway rejected and answered, to one
-answered before it ever came here), and so is an answer from a party that is not the
+refused (to an original received, to one rejected and answered by the gateway or by its
+receiver, to one answered before it ever came here), and so is an answer from a party that is not the
 original's receiver, or a return message that does not copy its original's header (the
 receiver answers itself in answer mode ``party``). Only the two parties of the first
 answer hear which messages those are; to anyone else the refusal says neither that the

@@ -21,16 +21,8 @@ from functools import partial
 from typing import Literal
 
 from ijw_gateway.errors import Conflict, Forbidden, Unprocessable
-from ijw_gateway.intake import (
-    ATTEMPTS,
-    Intake,
-    Judging,
-    Posted,
-    Read,
-    kept,
-    new_id,
-    read_envelope,
-)
+from ijw_gateway.intake import ATTEMPTS, Intake, Judging, Read, read_envelope
+from ijw_gateway.received import Posted, kept, new_id
 from ijw_gateway.routing import Envelope
 from ijw_gateway.store import Collision, Unit
 from ijw_gateway.store.unit import NewMessage

@@ -35,7 +35,7 @@ DATABASE_SCHEMES = ("sqlite://", "postgresql+psycopg://", "postgresql://", "post
 PREFIX = "IJW_"
 _NOT_FROM_ENV = frozenset({"worker_in_serve"})  # set by `serve` for its own processes
 # Never repeated in a message:
-_SECRET = frozenset({"database_url", "export_key", "push_signing_key"})
+_SECRET = frozenset({"database_url", "export_key", "push_signing_key", "console_secret"})
 _SHOWN = 60  # characters of a bad value repeated in the message
 
 Seconds = Annotated[float, msgspec.Meta(gt=0, le=86_400)]
@@ -73,6 +73,9 @@ class Settings:
     # The key of the monitoring export's pseudonyms (keyed hash of BSN and allocation
     # number); None: the export refuses.
     export_key: ExportKey | None = dataclasses.field(default=None, repr=False)
+    # What signs the console's session cookies; None: `serve` makes one for its processes
+    # (needed when several `serve` commands answer at one address).
+    console_secret: ExportKey | None = dataclasses.field(default=None, repr=False)
     # The key every party's push secret is derived from (``signatures``); None: pushes
     # are not signed.
     push_signing_key: ExportKey | None = dataclasses.field(default=None, repr=False)

@@ -33,11 +33,18 @@ from ijw_gateway.delivery import (
     Switchboard,
     push_channel,
 )
-from ijw_gateway.errors import ConfigurationError
+from ijw_gateway.errors import ConfigurationError, UsageError
 from ijw_gateway.findings import LANGUAGES, Report
 from ijw_gateway.freeze import FreezeGate
 from ijw_gateway.intake import Compose, Intake, Judge, JudgeFor
-from ijw_gateway.parties import PartySpec, embedded_directory, embedded_path, load_directory
+from ijw_gateway.parties import (
+    PartyKind,
+    PartySpec,
+    embedded_directory,
+    embedded_path,
+    kind_of,
+    load_directory,
+)
 from ijw_gateway.releaseconfig import ReleaseConfig, load_release_config
 from ijw_gateway.retour import NoReturnMessage, compose
 from ijw_gateway.runtime import (
@@ -255,6 +262,25 @@ class Gateway:
             codes = frozenset(p.code for p in self.store.parties())
             self._parties = (time.monotonic() + CACHE_SECONDS, codes)
         return code in codes
+
+
+def checked_kind(code: str) -> PartyKind:
+    """The kind of party ``code`` names; a gemeentecode must be a current one of the CBS
+    list, the same list TR378 holds messages to (no message could name another). The
+    command line's ``parties add`` and the console's Parties page add parties with it."""
+    from ijw_gateway.catalogue.gemeenten import current_codes, retired_codes
+
+    kind = kind_of(code)
+    if kind == "gemeente" and code not in current_codes():
+        retired = retired_codes().get(code)
+        why = (
+            f"ended on {retired.valid_until} (merged into {retired.successor}); add "
+            f"{retired.successor} instead"
+            if retired is not None
+            else "is not a municipality in the CBS list"
+        )
+        raise UsageError(f"gemeentecode {code} {why}")
+    return kind
 
 
 def directory_of(settings: Settings) -> tuple[PartySpec, ...]:

@@ -20,33 +20,42 @@ holds the write lock throughout, so a message is never starved).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import TypeVar
 
 from lxml import etree
 
-from ijw_gateway import xmlparse
+from ijw_gateway import held, xmlparse
 from ijw_gateway.answering import already_answered, check_answer
 from ijw_gateway.catalogue.releases import EXCHANGED
 from ijw_gateway.catalogue.structure import ANSWERED_BY
 from ijw_gateway.detect import Detected, detect
 from ijw_gateway.errors import Conflict, Forbidden, InputRejected, Unprocessable
-from ijw_gateway.findings import JsonDict, Report
+from ijw_gateway.findings import Report
+from ijw_gateway.held import Held
 from ijw_gateway.history.extract import facts
 from ijw_gateway.history.model import Facts, History
 from ijw_gateway.inputs import Item
-from ijw_gateway.routing import Envelope, Key, envelope_of
+from ijw_gateway.received import (
+    Posted,
+    Result,
+    Retour,
+    gateway_message,
+    new_id,
+    replay,
+    stored,
+)
+from ijw_gateway.retour.copied import accepts
+from ijw_gateway.routing import Envelope, envelope_of
 from ijw_gateway.store import Collision, Stale, Store, Unit
 from ijw_gateway.store.history import StoreHistory
 from ijw_gateway.store.monitoring import record_traffic
 from ijw_gateway.store.unit import NewMessage
 from ijw_gateway.validation import Check, Outcome, ParsedMessage, Pending, Validator
-from ijw_gateway.wire import Arrival
 from ijw_gateway.zipped import split_body
 
 log = logging.getLogger("ijw_gateway.intake")
@@ -82,48 +91,6 @@ APART_BYTES = 64 * 2**10
 """Larger messages are looked up before they are judged (a re-post is answered at once) and,
 on SQLite, judged against a snapshot instead of under the write lock. Smaller ones hold
 the write lock for about a millisecond; a snapshot would cost them more than that saves."""
-KEEP_REJECTED = 2**20
-KEPT_PREFIX = 64 * 2**10
-
-
-@dataclass(frozen=True)
-class Retour:
-    id: str
-    type: str | None
-    raw: bytes
-
-
-@dataclass(frozen=True)
-class Result:
-    """What the sender hears about one message."""
-
-    id: str | None
-    report: JsonDict
-    duplicate: bool = False
-    retour: Retour | None = None
-    delivery: str | None = None
-    receiver: str | None = None
-    conversation: str | None = None
-
-    def to_json(self) -> JsonDict:
-        retour = None
-        if self.retour is not None:
-            xml = self.retour.raw.decode("utf-8")
-            retour = {"id": self.retour.id, "message": self.retour.type, "xml": xml}
-        delivery = {"receiver": self.receiver, "state": self.delivery} if self.delivery else None
-        return {
-            "id": self.id,
-            "duplicate": self.duplicate,
-            "accepted": bool(self.report.get("accepted")),
-            "verdict": self.report,
-            "retour": retour,
-            "delivery": delivery,
-            "conversation": self.conversation,
-        }
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 class Intake:
@@ -260,59 +227,99 @@ class Intake:
 
     def transact(self, unit: Unit, posted: Posted, judging: Judging) -> Result:
         """One attempt: the same bytes before are answered as then; otherwise the message is
-        judged here (``judging.judged`` None) or its judgement from a snapshot is checked."""
-        party, trace = posted.party, posted.trace
-        receiver = posted.envelope.to_party if posted.envelope else None
+        judged here (``judging.judged`` None) or its judgement from a snapshot is checked.
+        An answer to a held message is judged here, with that message counted (``held``)."""
+        party, trace, envelope = posted.party, posted.trace, posted.envelope
+        receiver = envelope.to_party if envelope else None
         seen = unit.open(posted.locks, party, posted.sha, posted.own, receiver, posted.wire)
         if seen.wire is not None and posted.wire is not None:  # taken in before: that one
             again = f"again from {posted.wire.channel}"
             unit.event(seen.wire, "duplicate_received", party, again, trace)
             return Result(seen.wire, {}, duplicate=True)
-        existing = seen.receipt
-        if existing is not None:
-            unit.event(existing, "duplicate_received", party, "identical bytes", trace)
-            return _replay(unit, existing)
+        if seen.receipt is not None:
+            unit.event(seen.receipt, "duplicate_received", party, "identical bytes", trace)
+            return replay(unit, seen.receipt)
+        held.awaiting(seen.held if seen.owner is None else None, envelope)
         judge, pending, judged = judging.judge, judging.pending, judging.judged
         assert pending is not None, "found stored before judging; a receipt stays"
-        if judged is None:  # judged here, holding the keys' locks (or SQLite's write lock)
-            outcome = pending.finish(judge.cross(_history(unit)))
-            judged = self._complete(outcome, posted.envelope, 0)
+        original = held.answered(unit, envelope, posted.tree)
+        counts = False
+        if judged is None or original is not None:  # here, holding the keys' locks
+
+            def here() -> _Judged:
+                return self._complete(pending.finish(judge.cross(_history(unit))), envelope, 0)
+
+            judged, counts = held.judged(unit, original, here, partial(_accepts, posted))
         elif unit.stale(posted.locks, judged.since):
             raise Stale("an intake with one of the message's keys committed meanwhile")
-        return self._write(unit, posted, judge, judged)
+        assert judged is not None
+        return self._write(unit, posted, judge, judged, Decision(original, counts))
 
-    def _write(self, unit: Unit, posted: Posted, judge: Judge, judged: _Judged) -> Result:
+    def _write(
+        self, unit: Unit, posted: Posted, judge: Judge, judged: _Judged, decision: Decision
+    ) -> Result:
         """What the verdict implies, written in ``unit``: the message and its findings, the
         history it adds, its links, events, return message and delivery."""
         party, envelope, trace = posted.party, posted.envelope, posted.trace
         message_id = posted.given_id or new_id()
-        answers, conversation = self._links(unit, envelope, message_id, party, posted.tree)
+        original = decision.held.id if decision.held else None
+        answers, conversation = self._links(
+            unit, envelope, message_id, party, posted.tree, original
+        )
         received = judged.found is not None
         if judged.found is not None:
             _history(unit).apply(judged.found, message_id)
-        report = judged.report
-        links = (answers if received else None, conversation)
-        composed, advice = judged.retour, None
-        if received and composed is not None and _receiver_answers(unit, envelope, report):
+        report, composed, advice = judged.report, judged.retour, None
+        if composed is not None and _receiver_answers(unit, envelope, report, received):
             composed, advice = None, composed
-        new = replace(_new_message(message_id, posted, report, links, received), advice=advice)
+        holding = advice is not None and not received  # the receiver decides (``held``)
+        links = (answers if received else None, conversation)
+        new = stored(message_id, posted, report, links, received, holding, advice)
         unit.add_message(new)
         unit.add_receipt(party, posted.sha, message_id)
         judge.keep(unit)
         unit.claim(posted.locks)
-        self._bookkeeping(unit, new, envelope, report, party, trace)
+        self._bookkeeping(unit, new, envelope, report, party, trace, holding)
         retour = self._retour(unit, new, composed, trace)
         if advice is not None:
             unit.event(new.id, "advice_composed", None, "the receiver answers itself", trace)
-        if retour is not None and posted.answer_back:
-            self._answer_back(unit, retour.id, new, trace)
-        delivery = self._enqueue(unit, new, trace) if received else None
-        record_traffic(unit, new, judged.message, judged.found, retour.id if retour else None)
-        verdict = "accepted" if received else "rejected"
+        delivery = self._onward(unit, posted, new, judged, retour, decision, holding)
+        verdict = "accepted" if received else "held" if holding else "rejected"
         log.info("intake %s message=%s type=%s trace=%s", verdict, message_id, new.type, trace)
         return Result(
-            message_id, report.to_json(), False, retour, delivery, new.to_party, conversation
+            message_id,
+            report.to_json(),
+            False,
+            retour,
+            delivery,
+            new.to_party,
+            conversation,
+            holding,
         )
+
+    def _onward(
+        self,
+        unit: Unit,
+        posted: Posted,
+        new: NewMessage,
+        judged: _Judged,
+        retour: Retour | None,
+        decision: Decision,
+        holding: bool,
+    ) -> str | None:
+        """Where the message and its answer go, what an answer decides on a held message,
+        and monitoring's figures; the delivery state of the message."""
+        trace = posted.trace
+        if retour is not None and posted.answer_back:
+            self._answer_back(unit, retour.id, new, trace)
+        received = judged.found is not None
+        delivery = self._enqueue(unit, new, trace) if received or holding else None
+        if decision.held is not None and received:
+            held.decided(unit, decision.held, decision.counts, new)
+        if holding:
+            held.open_deadline(unit, new, judged.message)
+        record_traffic(unit, new, judged.message, judged.found, retour.id if retour else None)
+        return delivery
 
     def _answer_back(self, unit: Unit, retour_id: str, new: NewMessage, trace: str) -> None:
         """Queue the return message to the sender: one that came over an exchange hears
@@ -328,12 +335,16 @@ class Intake:
         own: str,
         party: str,
         tree: etree._ElementTree | None = None,
+        held: str | None = None,
     ) -> tuple[str | None, str]:
         """(message this one answers, conversation); refuses a second answer to a message:
-        to one received, to one the gateway rejected and answered, and to one that never
-        came here but was answered before (one return message per message, IV028)."""
+        to one received, to one rejected and answered (by the gateway or its receiver), and
+        to one that never came here but was answered before (one return message per
+        message, IV028). ``held``: the held message it answers, already checked."""
         if envelope is None:
             return None, own
+        if held is not None:
+            return held, unit.conversation_of(held) or own
         original = unit.owner_of(envelope.answers) if envelope.answers else None
         if original is not None:
             taken = unit.answer_to(original)
@@ -357,6 +368,7 @@ class Intake:
         report: Report,
         party: str,
         trace: str,
+        holding: bool = False,
     ) -> None:
         detail = f"{new.type or 'unknown'}, {new.received_size} bytes"
         unit.event(new.id, "received", party, detail, trace)
@@ -365,8 +377,11 @@ class Intake:
             unit.event(new.id, "accepted", party, partly.strip(" ()"), trace)
             if envelope is not None:
                 unit.add_refs(envelope.references, new.id)
+            return
+        codes = ", ".join(report.retourcodes) or ("schema" if report.message else "not iJw")
+        if holding:
+            unit.event(new.id, "held", party, f"retourcodes: {codes}; its receiver decides", trace)
         else:
-            codes = ", ".join(report.retourcodes) or ("schema" if report.message else "not iJw")
             unit.event(new.id, "rejected", party, f"retourcodes: {codes}", trace)
 
     def _retour(
@@ -375,7 +390,7 @@ class Intake:
         if raw is None or original.type is None:
             return None
         retour_type = ANSWERED_BY.get(original.type, "JW325")
-        retour = _gateway_message(original, raw, retour_type)
+        retour = gateway_message(original, raw, retour_type)
         unit.add_message(retour)
         unit.event(original.id, "retour_composed", None, f"{retour_type} {retour.id}", trace)
         return Retour(retour.id, retour_type, raw)
@@ -389,31 +404,6 @@ class Intake:
 
 
 @dataclass(frozen=True)
-class Posted:
-    """One message of a submission: who posted it, its bytes and their hash, and what
-    reading them gave."""
-
-    party: str
-    name: str
-    data: bytes
-    sha: str
-    tree: etree._ElementTree | None  # parsed once, for the envelope and the validator
-    envelope: Envelope | None
-    trace: str
-    given_id: str | None = None  # the id to store it under (StUF), else a new one
-    answer_back: bool = False  # came over an exchange: its return message is queued back
-    wire: Arrival | None = None  # came over an exchange: stored once under its id there
-
-    @property
-    def locks(self) -> tuple[str, ...]:
-        return self.envelope.locks if self.envelope else ()
-
-    @property
-    def own(self) -> Key | None:
-        return self.envelope.own_key if self.envelope else None
-
-
-@dataclass(frozen=True)
 class _Judged:
     """A final verdict and what it implies, ready to be written: the history a received
     message adds (None: it counts as never sent) and the return message; ``since`` dates
@@ -424,6 +414,15 @@ class _Judged:
     retour: bytes | None
     since: int
     message: ParsedMessage | None = None  # what monitoring reads of a received message
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What an answer decides: the held message it answers (``held``), if any, and whether
+    the answer lets it count as sent."""
+
+    held: Held | None = None
+    counts: bool = False
 
 
 @dataclass(frozen=True)
@@ -443,12 +442,26 @@ Work = Callable[[Unit, Posted, Judging], T]
 exchange's arrival, ``arrivals``)."""
 
 
-def _receiver_answers(unit: Unit, envelope: Envelope | None, report: Report) -> bool:
-    """Whether the receiver of a received heen message answers it itself (answer mode
-    ``party``): the gateway then hands its own answer over as advice and sends none."""
+def _receiver_answers(
+    unit: Unit, envelope: Envelope | None, report: Report, received: bool
+) -> bool:
+    """Whether the receiver of a heen message answers it itself (answer mode ``party``):
+    the gateway then hands its own answer over as advice and sends none. One the rules
+    reject is held (``held``), unless its identification was used before (TR056)."""
     if envelope is None or envelope.kind != "heen" or not envelope.to_party:
         return False
+    own = envelope.own_key
+    if not received and own is not None and unit.owner_of(own) is not None:
+        return False
     return unit.answer_mode(envelope.to_party, report.message) == "party"
+
+
+def _accepts(posted: Posted, judged: _Judged) -> bool:
+    """Whether an answer is accepted and lets the original it answers count as sent."""
+    envelope, tree = posted.envelope, posted.tree
+    if judged.found is None or envelope is None or tree is None:
+        return False
+    return accepts(envelope.type, tree.getroot())
 
 
 def _history(unit: Unit) -> StoreHistory:
@@ -473,81 +486,3 @@ def read_envelope(data: bytes | None) -> Read:
     if not isinstance(detected, Detected) or detected.release not in EXCHANGED:
         return tree, None  # not the exchange's: its verdict says why, it goes nowhere
     return tree, envelope_of(tree.getroot(), detected.message)
-
-
-def kept(data: bytes, received: bool) -> bytes:
-    """What the store keeps of a message's bytes: all when it is delivered or small; of a
-    rejected one over ``KEEP_REJECTED`` only the first ``KEPT_PREFIX`` bytes (a 60 MB post
-    grew the database by 90 MB). The sender has the bytes; the gateway keeps what
-    identifies them (size and SHA-256 of the whole) and its verdict."""
-    return data if received or len(data) <= KEEP_REJECTED else data[:KEPT_PREFIX]
-
-
-def _new_message(
-    message_id: str,
-    posted: Posted,
-    report: Report,
-    links: tuple[str | None, str],
-    received: bool,
-) -> NewMessage:
-    """The message as the store keeps it (``kept``), with the size and SHA-256 of the
-    whole. ``links``: the message it answers and its conversation."""
-    envelope, data = posted.envelope, posted.data
-    return NewMessage(
-        id=message_id,
-        origin="party",
-        poster=posted.party,
-        file=posted.name,
-        type=report.message,
-        afzender=envelope.afzender if envelope else None,
-        ontvanger=envelope.ontvanger if envelope else None,
-        identificatie=envelope.identificatie[:40] if envelope else None,
-        from_party=envelope.from_party if envelope else posted.party,
-        to_party=envelope.to_party if envelope else None,
-        answers_id=links[0],
-        conversation_id=links[1],
-        accepted=received,
-        sha256=posted.sha,
-        raw=kept(data, received),
-        verdict=json.dumps(report.to_json(), ensure_ascii=False),
-        trace_id=posted.trace,
-        findings=report.shown,  # the verdict JSON counts the rest
-        size=len(data),
-    )
-
-
-def _gateway_message(original: NewMessage, raw: bytes, type_: str) -> NewMessage:
-    return replace(
-        original,
-        id=new_id(),
-        origin="gateway",
-        poster=None,
-        file="",
-        type=type_,
-        from_party=original.to_party,
-        to_party=original.from_party,
-        answers_id=original.id,
-        accepted=True,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        raw=raw,
-        verdict=None,
-        findings=(),
-        size=None,
-    )
-
-
-def _replay(unit: Unit, message_id: str) -> Result:
-    stored = unit.stored(message_id)
-    report = json.loads(stored.message.verdict or "{}")
-    retour = None
-    if stored.answer is not None and stored.answer.origin == "gateway":
-        retour = Retour(stored.answer.id, stored.answer.type, stored.answer_raw or b"")
-    return Result(
-        message_id,
-        report,
-        True,
-        retour,
-        stored.delivery,
-        stored.message.to_party,
-        stored.message.conversation_id,
-    )

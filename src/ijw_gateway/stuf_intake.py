@@ -37,7 +37,8 @@ from ijw_gateway.errors import (
     RequestRefused,
     Unprocessable,
 )
-from ijw_gateway.intake import Intake, Result
+from ijw_gateway.intake import Intake
+from ijw_gateway.received import Result
 from ijw_gateway.stuf import codec
 from ijw_gateway.stuf.answers import du01_for, fault_for, receipt_for
 from ijw_gateway.stuf.checks import payload_disagreement, shown

@@ -91,7 +91,7 @@ def test_an_install_without_the_checkout_runs_the_generated_suite(
 ) -> None:
     """A wheel has no fixtures/: the runner writes the suite its builders generate (the
     same files as the checked-in suite) into a temporary directory and runs that."""
-    import ijw_gateway.cli.conformance as command
+    import ijw_gateway.conformance.suites as command
 
     report = tmp_cwd / "junit.xml"
     monkeypatch.setattr(command, "checkout_suite", lambda: tmp_cwd / "no-checkout")

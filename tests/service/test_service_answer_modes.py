@@ -15,6 +15,7 @@ from ijw_gateway.fixtures import answers as a
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.messages.jsonmodel import JsonObject
 from ijw_gateway.store import Store
+from tests.support.answer_modes import allocate_both, deadlines, declaration_of_two, mailbox
 from tests.support.service import (
     AGB,
     GEMEENTE,
@@ -27,36 +28,15 @@ from tests.support.service import (
 )
 from tests.support.within_kit import obj
 
-OTHER = b.synthetic_bsn(1)
-
-
-def _product(nummer: int) -> JsonObject:
-    return b.toegewezen_product(nummer)
-
 
 def _declaration(identificatie: str = "D-PARTY") -> JsonObject:
-    clients = {b.BSN: [b.prestatie("P-1")], OTHER: [b.prestatie("P-2", nummer=1002)]}
-    return b.jw323(identificatie, nummer="DECLPARTY", clients=clients)
-
-
-def _mailbox(client: TestClient, party: str, kind: str) -> list[dict[str, object]]:
-    response = client.get("/v1/mailbox", headers=auth(party))
-    assert response.status_code == 200, response.text
-    items: list[dict[str, object]] = response.json()["items"]
-    return [item for item in items if item["message"] == kind]
-
-
-def _deadlines(client: TestClient, state: str) -> list[tuple[str, str, str]]:
-    response = client.get(f"/v1/deadlines?state={state}", headers=auth(GEMEENTE))
-    assert response.status_code == 200, response.text
-    return [(d["type"], d["owed_by"], d["message"]) for d in response.json()["deadlines"]]
+    return declaration_of_two(identificatie, "DECLPARTY")
 
 
 def _sent_in_party_mode(client: TestClient, store: Store) -> tuple[JsonObject, str]:
     """A JW323 to a municipality that answers declarations itself: (its model, its id)."""
     store.set_answer_mode(GEMEENTE, "JW323", "party")
-    for allocation in (b.jw301("A-1"), b.jw301("A-2", bsn=OTHER, products=[_product(1002)])):
-        assert post(client, b.to_bytes(allocation), GEMEENTE)["accepted"]
+    allocate_both(client)
     declaration = _declaration()
     result = post(client, b.to_bytes(declaration), AGB)
     assert result["delivery"] == {"receiver": GEMEENTE, "state": "queued"}, result
@@ -68,7 +48,7 @@ def test_the_receiver_gets_the_message_with_the_verdict_and_advice(
     client: TestClient, store: Store
 ) -> None:
     _, original = _sent_in_party_mode(client, store)
-    [item] = _mailbox(client, GEMEENTE, "JW323")
+    [item] = mailbox(client, GEMEENTE, "JW323")
     assert item["id"] == original
     verdict = item["verdict"]
     assert isinstance(verdict, dict) and verdict["accepted"] is True, verdict
@@ -79,8 +59,8 @@ def test_the_receiver_gets_the_message_with_the_verdict_and_advice(
     assert read.status_code == 200 and read.text == advice
     sender = client.get(f"/v1/messages/{original}?format=advice", headers=auth(AGB))
     assert sender.status_code == 404  # a draft in the municipality's name: its own
-    assert _mailbox(client, AGB, "JW325") == []  # no JW325 went to the provider
-    assert ("JW325", GEMEENTE, original) in _deadlines(client, "open")
+    assert mailbox(client, AGB, "JW325") == []  # no JW325 went to the provider
+    assert ("JW325", GEMEENTE, original) in deadlines(client, "open")
 
 
 def test_the_provider_receives_exactly_the_municipalitys_partial_jw325(
@@ -91,20 +71,20 @@ def test_the_provider_receives_exactly_the_municipalitys_partial_jw325(
     result = post(client, own, GEMEENTE)
     assert result["accepted"] is True, result["verdict"]
     assert result["delivery"] == {"receiver": AGB, "state": "queued"}
-    [item] = _mailbox(client, AGB, "JW325")
+    [item] = mailbox(client, AGB, "JW325")
     assert item["xml"] == own.decode() and item["message"] == "JW325"
     assert item["verdict"] is None and item["advice"] is None
     meta = client.get(f"/v1/messages/{result['id']}?format=meta", headers=auth(AGB)).json()
     assert meta["answers"] == original and meta["origin"] == "party"
-    assert ("JW325", GEMEENTE, original) not in _deadlines(client, "open")
-    assert ("JW325", GEMEENTE, original) in _deadlines(client, "answered")
+    assert ("JW325", GEMEENTE, original) not in deadlines(client, "open")
+    assert ("JW325", GEMEENTE, original) in deadlines(client, "answered")
     again = client.post("/v1/messages", content=own, headers=auth(GEMEENTE))
     assert again.status_code == 200 and again.json()["duplicate"] is True  # a re-post
     other = b.to_bytes(a.jw325(declaration, "T325-2"))
     second = client.post("/v1/messages", content=other, headers=auth(GEMEENTE))
     assert second.status_code == 409, second.text
     assert second.json()["error"]["code"] == "already_answered"
-    assert len(_mailbox(client, AGB, "JW325")) == 1
+    assert len(mailbox(client, AGB, "JW325")) == 1
 
 
 def _refused(client: TestClient, answer: JsonObject) -> set[str]:
@@ -127,7 +107,7 @@ def test_a_wrong_answer_is_refused_with_the_rule_it_breaks(
     total = obj(obj(uneven["DeclaratieAntwoord"])["TotaalToegekendBedrag"])
     total["TotaalBedrag"] = "1"
     assert "TR342" in _refused(client, uneven)
-    assert _mailbox(client, AGB, "JW325") == []
+    assert mailbox(client, AGB, "JW325") == []
     right = post(client, b.to_bytes(a.jw325(declaration, "T325-6")), GEMEENTE)
     assert right["accepted"] is True  # the wrong ones did not use up the one answer
 
@@ -138,7 +118,7 @@ def _allocation_in_party_mode(client: TestClient, store: Store) -> tuple[JsonObj
     allocation = b.jw301("A-OWN")
     result = post(client, b.to_bytes(allocation), GEMEENTE)
     assert result["retour"] is None and result["delivery"]["state"] == "queued", result
-    [item] = _mailbox(client, AGB, "JW301")
+    [item] = mailbox(client, AGB, "JW301")
     assert "jw302:Bericht" in str(item["advice"])  # the JW302 the gateway would send
     return allocation, str(result["id"])
 
@@ -150,7 +130,7 @@ def test_the_municipality_receives_exactly_the_providers_own_retour(
     own = b.to_bytes(a.retour(allocation, "R-OWN"))
     result = post(client, own, AGB)
     assert result["accepted"] is True and result["delivery"]["receiver"] == GEMEENTE, result
-    [item] = _mailbox(client, GEMEENTE, "JW302")
+    [item] = mailbox(client, GEMEENTE, "JW302")
     assert item["xml"] == own.decode()
     second = client.post(
         "/v1/messages", content=b.to_bytes(a.retour(allocation, "R-2")), headers=auth(AGB)
@@ -170,7 +150,7 @@ def test_a_retour_that_does_not_copy_the_header_is_refused_by_iv028(
     error = response.json()["error"]
     assert error["code"] == "header_not_copied" and "IV028" in error["reason"]
     assert "BerichtSubversie" in error["reason"]
-    assert _mailbox(client, GEMEENTE, "JW302") == []
+    assert mailbox(client, GEMEENTE, "JW302") == []
     assert post(client, b.to_bytes(a.retour(allocation)), AGB)["accepted"] is True
 
 
@@ -193,7 +173,7 @@ def test_a_stranger_cannot_answer_a_message_waiting_for_its_receiver(
     response = client.post("/v1/messages", content=body, headers=auth(stranger))
     assert response.status_code == 409, response.text
     assert original not in response.json()["error"]["reason"]
-    assert _mailbox(client, sender, answer) == []
+    assert mailbox(client, sender, answer) == []
 
 
 def test_a_retour_with_a_code_the_code_list_lacks_is_refused(
@@ -203,14 +183,14 @@ def test_a_retour_with_a_code_the_code_list_lacks_is_refused(
     unknown = a.retour(allocation, header_codes=("0999",))
     result = post(client, b.to_bytes(unknown), AGB)
     assert result["accepted"] is False and result["delivery"] is None, result
-    assert _mailbox(client, GEMEENTE, "JW302") == []
+    assert mailbox(client, GEMEENTE, "JW302") == []
 
 
 def test_in_gateway_mode_the_gateway_answers_and_the_party_cannot(client: TestClient) -> None:
     allocation = b.jw301("A-GW")
     result = post(client, b.to_bytes(allocation), GEMEENTE)
     assert result["retour"]["message"] == "JW302"
-    [item] = _mailbox(client, AGB, "JW301")
+    [item] = mailbox(client, AGB, "JW301")
     assert item["verdict"] is None and item["advice"] is None
     own = client.post("/v1/messages", content=b.to_bytes(a.retour(allocation)), headers=auth(AGB))
     assert own.status_code == 409 and own.json()["error"]["code"] == "already_answered"
@@ -225,7 +205,7 @@ def test_a_jw325_refusing_lines_not_declared_or_with_unknown_codes_is_refused(
     unknown_code = a.jw325(declaration, "T325-4", rejected={"P-2": ["0999"]})
     result = post(client, b.to_bytes(unknown_code), GEMEENTE)
     assert result["accepted"] is False and result["delivery"] is None, result
-    assert _mailbox(client, AGB, "JW325") == []
+    assert mailbox(client, AGB, "JW325") == []
 
 
 def test_in_party_mode_a_schema_failure_is_still_refused_at_the_door(
@@ -236,4 +216,4 @@ def test_in_party_mode_a_schema_failure_is_still_refused_at_the_door(
     result = post(client, broken, AGB)
     assert result["verdict"]["schema_valid"] is False
     assert result["retour"] is None and result["delivery"] is None
-    assert _mailbox(client, GEMEENTE, "JW323") == []
+    assert mailbox(client, GEMEENTE, "JW323") == []

@@ -16,7 +16,7 @@ from ijw_gateway.api.app import create_app
 from ijw_gateway.api.routes import hot_routes
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.gateway import Gateway
-from ijw_gateway.intake import Result
+from ijw_gateway.received import Result
 from ijw_gateway.store import Store, Unit
 from ijw_gateway.store.refusals import StoreRefusalLog
 from tests.support.service import AGB, GEMEENTE, TestClient, auth, post, retour_codes, zip_of

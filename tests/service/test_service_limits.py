@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from ijw_gateway.findings import MAX_FINDINGS
 from ijw_gateway.gateway import Gateway
-from ijw_gateway.intake import KEEP_REJECTED, KEPT_PREFIX
+from ijw_gateway.received import KEEP_REJECTED, KEPT_PREFIX
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import FindingRow, Message
 from ijw_gateway.wire import Arrival

@@ -99,9 +99,9 @@ def test_cli_db_upgrade_and_current(
 ) -> None:
     monkeypatch.setenv("IJW_DATABASE_URL", f"sqlite:///{tmp_path / 'db.db'}")
     status, out = run_cli(capsys, "db", "upgrade")
-    assert status == 0 and "revision 0006_operations" in out
+    assert status == 0 and "revision 0007" in out
     status, out = run_cli(capsys, "db", "current")
-    assert status == 0 and out.strip() == "current 0006_operations; newest 0006_operations"
+    assert status == 0 and out.strip() == "current 0007; newest 0007"
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,8 @@ from ijw_gateway.config import Settings
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.scenario import test_bsns as bsns
 from ijw_gateway.gateway import Gateway, prepare
-from ijw_gateway.intake import APART_BYTES, Result
+from ijw_gateway.intake import APART_BYTES
+from ijw_gateway.received import Result
 from ijw_gateway.store import Store, Unit
 from ijw_gateway.validation import Check, ParsedMessage
 from ijw_gateway.wire import Arrival

@@ -30,7 +30,7 @@ TODAY = date(2026, 7, 1)
 
 
 def test_migrations_reach_head_idempotently_and_match_the_tables(store: Store) -> None:
-    assert current(store.engine) == head() == "0006_operations"
+    assert current(store.engine) == head() == "0007"
     upgrade(store.engine)  # a second run changes nothing
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)

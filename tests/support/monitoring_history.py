@@ -20,8 +20,8 @@ from ijw_gateway.config import Settings
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.builders import synthetic_bsn
 from ijw_gateway.gateway import Gateway, prepare
-from ijw_gateway.intake import Result
 from ijw_gateway.messages.jsonmodel import JsonObject
+from ijw_gateway.received import Result
 from ijw_gateway.store import Store
 from ijw_gateway.store.engine import make_engine
 from tests.support.service import AGB, GEMEENTE, PARTIES

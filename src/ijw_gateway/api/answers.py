@@ -51,7 +51,10 @@ class RetourAnswer(_Answer):
 
 class Delivery(_Answer):
     receiver: str | None
-    state: str = Field(description="`queued` when accepted for delivery.")
+    state: str = Field(
+        description="`queued` when accepted for delivery, or held for the receiver's "
+        "decision (answer mode `party`, with `accepted: false`)."
+    )
 
 
 class IntakeAnswer(_Answer):
@@ -62,7 +65,9 @@ class IntakeAnswer(_Answer):
     accepted: bool
     verdict: Verdict
     retour: RetourAnswer | None = Field(description="The return message, when one applies.")
-    delivery: Delivery | None = Field(description="Where the message goes, when accepted.")
+    delivery: Delivery | None = Field(
+        description="Where the message goes, when accepted or held for its receiver."
+    )
     conversation: str | None
 
 

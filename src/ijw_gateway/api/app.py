@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
@@ -35,6 +35,7 @@ from ijw_gateway.api.stuf import router as stuf_router
 from ijw_gateway.api.vecozo import facade
 from ijw_gateway.catalogue.releases import DEFAULT
 from ijw_gateway.config import Settings
+from ijw_gateway.console.app import console_app
 from ijw_gateway.errors import IjwGatewayError
 from ijw_gateway.gateway import Gateway, open_gateway
 
@@ -152,6 +153,7 @@ def create_app(
     app.include_router(stuf_router)
     _document_keys(app, [*router.routes, *monitoring_router.routes, *stuf_router.routes])
     app.mount("/vecozo", facade(gateway, app.state))
+    app.mount("/console", console_app(gateway))
     _operations(app, gateway, settings.metrics_dir)
     return app
 
@@ -167,6 +169,11 @@ def _operations(app: FastAPI, gateway: Gateway, metrics_dir: Path | None) -> Non
         except IjwGatewayError:
             database = "unavailable"
         return {"status": "ok", "version": __version__, "database": database}
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        """The gateway's address in a browser leads to the console."""
+        return RedirectResponse("/console/", status_code=307)
 
     outbox = _Outbox(gateway)
 

@@ -318,7 +318,7 @@ def get_report(
 ) -> Response:
     """trajectories, chain, contracts or deadlines (docs/monitoring.md defines every
     column), for the months from `from` to `to` (default: the last twelve)."""
-    table, wanted = _report(
+    table, wanted = report_table(
         gateway, viewer, name, from_, to, municipality, provider, categorie, code, segment
     )
     if format == "csv":
@@ -326,7 +326,7 @@ def get_report(
     return JSONResponse(table.to_json(wanted))
 
 
-def _report(gateway: Gateway, viewer: Viewer, name: str, *given: Any) -> tuple[Any, Any]:
+def report_table(gateway: Gateway, viewer: Viewer, name: str, *given: Any) -> tuple[Any, Any]:
     from ijw_gateway import reporting
     from ijw_gateway.runtime import contract_book
 

@@ -94,7 +94,7 @@ def list_messages(
     )
     found = Operations(gateway.store).messages(where, decode_cursor(after), limit + 1, viewer.party)
     page, more = found[:limit], len(found) > limit
-    visible = [m for m in page if _readable(gateway, m, viewer)]
+    visible = [m for m in page if listed_readable(gateway, m, viewer)]
     return JSONResponse(
         {
             "items": [listed_json(m) for m in visible],
@@ -104,7 +104,7 @@ def list_messages(
     )
 
 
-def _readable(gateway: Gateway, item: Listed, viewer: Viewer) -> bool:
+def listed_readable(gateway: Gateway, item: Listed, viewer: Viewer) -> bool:
     """Whether ``viewer`` may read a listed message (``api.access``): a page of a party's
     messages is read by the sides it is on, and a few of those it may not read (a
     rejected message addressed to it) are left out."""

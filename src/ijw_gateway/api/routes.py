@@ -42,11 +42,11 @@ from ijw_gateway.errors import (
     Unprocessable,
 )
 from ijw_gateway.gateway import Gateway
-from ijw_gateway.intake import Result
 from ijw_gateway.messages.jsonmodel import ModelError, to_json
 from ijw_gateway.metrics import INTAKE_MESSAGES
 from ijw_gateway.monitoring.access import Viewer
 from ijw_gateway.operating import message_json
+from ijw_gateway.received import Result
 from ijw_gateway.store.views import EventView, MessageView
 from ijw_gateway.xmlparse import MAX_BYTES
 from ijw_gateway.zipped import ZIP_MAGIC
@@ -158,6 +158,8 @@ def _intake_threads(state: State) -> ThreadPoolExecutor:
 def _count(results: list[Result]) -> None:
     for result in results:
         outcome = "accepted" if result.delivery else "rejected"
+        if result.held:
+            outcome = "held"
         if result.duplicate:
             outcome = "duplicate"
         INTAKE_MESSAGES.labels(str(result.report.get("message") or "unknown"), outcome).inc()
@@ -254,7 +256,7 @@ _READ_ERRORS = {
 }
 
 
-def _readable(gateway: Gateway, message_id: str, viewer: Viewer, trace: str) -> MessageView:
+def readable(gateway: Gateway, message_id: str, viewer: Viewer, trace: str) -> MessageView:
     """The message, when ``viewer`` may read it: an operator every one, a party its own."""
     message = gateway.store.message(message_id)
     if message is None:
@@ -310,7 +312,7 @@ def get_message(
     """``xml``: the bytes exactly as received; ``json``: the lossless JSON model;
     ``meta``: who, when, verdict and links; ``advice``: the answer the gateway would have
     composed (only its receiver reads it: it is a draft in the receiver's name)."""
-    message = _readable(gateway, message_id, viewer, trace_of(request))
+    message = readable(gateway, message_id, viewer, trace_of(request))
     if format == "meta":
         return JSONResponse(_meta(message))
     if format == "advice":
@@ -389,7 +391,7 @@ def get_events(
     acknowledged (and duplicate_received, retour_composed, forbidden), in the order
     recorded; refused reads and re-posts are counted, not repeated. At most ``limit`` per
     page; ``has_more`` and ``next`` (pass it as ``after``) lead to the next page."""
-    _readable(gateway, message_id, viewer, trace_of(request))
+    readable(gateway, message_id, viewer, trace_of(request))
     found = gateway.store.events(message_id, int(after) if after else None, limit + 1)
     page = found[:limit]
     more = len(found) > limit
@@ -417,7 +419,7 @@ def get_conversation(
     301↔302, 323↔325 by DeclaratieIdentificatie, 315/317→316/318→319/301 by
     ReferentieAanbieder), oldest first; only the messages this party may read (an
     operator: all of them)."""
-    message = _readable(gateway, message_id, viewer, trace_of(request))
+    message = readable(gateway, message_id, viewer, trace_of(request))
     members = gateway.store.conversation(message.conversation_id)
     party = viewer.principal
     visible = [m for m in members if viewer.operator or can_read(m, party, gateway.store.message)]

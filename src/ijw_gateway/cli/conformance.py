@@ -10,45 +10,21 @@ generate (the same files, a test makes sure) into a temporary directory.
 
 from __future__ import annotations
 
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-import ijw_gateway
 from ijw_gateway.cli import cli
 from ijw_gateway.conformance.adapters import ADAPTERS
+from ijw_gateway.conformance.suites import suite_dir
 from ijw_gateway.errors import UsageError
 
 if TYPE_CHECKING:
     from ijw_gateway.conformance.runner import RunResult
     from ijw_gateway.conformance.targets import Target
     from ijw_gateway.fixtures.manifest import Manifest
-
-
-def checkout_suite() -> Path:
-    """``fixtures/messages`` of the source checkout this package runs from (it may be
-    absent: an installed wheel has no fixtures)."""
-    return Path(ijw_gateway.__file__).resolve().parents[2] / "fixtures" / "messages"
-
-
-@contextmanager
-def suite_dir(given: Path | None) -> Iterator[Path]:
-    """The suite to run: ``--suite``, the checkout's, or one generated for this run."""
-    if given is not None:
-        yield given
-    elif checkout_suite().is_dir():
-        yield checkout_suite()
-    else:
-        from ijw_gateway.fixtures.suite import generate
-
-        with tempfile.TemporaryDirectory(prefix="ijw-suite-") as folder:
-            generate(Path(folder))
-            yield Path(folder)
 
 
 @cli.group()

@@ -15,14 +15,12 @@ from ijw_gateway.errors import UsageError
 from ijw_gateway.parties import (
     ANSWER_MODES,
     CHANNELS,
-    PartyKind,
     PartySpec,
     check_answers,
     check_channel,
     check_endpoint,
     default_channel,
     embedded_directory,
-    kind_of,
     load_directory,
     new_key,
 )
@@ -111,24 +109,6 @@ def remove(code: str) -> int:
     return 0
 
 
-def checked_kind(code: str) -> PartyKind:
-    """The kind of party ``code`` names; a gemeentecode must be a current one of the CBS
-    list, the same list TR378 holds messages to (no message could name another)."""
-    from ijw_gateway.catalogue.gemeenten import current_codes, retired_codes
-
-    kind = kind_of(code)
-    if kind == "gemeente" and code not in current_codes():
-        retired = retired_codes().get(code)
-        why = (
-            f"ended on {retired.valid_until} (merged into {retired.successor}); add "
-            f"{retired.successor} instead"
-            if retired is not None
-            else "is not a municipality in the CBS list"
-        )
-        raise UsageError(f"gemeentecode {code} {why}")
-    return kind
-
-
 def _settings(pairs: tuple[str, ...]) -> list[tuple[str, str]]:
     """``key=value`` options as pairs."""
     found = []
@@ -163,6 +143,8 @@ def add(
     checked_endpoint = check_endpoint(endpoint)
     route = channel or default_channel(checked_endpoint)
     pairs = check_channel(route, checked_endpoint, _settings(settings))
+    from ijw_gateway.gateway import checked_kind
+
     spec = PartySpec(code, checked_kind(code), name, checked_endpoint, (), channel, pairs)
     store = prepared_store()
     store.save_party(spec, endpoint=endpoint is not None, channel=channel is not None)

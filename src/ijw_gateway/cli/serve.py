@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
 from dataclasses import replace
 from functools import partial
@@ -112,6 +113,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         worker_in_serve=with_worker,
+        # the console's cookies: one secret for all of this serve's processes
+        console_secret=settings.console_secret or secrets.token_urlsafe(32),
     )
     gateway = open_gateway(settings)  # migrate and load parties once, here
     if workers > 1:

@@ -5,13 +5,19 @@ When the gateway answers, it builds the return message's header from the origina
 gateway checks that the answer did the same before it routes it: every element of the
 original's Header, but its BerichtCode, must come back unchanged. Only element names are
 reported, never values (a header names the parties; values could be anything).
+
+``accepts`` reads the receiver's decision on an original the gateway's verdict rejected and
+delivered all the same (a held message, ``held``): whether the answer lets it count as sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ijw_gateway.elements import Element, child, local_name
+from ijw_gateway.elements import Element, child, find_all, local_name
+from ijw_gateway.history.extract import GRANTED_CODES
+from ijw_gateway.retour.build import ACCEPTING
+from ijw_gateway.routing import DECLARATION_ANSWER
 
 _OWN = frozenset({"BerichtCode"})
 """Header elements the answer states for itself rather than copies."""
@@ -36,3 +42,22 @@ def uncopied(original: Element, answer: Element) -> tuple[str, ...]:
         for mine in _elements(child(original, "Header"))
         if local_name(mine) not in _OWN and theirs.get(local_name(mine)) != _content(mine)
     )
+
+
+def _codes(element: Element | None) -> set[str]:
+    found = find_all(element, "RetourCodes/RetourCode") if element is not None else []
+    return {(code.text or "").strip() for code in found}
+
+
+def accepts(type_: str, answer: Element) -> bool:
+    """Whether a party's own answer lets its original count as sent. A JW325 does when its
+    header and ``DeclaratieAntwoord`` grant the declaration: codes on its lines refuse those
+    lines only (IV087). A return message does when every code in it accepts: a fault in any
+    class refuses a heen message as a whole (OP286), and the code sits on that class, the
+    header keeping ``0200``."""
+    if type_ == DECLARATION_ANSWER:
+        body = child(answer, "DeclaratieAntwoord")
+        found = _codes(child(answer, "Header")) | _codes(body)
+        return body is not None and found <= GRANTED_CODES
+    codes = answer.iter("{*}RetourCode")
+    return all((code.text or "").strip() in ACCEPTING for code in codes)

@@ -115,6 +115,20 @@ def timeline(connection: Connection, trajectory_id: str, limit: int = 1000) -> l
     return [Step(*row) for row in connection.execute(query)]
 
 
+def trajectories_of(connection: Connection, message_id: str) -> list[str]:
+    """The trajectories a message is linked to (most messages: one; a declaration may
+    name several), in the order they were linked: the console's way from a message to
+    its trajectory."""
+    query = (
+        select(L.c.trajectory_id)
+        .where(L.c.message_id == message_id)
+        .group_by(L.c.trajectory_id)
+        .order_by(func.min(L.c.id))
+        .limit(50)
+    )
+    return [row[0] for row in connection.execute(query)]
+
+
 def effective_state() -> ColumnElement[str]:
     """The stored state, with ``declared`` for an allocated trajectory that has granted
     declarations (their count is kept apart: ``MonDeclared``)."""

@@ -27,6 +27,7 @@ from ijw_gateway.routing import Key
 from ijw_gateway.store import reads
 from ijw_gateway.store.clock import Clock
 from ijw_gateway.store.direct import Direct, Statement
+from ijw_gateway.store.held import HELD
 from ijw_gateway.store.tables import (
     REPEATED_KINDS,
     REPEATED_WHERE,
@@ -68,6 +69,7 @@ class Seen:
 
     receipt: str | None  # the message stored for the same poster and bytes
     owner: str | None  # the message that used the same identification
+    held: str | None = None  # a message under it that waits for its receiver (``store.held``)
     wire: str | None = None  # the message stored under the same exchange id (``open``)
 
 
@@ -170,15 +172,18 @@ class Unit:
         wire: Arrival | None = None,
     ) -> Seen:
         """Lock ``keys`` (as ``lock``) and ask what the store already holds of these bytes,
-        of this identification and of this exchange id (``wire``: an arrival, whose own
-        lock is taken with the others), in one statement; it also reads the answer modes of
-        the message's ``receiver`` (``answer_mode``), saving the intake a round trip.
+        of this identification (used, or held) and of this exchange id (``wire``: an
+        arrival, whose own lock is taken with the others), in one statement; and the answer
+        modes of the message's ``receiver`` (``answer_mode``), saving the intake a round
+        trip.
 
-        The three questions read the state from before the lock was granted. That is safe
-        because each is guarded by a unique key as well: when a concurrent intake commits
-        the same bytes, identification or exchange id while this one waits, this intake's
-        insert collides, and the retry (``Collision``) asks again and sees it. Questions
-        without such a guard (the cross-message rules') are asked after this statement."""
+        The questions read the state from before the lock was granted. That is safe for
+        bytes, identification and exchange id, guarded by a unique key as well: when a
+        concurrent intake commits the same while this one waits, this intake's insert
+        collides, and the retry (``Collision``) asks again and sees it. A held message has
+        no such guard: two posted at once under one identification may both be held
+        (``held``). Questions without a guard (the cross-message rules') are asked after
+        this statement."""
         keys = sorted(set(keys) | ({wire.lock} if wire else set()))
         values: dict[str, Any] = {
             "poster": poster,
@@ -195,7 +200,7 @@ class Unit:
             values["keys"] = keys
         row = self.sql.first(_OPEN_LOCKED if locked else _OPEN, **values)
         assert row is not None  # the statement always answers one row
-        seen = Seen(row["receipt"], row["owner"], row["wire"])
+        seen = Seen(row["receipt"], row["owner"], row["held"], row["wire"])
         if own is not None:
             self.identifications[own] = seen.owner
         if receiver is not None:
@@ -260,7 +265,7 @@ class Unit:
     def answered_original(self, key: Key) -> tuple[str, str] | None:
         """(original, its answer) for a message stored under ``key`` that was not received
         (a rejected one does not use up its identification) and was answered all the same:
-        the gateway answers every schema-valid message it rejects."""
+        by the gateway, or by its receiver when it was held (``held``)."""
         row = self.sql.first(
             _ANSWERED, afzender=key.afzender, type=key.type, identificatie=key.identificatie
         )
@@ -422,6 +427,7 @@ _SEEN = sa_select(
     .scalar_subquery()
     .label("receipt"),
     _OWNER_OF.scalar_subquery().label("owner"),
+    HELD.scalar_subquery().label("held"),
     select(Party.answers)
     .where(Party.code == bindparam("receiver"))
     .scalar_subquery()

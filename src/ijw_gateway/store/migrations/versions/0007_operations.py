@@ -7,12 +7,8 @@ indexes replace the plain ones. The outbox's indexes end with ``id``, the order 
 dead letters and of what waits. ``party.removed_at`` marks a party an operator removed;
 ``last_used_at`` says when a party's or operator's key was last verified.
 
-It follows ``0007_answers``, which reached main first: a database already at that revision
-then gets this one on its next upgrade (the names keep the order the revisions were planned
-in; alembic follows ``down_revision``).
-
-Revision ID: 0006_operations
-Revises: 0007_answers
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -20,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_operations"
-down_revision = "0007_answers"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

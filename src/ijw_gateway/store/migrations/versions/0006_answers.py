@@ -6,7 +6,7 @@ parties file stated when it was last loaded, so that a mode set by hand survives
 (as ``file_channel``, 0003). ``message.advice``: the return message the gateway would
 have composed for a message whose receiver answers itself.
 
-Revision ID: 0007_answers
+Revision ID: 0006
 Revises: 0005
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_answers"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,82 @@
+"""Conformance: run the fixture suite against a URL, watch it, filter it, take the JUnit.
+
+Any signed-in user may run (testers hold a party key); each user one run at a time
+(``console.conformance_runs``). Progress is read as JSON by a few lines of script; the
+page works without it too (reload it).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from ijw_gateway.console.conformance_runs import Order, Runs
+from ijw_gateway.console.session import Session
+from ijw_gateway.console.web import checked_form, console_of, render, signed_in, text_field
+from ijw_gateway.errors import NotFound
+
+router = APIRouter()
+User = Annotated[Session, Depends(signed_in)]
+SHOWN = ("all", "failed", "passed")
+
+
+def _runs(request: Request) -> Runs:
+    state = request.app.state
+    if getattr(state, "runs", None) is None:
+        state.runs = Runs()
+    runs: Runs = state.runs
+    return runs
+
+
+@router.get("/conformance", response_class=HTMLResponse)
+async def conformance(request: Request, user: User) -> Response:
+    progress = _runs(request).of(user.principal)
+    show = request.query_params.get("show", "all")
+    show = show if show in SHOWN else "all"
+    results = list(progress.results) if progress else []
+    if show != "all":
+        results = [r for r in results if r.passed == (show == "passed")]
+    return await render(request, "conformance.html", progress=progress, results=results, show=show)
+
+
+@router.post("/conformance")
+async def start(
+    request: Request, form: Annotated[FormData, Depends(checked_form)], user: User
+) -> Response:
+    only = tuple(p for p in text_field(form, "only").split() if p)
+    order = Order(
+        text_field(form, "url"),
+        text_field(form, "key_template") or None,
+        only,
+        text_field(form, "skip_answers") == "on",
+    )
+    _runs(request).start(user.principal, order)
+    return RedirectResponse(f"{console_of(request).base}/conformance", status_code=303)
+
+
+@router.get("/conformance/progress")
+async def progress(request: Request, user: User) -> Response:
+    found = _runs(request).of(user.principal)
+    if found is None:
+        raise NotFound("No conformance run yet.")
+    return JSONResponse(
+        {
+            "total": found.total,
+            "done_runs": len(found.results),
+            "passed": found.passed,
+            "done": found.done,
+            "problem": found.problem,
+        }
+    )
+
+
+@router.get("/conformance/junit.xml")
+async def junit_file(request: Request, user: User) -> Response:
+    found = _runs(request).of(user.principal)
+    if found is None or not found.done:
+        raise NotFound("No finished conformance run.")
+    disposition = {"Content-Disposition": 'attachment; filename="conformance-junit.xml"'}
+    return Response(found.junit(), media_type="application/xml", headers=disposition)

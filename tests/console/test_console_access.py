@@ -1,0 +1,177 @@
+"""The console's access rules, page for page and both ways, on SQLite and PostgreSQL:
+who may see each page, who is refused (with the API's status), CSRF on every form, the
+session cookie's flags, and a revoked key ending its session."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from httpx import Response
+
+from ijw_gateway.fixtures import builders as b
+from ijw_gateway.parties import new_key
+from ijw_gateway.store import Store
+from tests.support.service import (
+    AGB,
+    GEMEENTE,
+    OTHER_GEMEENTE,
+    TestClient,
+    demo_key,
+    post,
+)
+
+OPERATOR_KEY = "ijw.region-1.operator-secret-for-the-console-tests"
+PAGES = (
+    "/validate",
+    "/trace",
+    "/monitoring",
+    "/refusals",
+    "/conformance",
+    "/parties",
+    "/dead-letters",
+    "/mailbox",
+)
+ANYONE = {"/validate"}
+OPERATORS = {"/parties", "/dead-letters"}
+PARTIES_ONLY = {"/mailbox"}
+
+
+def _token(client: TestClient) -> str:
+    page = client.get("/console/sign-in")
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def sign_in(client: TestClient, key: str) -> Response:
+    answer: Response = client.post(
+        "/console/sign-in",
+        data={"csrf": _token(client), "api_key": key},
+        follow_redirects=False,
+    )
+    return answer
+
+
+def _operator(store: Store) -> str:
+    from ijw_gateway.parties import hash_key
+
+    store.add_operator("region")
+    store.add_operator_key("region", hash_key("region-1", "operator-secret-for-the-console-tests"))
+    return OPERATOR_KEY
+
+
+def _status(client: TestClient, path: str) -> int:
+    status: int = client.get(f"/console{path}").status_code
+    return status
+
+
+def test_each_page_refuses_and_admits_as_the_api_does(client: TestClient, store: Store) -> None:
+    assert {p: _status(client, p) for p in PAGES} == {p: 200 if p in ANYONE else 401 for p in PAGES}
+    assert sign_in(client, demo_key(GEMEENTE)).status_code == 303
+    assert {p: _status(client, p) for p in PAGES} == {
+        p: 403 if p in OPERATORS else 200 for p in PAGES
+    }
+    assert sign_in(client, _operator(store)).status_code == 303
+    assert {p: _status(client, p) for p in PAGES} == {
+        p: 403 if p in PARTIES_ONLY else 200 for p in PAGES
+    }
+
+
+def test_a_message_page_is_its_parties_only(client: TestClient, store: Store) -> None:
+    message_id = str(post(client, b.to_bytes(b.jw301("ACCESS-1")), GEMEENTE)["id"])
+    sign_in(client, demo_key(AGB))
+    assert _status(client, f"/messages/{message_id}") == 200  # the receiver
+    sign_in(client, demo_key(OTHER_GEMEENTE))
+    refused = client.get(f"/console/messages/{message_id}")
+    assert refused.status_code == 403 and "only read messages it sent" in refused.text
+    assert "forbidden" in [e.kind for e in store.events(message_id)]  # recorded, as the API does
+    assert _status(client, "/messages/" + "0" * 32) == 404
+    sign_in(client, _operator(store))
+    assert _status(client, f"/messages/{message_id}") == 200  # an operator reads every one
+
+
+def test_a_search_lists_only_what_the_user_may_read(client: TestClient, store: Store) -> None:
+    post(client, b.to_bytes(b.jw301("SEARCH-1")), GEMEENTE)
+
+    def found(key: str) -> list[str]:
+        sign_in(client, key)
+        answer = client.post(
+            "/console/trace/search", data={"csrf": _token(client), "message": "jw301"}
+        )
+        assert answer.status_code == 200
+        return re.findall(r'/console/messages/([0-9a-f]{32})">JW301', answer.text)
+
+    assert len(found(demo_key(GEMEENTE))) == 1
+    assert len(found(demo_key(AGB))) == 1
+    assert found(demo_key(OTHER_GEMEENTE)) == []
+    assert len(found(_operator(store))) == 1
+
+
+def test_every_form_needs_its_csrf_token(client: TestClient) -> None:
+    sign_in(client, demo_key(GEMEENTE))
+    for path in ("/validate", "/trace", "/trace/search", "/conformance", "/sign-out", "/language"):
+        assert client.post(f"/console{path}", data={"csrf": "forged"}).status_code == 403
+        assert client.post(f"/console{path}", data={}).status_code == 403
+    refused = client.post("/console/sign-in", data={"api_key": demo_key(GEMEENTE)})
+    assert refused.status_code == 403
+
+
+def test_the_session_cookie_is_httponly_strict_and_secure_over_tls(client: TestClient) -> None:
+    answer = sign_in(client, demo_key(GEMEENTE))
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" not in cookie
+    assert demo_key(GEMEENTE) not in cookie and "zhz-demo-secret" not in cookie
+    tls = TestClient(client.app, base_url="https://gateway.example")
+    assert "Secure" in sign_in(tls, demo_key(GEMEENTE)).headers["set-cookie"]
+
+
+def test_a_forged_cookie_is_no_session(client: TestClient) -> None:
+    client.cookies.set("ijw_session", "eyJwIjoib3BlcmF0b3I6eCJ9.forged", path="/console")
+    assert _status(client, "/parties") == 401
+
+
+def test_a_revoked_key_ends_its_session_at_once(client: TestClient, store: Store) -> None:
+    text, hashed = new_key()
+    store.add_key(OTHER_GEMEENTE, hashed)
+    sign_in(client, text)
+    assert _status(client, "/mailbox") == 200
+    store.revoke_key(hashed.key_id)
+    assert _status(client, "/mailbox") == 401
+    assert sign_in(client, text).status_code == 401
+
+
+def test_no_key_in_the_logs(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    sign_in(client, demo_key(GEMEENTE))
+    sign_in(client, "ijw.nobody.wrong-secret")
+    assert "secret" not in caplog.text
+    assert "console sign-in refused" in caplog.text
+
+
+def test_sign_out_ends_the_session(client: TestClient) -> None:
+    sign_in(client, demo_key(GEMEENTE))
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/console/").text)
+    assert token is not None
+    client.post("/console/sign-out", data={"csrf": token.group(1)})
+    assert _status(client, "/mailbox") == 401
+
+
+def test_the_gateway_address_leads_to_the_console(client: TestClient) -> None:
+    answer = client.get("/", follow_redirects=False)
+    assert answer.status_code == 307 and answer.headers["location"] == "/console/"
+    assert "Validate" in client.get("/").text
+
+
+def test_the_browser_language_and_the_switch(client: TestClient) -> None:
+    dutch = client.get("/console/validate", headers={"Accept-Language": "nl-NL,en;q=0.5"})
+    assert '<html lang="nl">' in dutch.text and "<h1>Valideren</h1>" in dutch.text
+    switched = client.post(
+        "/console/language",
+        data={"csrf": _token(client), "lang": "en", "back": "https://elsewhere.example/x"},
+        follow_redirects=False,
+    )
+    assert switched.headers["location"] == "/console/"  # never to another site
+    english = client.get("/console/validate", headers={"Accept-Language": "nl"})
+    assert "<h1>Validate</h1>" in english.text
