@@ -11,21 +11,18 @@ until everything is delivered.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from pathlib import Path
 
 from sqlmodel import select
 
-from ijw_gateway.config import Settings
 from ijw_gateway.fixtures import builders as b
-from ijw_gateway.gateway import Gateway, prepare
 from ijw_gateway.store import Store
 from ijw_gateway.store.tables import Event
 from ijw_gateway.stuf.model import reference_of
 from tests.support.backoffice_stub import BackOffice, Pki, back_office, make_pki, silent
-from tests.support.procs import Proc, gateway_env, wait_until
-from tests.support.service import PARTIES, settled
+from tests.support.procs import gateway_env, killed_in_flight, queued_allocations
+from tests.support.service import PARTIES
 
 GEMEENTE, AGB = b.GEMEENTE, b.AGB
 N_PUSH = 16
@@ -47,20 +44,6 @@ def _env(db_url: str, tmp: Path, office: BackOffice, pki: Pki) -> dict[str, str]
     )
 
 
-def _queue(env: dict[str, str], store: Store) -> list[str]:
-    """N_PUSH allocations of the municipality to the provider, stored and queued."""
-    settings = Settings.from_env(env)
-    prepare(settings, store)
-    intake = Gateway(settings, store).intake
-    ids = []
-    for i in range(N_PUSH):
-        model = b.jw301(f"K-{i}", products=[b.toegewezen_product(7000 + i)])
-        (result,) = intake.submit(GEMEENTE, b.to_bytes(model), "t")
-        assert result.delivery == "queued" and result.id
-        ids.append(result.id)
-    return ids
-
-
 def _in_flight(office: BackOffice, stored: int) -> bool:
     return len(office.stored) >= stored and office.inflight > 0
 
@@ -80,20 +63,10 @@ def test_a_stuf_push_killed_in_flight_reaches_the_back_office_once(
     store = Store.open(db_url)
     with back_office(ca, [silent(ANSWER_SECONDS)]) as office:
         env = _env(db_url, tmp_path, office, pki)
-        ids = _queue(env, store)
-        worker = Proc(["worker", "--concurrency", "2"], env, tmp_path / "worker.log")
-        kills = 0
-        for threshold in (1, 6):  # killed twice, each time with a Di01 in flight
-            worker.start()
-            wait_until(lambda: _in_flight(office, threshold), 60, "a Di01 in flight", 0.01)  # noqa: B023
-            time.sleep(0.05)
-            worker.kill()
-            kills += 1
-        worker.start()
-        try:
-            wait_until(lambda: settled(store, ids), 120, "every Di01 delivered")
-        finally:
-            worker.stop()
+        ids = queued_allocations(env, store, N_PUSH)
+        thresholds = (1, 6)  # killed twice, each time with a Di01 in flight
+        in_flight = lambda n: _in_flight(office, thresholds[n])  # noqa: E731
+        kills = killed_in_flight(env, tmp_path / "worker.log", store, ids, in_flight)
         _check(office, store, ids, kills)
     store.dispose()
 
