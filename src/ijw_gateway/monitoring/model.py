@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from ijw_gateway.errors import IjwGatewayError
 
@@ -26,17 +26,7 @@ State = Literal[
     "declared",
     "withdrawn",
 ]
-STATES: tuple[State, ...] = (
-    "requested",
-    "investigating",
-    "rejected",
-    "allocated",
-    "started",
-    "interrupted",
-    "stopped",
-    "declared",
-    "withdrawn",
-)
+STATES: tuple[State, ...] = get_args(State)  # in the order a trajectory goes
 Care = Literal["started", "interrupted", "stopped"]
 
 
