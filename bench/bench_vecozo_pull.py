@@ -4,16 +4,19 @@ acknowledge, against a loopback VECOZO stub over mutual TLS.
 The stub (``tests/support/vecozo_stub.py``, not judging against the specs here) runs in a process
 of its own, holding ``--messages`` distinct JW315s of a provider to Dordrecht (each for
 another client); the gateway's ``Puller`` drains it into a fresh database (a SQLite file,
-or a fresh schema on PostgreSQL) exactly as ``ijw-gateway vecozo pull`` does, and every
-message is checked stored and acknowledged afterwards. Each stored request gets its
+or a fresh schema on PostgreSQL) exactly as ``ijw-gateway vecozo pull`` does, in a
+process of its own (``--pullers 2``: two at once), and every message is checked stored
+once and acknowledged afterwards. Each stored request gets its
 JW316 composed and queued back to the provider (channel ``vecozo``), as in production.
 
     python bench/bench_vecozo_pull.py --db postgres --messages 2000
     python bench/bench_vecozo_pull.py --db sqlite --messages 1000 --threads 4
     python bench/bench_vecozo_pull.py --db postgres --takers 1   # one intake at a time
+    python bench/bench_vecozo_pull.py --db postgres --pullers 2  # two puller processes
 
-Reports messages per second, the CPU seconds of the puller and of the stub per message,
-and the machine speed (``bench_intake.calibrate``). Figures go to docs/performance.md,
+Reports messages per second, the CPU seconds of the pullers (together) and of the stub per
+message, the messages a puller found stored by the other, the load average before and
+after each run, and the machine speed (``bench_intake.calibrate``). Figures go to docs/performance.md,
 section "VECOZO pull".
 """
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import resource
 import sys
 import tempfile
@@ -28,11 +32,15 @@ import time
 import uuid
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the stub lives with the tests
 
 from bench_intake import _database, _drop, calibrate  # noqa: E402
+
+if TYPE_CHECKING:
+    from ijw_gateway.config import Settings
 
 
 def _payloads(count: int) -> list[bytes]:
@@ -84,11 +92,68 @@ def _certificates(directory: str) -> None:
     )
 
 
-def run(kind: str, count: int, threads: int, takers: int | None) -> dict[str, float]:
+def _settings(url: str, port: int, tmp: str) -> Settings:
     from ijw_gateway.config import Settings
-    from ijw_gateway.gateway import Gateway, prepare
+
+    return Settings(
+        database_url=url,
+        parties=ROOT / "examples" / "zhz" / "parties.toml",
+        vecozo_url=f"https://127.0.0.1:{port}/berichtenservice",
+        vecozo_cert=Path(f"{tmp}/client.pem"),
+        vecozo_ca=Path(f"{tmp}/ca.pem"),
+    )
+
+
+def _puller(settings: Settings, threads: int, takers: int | None, pipe: Connection) -> None:
+    """One puller process (as ``ijw-gateway vecozo pull``): ready, then drain on "go";
+    reports its own CPU seconds and what it did."""
+    from ijw_gateway.gateway import Gateway
     from ijw_gateway.store import Store
     from ijw_gateway.vecozo.pull import Puller
+
+    store = Store.open(settings.database_url)
+    gateway = Gateway(settings, store)
+    base = gateway.puller()
+    puller = Puller(base.client, gateway.arrivals, store, threads=threads, takers=takers)
+    pipe.send("ready")
+    pipe.recv()
+    cpu = time.process_time()
+    done = puller.drain()
+    pipe.send((time.process_time() - cpu, done.stored, done.duplicates, done.failed))
+    puller.client.close()
+    store.dispose()
+
+
+def _pull(
+    settings: Settings, pullers: int, threads: int, takers: int | None
+) -> tuple[float, list[tuple[float, int, int, int]]]:
+    """Wall seconds from "go" until every puller drained, and each puller's report."""
+    pipes, procs = [], []
+    for _ in range(pullers):
+        ours, theirs = multiprocessing.Pipe()
+        proc = multiprocessing.Process(target=_puller, args=(settings, threads, takers, theirs))
+        proc.start()
+        pipes.append(ours)
+        procs.append(proc)
+    try:
+        for pipe in pipes:
+            if not pipe.poll(120) or pipe.recv() != "ready":
+                raise SystemExit("a puller did not start")
+        started = time.perf_counter()
+        for pipe in pipes:
+            pipe.send("go")
+        reports = [pipe.recv() for pipe in pipes]
+        return time.perf_counter() - started, reports
+    finally:
+        for proc in procs:
+            proc.join(timeout=60)
+
+
+def run(
+    kind: str, count: int, threads: int, takers: int | None, pullers: int = 1
+) -> dict[str, float]:
+    from ijw_gateway.gateway import prepare
+    from ijw_gateway.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         _certificates(tmp)
@@ -99,37 +164,25 @@ def run(kind: str, count: int, threads: int, takers: int | None) -> dict[str, fl
         try:
             if not ours.poll(120):  # the stub died before it served (its error is above)
                 raise SystemExit("the stub did not start")
-            port = ours.recv()
-            settings = Settings(
-                database_url=url,
-                parties=ROOT / "examples" / "zhz" / "parties.toml",
-                vecozo_url=f"https://127.0.0.1:{port}/berichtenservice",
-                vecozo_cert=Path(f"{tmp}/client.pem"),
-                vecozo_ca=Path(f"{tmp}/ca.pem"),
-            )
+            settings = _settings(url, ours.recv(), tmp)
             store = Store.open(url)
             prepare(settings, store)
             store.set_channel("12345678", "vecozo", None)
-            gateway = Gateway(settings, store)
-            base = gateway.puller()
-            puller = Puller(base.client, gateway.arrivals, store, threads=threads, takers=takers)
-            cpu, started = time.process_time(), time.perf_counter()
-            done = puller.drain()
-            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            store.dispose()
+            seconds, reports = _pull(settings, pullers, threads, takers)
             ours.send("stop")
             stub_cpu, acked, left = ours.recv()
-            puller.client.close()
-            store.dispose()
         finally:
             stub.join(timeout=30)
             _drop(schema)
-    assert acked == count and left == 0 and done.stored == count, (done, acked, left)
+    stored = sum(r[1] for r in reports)
+    assert acked == count and left == 0 and stored == count, (reports, acked, left)
     return {
         "messages": count,
-        "accepted_share": done.stored / count,
         "msg_per_s": count / seconds,
-        "puller_cpu_ms_per_msg": cpu * 1000 / count,
+        "puller_cpu_ms_per_msg": sum(r[0] for r in reports) * 1000 / count,
         "stub_cpu_ms_per_msg": stub_cpu * 1000 / count,
+        "duplicates": sum(r[2] for r in reports),
     }
 
 
@@ -141,16 +194,21 @@ def main() -> int:
     parser.add_argument(
         "--takers", type=int, help="intakes side by side (2 on PostgreSQL, 1 on SQLite)"
     )
+    parser.add_argument("--pullers", type=int, default=1, help="puller processes at once")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"machine speed: {calibrate():.3f} ms CPU for the reference workload")
     for n in range(args.runs):
-        figures = run(args.db, args.messages, args.threads, args.takers)
+        load = os.getloadavg()[0]
+        figures = run(args.db, args.messages, args.threads, args.takers, args.pullers)
         shown = ", ".join(
             f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()
         )
         takers = args.takers or "default"
-        print(f"run {n + 1} ({args.db}, {args.threads} threads, {takers} takers): {shown}")
+        print(
+            f"run {n + 1} ({args.db}, {args.pullers} pullers, {args.threads} threads, "
+            f"{takers} takers, load {load:.1f}→{os.getloadavg()[0]:.1f}): {shown}"
+        )
     return 0
 
 

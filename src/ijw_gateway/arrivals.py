@@ -69,7 +69,9 @@ class Arrivals:
         party = envelope.from_party if envelope else _code(arrival.sender) or ""
         sha = hashlib.sha256(data).hexdigest()
         name = arrival.trace_ref
-        posted = Posted(party, name, data, sha, tree, envelope, trace, answer_back=True)
+        posted = Posted(
+            party, name, data, sha, tree, envelope, trace, answer_back=True, wire=arrival
+        )
         try:
             if refused is not None:
                 raise Unprocessable(refused.reason, refused.code)
@@ -102,15 +104,7 @@ class Arrivals:
     def _taken(self, arrival: Arrival, unit: Unit, posted: Posted, judging: Judging) -> Taken:
         """In the intake's transaction (``Intake.in_transaction``): an arrival taken before
         is that message; otherwise the intake writes it, and the exchange's ids go beside."""
-        party, trace = posted.party, posted.trace
-        unit.lock([arrival.lock])  # the same arrival is judged once at a time
-        existing = unit.wire_message(arrival.channel, arrival.trace_ref)
-        if existing is not None:
-            unit.event(
-                existing, "duplicate_received", party, f"again from {arrival.channel}", trace
-            )
-            return Taken(existing, "duplicate")
-        result = self.intake.transact(unit, posted, judging)
+        result = self.intake.transact(unit, posted, judging)  # asks for ``posted.wire`` too
         assert result.id is not None  # the bytes were there, so a message was stored
         if result.duplicate:
             return Taken(result.id, "duplicate")  # the same bytes came before under another id

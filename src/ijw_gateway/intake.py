@@ -231,7 +231,11 @@ class Intake:
         An answer to a held message is judged here, with that message counted (``held``)."""
         party, trace, envelope = posted.party, posted.trace, posted.envelope
         receiver = envelope.to_party if envelope else None
-        seen = unit.open(posted.locks, party, posted.sha, posted.own, receiver)
+        seen = unit.open(posted.locks, party, posted.sha, posted.own, receiver, posted.wire)
+        if seen.wire is not None and posted.wire is not None:  # taken in before: that one
+            again = f"again from {posted.wire.channel}"
+            unit.event(seen.wire, "duplicate_received", party, again, trace)
+            return Result(seen.wire, {}, duplicate=True)
         if seen.receipt is not None:
             unit.event(seen.receipt, "duplicate_received", party, "identical bytes", trace)
             return replay(unit, seen.receipt)

@@ -18,6 +18,7 @@ from ijw_gateway.findings import JsonDict, Report
 from ijw_gateway.routing import Envelope, Key
 from ijw_gateway.store import Unit
 from ijw_gateway.store.unit import NewMessage
+from ijw_gateway.wire import Arrival
 
 KEEP_REJECTED = 2**20
 KEPT_PREFIX = 64 * 2**10
@@ -78,6 +79,7 @@ class Posted:
     trace: str
     given_id: str | None = None  # the id to store it under (StUF), else a new one
     answer_back: bool = False  # came over an exchange: its return message is queued back
+    wire: Arrival | None = None  # came over an exchange: stored once under its id there
 
     @property
     def locks(self) -> tuple[str, ...]:

@@ -52,14 +52,27 @@ class BackOffice:
     received: list[codec.Received] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     bodies: list[bytes] = field(default_factory=list)
+    stored: dict[str, float] = field(default_factory=dict)  # reference -> time.time() first
+    inflight: int = 0  # envelopes being answered right now
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        """Keep the envelope (its reference once, on arrival, as a back office that
+        stores it before answering), then answer as the script says."""
         received = codec.read(body)
-        self.bodies.append(body)
-        self.received.append(received)
-        self.headers.append(headers)
-        script = self.answers[min(len(self.received), len(self.answers)) - 1]
-        return script(received)
+        with self.lock:
+            self.bodies.append(body)
+            self.received.append(received)
+            self.headers.append(headers)
+            if received.routing is not None:
+                self.stored.setdefault(received.routing.referentienummer, time.time())
+            script = self.answers[min(len(self.received), len(self.answers)) - 1]
+            self.inflight += 1
+        try:
+            return script(received)
+        finally:
+            with self.lock:
+                self.inflight -= 1
 
 
 @dataclass(frozen=True)

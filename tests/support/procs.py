@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,7 +21,9 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from tests.support.service import PARTIES
+from ijw_gateway.fixtures import builders as b
+from ijw_gateway.store import Store
+from tests.support.service import PARTIES, settled
 
 GATEWAY = str(Path(sys.executable).parent / "ijw-gateway")
 START_SECONDS = 60.0
@@ -190,6 +192,50 @@ def in_thread(config: uvicorn.Config) -> Iterator[tuple[uvicorn.Server, threadin
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+def queued_allocations(env: dict[str, str], store: Store, count: int) -> list[str]:
+    """``count`` allocations (JW301) of the example municipality to the example provider,
+    stored and queued through a gateway made from ``env`` (its parties file loaded): what
+    a worker process started with ``env`` then delivers."""
+    from ijw_gateway.config import Settings
+    from ijw_gateway.gateway import Gateway, prepare
+
+    settings = Settings.from_env(env)
+    prepare(settings, store)
+    intake = Gateway(settings, store).intake
+    ids = []
+    for i in range(count):
+        model = b.jw301(f"K-{i}", products=[b.toegewezen_product(7000 + i)])
+        (result,) = intake.submit(b.GEMEENTE, b.to_bytes(model), "t")
+        assert result.delivery == "queued" and result.id
+        ids.append(result.id)
+    return ids
+
+
+def killed_in_flight(
+    env: dict[str, str],
+    log: Path,
+    store: Store,
+    ids: list[str],
+    in_flight: Callable[[int], bool],
+    kills: int = 2,
+) -> int:
+    """A worker (``--concurrency 2``) SIGKILLed ``kills`` times, each time once
+    ``in_flight(n)`` (``n``: the kill's number, from 0) says a delivery is in flight, then
+    started again until every message of ``ids`` is delivered; the number of kills."""
+    worker = Proc(["worker", "--concurrency", "2"], env, log)
+    for n in range(kills):
+        worker.start()
+        wait_until(lambda: in_flight(n), 60, "a delivery in flight", 0.01)  # noqa: B023
+        time.sleep(0.05)  # the kill lands while the receiver holds its answer
+        worker.kill()
+    worker.start()
+    try:
+        wait_until(lambda: settled(store, ids), 120, "every message delivered")
+    finally:
+        worker.stop()
+    return kills
 
 
 def wait_until(check: object, seconds: float, what: str, step: float = 0.1) -> None:

@@ -70,6 +70,7 @@ class Seen:
     receipt: str | None  # the message stored for the same poster and bytes
     owner: str | None  # the message that used the same identification
     held: str | None = None  # a message under it that waits for its receiver (``store.held``)
+    wire: str | None = None  # the message stored under the same exchange id (``open``)
 
 
 @dataclass(frozen=True)
@@ -168,18 +169,22 @@ class Unit:
         sha256: str,
         own: Key | None,
         receiver: str | None = None,
+        wire: Arrival | None = None,
     ) -> Seen:
-        """Lock ``keys`` (as ``lock``) and ask what the store already holds of these bytes
-        and of this identification (used, or held), in one statement; and the answer modes of
-        the message's ``receiver`` (``answer_mode``), saving the intake a round trip.
+        """Lock ``keys`` (as ``lock``) and ask what the store already holds of these bytes,
+        of this identification (used, or held) and of this exchange id (``wire``: an
+        arrival, whose own lock is taken with the others), in one statement; and the answer
+        modes of the message's ``receiver`` (``answer_mode``), saving the intake a round
+        trip.
 
         The questions read the state from before the lock was granted. That is safe for
-        bytes and identification, guarded by a unique key as well: when a concurrent intake
-        commits the same while this one waits, this intake's insert collides, and the retry
-        (``Collision``) asks again and sees it. A held message has no such guard: two posted
-        at once under one identification may both be held (``held``). Questions without a
-        guard (the cross-message rules') are asked after this statement."""
-        keys = sorted(set(keys))
+        bytes, identification and exchange id, guarded by a unique key as well: when a
+        concurrent intake commits the same while this one waits, this intake's insert
+        collides, and the retry (``Collision``) asks again and sees it. A held message has
+        no such guard: two posted at once under one identification may both be held
+        (``held``). Questions without a guard (the cross-message rules') are asked after
+        this statement."""
+        keys = sorted(set(keys) | ({wire.lock} if wire else set()))
         values: dict[str, Any] = {
             "poster": poster,
             "sha256": sha256,
@@ -187,13 +192,15 @@ class Unit:
             "type": own.type if own else None,
             "identificatie": own.identificatie if own else None,
             "receiver": receiver,
+            "channel": wire.channel if wire else None,
+            "trace_ref": wire.trace_ref if wire else None,
         }
         locked = self.postgres and bool(keys)
         if locked:
             values["keys"] = keys
         row = self.sql.first(_OPEN_LOCKED if locked else _OPEN, **values)
         assert row is not None  # the statement always answers one row
-        seen = Seen(row["receipt"], row["owner"], row["held"])
+        seen = Seen(row["receipt"], row["owner"], row["held"], row["wire"])
         if own is not None:
             self.identifications[own] = seen.owner
         if receiver is not None:
@@ -411,6 +418,9 @@ _OWNER_OF = select(Identification.message_id).where(
 )
 OWNER = Statement(_OWNER_OF)
 """The message that used an identification (Afzender, message type, Identificatie)."""
+_WIRE_OF = select(WireRef.message_id).where(
+    WireRef.channel == bindparam("channel"), WireRef.trace_ref == bindparam("trace_ref")
+)
 _SEEN = sa_select(
     select(Receipt.message_id)
     .where(Receipt.poster == bindparam("poster"), Receipt.sha256 == bindparam("sha256"))
@@ -422,17 +432,14 @@ _SEEN = sa_select(
     .where(Party.code == bindparam("receiver"))
     .scalar_subquery()
     .label("answers"),
+    _WIRE_OF.scalar_subquery().label("wire"),
 )
 _OPEN = Statement(_SEEN)
 # PostgreSQL with keys to lock: the locks are a one-row FROM.
 _OPEN_LOCKED = Statement(
     _SEEN.select_from(_LOCKS.columns(column("locked", Integer)).subquery("locks"))
 )
-_WIRE = Statement(
-    select(WireRef.message_id).where(
-        WireRef.channel == bindparam("channel"), WireRef.trace_ref == bindparam("trace_ref")
-    )
-)
+_WIRE = Statement(_WIRE_OF)
 # SQLite numbers the rows of ``message`` in the order they are written: one writer at a
 # time, each row one more than the largest before (no row is ever deleted).
 _SEQUENCE = Statement(
