@@ -3,6 +3,7 @@ README's Architecture section draws them), and every module has its place in bot
 
 from __future__ import annotations
 
+import logging
 import pkgutil
 import re
 import tomllib
@@ -30,7 +31,20 @@ def _layers() -> list[str]:
 
 
 def test_the_imports_keep_to_the_layers() -> None:
-    assert lint_imports(config_filename=str(PYPROJECT), no_cache=True, no_logo=True) == 0
+    """(import-linter configures its logging with ``dictConfig``, which disables every
+    logger that exists already: the gateway's are enabled again, else the tests after
+    this one would see none of their records.)"""
+    enabled = [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger) and not logger.disabled
+    ]
+    try:
+        assert lint_imports(config_filename=str(PYPROJECT), no_cache=True, no_logo=True) == 0
+    finally:
+        for logger in enabled:
+            logger.disabled = False
+    assert not logging.getLogger("ijw_gateway.vecozo").disabled
 
 
 def test_no_module_imports_one_that_imports_it_back() -> None:
