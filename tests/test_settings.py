@@ -144,3 +144,13 @@ def test_the_export_key_is_checked_and_never_repeated() -> None:
         Settings.from_env({"IJW_EXPORT_KEY": "short-s3cret"})
     assert "IJW_EXPORT_KEY" in str(refused.value) and "s3cret" not in str(refused.value)
     assert "region" not in repr(Settings(export_key="a-key-of-the-region"))
+
+
+def test_every_setting_is_in_the_table_of_docs_service_md() -> None:
+    """An operator finds every ``IJW_`` variable, its default and range in one table."""
+    table = (Path(ijw_gateway.__file__).parents[2] / "docs" / "service.md").read_text("utf-8")
+    variables = {
+        f"IJW_{f.name.upper()}" for f in dataclasses.fields(Settings) if f.name != "worker_in_serve"
+    }
+    missing = sorted(v for v in variables if f"`{v}`" not in table)
+    assert missing == []

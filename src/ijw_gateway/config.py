@@ -42,6 +42,7 @@ Seconds = Annotated[float, msgspec.Meta(gt=0, le=86_400)]
 Hours = Annotated[float, msgspec.Meta(gt=0, le=8_760)]  # at most a year
 Port = Annotated[int, msgspec.Meta(ge=1, le=65_535)]
 Threads = Annotated[int, msgspec.Meta(ge=1, le=64)]
+Processes = Annotated[int, msgspec.Meta(ge=0, le=32)]
 Host = Annotated[str, msgspec.Meta(pattern=r"^\S+$")]  # a name or address, no blanks
 ExportKey = Annotated[str, msgspec.Meta(min_length=16)]  # a secret: at least 16 characters
 
@@ -69,6 +70,9 @@ class Settings:
     vecozo_key: Path | None = None
     vecozo_ca: Path | None = None  # trust only this CA for VECOZO (a test VECOZO)
     vecozo_poll_seconds: Seconds = 30.0  # `vecozo worker`: wait between pulls when none came
+    # Intake processes of a puller, for listings of many messages (PostgreSQL only; 0: the
+    # puller's own process takes every message in; ``vecozo.taking``).
+    vecozo_pull_processes: Processes = 3
     releases: Path | None = None  # answer versions and freeze windows (``releaseconfig``)
     # The key of the monitoring export's pseudonyms (keyed hash of BSN and allocation
     # number); None: the export refuses.

@@ -63,6 +63,7 @@ from ijw_gateway.validation import ParsedMessage, Validator
 from ijw_gateway.vecozo.channel import VecozoChannel
 from ijw_gateway.vecozo.client import Connection, VecozoClient
 from ijw_gateway.vecozo.pull import Puller
+from ijw_gateway.vecozo.taking import IntakeProcesses
 from ijw_gateway.worker import Worker
 
 log = logging.getLogger("ijw_gateway.gateway")
@@ -239,7 +240,15 @@ class Gateway:
         connection = self.vecozo()
         if connection is None:
             raise ConfigurationError("set IJW_VECOZO_URL (and IJW_VECOZO_CERT) to pull from VECOZO")
-        return Puller(VecozoClient(connection, transport), self.arrivals, self.store)
+        processes = self.settings.vecozo_pull_processes
+        return Puller(
+            VecozoClient(connection, transport),
+            self.arrivals,
+            self.store,
+            processes=IntakeProcesses(partial(pulled_arrivals, self.settings), processes)
+            if processes and self.store.postgres
+            else None,
+        )
 
     def worker(self, transport: httpx.BaseTransport | None = None, concurrency: int = 8) -> Worker:
         """A delivery worker over every channel of this gateway."""
@@ -303,6 +312,12 @@ def prepare(settings: Settings, store: Store) -> None:
     if specs:
         for note in store.load_directory(specs).notes():
             log.info("parties file: %s", note)
+
+
+def pulled_arrivals(settings: Settings) -> Arrivals:
+    """The intake of one of a puller's intake processes (``vecozo.taking``): a gateway of
+    its own on one database connection, over the database its puller prepared."""
+    return open_gateway(settings, prepared=True, pool_size=1).arrivals
 
 
 def open_gateway(settings: Settings, *, prepared: bool = False, pool_size: int = 5) -> Gateway:

@@ -219,6 +219,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@pytest.fixture
+def pg_url(pg_session_url: str) -> str:
+    """The session's PostgreSQL schema, emptied (for tests of what only PostgreSQL does)."""
+    _truncate(pg_session_url)
+    return pg_session_url
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database, not migrated (for tests of upgrades from an older revision)."""

@@ -37,4 +37,5 @@ from tests.support.service import (  # noqa: E402, F401
     db_url,
     pg_schemas,
     pg_session_url,
+    pg_url,
 )

@@ -19,33 +19,15 @@ from ijw_gateway.store.tables import Message, Outbox, WireRef
 from ijw_gateway.wire import wire_id
 from tests.support.procs import (
     Proc,
-    gateway_env,
     killed_in_flight,
     queued_allocations,
     wait_until,
 )
-from tests.support.service import PARTIES
+from tests.support.vecozo_gateway import vecozo_env
 from tests.support.vecozo_stub import Certificates, Stub, metadata
 
 GEMEENTE, AGB = b.GEMEENTE, b.AGB
 N_PULL, N_PUSH = 40, 16
-
-
-def _env(db_url: str, tmp: Path, stub: Stub, certs: Certificates, channel: str) -> dict[str, str]:
-    text = PARTIES.read_text(encoding="utf-8").replace(
-        f'code = "{AGB}"\n', f'code = "{AGB}"\nchannel = "{channel}"\n'
-    )
-    parties = tmp / "parties.toml"
-    parties.write_text(text, encoding="utf-8")
-    return gateway_env(
-        db_url,
-        parties,
-        IJW_VECOZO_URL=stub.base_url,
-        IJW_VECOZO_CERT=certs.client_file,
-        IJW_VECOZO_CA=certs.ca_file,
-        IJW_DELIVERY_LEASE_SECONDS="4",
-        IJW_WORKER_POLL_SECONDS="0.05",
-    )
 
 
 def _stored(store: Store) -> set[str]:
@@ -73,7 +55,9 @@ def test_a_pull_killed_anywhere_acknowledges_only_what_it_stored_and_stores_once
     traces, early = _ready(stub, store)
     stub.delay.update(payload=0.01, ack=0.05)
     pull = Proc(
-        ["vecozo", "pull"], _env(db_url, tmp_path, stub, certs, "mailbox"), tmp_path / "pull.log"
+        ["vecozo", "pull"],
+        vecozo_env(db_url, tmp_path, stub, certs, "mailbox"),
+        tmp_path / "pull.log",
     )
     for threshold in (4, 16):  # killed twice while it stores and acknowledges
         pull.start()
@@ -113,7 +97,7 @@ def test_two_puller_processes_at_once_store_and_acknowledge_each_message_once(
     store = Store.open(db_url)
     traces, early = _ready(stub, store)
     stub.delay.update(payload=0.02)  # the two overlap for a second or more
-    env = _env(db_url, tmp_path, stub, certs, "mailbox")
+    env = vecozo_env(db_url, tmp_path, stub, certs, "mailbox")
     pulls = [Proc(["vecozo", "pull"], env, tmp_path / f"pull{i}.log") for i in range(2)]
     for pull in pulls:
         pull.start()
@@ -133,7 +117,7 @@ def test_two_puller_processes_at_once_store_and_acknowledge_each_message_once(
 def test_a_push_killed_in_flight_is_pushed_again_and_counted_delivered_once(
     db_url: str, tmp_path: Path, stub: Stub, certs: Certificates
 ) -> None:
-    env = _env(db_url, tmp_path, stub, certs, "vecozo")
+    env = vecozo_env(db_url, tmp_path, stub, certs, "vecozo")
     store = Store.open(db_url)
     ids = queued_allocations(env, store, N_PUSH)
     stub.delay["push"] = 0.3

@@ -18,7 +18,6 @@ from sqlmodel import func, select
 
 from ijw_gateway.arrivals import Taken
 from ijw_gateway.cli import main
-from ijw_gateway.config import Settings
 from ijw_gateway.fixtures import builders as b
 from ijw_gateway.fixtures.scenario import test_bsns as bsns
 from ijw_gateway.gateway import Gateway, prepare
@@ -30,26 +29,16 @@ from ijw_gateway.vecozo.pull import Puller
 from ijw_gateway.vecozo.track import follow, follow_due
 from ijw_gateway.wire import Arrival, wire_id
 from tests.support.service import PARTIES
+from tests.support.vecozo_gateway import vecozo_settings
 from tests.support.vecozo_stub import Certificates, Stub, metadata
 
 GEMEENTE, AGB = b.GEMEENTE, b.AGB
 PROVIDER, MUNICIPALITY = ("Instelling", AGB), ("Gemeente", GEMEENTE)
 
 
-def _settings(db_url: str, stub: Stub, certs: Certificates, **more: Any) -> Settings:
-    return Settings(
-        database_url=db_url,
-        parties=PARTIES,
-        vecozo_url=stub.base_url,
-        vecozo_cert=Path(certs.client_file),
-        vecozo_ca=Path(certs.ca_file),
-        **more,
-    )
-
-
 @pytest.fixture
 def gateway(db_url: str, stub: Stub, certs: Certificates) -> Iterator[Gateway]:
-    settings = _settings(
+    settings = vecozo_settings(
         db_url, stub, certs, worker_poll_seconds=0.05, delivery_timeout_seconds=1.0
     )
     store = Store.open(db_url)
@@ -69,7 +58,7 @@ def pullers(gateway: Gateway) -> Iterator[Callable[[], Puller]]:
 
     yield make
     for puller in made:
-        puller.client.close()
+        puller.close()
 
 
 def _request(stub: Stub, identificatie: str = "R-1", **meta: str) -> str:
@@ -316,7 +305,7 @@ def test_a_pulled_message_a_freeze_holds_is_left_for_the_next_round(
         "start = 2026-03-27T17:00:00Z\nend = 2026-04-01T06:00:00Z\n",
         encoding="utf-8",
     )
-    settings = _settings(db_url, stub, certs, releases=config)
+    settings = vecozo_settings(db_url, stub, certs, releases=config)
     now = [datetime(2026, 3, 30, tzinfo=UTC)]
     store = Store.open(db_url, clock=lambda: now[0])
     prepare(settings, store)
@@ -330,7 +319,7 @@ def test_a_pulled_message_a_freeze_holds_is_left_for_the_next_round(
         done = puller.round()
         assert (done.stored, done.acknowledged) == (1, 1) and stub.acknowledged == [trace]
     finally:
-        puller.client.close()
+        puller.close()
         store.dispose()
 
 

@@ -75,7 +75,7 @@ def pull(once: bool, answers_to: str | None, conversation: str | None) -> int:
     try:
         done = puller.round(search) if once else puller.drain(search)
     finally:
-        puller.client.close()
+        puller.close()
         gateway.store.dispose()
     click.echo(
         f"listed {done.listed}, stored {done.stored}, already stored {done.duplicates}, "
@@ -157,7 +157,7 @@ def vecozo_worker() -> int:
             if done.listed == 0 or done.failed:
                 stop.wait(gateway.settings.vecozo_poll_seconds)
     finally:
-        puller.client.close()
+        puller.close()
         gateway.store.dispose()
     return 0
 

@@ -14,6 +14,9 @@ under which intake serialises concurrent posts, ``routing._locks``). Messages th
 none are taken in side by side (``takers`` threads), so their commits overlap. Payload
 downloads run ahead of the intake and acknowledgements behind it, on a few threads; a
 message is acknowledged only after its own transaction committed, whatever the others do.
+A listing of many messages is taken in by intake processes of their own when the puller
+has them (``taking.IntakeProcesses``, on PostgreSQL), in the same order and with the same
+promises; the puller's own process then only lists, fetches, orders and acknowledges.
 
 A payload whose size or SHA-256 is not what the listing said is neither stored nor
 acknowledged: the next round fetches it again. A message the intake refuses (its metadata
@@ -32,13 +35,13 @@ from dataclasses import dataclass, field
 
 from ijw_gateway.arrivals import Arrivals
 from ijw_gateway.delivery import GiveUp, RetryLater
-from ijw_gateway.errors import Conflict, Frozen, StoreUnavailable
 from ijw_gateway.intake import Read, read_envelope
 from ijw_gateway.metrics import VECOZO_PULLED
 from ijw_gateway.store import Store
 from ijw_gateway.vecozo.client import PULL_MAX, Search, VecozoClient
 from ijw_gateway.vecozo.ijw import CHANNEL, arrival_of
 from ijw_gateway.vecozo.model import Gereed
+from ijw_gateway.vecozo.taking import OUTCOMES, PROCESSES_FROM, IntakeProcesses, take_in
 
 log = logging.getLogger("ijw_gateway.vecozo")
 
@@ -75,6 +78,8 @@ class Puller:
         store: Store,
         threads: int = 4,
         takers: int | None = None,
+        processes: IntakeProcesses | None = None,
+        processes_from: int = PROCESSES_FROM,
     ) -> None:
         self.client = client
         self.arrivals = arrivals
@@ -83,6 +88,16 @@ class Puller:
         # Intakes side by side (of messages sharing no key): on PostgreSQL their commits
         # overlap; SQLite has one writer at a time, so there one is the quickest.
         self.takers = max(1, takers if takers is not None else 2 if store.postgres else 1)
+        # Intake processes (``taking``): started in the background by a listing of at
+        # least ``processes_from`` new messages, then used for every listing.
+        self.processes = processes if store.postgres else None
+        self.processes_from = processes_from
+
+    def close(self) -> None:
+        """Close the connection to VECOZO and stop the intake processes."""
+        self.client.close()
+        if self.processes is not None:
+            self.processes.close()
 
     def drain(self, search: Search | None = None, max_rounds: int = 1000) -> Round:
         """Rounds until VECOZO has nothing more for us, or a round brought nothing new."""
@@ -125,7 +140,10 @@ class Puller:
         payloads = self._ahead(fetch, fresh)  # in the order of ``fresh``, fetched ahead
         order = _Order()
         taking: deque[tuple[Gereed, Future[str]]] = deque()
-        with ThreadPoolExecutor(self.takers, thread_name_prefix="ijw-vecozo-take") as takers:
+        processes = self._processes(len(fresh))
+        # With processes, each has a message waiting while it takes in another.
+        side_by_side = 2 * processes.processes if processes else self.takers
+        with ThreadPoolExecutor(side_by_side, thread_name_prefix="ijw-vecozo-take") as takers:
             for item in listed:
                 trace = item.referentiegegevens.traceerId
                 data = next(payloads) if str(trace) not in stored else None
@@ -138,20 +156,30 @@ class Puller:
                     read = read_envelope(data)
                     keys = read[1].locks if read[1] is not None else ()
                     after = order.after(keys)
-                    taken = takers.submit(self._take, item, data, read, after)
+                    taken = takers.submit(self._take, item, data, read, after, processes)
                     order.hold(keys, taken)
                     taking.append((item, taken))
-                while taking and (taking[0][1].done() or len(taking) > 2 * self.takers):
+                while taking and (taking[0][1].done() or len(taking) > 2 * side_by_side):
                     yield self._taken(ack, *taking.popleft(), done)
             while taking:
                 yield self._taken(ack, *taking.popleft(), done)
+
+    def _processes(self, fresh: int) -> IntakeProcesses | None:
+        """The intake processes for a listing of ``fresh`` new messages, if it uses them."""
+        if self.processes is None:
+            return None
+        if self.processes.ready:
+            return self.processes
+        if fresh >= self.processes_from:  # started now, used from a later listing on
+            self.processes.warm()
+        return None
 
     def _taken(
         self, ack: ThreadPoolExecutor, item: Gereed, taken: Future[str], done: Round
     ) -> tuple[Gereed, Future[bool]] | None:
         """Count what ``_take`` did; acknowledge what it stored (now committed)."""
         outcome = taken.result()
-        if outcome not in _OUTCOMES:
+        if outcome not in OUTCOMES:
             done.fail(item.referentiegegevens.traceerId, outcome)
             return None
         setattr(done, outcome, getattr(done, outcome) + 1)
@@ -177,15 +205,22 @@ class Puller:
         except (RetryLater, GiveUp) as exc:
             return exc.detail
 
-    def _take(self, item: Gereed, data: bytes, read: Read, after: list[Future[str]]) -> str:
-        """Store and queue (in one transaction) once ``after`` are done: ``stored``,
-        ``duplicates`` or ``refused``, else why it could not be stored now."""
+    def _take(
+        self,
+        item: Gereed,
+        data: bytes,
+        read: Read,
+        after: list[Future[str]],
+        processes: IntakeProcesses | None,
+    ) -> str:
+        """Store and queue (in one transaction) once ``after`` are done, here or in an
+        intake process: ``stored``, ``duplicates`` or ``refused``, else why it could not
+        be stored now."""
         wait(after)
-        try:
-            taken = self.arrivals.take(arrival_of(item.metadata), data, _trace(), True, read)
-        except (StoreUnavailable, Conflict, Frozen) as exc:  # not acknowledged: again later
-            return f"not stored ({exc.code})"
-        return {"duplicate": "duplicates", "refused": "refused"}.get(taken.outcome, "stored")
+        arrival = arrival_of(item.metadata)
+        if processes is not None:
+            return processes.take(arrival, data, _trace())
+        return take_in(self.arrivals, arrival, data, _trace(), read)
 
     def _acknowledged(self, item: Gereed, ack: Future[bool], done: Round) -> None:
         try:
@@ -205,9 +240,6 @@ class Puller:
 
 def _trace() -> str:
     return uuid.uuid4().hex
-
-
-_OUTCOMES = frozenset({"stored", "duplicates", "refused"})
 
 
 class _Order:
