@@ -1,4 +1,5 @@
-"""Conformance in a browser: the suite against the running gateway, watched to its end."""
+"""Conformance in a browser: the suite against the running gateway, watched to its end
+(a party's run: the target is the gateway itself)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ FLOWS = "sequences/flow-segment-1-* sequences/flow-segment-2-*"
 def test_run_the_suite_against_the_running_gateway(served: Running, page: Page) -> None:
     sign_in(page, served.url, demo_key(GEMEENTE))
     page.get_by_role("link", name="Conformance").first.click()
-    page.get_by_label("Target URL").fill(served.url)
+    target = page.get_by_label("Target URL")  # a party's: this gateway, not to be changed
+    expect(target).to_have_value(served.url)
+    expect(target).not_to_be_editable()
     page.get_by_label("API key template").fill(DEMO_KEYS)
     page.get_by_label("Only these fixtures").fill(FLOWS)
     page.get_by_role("button", name="Run").click()

@@ -1,13 +1,17 @@
 """Conformance: run the fixture suite against a URL, watch it, filter it, take the JUnit.
 
 Any signed-in user may run (testers hold a party key); each user one run at a time
-(``console.conformance_runs``). Progress is read as JSON by a few lines of script; the
-page works without it too (reload it).
+(``console.conformance_runs``). A party runs against this gateway only (the address the
+console answers at): the run sends requests from the gateway's host, so any other address
+is an operator's to choose, never a way for a key holder to reach what the gateway's
+network reaches. Progress is read as JSON by a few lines of script; the page works without
+it too (reload it).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -15,8 +19,16 @@ from starlette.datastructures import FormData
 
 from ijw_gateway.console.conformance_runs import Order, Runs
 from ijw_gateway.console.session import Session
-from ijw_gateway.console.web import checked_form, console_of, render, signed_in, text_field
-from ijw_gateway.errors import NotFound
+from ijw_gateway.console.texts import words
+from ijw_gateway.console.web import (
+    checked_form,
+    console_of,
+    lang_of,
+    render,
+    signed_in,
+    text_field,
+)
+from ijw_gateway.errors import Forbidden, NotFound
 
 router = APIRouter()
 User = Annotated[Session, Depends(signed_in)]
@@ -47,14 +59,32 @@ async def start(
     request: Request, form: Annotated[FormData, Depends(checked_form)], user: User
 ) -> Response:
     only = tuple(p for p in text_field(form, "only").split() if p)
+    url = text_field(form, "url")
+    if not user.operator and _origin(url) != own_origin(request):
+        raise Forbidden(words(lang_of(request))("conformance_elsewhere"), "operators_only")
     order = Order(
-        text_field(form, "url"),
+        url,
         text_field(form, "key_template") or None,
         only,
         text_field(form, "skip_answers") == "on",
     )
     _runs(request).start(user.principal, order)
     return RedirectResponse(f"{console_of(request).base}/conformance", status_code=303)
+
+
+def own_origin(request: Request) -> str:
+    """The console's own scheme, host and port, as the browser addressed it."""
+    return _origin(str(request.base_url))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url.strip())
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    try:
+        port = parts.port or default
+    except ValueError:  # a port that is no number
+        return ""
+    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
 
 
 @router.get("/conformance/progress")

@@ -204,6 +204,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "manifest. Eén run tegelijk per gebruiker.",
     ),
     "target_url": ("Target URL", "Doel-URL"),
+    "conformance_here": (
+        "A party runs the suite against this gateway. To test your own implementation, run "
+        "ijw-gateway conformance run --target on your own machine, or ask an operator.",
+        "Een partij draait de set tegen deze gateway. Test uw eigen implementatie met "
+        "ijw-gateway conformance run --target op uw eigen machine, of vraag een beheerder.",
+    ),
+    "conformance_elsewhere": (
+        "Only operators may run the suite against another address than this gateway's.",
+        "Alleen beheerders mogen de set draaien tegen een ander adres dan dat van deze gateway.",
+    ),
     "key_template": (
         "API key template ({party} is replaced)",
         "API-sleutelsjabloon ({party} wordt vervangen)",
