@@ -152,11 +152,12 @@ def test_the_browser_language_and_the_switch(client: TestClient) -> None:
     assert "<h1>Validate</h1>" in english.text
 
 
-def _run_against(client: TestClient, url: str) -> int:
+def _run_against(client: TestClient, url: str, headers: dict[str, str] | None = None) -> int:
     status: int = client.post(
         "/console/conformance",
         data={"csrf": form_token(client, "/console/conformance"), "url": url,
               "only": "nothing/matches/*", "skip_answers": "on"},
+        headers=headers,
         follow_redirects=False,
     ).status_code  # fmt: skip
     return status
@@ -166,14 +167,18 @@ def test_a_party_runs_the_conformance_suite_only_against_this_gateway(
     client: TestClient, store: Store
 ) -> None:
     """The run's requests leave from the gateway's host: another address (loopback's
-    other ports, the internal network) is an operator's choice, not a key holder's."""
+    other ports, the internal network) is an operator's choice, not a key holder's. This
+    gateway is where it listens (IJW_HOST, IJW_PORT), not the Host header a client sends."""
     sign_in(client, demo_key(AGB))
     page = client.get("/console/conformance").text
-    assert 'readonly aria-describedby="url-note" value="http://testserver"' in page
-    for elsewhere in ("http://127.0.0.1:5432/", "http://testserver:8001/", "http://169.254.169.254/",
-                      "https://testserver/", "http://testserver:x/", "gopher://testserver/"):  # fmt: skip
+    assert 'readonly aria-describedby="url-note" value="http://127.0.0.1:8000"' in page
+    for elsewhere in ("http://127.0.0.1:5432/", "http://127.0.0.1:8001/", "http://testserver/",
+                      "https://127.0.0.1:8000/", "http://127.0.0.1:x/", "gopher://127.0.0.1:8000/",
+                      "http://169.254.169.254/"):  # fmt: skip
         assert _run_against(client, elsewhere) == 403, elsewhere
-    assert _run_against(client, "http://TestServer:80/v1") == 303  # this gateway
+    forged = {"host": "169.254.169.254"}  # the console answers at whatever Host it is sent
+    assert _run_against(client, "http://169.254.169.254/", forged) == 403
+    assert _run_against(client, "http://127.0.0.1:8000/v1") == 303  # this gateway
     sign_in(client, operator_key(store))
     assert "readonly" not in client.get("/console/conformance").text
     assert _run_against(client, "http://127.0.0.1:9/") == 303  # an operator's choice

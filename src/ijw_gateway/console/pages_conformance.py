@@ -1,10 +1,11 @@
 """Conformance: run the fixture suite against a URL, watch it, filter it, take the JUnit.
 
 Any signed-in user may run (testers hold a party key); each user one run at a time
-(``console.conformance_runs``). A party runs against this gateway only (the address the
-console answers at): the run sends requests from the gateway's host, so any other address
-is an operator's to choose, never a way for a key holder to reach what the gateway's
-network reaches. Progress is read as JSON by a few lines of script; the page works without
+(``console.conformance_runs``). A party runs against this gateway only, at the address
+it listens on (``IJW_HOST``/``IJW_PORT``, never the request's Host header, which the client
+chooses): the run sends requests from the gateway's host, so any other address is an
+operator's to choose, never a way for a key holder to reach what the gateway's network
+reaches. Progress is read as JSON by a few lines of script; the page works without
 it too (reload it).
 """
 
@@ -51,7 +52,14 @@ async def conformance(request: Request, user: User) -> Response:
     results = list(progress.results) if progress else []
     if show != "all":
         results = [r for r in results if r.passed == (show == "passed")]
-    return await render(request, "conformance.html", progress=progress, results=results, show=show)
+    return await render(
+        request,
+        "conformance.html",
+        progress=progress,
+        results=results,
+        show=show,
+        own=own_address(request),
+    )
 
 
 @router.post("/conformance")
@@ -60,7 +68,7 @@ async def start(
 ) -> Response:
     only = tuple(p for p in text_field(form, "only").split() if p)
     url = text_field(form, "url")
-    if not user.operator and _origin(url) != own_origin(request):
+    if not user.operator and _origin(url) != _origin(own_address(request)):
         raise Forbidden(words(lang_of(request))("conformance_elsewhere"), "operators_only")
     order = Order(
         url,
@@ -72,9 +80,12 @@ async def start(
     return RedirectResponse(f"{console_of(request).base}/conformance", status_code=303)
 
 
-def own_origin(request: Request) -> str:
-    """The console's own scheme, host and port, as the browser addressed it."""
-    return _origin(str(request.base_url))
+def own_address(request: Request) -> str:
+    """Where this gateway listens, as a run reaches it from the gateway's own host (a
+    wildcard address as loopback)."""
+    settings = console_of(request).gateway.settings
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(settings.host, settings.host)
+    return f"http://{f'[{host}]' if ':' in host else host}:{settings.port}"
 
 
 def _origin(url: str) -> str:
