@@ -144,30 +144,34 @@ def _puller(
     store.dispose()
 
 
+def _cpu_seconds(proc: Path, ended_children: bool = False) -> float:
+    """A process's CPU seconds so far (from ``/proc/<pid>/stat``: utime and stime, and
+    with ``ended_children`` cutime and cstime too); 0 when it has ended meanwhile."""
+    try:
+        fields = (proc / "stat").read_text(encoding="ascii").rpartition(")")[2].split()
+    except OSError:  # ended meanwhile, or not ours to read
+        return 0.0
+    used = fields[11:15] if ended_children else fields[11:13]
+    return sum(int(f) for f in used) / os.sysconf("SC_CLK_TCK")
+
+
 def _children_cpu() -> float:
     """CPU seconds of this process's running children (the intake processes) so far."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for child in multiprocessing.active_children():
-        with open(f"/proc/{child.pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rpartition(")")[2].split()
-        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-    return total
+    return sum(_cpu_seconds(Path(f"/proc/{c.pid}")) for c in multiprocessing.active_children())
 
 
 def _postgres_cpu() -> float:
     """CPU seconds of this machine's PostgreSQL processes so far, with the connections'
     processes that ended (the server's children); 0 when it runs elsewhere."""
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    total = 0.0
     for proc in Path("/proc").iterdir():
         try:
             if (proc / "comm").read_text(encoding="ascii").strip() != "postgres":
                 continue
-            fields = (proc / "stat").read_text(encoding="ascii").rpartition(")")[2].split()
         except OSError:  # ended meanwhile, or not ours to read
             continue
-        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
-    return total / ticks
+        total += _cpu_seconds(proc, ended_children=True)
+    return total
 
 
 def _pull(

@@ -246,8 +246,8 @@ class Gateway:
             self.arrivals,
             self.store,
             processes=IntakeProcesses(partial(pulled_arrivals, self.settings), processes)
-            if processes and self.store.postgres
-            else None,
+            if processes
+            else None,  # the puller uses them on PostgreSQL only
         )
 
     def worker(self, transport: httpx.BaseTransport | None = None, concurrency: int = 8) -> Worker:

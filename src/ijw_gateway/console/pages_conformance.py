@@ -58,7 +58,7 @@ async def conformance(request: Request, user: User) -> Response:
         progress=progress,
         results=results,
         show=show,
-        own=own_address(request),
+        own=_own_address(request),
     )
 
 
@@ -68,7 +68,7 @@ async def start(
 ) -> Response:
     only = tuple(p for p in text_field(form, "only").split() if p)
     url = text_field(form, "url")
-    if not user.operator and _origin(url) != _origin(own_address(request)):
+    if not user.operator and _origin(url) != _origin(_own_address(request)):
         raise Forbidden(words(lang_of(request))("conformance_elsewhere"), "operators_only")
     order = Order(
         url,
@@ -80,7 +80,7 @@ async def start(
     return RedirectResponse(f"{console_of(request).base}/conformance", status_code=303)
 
 
-def own_address(request: Request) -> str:
+def _own_address(request: Request) -> str:
     """Where this gateway listens, as a run reaches it from the gateway's own host (a
     wildcard address as loopback)."""
     settings = console_of(request).gateway.settings
